@@ -1,0 +1,232 @@
+//! `edgeflag`: validate, evaluate, explain and ramp flag snapshots from the command line.
+//! Every command that takes a SNAPSHOT uses the embedded example when it is omitted.
+
+mod demo;
+mod explain;
+mod input;
+mod rollout;
+
+use clap::{Parser, Subcommand};
+use edgeflag::bucketing::{bucket, BucketKey, Purpose, Scheme};
+use edgeflag::{EvaluationJson, Json};
+use input::{context_arg, now_arg, Source};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "edgeflag", version, about = "Feature-flag snapshots: validate, evaluate, explain, ramp")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Evaluate the embedded example for a few users and show how its ramps split traffic.
+    Demo,
+    /// Load a snapshot and report the first error with its path.
+    Validate {
+        /// Snapshot file (`-` for stdin; default: the embedded example).
+        snapshot: Option<String>,
+    },
+    /// Evaluate one flag, or all flags, for a context; prints JSON results.
+    Eval {
+        snapshot: Option<String>,
+        /// The context as JSON text, or @FILE.
+        #[arg(long, default_value = "{}")]
+        context: String,
+        /// Only this flag.
+        #[arg(long)]
+        flag: Option<String>,
+        /// Evaluation time: RFC 3339, a date, or epoch milliseconds (default: now).
+        #[arg(long)]
+        now: Option<String>,
+        /// The caller's default value, as JSON (typed: a mismatch gives TYPE_MISMATCH).
+        #[arg(long)]
+        default: Option<String>,
+    },
+    /// Show how a flag was decided: each step, clause outcomes, buckets against ranges.
+    Explain {
+        snapshot: Option<String>,
+        #[arg(long)]
+        flag: String,
+        #[arg(long, default_value = "{}")]
+        context: String,
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// Compute a bucket from its inputs (docs/bucketing.md).
+    Bucket {
+        /// The salt (a flag's key unless the snapshot sets one).
+        #[arg(long)]
+        salt: String,
+        /// The unit value (e.g. the user key).
+        #[arg(long)]
+        unit: String,
+        /// The bucketBy attribute as written.
+        #[arg(long, default_value = "key")]
+        attribute: String,
+        /// `rollout` or `variant`.
+        #[arg(long, default_value = "rollout")]
+        purpose: String,
+        #[arg(long, default_value = "edgeflag-v1")]
+        scheme: String,
+    },
+    /// Set a ramp to a percentage, bump the version, and report which sampled users change.
+    Rollout {
+        snapshot: Option<String>,
+        #[arg(long)]
+        flag: String,
+        /// New percentage for the ramped variation (up to 3 decimals), or an experiment's traffic.
+        #[arg(long)]
+        percent: String,
+        /// The rule whose rollout to change (default: the fallthrough).
+        #[arg(long)]
+        rule: Option<String>,
+        /// The ramped variation (default: the one that is not the off variation).
+        #[arg(long)]
+        variation: Option<String>,
+        /// How many users to sample.
+        #[arg(long, default_value_t = 10_000)]
+        sample: u32,
+        /// Attributes every sampled user has, as JSON (so they reach a rule's rollout).
+        #[arg(long, default_value = "{}")]
+        context: String,
+        /// Write the new snapshot here instead of stdout.
+        #[arg(long)]
+        out: Option<String>,
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// List flags past their `expiresAt`.
+    Stale {
+        snapshot: Option<String>,
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// Print a deterministic synthetic snapshot (for benchmarks and load tests).
+    Generate {
+        #[arg(long, default_value_t = 1000)]
+        flags: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse().command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("edgeflag: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(command: Command) -> Result<(), String> {
+    match command {
+        Command::Demo => demo::run(),
+        Command::Validate { snapshot } => {
+            let source = Source::read(snapshot.as_deref())?;
+            let s = source.snapshot()?;
+            println!(
+                "ok: {} — version {}, {} flags, {} segments, bucketing {}",
+                source.name,
+                s.version(),
+                s.flags().len(),
+                s.segment_count(),
+                s.bucketing().name()
+            );
+            Ok(())
+        }
+        Command::Eval { snapshot, context, flag, now, default } => {
+            let s = Source::read(snapshot.as_deref())?.snapshot()?;
+            let ctx = context_arg(&context)?;
+            let now = now_arg(now.as_deref())?;
+            let default = default.map(|d| Json::parse(&d).map_err(|e| format!("--default is not JSON: {e}"))).transpose()?;
+            let out = match flag {
+                Some(key) => {
+                    let e = s.evaluate(&key, &ctx, now, default.as_ref());
+                    to_pretty(&EvaluationJson { evaluation: &e, default: default.as_ref() })
+                }
+                None => {
+                    let all = s.evaluate_all(&ctx, now);
+                    let map: serde_json::Map<String, serde_json::Value> = all
+                        .iter()
+                        .map(|(k, e)| {
+                            let v = serde_json::to_value(EvaluationJson { evaluation: e, default: None });
+                            (k.to_string(), v.unwrap_or_default())
+                        })
+                        .collect();
+                    to_pretty(&map)
+                }
+            };
+            println!("{out}");
+            Ok(())
+        }
+        Command::Explain { snapshot, flag, context, now } => {
+            let s = Source::read(snapshot.as_deref())?.snapshot()?;
+            let ctx = context_arg(&context)?;
+            let now = now_arg(now.as_deref())?;
+            print!("{}", explain::render(&s, &flag, &s.explain(&flag, &ctx, now, None), now));
+            Ok(())
+        }
+        Command::Bucket { salt, unit, attribute, purpose, scheme } => {
+            let scheme = Scheme::from_name(&scheme).ok_or(format!("unknown scheme {scheme:?}"))?;
+            let purpose = match purpose.as_str() {
+                "rollout" => Purpose::Rollout,
+                "variant" => Purpose::Variant,
+                other => return Err(format!("purpose must be rollout or variant, not {other:?}")),
+            };
+            let key = BucketKey::new(scheme, &salt, purpose, &attribute);
+            let bytes = key.input(unit.as_bytes());
+            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+            let b = bucket(&key, unit.as_bytes());
+            println!("{}", to_pretty(&serde_json::json!({ "bytes": hex, "bucket": b, "percentile": format!("{}.{:03}", b / 1000, b % 1000) })));
+            Ok(())
+        }
+        Command::Rollout { snapshot, flag, percent, rule, variation, sample, context, out, now } => {
+            let source = Source::read(snapshot.as_deref())?;
+            let request = rollout::Request {
+                flag: &flag,
+                percent: &percent,
+                rule: rule.as_deref(),
+                variation: variation.as_deref(),
+                sample,
+                context: &context,
+                now: now_arg(now.as_deref())?,
+            };
+            let (text, report) = rollout::run(&source, &request)?;
+            match out {
+                Some(path) => std::fs::write(&path, text).map_err(|e| format!("cannot write {path}: {e}"))?,
+                None => println!("{text}"),
+            }
+            eprintln!("{report}");
+            Ok(())
+        }
+        Command::Stale { snapshot, now } => {
+            let s = Source::read(snapshot.as_deref())?.snapshot()?;
+            let now = now_arg(now.as_deref())?;
+            let stale: Vec<_> = s.flags().iter().filter(|f| f.metadata().expires_at.is_some_and(|t| t < now)).collect();
+            for f in &stale {
+                let m = f.metadata();
+                println!(
+                    "{}\texpired {}\towner {}\t{}",
+                    f.key(),
+                    input::format_time(m.expires_at.unwrap_or_default()),
+                    m.owner.as_deref().unwrap_or("-"),
+                    m.description.as_deref().unwrap_or("")
+                );
+            }
+            println!("{} of {} flags are past their expiry date", stale.len(), s.flags().len());
+            Ok(())
+        }
+        Command::Generate { flags, seed } => {
+            println!("{}", edgeflag::synthetic::snapshot(flags, seed));
+            Ok(())
+        }
+    }
+}
+
+fn to_pretty<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("\"unserializable: {e}\""))
+}

@@ -1,0 +1,136 @@
+//! Bucketing: which of 100000 buckets a unit falls in, for a rollout.
+//!
+//! The one place that hashes. Scheme `edgeflag-v1` is specified byte for byte in
+//! docs/bucketing.md; integer arithmetic only. Other schemes are added as [`Scheme`] variants,
+//! and evaluation never needs to change for them.
+
+use alloc::boxed::Box;
+use alloc::vec::Vec;
+use xxhash_rust::xxh64::Xxh64;
+
+/// Number of buckets; rollout weights are out of this.
+pub const BUCKETS: u32 = 100_000;
+
+/// Separates the parts of the hashed string (U+001F). Salts and `bucketBy` may not contain it.
+pub const SEPARATOR: char = '\u{1F}';
+
+/// A bucketing scheme, named by the snapshot's `bucketing` member.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scheme {
+    /// XXH64 (seed 0) of `salt ␟ purpose ␟ attribute ␟ unit` in UTF-8, modulo 100000.
+    EdgeflagV1,
+}
+
+impl Scheme {
+    /// The scheme a snapshot names, if this evaluator implements it.
+    pub fn from_name(name: &str) -> Option<Scheme> {
+        match name {
+            "edgeflag-v1" => Some(Scheme::EdgeflagV1),
+            _ => None,
+        }
+    }
+
+    /// The name used in snapshots.
+    pub fn name(self) -> &'static str {
+        match self {
+            Scheme::EdgeflagV1 => "edgeflag-v1",
+        }
+    }
+}
+
+/// What a bucket is for: a rollout (and an experiment's enrolment) or an experiment's variant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// Rollout weights and experiment traffic.
+    Rollout,
+    /// The variant of an enrolled experiment unit.
+    Variant,
+}
+
+impl Purpose {
+    /// The word hashed for this purpose.
+    pub fn name(self) -> &'static str {
+        match self {
+            Purpose::Rollout => "rollout",
+            Purpose::Variant => "variant",
+        }
+    }
+}
+
+/// The fixed part of a rollout's hashed string, built once at load.
+#[derive(Clone, Debug)]
+pub struct BucketKey {
+    scheme: Scheme,
+    /// `salt ␟ purpose ␟ attribute ␟` as UTF-8.
+    prefix: Box<[u8]>,
+}
+
+impl BucketKey {
+    /// The key for one rollout: `salt` already resolved (rollout → flag → flag key) and
+    /// `attribute` as written in `bucketBy`.
+    pub fn new(scheme: Scheme, salt: &str, purpose: Purpose, attribute: &str) -> BucketKey {
+        let mut prefix = Vec::with_capacity(salt.len() + attribute.len() + 11);
+        let mut sep = [0u8; 4];
+        let sep = SEPARATOR.encode_utf8(&mut sep).as_bytes();
+        for part in [salt, purpose.name(), attribute] {
+            prefix.extend_from_slice(part.as_bytes());
+            prefix.extend_from_slice(sep);
+        }
+        BucketKey { scheme, prefix: prefix.into_boxed_slice() }
+    }
+
+    /// The exact bytes hashed for `unit`, for explanations and cross-checks.
+    pub fn input(&self, unit: &[u8]) -> Vec<u8> {
+        match self.scheme {
+            Scheme::EdgeflagV1 => [&self.prefix[..], unit].concat(),
+        }
+    }
+}
+
+/// The bucket, 0..=99999, of a unit (its UTF-8 bytes, or an integer's decimal digits).
+pub fn bucket(key: &BucketKey, unit: &[u8]) -> u32 {
+    match key.scheme {
+        Scheme::EdgeflagV1 => {
+            let mut h = Xxh64::new(0);
+            h.update(&key.prefix);
+            h.update(unit);
+            (h.digest() % BUCKETS as u64) as u32
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_the_documented_bytes() {
+        let key = BucketKey::new(Scheme::EdgeflagV1, "ai_search", Purpose::Rollout, "key");
+        let mut bytes = key.prefix.to_vec();
+        bytes.extend_from_slice("josé".as_bytes());
+        assert_eq!(
+            bytes,
+            [
+                0x61, 0x69, 0x5f, 0x73, 0x65, 0x61, 0x72, 0x63, 0x68, 0x1f, 0x72, 0x6f, 0x6c, 0x6c,
+                0x6f, 0x75, 0x74, 0x1f, 0x6b, 0x65, 0x79, 0x1f, 0x6a, 0x6f, 0x73, 0xc3, 0xa9
+            ]
+        );
+        let one_shot = xxhash_rust::xxh64::xxh64(&bytes, 0) % 100_000;
+        assert_eq!(bucket(&key, "josé".as_bytes()) as u64, one_shot);
+    }
+
+    #[test]
+    fn purposes_and_salts_separate_buckets() {
+        let a = BucketKey::new(Scheme::EdgeflagV1, "flag-a", Purpose::Rollout, "key");
+        let b = BucketKey::new(Scheme::EdgeflagV1, "flag-b", Purpose::Rollout, "key");
+        let v = BucketKey::new(Scheme::EdgeflagV1, "flag-a", Purpose::Variant, "key");
+        let same = (0..1000)
+            .filter(|i| {
+                let mut buf = itoa::Buffer::new();
+                let u = buf.format(*i).as_bytes();
+                bucket(&a, u) == bucket(&b, u) || bucket(&a, u) == bucket(&v, u)
+            })
+            .count();
+        assert!(same < 3, "{same} collisions in 1000");
+    }
+}

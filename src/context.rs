@@ -1,0 +1,98 @@
+//! The evaluation context: who is asking.
+
+use crate::attribute::AttrRef;
+use crate::json::Json;
+use crate::result::ErrorCode;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// A context: a JSON object whose optional `key` is a string and whose other members are
+/// attributes. Build it once per request and evaluate any number of flags with it.
+///
+/// A context that is not valid still exists: every evaluation with it returns an error result
+/// (`PARSE_ERROR` or `INVALID_CONTEXT`), so hosts handle one kind of outcome.
+#[derive(Clone, Debug)]
+pub struct Context {
+    members: Vec<(String, Json)>,
+    error: Option<ContextError>,
+}
+
+/// Why a context is not usable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ContextError {
+    /// `PARSE_ERROR` or `INVALID_CONTEXT`.
+    pub code: ErrorCode,
+    /// For people.
+    pub message: String,
+}
+
+impl Context {
+    /// A context from a JSON value; see [`Context::error`] for whether it is usable.
+    pub fn new(value: Json) -> Context {
+        match value {
+            Json::Object(members) => {
+                let key = members.iter().find(|(k, _)| k == "key").map(|(_, v)| v);
+                let error = match key {
+                    None | Some(Json::String(_)) => None,
+                    Some(other) => Some(ContextError {
+                        code: ErrorCode::InvalidContext,
+                        message: alloc::format!("context key must be a string, got {}", other.type_name()),
+                    }),
+                };
+                Context { members, error }
+            }
+            other => Context::invalid(
+                ErrorCode::InvalidContext,
+                alloc::format!("context must be a JSON object, got {}", other.type_name()),
+            ),
+        }
+    }
+
+    /// A context from JSON text.
+    #[cfg(feature = "json")]
+    pub fn parse(text: &str) -> Context {
+        match Json::parse(text) {
+            Ok(value) => Context::new(value),
+            Err(e) => Context::invalid(ErrorCode::ParseError, alloc::format!("context is not JSON: {e}")),
+        }
+    }
+
+    /// A context with just a key.
+    pub fn with_key(key: &str) -> Context {
+        Context { members: alloc::vec![("key".into(), Json::from(key))], error: None }
+    }
+
+    /// Adds (or replaces) an attribute.
+    pub fn with(mut self, name: &str, value: impl Into<Json>) -> Context {
+        let value = value.into();
+        match self.members.iter_mut().find(|(k, _)| k == name) {
+            Some(slot) => slot.1 = value,
+            None => self.members.push((name.into(), value)),
+        }
+        // Re-validate: `key` may have been set to a non-string.
+        Context::new(Json::Object(self.members))
+    }
+
+    fn invalid(code: ErrorCode, message: String) -> Context {
+        Context { members: Vec::new(), error: Some(ContextError { code, message }) }
+    }
+
+    /// Why this context cannot be used, if it cannot.
+    pub fn error(&self) -> Option<&ContextError> {
+        self.error.as_ref()
+    }
+
+    /// The context key, when present.
+    pub fn key(&self) -> Option<&str> {
+        self.get("key").and_then(Json::as_str)
+    }
+
+    /// A top-level attribute.
+    pub fn get(&self, name: &str) -> Option<&Json> {
+        self.members.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    pub(crate) fn lookup(&self, attr: &AttrRef) -> Option<&Json> {
+        attr.lookup(&self.members)
+    }
+}

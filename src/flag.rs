@@ -1,0 +1,140 @@
+//! Flags, their variations, targets and prerequisites.
+
+use crate::attribute::AttrRef;
+use crate::json::Json;
+use crate::rule::{Rule, Serve};
+use crate::sets::KeyMap;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// The kind shared by all of a flag's values; what typed getters check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// `true` / `false`
+    Boolean,
+    /// Strings.
+    String,
+    /// Numbers.
+    Number,
+    /// Objects and arrays.
+    Json,
+}
+
+impl Kind {
+    /// The kind of a value; `None` for `null`.
+    pub fn of(value: &Json) -> Option<Kind> {
+        match value {
+            Json::Null => None,
+            Json::Bool(_) => Some(Kind::Boolean),
+            Json::Number(_) => Some(Kind::Number),
+            Json::String(_) => Some(Kind::String),
+            Json::Array(_) | Json::Object(_) => Some(Kind::Json),
+        }
+    }
+
+    /// `boolean`, `string`, `number` or `json`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Boolean => "boolean",
+            Kind::String => "string",
+            Kind::Number => "number",
+            Kind::Json => "json",
+        }
+    }
+}
+
+/// One value a flag can serve.
+#[derive(Clone, Debug)]
+pub struct Variation {
+    pub(crate) name: String,
+    pub(crate) value: Json,
+}
+
+impl Variation {
+    /// The variation's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+    /// The variation's value.
+    pub fn value(&self) -> &Json {
+        &self.value
+    }
+}
+
+/// Descriptive data; never affects evaluation.
+#[derive(Clone, Debug, Default)]
+pub struct Metadata {
+    /// What the flag is for.
+    pub description: Option<String>,
+    /// Who to ask about it.
+    pub owner: Option<String>,
+    /// When it was created (ms since the epoch).
+    pub created_at: Option<i64>,
+    /// When it is due to be removed (ms since the epoch).
+    pub expires_at: Option<i64>,
+    /// Free-form labels.
+    pub tags: Vec<String>,
+}
+
+/// The targets of one attribute: unit value → (variation, index of the target in the flag).
+#[derive(Clone, Debug)]
+pub(crate) struct TargetGroup {
+    pub attr: AttrRef,
+    pub entries: KeyMap<(u32, u32)>,
+}
+
+/// `flag` must serve `variation` (indexes into the snapshot's flags and that flag's variations).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Prerequisite {
+    pub flag: u32,
+    pub variation: u32,
+}
+
+/// A compiled flag.
+#[derive(Clone, Debug)]
+pub struct Flag {
+    pub(crate) key: String,
+    pub(crate) on: bool,
+    pub(crate) kind: Kind,
+    pub(crate) variations: Vec<Variation>,
+    pub(crate) off_variation: Option<u32>,
+    pub(crate) targets: Vec<TargetGroup>,
+    pub(crate) rules: Vec<Rule>,
+    pub(crate) fallthrough: Serve,
+    pub(crate) prerequisites: Vec<Prerequisite>,
+    pub(crate) client_visible: bool,
+    pub(crate) metadata: Metadata,
+    /// On, with no prerequisites, targets or rules, and a fixed fallthrough.
+    pub(crate) is_static: bool,
+}
+
+impl Flag {
+    /// The flag key.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+    /// The kill switch.
+    pub fn is_on(&self) -> bool {
+        self.on
+    }
+    /// The kind of its values.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+    /// Its variations, in order.
+    pub fn variations(&self) -> &[Variation] {
+        &self.variations
+    }
+    /// May it be sent to browsers?
+    pub fn client_visible(&self) -> bool {
+        self.client_visible
+    }
+    /// Description, owner, dates, tags.
+    pub fn metadata(&self) -> &Metadata {
+        &self.metadata
+    }
+    /// Ids of its rules, in order.
+    pub fn rule_ids(&self) -> impl Iterator<Item = &str> {
+        self.rules.iter().map(|r| r.id.as_str())
+    }
+}

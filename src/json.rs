@@ -1,0 +1,278 @@
+//! The JSON value the evaluator works on.
+//!
+//! Objects keep their members in document order, duplicates included, so the loader can
+//! report a repeated member with its path instead of silently keeping the last one. Numbers are
+//! `f64`, as in JavaScript, so every runtime reads a snapshot identically.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// A JSON value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Json {
+    /// `null`
+    Null,
+    /// `true` / `false`
+    Bool(bool),
+    /// Any number (integers are exact up to 2^53 - 1).
+    Number(f64),
+    /// A string.
+    String(String),
+    /// An array.
+    Array(Vec<Json>),
+    /// An object's members in document order (duplicates kept).
+    Object(Vec<(String, Json)>),
+}
+
+/// Largest integer every runtime represents exactly (JavaScript's `Number.MAX_SAFE_INTEGER`).
+pub(crate) const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+impl Json {
+    /// The member `name` of an object (the first, if repeated); `None` for other values.
+    pub fn get(&self, name: &str) -> Option<&Json> {
+        match self {
+            Json::Object(members) => members.iter().find(|(k, _)| k == name).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The member `name` of an object, mutably.
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Json> {
+        match self {
+            Json::Object(members) => members.iter_mut().find(|(k, _)| k == name).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// Sets the member `name` of an object (added at the end when absent); no-op otherwise.
+    pub fn set(&mut self, name: &str, value: Json) {
+        if let Json::Object(members) = self {
+            match members.iter_mut().find(|(k, _)| k == name) {
+                Some(slot) => slot.1 = value,
+                None => members.push((name.into(), value)),
+            }
+        }
+    }
+
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Json::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value as a safe integer: a number with no fraction within ±(2^53 - 1).
+    pub fn as_integer(&self) -> Option<i64> {
+        match *self {
+            Json::Number(n) => safe_integer(n),
+            _ => None,
+        }
+    }
+
+    /// A short name of the value's JSON type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Json::Null => "null",
+            Json::Bool(_) => "boolean",
+            Json::Number(_) => "number",
+            Json::String(_) => "string",
+            Json::Array(_) => "array",
+            Json::Object(_) => "object",
+        }
+    }
+}
+
+/// `n` as an integer when it is one every runtime agrees on.
+pub(crate) fn safe_integer(n: f64) -> Option<i64> {
+    // Range first (NaN fails it), then exactness of the truncation.
+    if (-MAX_SAFE_INTEGER..=MAX_SAFE_INTEGER).contains(&n) && (n as i64) as f64 == n {
+        Some(n as i64)
+    } else {
+        None
+    }
+}
+
+impl From<bool> for Json {
+    fn from(b: bool) -> Self {
+        Json::Bool(b)
+    }
+}
+
+impl From<&str> for Json {
+    fn from(s: &str) -> Self {
+        Json::String(s.into())
+    }
+}
+
+impl From<f64> for Json {
+    fn from(n: f64) -> Self {
+        Json::Number(n)
+    }
+}
+
+/// Appends `s` as a JSON string literal (quotes and escapes included).
+pub(crate) fn write_quoted(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(HEX[(c as usize) >> 4] as char);
+                out.push(HEX[(c as usize) & 15] as char);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(feature = "json")]
+mod text {
+    //! JSON text in and out, through serde_json.
+    use super::Json;
+    use alloc::string::String;
+    use alloc::vec::Vec;
+    use core::fmt;
+    use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+    use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+
+    impl Json {
+        /// Parses JSON text.
+        pub fn parse(text: &str) -> Result<Json, serde_json::Error> {
+            serde_json::from_str(text)
+        }
+
+        /// Compact JSON text.
+        pub fn to_text(&self) -> String {
+            // Serializing a `Json` cannot fail: keys are strings and numbers are finite.
+            serde_json::to_string(self).unwrap_or_default()
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Json {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Json, D::Error> {
+            d.deserialize_any(JsonVisitor)
+        }
+    }
+
+    struct JsonVisitor;
+
+    impl<'de> Visitor<'de> for JsonVisitor {
+        type Value = Json;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_unit<E>(self) -> Result<Json, E> {
+            Ok(Json::Null)
+        }
+        fn visit_none<E>(self) -> Result<Json, E> {
+            Ok(Json::Null)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Json, D::Error> {
+            Json::deserialize(d)
+        }
+        fn visit_bool<E>(self, b: bool) -> Result<Json, E> {
+            Ok(Json::Bool(b))
+        }
+        fn visit_i64<E>(self, n: i64) -> Result<Json, E> {
+            Ok(Json::Number(n as f64))
+        }
+        fn visit_u64<E>(self, n: u64) -> Result<Json, E> {
+            Ok(Json::Number(n as f64))
+        }
+        fn visit_f64<E>(self, n: f64) -> Result<Json, E> {
+            Ok(Json::Number(n))
+        }
+        fn visit_str<E>(self, s: &str) -> Result<Json, E> {
+            Ok(Json::String(s.into()))
+        }
+        fn visit_string<E>(self, s: String) -> Result<Json, E> {
+            Ok(Json::String(s))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
+            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+            while let Some(item) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(Json::Array(items))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
+            let mut members = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
+            while let Some(key) = map.next_key::<String>()? {
+                members.push((key, map.next_value()?));
+            }
+            Ok(Json::Object(members))
+        }
+    }
+
+    impl Serialize for Json {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            match self {
+                Json::Null => s.serialize_unit(),
+                Json::Bool(b) => s.serialize_bool(*b),
+                // Integers print without a fraction, as JavaScript prints them.
+                Json::Number(n) => match super::safe_integer(*n) {
+                    Some(i) => s.serialize_i64(i),
+                    None => s.serialize_f64(*n),
+                },
+                Json::String(v) => s.serialize_str(v),
+                Json::Array(items) => {
+                    let mut seq = s.serialize_seq(Some(items.len()))?;
+                    for item in items {
+                        seq.serialize_element(item)?;
+                    }
+                    seq.end()
+                }
+                Json::Object(members) => {
+                    let mut map = s.serialize_map(Some(members.len()))?;
+                    for (k, v) in members {
+                        map.serialize_entry(k, v)?;
+                    }
+                    map.end()
+                }
+            }
+        }
+    }
+}
+
+#[cfg(all(test, feature = "json"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_duplicates_and_order() {
+        let j = Json::parse(r#"{"b":1,"a":2,"b":3}"#).unwrap();
+        let Json::Object(m) = &j else { panic!() };
+        let keys: Vec<&str> = m.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["b", "a", "b"]);
+    }
+
+    #[test]
+    fn integers_are_safe_range_only() {
+        assert_eq!(Json::Number(10000.0).as_integer(), Some(10000));
+        assert_eq!(Json::Number(0.5).as_integer(), None);
+        assert_eq!(Json::Number(9_007_199_254_740_992.0).as_integer(), None);
+        assert_eq!(Json::parse("1e3").unwrap().as_integer(), Some(1000));
+    }
+
+    #[test]
+    fn numbers_round_trip_like_javascript() {
+        let j = Json::parse(r#"[1, 1.0, 2.5, -0, 100000]"#).unwrap();
+        assert_eq!(j.to_text(), "[1,1,2.5,0,100000]");
+    }
+
+    #[test]
+    fn quoting() {
+        let mut s = String::new();
+        write_quoted(&mut s, "a\"b\\\u{1f}é");
+        assert_eq!(s, "\"a\\\"b\\\\\\u001fé\"");
+    }
+}

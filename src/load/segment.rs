@@ -1,0 +1,61 @@
+//! Segments: included / excluded lists and rules.
+
+use super::reader::{array, fail, nonempty, unit_value, Obj, Result};
+use super::{clause, Names};
+use crate::error::LoadErrorKind as K;
+use crate::json::Json;
+use crate::path::Path;
+use crate::segment::Segment;
+use crate::sets::KeySet;
+use alloc::collections::BTreeSet;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+pub(super) fn segment(names: &Names, key: &str, v: &Json, path: &Path) -> Result<Segment> {
+    let o = Obj::new(v, path, &["attribute", "included", "excluded", "rules"])?;
+    let attr = match o.get("attribute") {
+        Some(a) => clause::attribute(a, &path.key("attribute"))?,
+        None => clause::key_attribute(),
+    };
+    let mut seen = BTreeSet::new();
+    let included = list(o.get("included"), &path.key("included"), &mut seen)?;
+    let excluded = list(o.get("excluded"), &path.key("excluded"), &mut seen)?;
+    let mut rules = Vec::new();
+    if let Some(r) = o.get("rules") {
+        let rp = path.key("rules");
+        let mut ids = BTreeSet::new();
+        for (i, rule) in array(r, &rp)?.iter().enumerate() {
+            let p = rp.index(i);
+            let ro = Obj::new(rule, &p, &["id", "clauses"])?;
+            if let Some(id) = ro.get("id") {
+                let idp = p.key("id");
+                let id = nonempty(id, &idp)?;
+                if !ids.insert(id) {
+                    return fail(K::Duplicate, &idp, format!("rule id {id:?} is used twice"));
+                }
+            }
+            rules.push(clause::clauses(names, ro.req("clauses", &p)?, &p.key("clauses"))?);
+        }
+    }
+    Ok(Segment { key: key.into(), attr, included, excluded, rules })
+}
+
+/// An included or excluded list; a value may appear once across both.
+fn list(v: Option<&Json>, path: &Path, seen: &mut BTreeSet<String>) -> Result<KeySet> {
+    let Some(v) = v else {
+        return Ok(KeySet::default());
+    };
+    let items = array(v, path)?;
+    let mut keys = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let p = path.index(i);
+        let unit = unit_value(item, &p)?;
+        if !seen.insert(unit.clone()) {
+            return fail(K::Duplicate, &p, format!("{unit:?} is listed twice in this segment"));
+        }
+        keys.push(unit);
+    }
+    Ok(KeySet::new(keys))
+}
+
