@@ -201,7 +201,7 @@ impl<'s, 'c> Env<'s, 'c> {
                         attribute: &x.bucket_by.text,
                         unit: unit.to_string(),
                         bucket: t,
-                        ranges: alloc::vec![("enrolled", 0, x.traffic)],
+                        ranges: alloc::vec![("enrolled", 0, x.traffic), ("not enrolled", x.traffic, BUCKETS)],
                     });
                 }
                 if t >= x.traffic {
@@ -262,6 +262,5 @@ fn bucket_step<'s>(flag: &'s Flag, purpose: Purpose, attr: &'s AttrRef, unit: &s
             r
         })
         .collect();
-    debug_assert!(start == BUCKETS);
     Step::Bucket { purpose, attribute: &attr.text, unit: unit.to_string(), bucket: b, ranges }
 }

@@ -59,7 +59,7 @@ pub enum Step<'s> {
         unit: String,
         /// Its bucket, 0..=99999.
         bucket: u32,
-        /// Each candidate's range `[start, end)`; for enrolment a single `("enrolled", 0, traffic)`.
+        /// Each candidate's range `[start, end)`; for enrolment `enrolled` and `not enrolled`.
         ranges: Vec<(&'s str, u32, u32)>,
     },
 }

@@ -67,6 +67,12 @@ pub fn render(s: &Snapshot, flag: &str, x: &Explanation, now: i64) -> String {
     if let Some(p) = e.prerequisite_failed {
         let _ = write!(out, ", prerequisite {p} failed");
     }
+    if let Some(b) = e.bucket {
+        let _ = write!(out, ", bucket {b}");
+    }
+    if let Some(b) = e.variant_bucket {
+        let _ = write!(out, ", variant bucket {b} (in the experiment)");
+    }
     let _ = writeln!(out);
     out
 }
