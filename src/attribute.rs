@@ -11,6 +11,8 @@ pub(crate) struct AttrRef {
     pub text: String,
     /// JSON-Pointer segments, unescaped; `None` for a plain top-level name.
     pointer: Option<Vec<String>>,
+    /// The reference is `key`, which contexts keep at hand (rollouts bucket by it by default).
+    pub is_key: bool,
 }
 
 /// Why a reference could not be compiled.
@@ -22,7 +24,7 @@ impl AttrRef {
             None => None,
             Some(rest) => Some(rest.split('/').map(unescape).collect::<Result<Vec<_>, _>>()?),
         };
-        Ok(AttrRef { text: text.into(), pointer })
+        Ok(AttrRef { text: text.into(), is_key: text == "key", pointer })
     }
 
     /// The referenced value in a context object's members; `None` when absent.

@@ -14,6 +14,8 @@ use alloc::vec::Vec;
 #[derive(Clone, Debug)]
 pub struct Context {
     members: Vec<(String, Json)>,
+    /// Index of the `key` member, looked up once rather than per clause and per rollout.
+    key_at: Option<usize>,
     error: Option<ContextError>,
 }
 
@@ -31,15 +33,15 @@ impl Context {
     pub fn new(value: Json) -> Context {
         match value {
             Json::Object(members) => {
-                let key = members.iter().find(|(k, _)| k == "key").map(|(_, v)| v);
-                let error = match key {
+                let key_at = members.iter().position(|(k, _)| k == "key");
+                let error = match key_at.map(|i| &members[i].1) {
                     None | Some(Json::String(_)) => None,
                     Some(other) => Some(ContextError {
                         code: ErrorCode::InvalidContext,
                         message: alloc::format!("context key must be a string, got {}", other.type_name()),
                     }),
                 };
-                Context { members, error }
+                Context { members, key_at, error }
             }
             other => Context::invalid(
                 ErrorCode::InvalidContext,
@@ -59,7 +61,7 @@ impl Context {
 
     /// A context with just a key.
     pub fn with_key(key: &str) -> Context {
-        Context { members: alloc::vec![("key".into(), Json::from(key))], error: None }
+        Context { members: alloc::vec![("key".into(), Json::from(key))], key_at: Some(0), error: None }
     }
 
     /// Adds (or replaces) an attribute.
@@ -74,7 +76,7 @@ impl Context {
     }
 
     fn invalid(code: ErrorCode, message: String) -> Context {
-        Context { members: Vec::new(), error: Some(ContextError { code, message }) }
+        Context { members: Vec::new(), key_at: None, error: Some(ContextError { code, message }) }
     }
 
     /// Why this context cannot be used, if it cannot.
@@ -93,6 +95,9 @@ impl Context {
     }
 
     pub(crate) fn lookup(&self, attr: &AttrRef) -> Option<&Json> {
+        if attr.is_key {
+            return self.key_at.map(|i| &self.members[i].1);
+        }
         attr.lookup(&self.members)
     }
 }

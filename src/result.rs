@@ -1,6 +1,7 @@
 //! What an evaluation returns. Reasons and error codes use OpenFeature's names.
 
 use crate::json::Json;
+use alloc::boxed::Box;
 use alloc::string::String;
 
 /// Why a value was served (OpenFeature resolution reasons).
@@ -85,8 +86,8 @@ pub struct Evaluation<'s> {
     pub variation: Option<(u32, &'s str)>,
     /// Why.
     pub reason: Reason,
-    /// Set when `reason` is `Error`.
-    pub error: Option<EvalError>,
+    /// Set when `reason` is `Error` (boxed: errors are rare, results are copied often).
+    pub error: Option<Box<EvalError>>,
     /// The rule that decided (or errored).
     pub rule_id: Option<&'s str>,
     /// The prerequisite that failed.
@@ -116,7 +117,7 @@ impl<'s> Evaluation<'s> {
 
     pub(crate) fn error(code: ErrorCode, message: String) -> Self {
         let mut e = Evaluation::new(Reason::Error);
-        e.error = Some(EvalError { code, message });
+        e.error = Some(Box::new(EvalError { code, message }));
         e
     }
 

@@ -16,6 +16,10 @@ impl KeySet {
     }
 
     pub fn contains(&self, key: &str) -> bool {
+        // Short lists (tiers, countries) are faster scanned: equality checks lengths first.
+        if self.0.len() <= 8 {
+            return self.0.iter().any(|k| k == key);
+        }
         self.0.binary_search_by(|k| k.as_str().cmp(key)).is_ok()
     }
 

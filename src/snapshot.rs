@@ -10,7 +10,9 @@ use crate::json::Json;
 use crate::result::{ErrorCode, Evaluation};
 use crate::segment::Segment;
 use alloc::format;
+use alloc::boxed::Box;
 use alloc::vec::Vec;
+use hashbrown::HashMap;
 
 /// A validated, compiled snapshot. Immutable: updating means loading a new one.
 #[derive(Clone, Debug)]
@@ -24,6 +26,8 @@ pub struct Snapshot {
     pub(crate) segments: Vec<Segment>,
     /// Flag indexes, each after its prerequisites.
     pub(crate) order: Vec<u32>,
+    /// Flag key → index: one hash and one comparison per lookup, whatever the flag count.
+    pub(crate) index: HashMap<Box<str>, u32>,
 }
 
 impl Snapshot {
@@ -74,7 +78,7 @@ impl Snapshot {
     }
 
     fn index(&self, key: &str) -> Option<usize> {
-        self.flags.binary_search_by(|f| f.key.as_str().cmp(key)).ok()
+        self.index.get(key).map(|&i| i as usize)
     }
 
     /// Evaluates one flag for `ctx` at `now` (ms since the epoch). With a `default`, a flag

@@ -95,5 +95,6 @@ pub(crate) fn snapshot(v: &Json) -> core::result::Result<Snapshot, LoadError> {
     }
     graph::check_segments(&segments)?;
     let order = graph::prerequisite_order(&flags)?;
-    Ok(Snapshot { version, generated_at, scheme, flags, segments, order })
+    let index = flags.iter().enumerate().map(|(i, f)| (f.key.as_str().into(), i as u32)).collect();
+    Ok(Snapshot { version, generated_at, scheme, flags, segments, order, index })
 }
