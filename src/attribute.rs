@@ -1,6 +1,7 @@
 //! Attribute references (`tier`, `/address/city`) and unit values.
 
 use crate::json::{safe_integer, Json};
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -28,7 +29,7 @@ impl AttrRef {
     }
 
     /// The referenced value in a context object's members; `None` when absent.
-    pub fn lookup<'c>(&self, members: &'c [(String, Json)]) -> Option<&'c Json> {
+    pub fn lookup<'c, 'a>(&self, members: &'c [(Cow<'a, str>, Json<'a>)]) -> Option<&'c Json<'a>> {
         let Some(segments) = &self.pointer else {
             return member(members, &self.text);
         };
@@ -44,7 +45,7 @@ impl AttrRef {
     }
 }
 
-fn member<'c>(members: &'c [(String, Json)], name: &str) -> Option<&'c Json> {
+fn member<'c, 'a>(members: &'c [(Cow<'a, str>, Json<'a>)], name: &str) -> Option<&'c Json<'a>> {
     members.iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
@@ -85,7 +86,7 @@ pub(crate) enum NotUnit {
 }
 
 impl<'c> Unit<'c> {
-    pub fn of(value: Option<&'c Json>) -> Result<Unit<'c>, NotUnit> {
+    pub fn of(value: Option<&'c Json<'_>>) -> Result<Unit<'c>, NotUnit> {
         match value {
             None | Some(Json::Null) => Err(NotUnit::Missing),
             Some(Json::String(s)) if s.is_empty() => Err(NotUnit::Missing),
@@ -112,18 +113,18 @@ mod tests {
     use super::*;
     use alloc::vec;
 
-    fn ctx() -> Vec<(String, Json)> {
+    fn ctx() -> Vec<(Cow<'static, str>, Json<'static>)> {
         vec![
-            ("app.version".into(), Json::from("2.3.0")),
+            (Cow::Borrowed("app.version"), Json::from("2.3.0")),
             (
-                "address".into(),
+                Cow::Borrowed("address"),
                 Json::Object(vec![
-                    ("city".into(), Json::from("Zürich")),
-                    ("a/b".into(), Json::from(1.0)),
-                    ("m~n".into(), Json::from(2.0)),
+                    (Cow::Borrowed("city"), Json::from("Zürich")),
+                    (Cow::Borrowed("a/b"), Json::from(1.0)),
+                    (Cow::Borrowed("m~n"), Json::from(2.0)),
                 ]),
             ),
-            ("list".into(), Json::Array(vec![Json::Object(vec![("x".into(), Json::Null)])])),
+            (Cow::Borrowed("list"), Json::Array(vec![Json::Object(vec![(Cow::Borrowed("x"), Json::Null)])])),
         ]
     }
 

@@ -3,6 +3,7 @@
 use crate::attribute::AttrRef;
 use crate::json::Json;
 use crate::result::ErrorCode;
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -12,8 +13,8 @@ use alloc::vec::Vec;
 /// A context that is not valid still exists: every evaluation with it returns an error result
 /// (`PARSE_ERROR` or `INVALID_CONTEXT`), so hosts handle one kind of outcome.
 #[derive(Clone, Debug)]
-pub struct Context {
-    members: Vec<(String, Json)>,
+pub struct Context<'a> {
+    members: Vec<(Cow<'a, str>, Json<'a>)>,
     /// Index of the `key` member, looked up once rather than per clause and per rollout.
     key_at: Option<usize>,
     error: Option<ContextError>,
@@ -28,9 +29,9 @@ pub struct ContextError {
     pub message: String,
 }
 
-impl Context {
+impl<'a> Context<'a> {
     /// A context from a JSON value; see [`Context::error`] for whether it is usable.
-    pub fn new(value: Json) -> Context {
+    pub fn new(value: Json<'a>) -> Context<'a> {
         match value {
             Json::Object(members) => {
                 let key_at = members.iter().position(|(k, _)| k == "key");
@@ -52,7 +53,7 @@ impl Context {
 
     /// A context from JSON text.
     #[cfg(feature = "json")]
-    pub fn parse(text: &str) -> Context {
+    pub fn parse(text: &'a str) -> Context<'a> {
         match Json::parse(text) {
             Ok(value) => Context::new(value),
             Err(e) => Context::invalid(ErrorCode::ParseError, alloc::format!("context is not JSON: {e}")),
@@ -60,22 +61,28 @@ impl Context {
     }
 
     /// A context with just a key.
-    pub fn with_key(key: &str) -> Context {
-        Context { members: alloc::vec![("key".into(), Json::from(key))], key_at: Some(0), error: None }
+    pub fn with_key(key: &str) -> Context<'static> {
+        Context { members: alloc::vec![(Cow::Borrowed("key"), Json::from(String::from(key)))], key_at: Some(0), error: None }
     }
 
     /// Adds (or replaces) an attribute.
-    pub fn with(mut self, name: &str, value: impl Into<Json>) -> Context {
+    pub fn with(mut self, name: &str, value: impl Into<Json<'a>>) -> Context<'a> {
         let value = value.into();
         match self.members.iter_mut().find(|(k, _)| k == name) {
             Some(slot) => slot.1 = value,
-            None => self.members.push((name.into(), value)),
+            None => self.members.push((Cow::Owned(name.into()), value)),
         }
         // Re-validate: `key` may have been set to a non-string.
         Context::new(Json::Object(self.members))
     }
 
-    fn invalid(code: ErrorCode, message: String) -> Context {
+    /// A copy that owns its strings, to keep beyond the text it was parsed from.
+    pub fn into_owned(self) -> Context<'static> {
+        let members = self.members.iter().map(|(k, v)| (Cow::Owned(String::from(&**k)), v.to_owned_json())).collect();
+        Context { members, key_at: self.key_at, error: self.error }
+    }
+
+    fn invalid(code: ErrorCode, message: String) -> Context<'a> {
         Context { members: Vec::new(), key_at: None, error: Some(ContextError { code, message }) }
     }
 
@@ -90,11 +97,11 @@ impl Context {
     }
 
     /// A top-level attribute.
-    pub fn get(&self, name: &str) -> Option<&Json> {
+    pub fn get(&self, name: &str) -> Option<&Json<'a>> {
         self.members.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 
-    pub(crate) fn lookup(&self, attr: &AttrRef) -> Option<&Json> {
+    pub(crate) fn lookup(&self, attr: &AttrRef) -> Option<&Json<'a>> {
         if attr.is_key {
             return self.key_at.map(|i| &self.members[i].1);
         }

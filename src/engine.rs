@@ -58,7 +58,7 @@ impl Engine {
     }
 
     /// Offers a snapshot as a JSON value.
-    pub fn update_json(&mut self, value: &Json) -> Result<Update, LoadError> {
+    pub fn update_json(&mut self, value: &Json<'_>) -> Result<Update, LoadError> {
         self.update(Snapshot::from_json(value)?)
     }
 
@@ -74,7 +74,7 @@ impl Engine {
     }
 
     /// See [`Snapshot::evaluate`]; with no snapshot, a `GENERAL` error.
-    pub fn evaluate(&self, key: &str, ctx: &Context, now: i64, default: Option<&Json>) -> Evaluation<'_> {
+    pub fn evaluate(&self, key: &str, ctx: &Context<'_>, now: i64, default: Option<&Json<'_>>) -> Evaluation<'_> {
         match &self.current {
             Some(s) => s.evaluate(key, ctx, now, default),
             None => not_ready(),
@@ -82,7 +82,7 @@ impl Engine {
     }
 
     /// See [`Snapshot::evaluate_all`]; with no snapshot, no entries.
-    pub fn evaluate_all(&self, ctx: &Context, now: i64) -> Vec<(&str, Evaluation<'_>)> {
+    pub fn evaluate_all(&self, ctx: &Context<'_>, now: i64) -> Vec<(&str, Evaluation<'_>)> {
         match &self.current {
             Some(s) => s.evaluate_all(ctx, now),
             None => Vec::new(),

@@ -16,7 +16,7 @@ use alloc::vec::Vec;
 /// Everything an evaluation reads.
 pub(crate) struct Env<'s, 'c> {
     pub snapshot: &'s Snapshot,
-    pub ctx: &'c Context,
+    pub ctx: &'c Context<'c>,
     pub now: i64,
 }
 

@@ -22,7 +22,7 @@ pub enum Kind {
 
 impl Kind {
     /// The kind of a value; `None` for `null`.
-    pub fn of(value: &Json) -> Option<Kind> {
+    pub fn of(value: &Json<'_>) -> Option<Kind> {
         match value {
             Json::Null => None,
             Json::Bool(_) => Some(Kind::Boolean),
@@ -47,7 +47,7 @@ impl Kind {
 #[derive(Clone, Debug)]
 pub struct Variation {
     pub(crate) name: String,
-    pub(crate) value: Json,
+    pub(crate) value: Json<'static>,
 }
 
 impl Variation {
@@ -56,7 +56,7 @@ impl Variation {
         &self.name
     }
     /// The variation's value.
-    pub fn value(&self) -> &Json {
+    pub fn value(&self) -> &Json<'static> {
         &self.value
     }
 }

@@ -4,12 +4,14 @@
 //! report a repeated member with its path instead of silently keeping the last one. Numbers are
 //! `f64`, as in JavaScript, so every runtime reads a snapshot identically.
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// A JSON value.
+/// A JSON value. Strings borrow from the parsed text where they can (`'a`), so loading a
+/// snapshot or a context does not allocate for every key and string; `Json<'static>` owns all.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Json {
+pub enum Json<'a> {
     /// `null`
     Null,
     /// `true` / `false`
@@ -17,19 +19,19 @@ pub enum Json {
     /// Any number (integers are exact up to 2^53 - 1).
     Number(f64),
     /// A string.
-    String(String),
+    String(Cow<'a, str>),
     /// An array.
-    Array(Vec<Json>),
+    Array(Vec<Json<'a>>),
     /// An object's members in document order (duplicates kept).
-    Object(Vec<(String, Json)>),
+    Object(Vec<(Cow<'a, str>, Json<'a>)>),
 }
 
 /// Largest integer every runtime represents exactly (JavaScript's `Number.MAX_SAFE_INTEGER`).
 pub(crate) const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 
-impl Json {
+impl<'a> Json<'a> {
     /// The member `name` of an object (the first, if repeated); `None` for other values.
-    pub fn get(&self, name: &str) -> Option<&Json> {
+    pub fn get(&self, name: &str) -> Option<&Json<'a>> {
         match self {
             Json::Object(members) => members.iter().find(|(k, _)| k == name).map(|(_, v)| v),
             _ => None,
@@ -37,7 +39,7 @@ impl Json {
     }
 
     /// The member `name` of an object, mutably.
-    pub fn get_mut(&mut self, name: &str) -> Option<&mut Json> {
+    pub fn get_mut(&mut self, name: &str) -> Option<&mut Json<'a>> {
         match self {
             Json::Object(members) => members.iter_mut().find(|(k, _)| k == name).map(|(_, v)| v),
             _ => None,
@@ -45,11 +47,11 @@ impl Json {
     }
 
     /// Sets the member `name` of an object (added at the end when absent); no-op otherwise.
-    pub fn set(&mut self, name: &str, value: Json) {
+    pub fn set(&mut self, name: &str, value: Json<'a>) {
         if let Json::Object(members) = self {
             match members.iter_mut().find(|(k, _)| k == name) {
                 Some(slot) => slot.1 = value,
-                None => members.push((name.into(), value)),
+                None => members.push((Cow::Owned(name.into()), value)),
             }
         }
     }
@@ -67,6 +69,20 @@ impl Json {
         match *self {
             Json::Number(n) => safe_integer(n),
             _ => None,
+        }
+    }
+
+    /// A copy that owns all its strings.
+    pub fn to_owned_json(&self) -> Json<'static> {
+        match self {
+            Json::Null => Json::Null,
+            Json::Bool(b) => Json::Bool(*b),
+            Json::Number(n) => Json::Number(*n),
+            Json::String(s) => Json::String(Cow::Owned(String::from(&**s))),
+            Json::Array(items) => Json::Array(items.iter().map(Json::to_owned_json).collect()),
+            Json::Object(members) => Json::Object(
+                members.iter().map(|(k, v)| (Cow::Owned(String::from(&**k)), v.to_owned_json())).collect(),
+            ),
         }
     }
 
@@ -93,19 +109,25 @@ pub(crate) fn safe_integer(n: f64) -> Option<i64> {
     }
 }
 
-impl From<bool> for Json {
+impl From<bool> for Json<'_> {
     fn from(b: bool) -> Self {
         Json::Bool(b)
     }
 }
 
-impl From<&str> for Json {
-    fn from(s: &str) -> Self {
-        Json::String(s.into())
+impl<'a> From<&'a str> for Json<'a> {
+    fn from(s: &'a str) -> Self {
+        Json::String(Cow::Borrowed(s))
     }
 }
 
-impl From<f64> for Json {
+impl From<String> for Json<'_> {
+    fn from(s: String) -> Self {
+        Json::String(Cow::Owned(s))
+    }
+}
+
+impl From<f64> for Json<'_> {
     fn from(n: f64) -> Self {
         Json::Number(n)
     }
@@ -135,17 +157,19 @@ pub(crate) fn write_quoted(out: &mut String, s: &str) {
 
 #[cfg(feature = "json")]
 mod text {
-    //! JSON text in and out, through serde_json.
+    //! JSON text in and out, through serde_json. Strings without escapes are borrowed from
+    //! the text.
     use super::Json;
+    use alloc::borrow::Cow;
     use alloc::string::String;
     use alloc::vec::Vec;
     use core::fmt;
-    use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+    use serde::de::{Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
     use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
-    impl Json {
+    impl<'a> Json<'a> {
         /// Parses JSON text.
-        pub fn parse(text: &str) -> Result<Json, serde_json::Error> {
+        pub fn parse(text: &'a str) -> Result<Json<'a>, serde_json::Error> {
             serde_json::from_str(text)
         }
 
@@ -156,8 +180,8 @@ mod text {
         }
     }
 
-    impl<'de> Deserialize<'de> for Json {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Json, D::Error> {
+    impl<'de> Deserialize<'de> for Json<'de> {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Json<'de>, D::Error> {
             d.deserialize_any(JsonVisitor)
         }
     }
@@ -165,55 +189,85 @@ mod text {
     struct JsonVisitor;
 
     impl<'de> Visitor<'de> for JsonVisitor {
-        type Value = Json;
+        type Value = Json<'de>;
 
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str("a JSON value")
         }
-        fn visit_unit<E>(self) -> Result<Json, E> {
+        fn visit_unit<E>(self) -> Result<Json<'de>, E> {
             Ok(Json::Null)
         }
-        fn visit_none<E>(self) -> Result<Json, E> {
+        fn visit_none<E>(self) -> Result<Json<'de>, E> {
             Ok(Json::Null)
         }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Json, D::Error> {
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Json<'de>, D::Error> {
             Json::deserialize(d)
         }
-        fn visit_bool<E>(self, b: bool) -> Result<Json, E> {
+        fn visit_bool<E>(self, b: bool) -> Result<Json<'de>, E> {
             Ok(Json::Bool(b))
         }
-        fn visit_i64<E>(self, n: i64) -> Result<Json, E> {
+        fn visit_i64<E>(self, n: i64) -> Result<Json<'de>, E> {
             Ok(Json::Number(n as f64))
         }
-        fn visit_u64<E>(self, n: u64) -> Result<Json, E> {
+        fn visit_u64<E>(self, n: u64) -> Result<Json<'de>, E> {
             Ok(Json::Number(n as f64))
         }
-        fn visit_f64<E>(self, n: f64) -> Result<Json, E> {
+        fn visit_f64<E>(self, n: f64) -> Result<Json<'de>, E> {
             Ok(Json::Number(n))
         }
-        fn visit_str<E>(self, s: &str) -> Result<Json, E> {
-            Ok(Json::String(s.into()))
+        fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Json<'de>, E> {
+            Ok(Json::String(Cow::Borrowed(s)))
         }
-        fn visit_string<E>(self, s: String) -> Result<Json, E> {
-            Ok(Json::String(s))
+        fn visit_str<E>(self, s: &str) -> Result<Json<'de>, E> {
+            Ok(Json::String(Cow::Owned(s.into())))
         }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
-            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        fn visit_string<E>(self, s: String) -> Result<Json<'de>, E> {
+            Ok(Json::String(Cow::Owned(s)))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
+            // serde_json gives no size hints; a small start saves most regrowth.
+            let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(4).min(1024));
             while let Some(item) = seq.next_element()? {
                 items.push(item);
             }
             Ok(Json::Array(items))
         }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json, A::Error> {
-            let mut members = Vec::with_capacity(map.size_hint().unwrap_or(0).min(1024));
-            while let Some(key) = map.next_key::<String>()? {
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
+            let mut members = Vec::with_capacity(map.size_hint().unwrap_or(8).min(1024));
+            while let Some(key) = map.next_key_seed(Key)? {
                 members.push((key, map.next_value()?));
             }
             Ok(Json::Object(members))
         }
     }
 
-    impl Serialize for Json {
+    /// An object key, borrowed when the text allows (serde's own `Cow<str>` always copies).
+    struct Key;
+
+    impl<'de> DeserializeSeed<'de> for Key {
+        type Value = Cow<'de, str>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Cow<'de, str>, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Key {
+        type Value = Cow<'de, str>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a string key")
+        }
+        fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Cow<'de, str>, E> {
+            Ok(Cow::Borrowed(s))
+        }
+        fn visit_str<E>(self, s: &str) -> Result<Cow<'de, str>, E> {
+            Ok(Cow::Owned(s.into()))
+        }
+        fn visit_string<E>(self, s: String) -> Result<Cow<'de, str>, E> {
+            Ok(Cow::Owned(s))
+        }
+    }
+
+    impl Serialize for Json<'_> {
         fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
             match self {
                 Json::Null => s.serialize_unit(),
@@ -234,7 +288,7 @@ mod text {
                 Json::Object(members) => {
                     let mut map = s.serialize_map(Some(members.len()))?;
                     for (k, v) in members {
-                        map.serialize_entry(k, v)?;
+                        map.serialize_entry(&**k, v)?;
                     }
                     map.end()
                 }
@@ -248,10 +302,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn borrows_unescaped_strings() {
+        let text = r#"{"plain":"abc","escaped":"a\nb"}"#;
+        let Json::Object(m) = Json::parse(text).unwrap() else { panic!() };
+        assert!(matches!(m[0].0, Cow::Borrowed("plain")));
+        assert!(matches!(m[0].1, Json::String(Cow::Borrowed("abc"))));
+        assert!(matches!(&m[1].1, Json::String(Cow::Owned(s)) if s == "a\nb"));
+    }
+
+    #[test]
     fn keeps_duplicates_and_order() {
         let j = Json::parse(r#"{"b":1,"a":2,"b":3}"#).unwrap();
         let Json::Object(m) = &j else { panic!() };
-        let keys: Vec<&str> = m.iter().map(|(k, _)| k.as_str()).collect();
+        let keys: Vec<&str> = m.iter().map(|(k, _)| &**k).collect();
         assert_eq!(keys, ["b", "a", "b"]);
     }
 

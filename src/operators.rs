@@ -71,7 +71,7 @@ pub(crate) struct ValueSet {
 
 impl ValueSet {
     /// `None` when the item cannot be compared (an object or array).
-    fn contains(&self, item: &Json) -> Option<bool> {
+    fn contains(&self, item: &Json<'_>) -> Option<bool> {
         match item {
             Json::String(s) => Some(self.strings.contains(s)),
             Json::Number(n) => Some(self.numbers.contains(n)),
@@ -117,7 +117,7 @@ impl Clause {
 }
 
 impl Clause {
-    fn lookup<'c>(&self, env: &Env<'_, 'c>) -> Option<&'c Json> {
+    fn lookup<'c>(&self, env: &Env<'_, 'c>) -> Option<&'c Json<'c>> {
         self.attr.as_ref().and_then(|a| env.ctx.lookup(a))
     }
 }
@@ -125,7 +125,7 @@ impl Clause {
 impl Test {
     /// Whether some item of `value` passes (for `notIn`: none is in the set); `None` when
     /// every item is of the wrong type.
-    fn any_item(&self, value: &Json) -> Option<bool> {
+    fn any_item(&self, value: &Json<'_>) -> Option<bool> {
         let items = match value {
             Json::Array(items) => items.as_slice(),
             single => core::slice::from_ref(single),
@@ -145,7 +145,7 @@ impl Test {
     }
 
     /// One item against the operands: `None` = wrong type. `notIn` tests membership here.
-    fn item(&self, item: &Json) -> Option<bool> {
+    fn item(&self, item: &Json<'_>) -> Option<bool> {
         match self {
             Test::In(set) | Test::NotIn(set) => set.contains(item),
             Test::StartsWith(vs) => item.as_str().map(|s| vs.iter().any(|v| s.starts_with(v.as_str()))),

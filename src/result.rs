@@ -81,7 +81,7 @@ pub struct EvalError {
 pub struct Evaluation<'s> {
     /// The served value; `None` means the caller's default (an error, or an off flag without
     /// `offVariation`).
-    pub value: Option<&'s Json>,
+    pub value: Option<&'s Json<'static>>,
     /// Index and name of the served variation.
     pub variation: Option<(u32, &'s str)>,
     /// Why.
@@ -122,7 +122,7 @@ impl<'s> Evaluation<'s> {
     }
 
     /// The value to hand to the caller, given their default.
-    pub fn value_or<'a>(&self, default: &'a Json) -> &'a Json
+    pub fn value_or<'a>(&self, default: &'a Json<'a>) -> &'a Json<'a>
     where
         's: 'a,
     {

@@ -9,7 +9,7 @@ pub struct EvaluationJson<'a, 's> {
     /// The result.
     pub evaluation: &'a Evaluation<'s>,
     /// The caller's default (`null` when `None`).
-    pub default: Option<&'a Json>,
+    pub default: Option<&'a Json<'a>>,
 }
 
 impl Serialize for EvaluationJson<'_, '_> {

@@ -32,7 +32,7 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// Validates and compiles a snapshot given as a JSON value.
-    pub fn from_json(value: &Json) -> Result<Snapshot, LoadError> {
+    pub fn from_json(value: &Json<'_>) -> Result<Snapshot, LoadError> {
         crate::load::snapshot(value)
     }
 
@@ -83,7 +83,7 @@ impl Snapshot {
 
     /// Evaluates one flag for `ctx` at `now` (ms since the epoch). With a `default`, a flag
     /// whose values are of another kind gives `TYPE_MISMATCH` (a `null` default checks nothing).
-    pub fn evaluate(&self, key: &str, ctx: &Context, now: i64, default: Option<&Json>) -> Evaluation<'_> {
+    pub fn evaluate(&self, key: &str, ctx: &Context<'_>, now: i64, default: Option<&Json<'_>>) -> Evaluation<'_> {
         match self.prepare(key, ctx, default) {
             Ok(flag) => Env { snapshot: self, ctx, now }.flag(flag, &mut Memo::default(), &mut ()),
             Err(e) => e,
@@ -91,7 +91,7 @@ impl Snapshot {
     }
 
     /// Evaluates one flag and records each step taken.
-    pub fn explain(&self, key: &str, ctx: &Context, now: i64, default: Option<&Json>) -> Explanation<'_> {
+    pub fn explain(&self, key: &str, ctx: &Context<'_>, now: i64, default: Option<&Json<'_>>) -> Explanation<'_> {
         let mut steps = Vec::new();
         let evaluation = match self.prepare(key, ctx, default) {
             Ok(flag) => Env { snapshot: self, ctx, now }.flag(flag, &mut Memo::default(), &mut steps),
@@ -102,7 +102,7 @@ impl Snapshot {
 
     /// Evaluates every flag once, in prerequisite order, sharing prerequisite results.
     /// Entries are in key order and equal what [`Snapshot::evaluate`] gives each flag alone.
-    pub fn evaluate_all(&self, ctx: &Context, now: i64) -> Vec<(&str, Evaluation<'_>)> {
+    pub fn evaluate_all(&self, ctx: &Context<'_>, now: i64) -> Vec<(&str, Evaluation<'_>)> {
         let mut results: Vec<Option<Evaluation>> = Vec::with_capacity(self.flags.len());
         results.resize(self.flags.len(), None);
         if let Some(err) = ctx.error() {
@@ -123,7 +123,7 @@ impl Snapshot {
     }
 
     /// The checks made before evaluating: flag exists, default's kind, context valid.
-    fn prepare(&self, key: &str, ctx: &Context, default: Option<&Json>) -> Result<&Flag, Evaluation<'_>> {
+    fn prepare(&self, key: &str, ctx: &Context<'_>, default: Option<&Json<'_>>) -> Result<&Flag, Evaluation<'_>> {
         let Some(i) = self.index(key) else {
             return Err(Evaluation::error(ErrorCode::FlagNotFound, format!("flag {key:?} not found")));
         };

@@ -18,7 +18,7 @@ pub fn parse_timestamp(s: &str) -> Option<i64> {
 }
 
 /// A timestamp written as a string or as integer milliseconds.
-pub(crate) fn from_json(v: &Json) -> Option<i64> {
+pub(crate) fn from_json(v: &Json<'_>) -> Option<i64> {
     match v {
         Json::String(s) => parse_timestamp(s),
         Json::Number(_) => v.as_integer(),

@@ -65,7 +65,7 @@ fn ramp(w: u32, on_first: bool) -> String {
     format!(r#"{{"rollout": {{"variations": [{list}]}}}}"#)
 }
 
-fn users(n: u32) -> Vec<Context> {
+fn users(n: u32) -> Vec<Context<'static>> {
     (0..n).map(|i| Context::with_key(&format!("user-{i}"))).collect()
 }
 
@@ -307,7 +307,8 @@ fn account_level_rollouts() {
     for account in 0..500 {
         let mut seen = None;
         for user in 0..20 {
-            let ctx = Context::parse(&format!(r#"{{"key": "user-{account}-{user}", "accountId": "acct-{account}"}}"#));
+            let text = format!(r#"{{"key": "user-{account}-{user}", "accountId": "acct-{account}"}}"#);
+        let ctx = Context::parse(&text);
             let e = s.evaluate("sentiment_analysis", &ctx, NOW, None);
             let got = (e.bucket.expect("bucket"), e.variation.expect("variation"));
             assert_eq!(*seen.get_or_insert(got), got, "users of acct-{account} disagree");
@@ -321,11 +322,13 @@ fn account_level_rollouts() {
     // the bucket is the one the independent JavaScript computation states.
     let want = example_bucket("sentiment_analysis", "rollout", "accountId", "1207");
     for account in ["1207", "1207.0", r#""1207""#] {
-        let ctx = Context::parse(&format!(r#"{{"key": "u", "accountId": {account}}}"#));
+        let text = format!(r#"{{"key": "u", "accountId": {account}}}"#);
+        let ctx = Context::parse(&text);
         assert_eq!(s.evaluate("sentiment_analysis", &ctx, NOW, None).bucket, Some(want), "accountId {account}");
     }
     for (account, unit) in [("-5", "-5"), ("0", "0"), ("-0", "0")] {
-        let ctx = Context::parse(&format!(r#"{{"key": "u", "accountId": {account}}}"#));
+        let text = format!(r#"{{"key": "u", "accountId": {account}}}"#);
+        let ctx = Context::parse(&text);
         let want = example_bucket("sentiment_analysis", "rollout", "accountId", unit);
         assert_eq!(s.evaluate("sentiment_analysis", &ctx, NOW, None).bucket, Some(want), "accountId {account}");
     }

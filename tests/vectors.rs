@@ -19,9 +19,9 @@ fn vector_files() -> Vec<PathBuf> {
     files
 }
 
-fn load(path: &PathBuf) -> Json {
+fn load(path: &PathBuf) -> Json<'static> {
     let text = fs::read_to_string(path).expect("readable vector file");
-    Json::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    Json::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_owned_json()
 }
 
 /// Structural equality with objects compared as sets of members.
@@ -36,9 +36,9 @@ fn same(a: &Json, b: &Json) -> bool {
 }
 
 /// The result as the vectors spell it: `errorMessage` dropped, `inExperiment: false` absent.
-fn actual(e: &edgeflag::Evaluation, default: Option<&Json>) -> Json {
+fn actual(e: &edgeflag::Evaluation, default: Option<&Json>) -> Json<'static> {
     let text = serde_json::to_string(&EvaluationJson { evaluation: e, default }).expect("serializable");
-    let Json::Object(mut members) = Json::parse(&text).expect("valid JSON") else { unreachable!() };
+    let Json::Object(mut members) = Json::parse(&text).expect("valid JSON").to_owned_json() else { unreachable!() };
     members.retain(|(k, _)| k != "errorMessage");
     Json::Object(members)
 }
@@ -68,7 +68,7 @@ fn diff(actual: &Json, expect: &Json) -> Vec<String> {
     }
     if let Json::Object(members) = expect {
         for (k, _) in members {
-            if !["value", "variation", "variationIndex", "reason"].contains(&k.as_str()) && !OPTIONAL.contains(&k.as_str()) {
+            if !["value", "variation", "variationIndex", "reason"].contains(&&**k) && !OPTIONAL.contains(&&**k) {
                 out.push(format!("expect has unknown field {k:?}"));
             }
         }

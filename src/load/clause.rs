@@ -27,16 +27,16 @@ pub(super) fn key_attribute() -> AttrRef {
     AttrRef::parse("key").unwrap_or_else(|_| unreachable!())
 }
 
-pub(super) fn attribute(v: &Json, path: &Path) -> Result<AttrRef> {
+pub(super) fn attribute(v: &Json<'_>, path: &Path) -> Result<AttrRef> {
     let text = nonempty(v, path)?;
     AttrRef::parse(text).or_else(|_| fail(K::InvalidValue, path, "malformed JSON Pointer (`~` must be followed by 0 or 1)"))
 }
 
-pub(super) fn clauses(names: &Names, v: &Json, path: &Path) -> Result<Vec<Clause>> {
+pub(super) fn clauses(names: &Names, v: &Json<'_>, path: &Path) -> Result<Vec<Clause>> {
     nonempty_array(v, path)?.iter().enumerate().map(|(i, c)| clause(names, c, &path.index(i))).collect()
 }
 
-fn clause(names: &Names, v: &Json, path: &Path) -> Result<Clause> {
+fn clause(names: &Names, v: &Json<'_>, path: &Path) -> Result<Clause> {
     let o = Obj::new(v, path, FIELDS)?;
     let op_path = path.key("op");
     let name = string(o.req("op", path)?, &op_path)?;
@@ -65,7 +65,7 @@ fn clause(names: &Names, v: &Json, path: &Path) -> Result<Clause> {
     };
     let vp = path.key("values");
     let takes_values = !matches!(op, "exists" | "schedule" | "recurring");
-    let values: &[Json] = match (takes_values, o.get("values")) {
+    let values: &[Json<'_>] = match (takes_values, o.get("values")) {
         (true, v) => nonempty_array(v.map_or_else(|| o.req("values", path), Ok)?, &vp)?,
         (false, None) => &[],
         (false, Some(v)) => match array(v, &vp)? {
@@ -98,12 +98,12 @@ fn clause(names: &Names, v: &Json, path: &Path) -> Result<Clause> {
     Ok(Clause { op, attr, test, negate })
 }
 
-fn value_set(values: &[Json], path: &Path) -> Result<ValueSet> {
+fn value_set(values: &[Json<'_>], path: &Path) -> Result<ValueSet> {
     let mut set = ValueSet::default();
     let mut strings = Vec::new();
     for (i, v) in values.iter().enumerate() {
         match v {
-            Json::String(s) => strings.push(s.clone()),
+            Json::String(s) => strings.push(String::from(&**s)),
             Json::Number(n) => set.numbers.push(*n),
             Json::Bool(true) => set.has_true = true,
             Json::Bool(false) => set.has_false = true,
@@ -114,20 +114,20 @@ fn value_set(values: &[Json], path: &Path) -> Result<ValueSet> {
     Ok(set)
 }
 
-fn strings(values: &[Json], path: &Path) -> Result<Vec<String>> {
+fn strings(values: &[Json<'_>], path: &Path) -> Result<Vec<String>> {
     values.iter().enumerate().map(|(i, v)| string(v, &path.index(i)).map(String::from)).collect()
 }
 
-fn numbers(values: &[Json], path: &Path) -> Result<Vec<f64>> {
-    let number = |(i, v): (usize, &Json)| match v {
+fn numbers(values: &[Json<'_>], path: &Path) -> Result<Vec<f64>> {
+    let number = |(i, v): (usize, &Json<'_>)| match v {
         Json::Number(n) => Ok(*n),
         _ => wrong_type(v, &path.index(i), "a number"),
     };
     values.iter().enumerate().map(number).collect()
 }
 
-fn versions(values: &[Json], path: &Path) -> Result<Vec<semver::Version>> {
-    let version = |(i, v): (usize, &Json)| {
+fn versions(values: &[Json<'_>], path: &Path) -> Result<Vec<semver::Version>> {
+    let version = |(i, v): (usize, &Json<'_>)| {
         let p = path.index(i);
         let s = string(v, &p)?;
         parse_version(s).map_or_else(|| fail(K::InvalidSemver, &p, format!("{s:?} is not a semantic version")), Ok)
@@ -135,12 +135,12 @@ fn versions(values: &[Json], path: &Path) -> Result<Vec<semver::Version>> {
     values.iter().enumerate().map(version).collect()
 }
 
-fn timestamps(values: &[Json], path: &Path) -> Result<Vec<i64>> {
+fn timestamps(values: &[Json<'_>], path: &Path) -> Result<Vec<i64>> {
     values.iter().enumerate().map(|(i, v)| timestamp(v, &path.index(i))).collect()
 }
 
-fn segments(names: &Names, values: &[Json], path: &Path) -> Result<Vec<u32>> {
-    let segment = |(i, v): (usize, &Json)| {
+fn segments(names: &Names, values: &[Json<'_>], path: &Path) -> Result<Vec<u32>> {
+    let segment = |(i, v): (usize, &Json<'_>)| {
         let p = path.index(i);
         let key = string(v, &p)?;
         names.segment(key).map_or_else(|| fail(K::UnknownSegment, &p, format!("no segment {key:?} in this snapshot")), Ok)
@@ -196,7 +196,7 @@ fn recurring(o: &Obj, path: &Path) -> Result<Recurring> {
 }
 
 /// `HH:MM` as minutes after midnight; `24:00` only where `end_of_day` allows it.
-fn clock(v: &Json, path: &Path, end_of_day: bool) -> Result<u16> {
+fn clock(v: &Json<'_>, path: &Path, end_of_day: bool) -> Result<u16> {
     let s = string(v, path)?;
     let minutes = match s.as_bytes() {
         [h1, h2, b':', m1, m2] if [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()) => {

@@ -29,7 +29,7 @@ const FIELDS: &[&str] = &[
 ];
 
 /// Everything but prerequisites, which [`prerequisites`] resolves in a second pass.
-pub(super) fn flag(names: &Names, key: &str, v: &Json, path: &Path) -> Result<Flag> {
+pub(super) fn flag(names: &Names, key: &str, v: &Json<'_>, path: &Path) -> Result<Flag> {
     let o = Obj::new(v, path, FIELDS)?;
     let on = boolean(o.req("on", path)?, &path.key("on"))?;
     let (variations, kind) = variations(o.req("variations", path)?, &path.key("variations"))?;
@@ -82,7 +82,7 @@ pub(super) fn flag(names: &Names, key: &str, v: &Json, path: &Path) -> Result<Fl
     })
 }
 
-fn variations(v: &Json, path: &Path) -> Result<(Vec<Variation>, Kind)> {
+fn variations(v: &Json<'_>, path: &Path) -> Result<(Vec<Variation>, Kind)> {
     let items = nonempty_array(v, path)?;
     let mut out: Vec<Variation> = Vec::with_capacity(items.len());
     let mut kind = None;
@@ -113,7 +113,7 @@ fn variations(v: &Json, path: &Path) -> Result<(Vec<Variation>, Kind)> {
             }
             Some(_) => {}
         }
-        out.push(Variation { name: name.into(), value: value.clone() });
+        out.push(Variation { name: name.into(), value: value.to_owned_json() });
     }
     // `nonempty_array` guarantees at least one variation, hence a kind.
     Ok((out, kind.unwrap_or(Kind::Boolean)))
@@ -126,7 +126,7 @@ struct Group {
     entries: Vec<(String, (u32, u32))>,
 }
 
-fn targets(v: &Json, path: &Path, variations: &[Variation]) -> Result<Vec<TargetGroup>> {
+fn targets(v: &Json<'_>, path: &Path, variations: &[Variation]) -> Result<Vec<TargetGroup>> {
     let mut groups: Vec<Group> = Vec::new();
     for (t, item) in array(v, path)?.iter().enumerate() {
         let p = path.index(t);
@@ -157,7 +157,7 @@ fn targets(v: &Json, path: &Path, variations: &[Variation]) -> Result<Vec<Target
     Ok(groups.into_iter().map(|g| TargetGroup { attr: g.attr, entries: KeyMap::new(g.entries) }).collect())
 }
 
-fn rules(names: &Names, salt: &str, v: &Json, path: &Path, variations: &[Variation]) -> Result<Vec<Rule>> {
+fn rules(names: &Names, salt: &str, v: &Json<'_>, path: &Path, variations: &[Variation]) -> Result<Vec<Rule>> {
     let items = array(v, path)?;
     let mut out: Vec<Rule> = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
@@ -178,7 +178,7 @@ fn rules(names: &Names, salt: &str, v: &Json, path: &Path, variations: &[Variati
     Ok(out)
 }
 
-fn metadata(v: &Json, path: &Path) -> Result<Metadata> {
+fn metadata(v: &Json<'_>, path: &Path) -> Result<Metadata> {
     let o = Obj::new(v, path, &["description", "owner", "createdAt", "expiresAt", "tags"])?;
     let text = |name: &str| -> Result<Option<String>> {
         o.get(name).map(|d| string(d, &path.key(name)).map(String::from)).transpose()
@@ -201,7 +201,7 @@ fn metadata(v: &Json, path: &Path) -> Result<Metadata> {
 }
 
 /// The flag's prerequisites, resolved against the other (compiled) flags.
-pub(super) fn prerequisites(names: &Names, flags: &[Flag], v: &Json, path: &Path) -> Result<Vec<Prerequisite>> {
+pub(super) fn prerequisites(names: &Names, flags: &[Flag], v: &Json<'_>, path: &Path) -> Result<Vec<Prerequisite>> {
     let Some(list) = v.get("prerequisites") else {
         return Ok(Vec::new());
     };

@@ -34,7 +34,7 @@ impl Names<'_> {
     }
 }
 
-pub(crate) fn snapshot(v: &Json) -> core::result::Result<Snapshot, LoadError> {
+pub(crate) fn snapshot(v: &Json<'_>) -> core::result::Result<Snapshot, LoadError> {
     let root = Path::Root;
     let o = Obj::new(
         v,

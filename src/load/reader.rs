@@ -4,6 +4,7 @@ use crate::error::{LoadError, LoadErrorKind as K};
 use crate::json::Json;
 use crate::path::Path;
 use crate::timestamp;
+use alloc::borrow::Cow;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -16,11 +17,11 @@ pub(crate) fn fail<T>(kind: K, path: &Path, message: impl Into<String>) -> Resul
 
 /// An object whose members are all known and none repeated.
 pub(crate) struct Obj<'j> {
-    members: &'j [(String, Json)],
+    members: &'j [(Cow<'j, str>, Json<'j>)],
 }
 
 impl<'j> Obj<'j> {
-    pub fn new(v: &'j Json, path: &Path, known: &[&str]) -> Result<Obj<'j>> {
+    pub fn new(v: &'j Json<'j>, path: &Path, known: &[&str]) -> Result<Obj<'j>> {
         let Json::Object(members) = v else {
             return wrong_type(v, path, "an object");
         };
@@ -38,12 +39,12 @@ impl<'j> Obj<'j> {
         Ok(Obj { members })
     }
 
-    pub fn get(&self, name: &str) -> Option<&'j Json> {
+    pub fn get(&self, name: &str) -> Option<&'j Json<'j>> {
         self.members.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 
     /// A required member; `path` is the object's path.
-    pub fn req(&self, name: &str, path: &Path) -> Result<&'j Json> {
+    pub fn req(&self, name: &str, path: &Path) -> Result<&'j Json<'j>> {
         match self.get(name) {
             Some(v) => Ok(v),
             None => fail(K::MissingField, &path.key(name), format!("missing required member {name:?}")),
@@ -52,7 +53,7 @@ impl<'j> Obj<'j> {
 }
 
 /// The members of an object used as a map (flags, segments), sorted by key, none repeated.
-pub(crate) fn map<'j>(v: &'j Json, path: &Path) -> Result<Vec<(&'j str, &'j Json)>> {
+pub(crate) fn map<'j>(v: &'j Json<'j>, path: &Path) -> Result<Vec<(&'j str, &'j Json<'j>)>> {
     let Json::Object(members) = v else {
         return wrong_type(v, path, "an object");
     };
@@ -70,42 +71,42 @@ pub(crate) fn map<'j>(v: &'j Json, path: &Path) -> Result<Vec<(&'j str, &'j Json
             return fail(K::InvalidValue, &path.key(""), "keys must not be empty");
         }
     }
-    Ok(order.into_iter().map(|i| (members[i].0.as_str(), &members[i].1)).collect())
+    Ok(order.into_iter().map(|i| (&*members[i].0, &members[i].1)).collect())
 }
 
-pub(crate) fn wrong_type<T>(v: &Json, path: &Path, expected: &str) -> Result<T> {
+pub(crate) fn wrong_type<T>(v: &Json<'_>, path: &Path, expected: &str) -> Result<T> {
     fail(K::WrongType, path, format!("expected {expected}, got {}", v.type_name()))
 }
 
-pub(crate) fn boolean(v: &Json, path: &Path) -> Result<bool> {
+pub(crate) fn boolean(v: &Json<'_>, path: &Path) -> Result<bool> {
     match v {
         Json::Bool(b) => Ok(*b),
         _ => wrong_type(v, path, "a boolean"),
     }
 }
 
-pub(crate) fn string<'j>(v: &'j Json, path: &Path) -> Result<&'j str> {
+pub(crate) fn string<'j>(v: &'j Json<'j>, path: &Path) -> Result<&'j str> {
     match v {
         Json::String(s) => Ok(s),
         _ => wrong_type(v, path, "a string"),
     }
 }
 
-pub(crate) fn nonempty<'j>(v: &'j Json, path: &Path) -> Result<&'j str> {
+pub(crate) fn nonempty<'j>(v: &'j Json<'j>, path: &Path) -> Result<&'j str> {
     match string(v, path)? {
         "" => fail(K::InvalidValue, path, "must not be empty"),
         s => Ok(s),
     }
 }
 
-pub(crate) fn array<'j>(v: &'j Json, path: &Path) -> Result<&'j [Json]> {
+pub(crate) fn array<'j>(v: &'j Json<'j>, path: &Path) -> Result<&'j [Json<'j>]> {
     match v {
         Json::Array(items) => Ok(items),
         _ => wrong_type(v, path, "an array"),
     }
 }
 
-pub(crate) fn nonempty_array<'j>(v: &'j Json, path: &Path) -> Result<&'j [Json]> {
+pub(crate) fn nonempty_array<'j>(v: &'j Json<'j>, path: &Path) -> Result<&'j [Json<'j>]> {
     match array(v, path)? {
         [] => fail(K::InvalidValue, path, "must not be empty"),
         items => Ok(items),
@@ -113,7 +114,7 @@ pub(crate) fn nonempty_array<'j>(v: &'j Json, path: &Path) -> Result<&'j [Json]>
 }
 
 /// A safe integer in `min..=max`.
-pub(crate) fn integer(v: &Json, path: &Path, min: i64, max: i64) -> Result<i64> {
+pub(crate) fn integer(v: &Json<'_>, path: &Path, min: i64, max: i64) -> Result<i64> {
     let Some(n) = v.as_integer() else {
         return wrong_type(v, path, "an integer");
     };
@@ -123,7 +124,7 @@ pub(crate) fn integer(v: &Json, path: &Path, min: i64, max: i64) -> Result<i64> 
     Ok(n)
 }
 
-pub(crate) fn timestamp(v: &Json, path: &Path) -> Result<i64> {
+pub(crate) fn timestamp(v: &Json<'_>, path: &Path) -> Result<i64> {
     match v {
         Json::String(s) => match timestamp::parse_timestamp(s) {
             Some(t) => Ok(t),
@@ -138,10 +139,10 @@ pub(crate) fn timestamp(v: &Json, path: &Path) -> Result<i64> {
 }
 
 /// A string or integer identifying a unit, as its text (`42` → `"42"`).
-pub(crate) fn unit_value(v: &Json, path: &Path) -> Result<String> {
+pub(crate) fn unit_value(v: &Json<'_>, path: &Path) -> Result<String> {
     match v {
         Json::String(s) if s.is_empty() => fail(K::InvalidValue, path, "must not be empty"),
-        Json::String(s) => Ok(s.clone()),
+        Json::String(s) => Ok(String::from(&**s)),
         Json::Number(_) => match v.as_integer() {
             Some(n) => Ok(itoa::Buffer::new().format(n).into()),
             None => wrong_type(v, path, "a string or an integer"),

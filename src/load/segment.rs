@@ -12,7 +12,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-pub(super) fn segment(names: &Names, key: &str, v: &Json, path: &Path) -> Result<Segment> {
+pub(super) fn segment(names: &Names, key: &str, v: &Json<'_>, path: &Path) -> Result<Segment> {
     let o = Obj::new(v, path, &["attribute", "included", "excluded", "rules"])?;
     let attr = match o.get("attribute") {
         Some(a) => clause::attribute(a, &path.key("attribute"))?,
@@ -42,7 +42,7 @@ pub(super) fn segment(names: &Names, key: &str, v: &Json, path: &Path) -> Result
 }
 
 /// An included or excluded list; a value may appear once across both.
-fn list(v: Option<&Json>, path: &Path, seen: &mut BTreeSet<String>) -> Result<KeySet> {
+fn list(v: Option<&Json<'_>>, path: &Path, seen: &mut BTreeSet<String>) -> Result<KeySet> {
     let Some(v) = v else {
         return Ok(KeySet::default());
     };

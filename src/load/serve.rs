@@ -13,7 +13,7 @@ use alloc::format;
 use alloc::vec::Vec;
 
 /// A variation named or indexed; the index into `variations`.
-pub(super) fn variation_ref(v: &Json, path: &Path, variations: &[Variation]) -> Result<u32> {
+pub(super) fn variation_ref(v: &Json<'_>, path: &Path, variations: &[Variation]) -> Result<u32> {
     match v {
         Json::String(name) => match variations.iter().position(|x| x.name == *name) {
             Some(i) => Ok(i as u32),
@@ -30,7 +30,7 @@ pub(super) fn variation_ref(v: &Json, path: &Path, variations: &[Variation]) -> 
     }
 }
 
-pub(super) fn serve(names: &Names, flag_salt: &str, v: &Json, path: &Path, variations: &[Variation]) -> Result<Serve> {
+pub(super) fn serve(names: &Names, flag_salt: &str, v: &Json<'_>, path: &Path, variations: &[Variation]) -> Result<Serve> {
     let o = Obj::new(v, path, &["variation", "rollout", "experiment"])?;
     let chosen: Vec<&str> = ["variation", "rollout", "experiment"].into_iter().filter(|k| o.get(k).is_some()).collect();
     let [kind] = chosen[..] else {
@@ -88,7 +88,7 @@ fn unit_and_salt<'j>(o: &Obj<'j>, path: &Path, flag_salt: &'j str) -> Result<(At
     Ok((bucket_by, salt))
 }
 
-fn slices(v: &Json, path: &Path, variations: &[Variation]) -> Result<Slices> {
+fn slices(v: &Json<'_>, path: &Path, variations: &[Variation]) -> Result<Slices> {
     let items = array(v, path)?;
     let mut out: Vec<Slice> = Vec::with_capacity(items.len());
     let mut total: i64 = 0;

@@ -105,10 +105,10 @@ fn why(e: &Evaluation) -> String {
     s
 }
 
-fn sample_context(i: u32) -> Context {
+fn sample_context(i: u32) -> Context<'static> {
     let tier = ["free", "pro", "enterprise"][(i % 3) as usize];
     let ctx = format!(r#"{{"key":"sample-{i}","tier":"{tier}","beta":{},"accountId":"account-{}"}}"#, i % 5 == 0, i % 400);
-    Context::parse(&ctx)
+    Context::parse(&ctx).into_owned()
 }
 
 /// How the sample splits across a flag's variations.

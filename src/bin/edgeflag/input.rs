@@ -36,7 +36,7 @@ impl Source {
 
 /// `--context`: JSON text, or `@FILE`. An unusable context is an error here (the library would
 /// return it as an error result for every flag).
-pub fn context_arg(arg: &str) -> Result<Context, String> {
+pub fn context_arg(arg: &str) -> Result<Context<'static>, String> {
     let text = match arg.strip_prefix('@') {
         Some(path) => std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?,
         None => arg.into(),
@@ -44,11 +44,11 @@ pub fn context_arg(arg: &str) -> Result<Context, String> {
     let ctx = Context::parse(&text);
     match ctx.error() {
         Some(e) => Err(format!("--context: {} [{}]", e.message, e.code.name())),
-        None => Ok(ctx),
+        None => Ok(ctx.into_owned()),
     }
 }
 
-pub fn json_arg(name: &str, arg: &str) -> Result<Json, String> {
+pub fn json_arg<'a>(name: &str, arg: &'a str) -> Result<Json<'a>, String> {
     Json::parse(arg).map_err(|e| format!("{name} is not JSON: {e}"))
 }
 

@@ -142,7 +142,7 @@ fn run(command: Command) -> Result<(), String> {
             let s = Source::read(snapshot.as_deref())?.snapshot()?;
             let ctx = context_arg(&context)?;
             let now = now_arg(now.as_deref())?;
-            let default = default.map(|d| Json::parse(&d).map_err(|e| format!("--default is not JSON: {e}"))).transpose()?;
+            let default = default.as_deref().map(|d| Json::parse(d).map_err(|e| format!("--default is not JSON: {e}"))).transpose()?;
             let out = match flag {
                 Some(key) => {
                     let e = s.evaluate(&key, &ctx, now, default.as_ref());

@@ -65,7 +65,7 @@ pub fn run(source: &Source, req: &Request) -> Result<(String, String), String> {
     };
 
     doc.set("version", Json::Number((version + 1) as f64));
-    doc.set("generatedAt", Json::String(format_time(req.now)));
+    doc.set("generatedAt", Json::from(format_time(req.now)));
     let text = serde_json::to_string_pretty(&doc).map_err(|e| e.to_string())?;
     let after = Snapshot::parse(&text).map_err(|e| format!("the changed snapshot does not load: {e}"))?;
 
@@ -113,7 +113,7 @@ fn sample(before: &Snapshot, after: &Snapshot, req: &Request, bucket_by: &str, b
     let mut counts = Counts::default();
     for i in 0..req.sample {
         let mut ctx = base.clone();
-        set_path(&mut ctx, bucket_by, Json::String(format!("sample-{i}")));
+        set_path(&mut ctx, bucket_by, Json::from(format!("sample-{i}")));
         let ctx = Context::new(ctx);
         let (a, b) = (before.evaluate(req.flag, &ctx, req.now, None), after.evaluate(req.flag, &ctx, req.now, None));
         if !reached(&a) && !reached(&b) {
@@ -131,7 +131,7 @@ fn sample(before: &Snapshot, after: &Snapshot, req: &Request, bucket_by: &str, b
 }
 
 /// Sets an attribute: a plain name at the top level, a JSON Pointer through nested objects.
-fn set_path(ctx: &mut Json, attribute: &str, value: Json) {
+fn set_path<'a>(ctx: &mut Json<'a>, attribute: &str, value: Json<'a>) {
     let Some(pointer) = attribute.strip_prefix('/') else {
         ctx.set(attribute, value);
         return;
