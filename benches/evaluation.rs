@@ -61,7 +61,9 @@ fn evaluation(c: &mut Criterion) {
 
 fn evaluate_all(c: &mut Criterion) {
     let example = Snapshot::parse(include_str!("../examples/snapshot.json")).expect("example loads");
-    let ctx = Context::parse(r#"{"key":"user-1042","tier":"pro","beta_opt_in":true,"accountId":"globex","app_version":"2.3.1"}"#);
+    let ctx = Context::parse(
+        r#"{"key":"user-1042","tier":"pro","beta_opt_in":true,"accountId":"globex","app_version":"2.3.1"}"#,
+    );
     let all = example.evaluate_all(&ctx, NOW);
     assert_eq!(all.len(), example.flags().len());
     assert!(all.iter().all(|(k, e)| *e == example.evaluate(k, &ctx, NOW, None)));

@@ -20,6 +20,11 @@ pub(crate) struct AttrRef {
 pub(crate) struct BadPointer;
 
 impl AttrRef {
+    /// The context key: the default unit of targets, segments and rollouts.
+    pub fn key() -> AttrRef {
+        AttrRef { text: "key".into(), pointer: None, is_key: true }
+    }
+
     pub fn parse(text: &str) -> Result<AttrRef, BadPointer> {
         let pointer = match text.strip_prefix('/') {
             None => None,

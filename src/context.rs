@@ -62,7 +62,11 @@ impl<'a> Context<'a> {
 
     /// A context with just a key.
     pub fn with_key(key: &str) -> Context<'static> {
-        Context { members: alloc::vec![(Cow::Borrowed("key"), Json::from(String::from(key)))], key_at: Some(0), error: None }
+        Context {
+            members: alloc::vec![(Cow::Borrowed("key"), Json::from(String::from(key)))],
+            key_at: Some(0),
+            error: None,
+        }
     }
 
     /// Adds (or replaces) an attribute.

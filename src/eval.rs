@@ -251,7 +251,14 @@ fn unit_error<'s>(attr: &AttrRef, why: NotUnit) -> Evaluation<'s> {
     }
 }
 
-fn bucket_step<'s>(flag: &'s Flag, purpose: Purpose, attr: &'s AttrRef, unit: &str, b: u32, slices: &Slices) -> Step<'s> {
+fn bucket_step<'s>(
+    flag: &'s Flag,
+    purpose: Purpose,
+    attr: &'s AttrRef,
+    unit: &str,
+    b: u32,
+    slices: &Slices,
+) -> Step<'s> {
     let mut start = 0;
     let ranges = slices
         .0

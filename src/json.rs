@@ -80,9 +80,9 @@ impl<'a> Json<'a> {
             Json::Number(n) => Json::Number(*n),
             Json::String(s) => Json::String(Cow::Owned(String::from(&**s))),
             Json::Array(items) => Json::Array(items.iter().map(Json::to_owned_json).collect()),
-            Json::Object(members) => Json::Object(
-                members.iter().map(|(k, v)| (Cow::Owned(String::from(&**k)), v.to_owned_json())).collect(),
-            ),
+            Json::Object(members) => {
+                Json::Object(members.iter().map(|(k, v)| (Cow::Owned(String::from(&**k)), v.to_owned_json())).collect())
+            }
         }
     }
 

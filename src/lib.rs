@@ -5,6 +5,32 @@
 //! per rollout. The crate is `no_std` + `alloc`: it does no I/O and reads no clock — the host
 //! passes `now` in milliseconds since the Unix epoch. Formats and semantics are specified in
 //! `docs/snapshot.md` and `docs/bucketing.md`.
+//!
+//! ```
+//! # #[cfg(feature = "json")] {
+//! use edgeflag::{Context, Engine, Json, Reason};
+//!
+//! let snapshot = r#"{ "version": 1, "generatedAt": "2026-11-20T09:30:00Z", "flags": {
+//!   "new_checkout": { "on": true,
+//!     "variations": [ {"name": "off", "value": false}, {"name": "on", "value": true} ],
+//!     "rules": [ { "id": "pro", "clauses": [ {"attribute": "tier", "op": "in", "values": ["pro"]} ],
+//!                  "serve": { "variation": "on" } } ],
+//!     "fallthrough": { "variation": "off" } } } }"#;
+//! let mut engine = Engine::new();
+//! engine.update_str(snapshot).expect("a valid snapshot");
+//!
+//! let ctx = Context::parse(r#"{"key": "user-42", "tier": "pro"}"#);
+//! let now_ms = 1_795_000_000_000; // the host's clock
+//! let e = engine.evaluate("new_checkout", &ctx, now_ms, Some(&Json::Bool(false)));
+//! assert_eq!(e.value, Some(&Json::Bool(true)));
+//! assert_eq!((e.reason, e.rule_id), (Reason::TargetingMatch, Some("pro")));
+//!
+//! // A bad snapshot is refused with a path, and the good one keeps serving.
+//! let err = engine.update_str(&snapshot.replace("\"in\"", "\"betwen\"")).unwrap_err();
+//! assert_eq!(err.to_string(), r#"flags.new_checkout.rules[0].clauses[0].op: unknown operator "betwen""#);
+//! assert_eq!(engine.evaluate("new_checkout", &ctx, now_ms, None).reason, Reason::TargetingMatch);
+//! # }
+//! ```
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -15,7 +41,6 @@ extern crate std;
 
 mod attribute;
 pub mod bucketing;
-mod operators;
 mod context;
 mod engine;
 mod error;
@@ -24,14 +49,15 @@ mod explain;
 mod flag;
 mod json;
 mod load;
+mod operators;
 mod path;
 mod result;
 mod rule;
 mod schedule;
 mod segment;
-mod sets;
 #[cfg(feature = "json")]
 mod serialize;
+mod sets;
 mod snapshot;
 #[cfg(feature = "std")]
 pub mod synthetic;

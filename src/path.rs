@@ -58,9 +58,7 @@ impl<'a> Path<'a> {
 /// Keys written as `.name`: ASCII letters, digits, `_` and `-`, not starting with a digit.
 fn is_plain(name: &str) -> bool {
     let b = name.as_bytes();
-    !b.is_empty()
-        && !b[0].is_ascii_digit()
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+    !b.is_empty() && !b[0].is_ascii_digit() && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
 }
 
 #[cfg(test)]

@@ -83,31 +83,22 @@ mod tests {
     fn weekday_arithmetic() {
         assert_eq!(local_day_minute(0, 0), (3, 0)); // Thursday
         assert_eq!(local_day_minute(at("2026-11-22T23:30:00Z"), 0), (6, 1410)); // Sunday
-        // -05:00 moves Monday 03:00 UTC back to Sunday 22:00.
+                                                                                // -05:00 moves Monday 03:00 UTC back to Sunday 22:00.
         assert_eq!(local_day_minute(at("2026-11-23T03:00:00Z"), -300), (6, 1320));
         assert_eq!(local_day_minute(-1, 0), (2, 1439)); // Wednesday 1969-12-31 23:59
     }
 
     #[test]
     fn windows_across_midnight_and_the_week() {
-        let fri_night = Recurring {
-            offset_minutes: 0,
-            windows: vec![Weekly { days: FRI, from: 22 * 60, to: 6 * 60 }],
-        };
+        let fri_night = Recurring { offset_minutes: 0, windows: vec![Weekly { days: FRI, from: 22 * 60, to: 6 * 60 }] };
         assert!(fri_night.contains(at("2026-11-20T22:00:00Z")));
         assert!(fri_night.contains(at("2026-11-21T03:00:00Z")));
         assert!(!fri_night.contains(at("2026-11-21T06:00:00Z")));
         assert!(!fri_night.contains(at("2026-11-20T21:59:59Z")));
-        let sun_night = Recurring {
-            offset_minutes: 0,
-            windows: vec![Weekly { days: SUN, from: 22 * 60, to: 6 * 60 }],
-        };
+        let sun_night = Recurring { offset_minutes: 0, windows: vec![Weekly { days: SUN, from: 22 * 60, to: 6 * 60 }] };
         assert!(sun_night.contains(at("2026-11-23T03:00:00Z")));
         assert!(!sun_night.contains(at("2026-11-22T03:00:00Z")));
-        let all_day = Recurring {
-            offset_minutes: 0,
-            windows: vec![Weekly { days: SUN, from: 6 * 60, to: 6 * 60 }],
-        };
+        let all_day = Recurring { offset_minutes: 0, windows: vec![Weekly { days: SUN, from: 6 * 60, to: 6 * 60 }] };
         assert!(all_day.contains(at("2026-11-23T05:59:00Z")));
         assert!(!all_day.contains(at("2026-11-23T06:00:00Z")));
     }

@@ -31,8 +31,6 @@ impl Segment {
                 }
             }
         }
-        self.rules
-            .iter()
-            .any(|clauses| clauses.iter().all(|c| c.outcome(env) == Outcome::Match))
+        self.rules.iter().any(|clauses| clauses.iter().all(|c| c.outcome(env) == Outcome::Match))
     }
 }

@@ -9,8 +9,8 @@ use crate::flag::{Flag, Kind};
 use crate::json::Json;
 use crate::result::{ErrorCode, Evaluation};
 use crate::segment::Segment;
-use alloc::format;
 use alloc::boxed::Box;
+use alloc::format;
 use alloc::vec::Vec;
 use hashbrown::HashMap;
 
@@ -118,7 +118,9 @@ impl Snapshot {
         self.flags
             .iter()
             .zip(results)
-            .map(|(f, e)| (f.key.as_str(), e.unwrap_or_else(|| Evaluation::error(ErrorCode::General, "not evaluated".into()))))
+            .map(|(f, e)| {
+                (f.key.as_str(), e.unwrap_or_else(|| Evaluation::error(ErrorCode::General, "not evaluated".into())))
+            })
             .collect()
     }
 

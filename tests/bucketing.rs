@@ -46,7 +46,8 @@ fn hex(bytes: &[u8]) -> String {
 /// A snapshot holding the given flags (key → flag object as JSON text).
 fn snapshot(flags: &[(&str, String)]) -> Snapshot {
     let body: Vec<String> = flags.iter().map(|(k, f)| format!("{}: {f}", serde_json::to_string(k).unwrap())).collect();
-    let text = format!(r#"{{"version": 1, "generatedAt": "2026-11-20T09:30:00Z", "flags": {{ {} }}}}"#, body.join(",\n"));
+    let text =
+        format!(r#"{{"version": 1, "generatedAt": "2026-11-20T09:30:00Z", "flags": {{ {} }}}}"#, body.join(",\n"));
     Snapshot::parse(&text).unwrap_or_else(|e| panic!("test snapshot does not load: {e}\n{text}"))
 }
 
@@ -60,7 +61,10 @@ fn bool_flag(extra: &str, fallthrough: &str) -> String {
 
 /// A two-way ramp giving `on` a weight of `w`, listed first or last.
 fn ramp(w: u32, on_first: bool) -> String {
-    let (on, off) = (format!(r#"{{"variation": "on", "weight": {w}}}"#), format!(r#"{{"variation": "off", "weight": {}}}"#, 100_000 - w));
+    let (on, off) = (
+        format!(r#"{{"variation": "on", "weight": {w}}}"#),
+        format!(r#"{{"variation": "off", "weight": {}}}"#, 100_000 - w),
+    );
     let list = if on_first { format!("{on}, {off}") } else { format!("{off}, {on}") };
     format!(r#"{{"rollout": {{"variations": [{list}]}}}}"#)
 }
@@ -84,7 +88,8 @@ fn worked_examples_match_byte_for_byte() {
     assert!(rows.len() >= 20, "expected about two dozen rows, found {}", rows.len());
     for row in &rows {
         let field = |name: &str| row[name].as_str().unwrap_or_else(|| panic!("{row}: {name} is not a string"));
-        let (salt, purpose_name, attribute, unit) = (field("salt"), field("purpose"), field("attribute"), field("unit"));
+        let (salt, purpose_name, attribute, unit) =
+            (field("salt"), field("purpose"), field("attribute"), field("unit"));
         let key = BucketKey::new(Scheme::EdgeflagV1, salt, purpose(purpose_name), attribute);
         let input = key.input(unit.as_bytes());
         // §2 spelt out directly, independently of BucketKey.
@@ -116,7 +121,12 @@ fn ramps_only_add() {
                 let b = e.bucket.expect("a rollout reports its bucket");
                 // §4/§5: the ramped variation owns [0, w) when listed first, [100000 − w, 100000) when last.
                 let owns = if on_first { b < w } else { b >= 100_000 - w };
-                assert_eq!(is_on(&e), owns, "bucket {b} at {p}% (on listed {})", if on_first { "first" } else { "last" });
+                assert_eq!(
+                    is_on(&e),
+                    owns,
+                    "bucket {b} at {p}% (on listed {})",
+                    if on_first { "first" } else { "last" }
+                );
                 on.push(is_on(&e));
             }
             let share = on.iter().filter(|&&x| x).count() as f64 / f64::from(USERS);
@@ -156,7 +166,11 @@ fn flags_are_independent() {
     // About 10 000 users are in A, so P(B | A) has a standard error of sqrt(0.1 · 0.9 / 10 000)
     // = 0.3 pp; ±1.5 pp is about 5 standard errors. Were B's buckets A's, it would be 100 %.
     let se = std_error(0.1, f64::from(in_a));
-    println!("P(B | A) = {:.3}% over {in_a} users in A (standard error {:.3} pp, bound ±1.5 pp)", conditional * 100.0, se * 100.0);
+    println!(
+        "P(B | A) = {:.3}% over {in_a} users in A (standard error {:.3} pp, bound ±1.5 pp)",
+        conditional * 100.0,
+        se * 100.0
+    );
     assert!((conditional - 0.1).abs() <= 0.015, "P(B | A) = {conditional}");
 
     // Pearson r of independent buckets is about N(0, 1/√n): 1/√100 000 = 0.0032; |r| < 0.02 is
@@ -242,7 +256,11 @@ fn variants_do_not_reuse_the_ramp() {
     }
     let enrolled = f64::from(early.iter().sum::<u32>()) / f64::from(USERS);
     // Traffic 20 000 enrols 20 %; 5 standard errors on 100 000 units is ±0.63 pp.
-    println!("enrolled at traffic 20000: {:.3}% (tolerance ±{:.3} pp)", enrolled * 100.0, 500.0 * std_error(0.2, f64::from(USERS)));
+    println!(
+        "enrolled at traffic 20000: {:.3}% (tolerance ±{:.3} pp)",
+        enrolled * 100.0,
+        500.0 * std_error(0.2, f64::from(USERS))
+    );
     assert!((enrolled - 0.2).abs() <= 5.0 * std_error(0.2, f64::from(USERS)), "enrolled {enrolled}");
     for (label, counts) in [("enrolled at 20 %", early), ("enrolled between 20 % and 60 %", late)] {
         let total: u32 = counts.iter().sum();
@@ -264,7 +282,10 @@ fn variants_do_not_reuse_the_ramp() {
     // control (buckets < 20 000 < 34 000). Within the enrolled, the two buckets are unrelated:
     // |r| < 0.04 is over 5 standard errors (1/√20 000 = 0.007).
     let r = pearson(&variant_pairs);
-    println!("Pearson r of enrolment and variant buckets among {} enrolled: {r:+.5} (bound |r| < 0.04)", variant_pairs.len());
+    println!(
+        "Pearson r of enrolment and variant buckets among {} enrolled: {r:+.5} (bound |r| < 0.04)",
+        variant_pairs.len()
+    );
     assert!(r.abs() < 0.04, "r = {r}");
 }
 
@@ -308,7 +329,7 @@ fn account_level_rollouts() {
         let mut seen = None;
         for user in 0..20 {
             let text = format!(r#"{{"key": "user-{account}-{user}", "accountId": "acct-{account}"}}"#);
-        let ctx = Context::parse(&text);
+            let ctx = Context::parse(&text);
             let e = s.evaluate("sentiment_analysis", &ctx, NOW, None);
             let got = (e.bucket.expect("bucket"), e.variation.expect("variation"));
             assert_eq!(*seen.get_or_insert(got), got, "users of acct-{account} disagree");

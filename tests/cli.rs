@@ -18,7 +18,11 @@ struct Run {
 
 impl From<Output> for Run {
     fn from(o: Output) -> Run {
-        Run { ok: o.status.success(), stdout: String::from_utf8(o.stdout).expect("UTF-8"), stderr: String::from_utf8(o.stderr).expect("UTF-8") }
+        Run {
+            ok: o.status.success(),
+            stdout: String::from_utf8(o.stdout).expect("UTF-8"),
+            stderr: String::from_utf8(o.stderr).expect("UTF-8"),
+        }
     }
 }
 
@@ -75,7 +79,11 @@ fn keys(v: &Value) -> Vec<&str> {
 /// sampled users reached the ramp.
 fn counts(report: &str) -> (u64, u64, u64) {
     let number = |prefix: &str| -> u64 {
-        let line = report.lines().map(str::trim).find(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("no {prefix:?} line:\n{report}"));
+        let line = report
+            .lines()
+            .map(str::trim)
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no {prefix:?} line:\n{report}"));
         line[prefix.len()..].split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{line}"))
     };
     let reached = report
@@ -92,7 +100,9 @@ fn weights(rollout: &Value) -> Vec<(String, i64)> {
         .as_array()
         .expect("variations")
         .iter()
-        .map(|e| (e["variation"].as_str().expect("by name").to_string(), e["weight"].as_i64().expect("an integer weight")))
+        .map(|e| {
+            (e["variation"].as_str().expect("by name").to_string(), e["weight"].as_i64().expect("an integer weight"))
+        })
         .collect()
 }
 
@@ -119,7 +129,11 @@ fn validate_reports_the_kind_and_path_of_an_error() {
     let r = edgeflag(&["validate", path.to_str().expect("UTF-8 path")]);
     assert!(!r.ok, "an invalid snapshot validated: {}", r.stdout);
     assert!(r.stderr.contains("unknown_operator"), "{}", r.stderr);
-    assert!(r.stderr.contains(r#"flags.new_editor.rules[0].clauses[0].op: unknown operator "semverGe""#), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(r#"flags.new_editor.rules[0].clauses[0].op: unknown operator "semverGe""#),
+        "{}",
+        r.stderr
+    );
     assert!(!r.stdout.contains("ok"), "{}", r.stdout);
 
     std::fs::write(&path, &EXAMPLE[..200]).expect("write");
@@ -150,8 +164,10 @@ fn eval_prints_the_documented_result() {
     assert_eq!(v["ruleId"], "beta-opt-in");
 
     // A ramp: the bucket is the independently computed one, and decides against on's [0, 10000).
-    let bucket = example_row("enhanced_metadata_context", "rollout", "key", "u-ops-1")["bucket"].as_u64().expect("bucket");
-    let r = edgeflag(&["eval", "--flag", "enhanced_metadata_context", "--context", r#"{"key":"u-ops-1"}"#, "--now", PEAK]);
+    let bucket =
+        example_row("enhanced_metadata_context", "rollout", "key", "u-ops-1")["bucket"].as_u64().expect("bucket");
+    let r =
+        edgeflag(&["eval", "--flag", "enhanced_metadata_context", "--context", r#"{"key":"u-ops-1"}"#, "--now", PEAK]);
     assert!(r.ok, "{}", r.stderr);
     let v = json(&r.stdout);
     assert_eq!(keys(&v), ["bucket", "reason", "value", "variation", "variationIndex"], "{v}");
@@ -178,7 +194,17 @@ fn eval_without_a_flag_gives_every_flag() {
 
 #[test]
 fn a_default_of_another_type_is_a_type_mismatch() {
-    let r = edgeflag(&["eval", "--flag", "conversations_enabled", "--context", r#"{"key":"u"}"#, "--default", r#""yes""#, "--now", PEAK]);
+    let r = edgeflag(&[
+        "eval",
+        "--flag",
+        "conversations_enabled",
+        "--context",
+        r#"{"key":"u"}"#,
+        "--default",
+        r#""yes""#,
+        "--now",
+        PEAK,
+    ]);
     assert!(r.ok, "{}", r.stderr);
     let v = json(&r.stdout);
     assert_eq!(v["reason"], "ERROR");
@@ -186,7 +212,17 @@ fn a_default_of_another_type_is_a_type_mismatch() {
     assert_eq!(v["value"], "yes", "an error serves the caller's default");
     assert_eq!(v["variation"], Value::Null);
     // The same call with a boolean default evaluates normally.
-    let r = edgeflag(&["eval", "--flag", "conversations_enabled", "--context", r#"{"key":"u"}"#, "--default", "true", "--now", PEAK]);
+    let r = edgeflag(&[
+        "eval",
+        "--flag",
+        "conversations_enabled",
+        "--context",
+        r#"{"key":"u"}"#,
+        "--default",
+        "true",
+        "--now",
+        PEAK,
+    ]);
     let v = json(&r.stdout);
     assert_eq!((v["reason"].as_str(), v.get("errorCode")), (Some("DEFAULT"), None), "{v}");
 }
@@ -195,16 +231,26 @@ fn a_default_of_another_type_is_a_type_mismatch() {
 fn explain_shows_rules_clauses_and_the_bucket_against_ranges() {
     // A pro user without beta_opt_in: the first rule fails on a missing attribute, the paid ramp
     // decides by bucket.
-    let r = edgeflag(&["explain", "--flag", "conversations_enabled", "--context", r#"{"key":"user-42","tier":"pro"}"#, "--now", PEAK]);
+    let r = edgeflag(&[
+        "explain",
+        "--flag",
+        "conversations_enabled",
+        "--context",
+        r#"{"key":"user-42","tier":"pro"}"#,
+        "--now",
+        PEAK,
+    ]);
     assert!(r.ok, "{}", r.stderr);
     let out = &r.stdout;
     let bucket = example_row("conversations_enabled", "rollout", "key", "user-42")["bucket"].as_u64().expect("bucket");
     assert!(out.contains("beta-opt-in") && out.contains("paid-ramp"), "{out}");
-    let clause = out.lines().find(|l| l.contains("beta_opt_in")).unwrap_or_else(|| panic!("no beta_opt_in clause:\n{out}"));
+    let clause =
+        out.lines().find(|l| l.contains("beta_opt_in")).unwrap_or_else(|| panic!("no beta_opt_in clause:\n{out}"));
     assert!(clause.contains("missing"), "{clause}");
     assert!(out.contains(&bucket.to_string()), "bucket {bucket} not shown:\n{out}");
     let (on, off) = ("[0, 10000)", "[10000, 100000)");
-    let line = |range: &str| out.lines().find(|l| l.contains(range)).unwrap_or_else(|| panic!("no range {range}:\n{out}"));
+    let line =
+        |range: &str| out.lines().find(|l| l.contains(range)).unwrap_or_else(|| panic!("no range {range}:\n{out}"));
     assert!(line(on).contains("on") && line(off).contains("off"), "{out}");
     // The arrow marks the range holding the bucket, and only that one.
     let (here, elsewhere) = if bucket < 10_000 { (on, off) } else { (off, on) };
@@ -226,7 +272,8 @@ fn stale_lists_flags_past_their_expiry() {
     let listed = |now: &str| {
         let r = edgeflag(&["stale", "--now", now]);
         assert!(r.ok, "{}", r.stderr);
-        let flags: Vec<String> = r.stdout.lines().filter(|l| l.contains('\t')).map(|l| l.split('\t').next().unwrap().to_string()).collect();
+        let flags: Vec<String> =
+            r.stdout.lines().filter(|l| l.contains('\t')).map(|l| l.split('\t').next().unwrap().to_string()).collect();
         (flags, r.stdout)
     };
     // new_editor expired on 2026-09-30; checkout_experiment expires on 2027-01-31.
@@ -242,7 +289,8 @@ fn stale_lists_flags_past_their_expiry() {
 fn raising_a_ramp_writes_the_next_version_and_only_adds() {
     let out = temp("raised.json");
     let path = out.to_str().expect("UTF-8 path");
-    let r = edgeflag(&["rollout", "--flag", "enhanced_metadata_context", "--percent", "50", "--out", path, "--now", PEAK]);
+    let r =
+        edgeflag(&["rollout", "--flag", "enhanced_metadata_context", "--percent", "50", "--out", path, "--now", PEAK]);
     assert!(r.ok, "{}", r.stderr);
     let text = std::fs::read_to_string(&out).expect("the snapshot was written");
     let (before, after) = (json(EXAMPLE), json(&text));
@@ -253,7 +301,8 @@ fn raising_a_ramp_writes_the_next_version_and_only_adds() {
     assert_eq!(s.version(), 8);
     // Nothing else about the flags changed.
     let mut flags = after["flags"].clone();
-    flags["enhanced_metadata_context"]["fallthrough"] = before["flags"]["enhanced_metadata_context"]["fallthrough"].clone();
+    flags["enhanced_metadata_context"]["fallthrough"] =
+        before["flags"]["enhanced_metadata_context"]["fallthrough"].clone();
     assert_eq!(flags, before["flags"]);
 
     assert!(r.stderr.contains("only additions: yes"), "{}", r.stderr);
@@ -309,9 +358,21 @@ fn a_rule_ramp_reaches_users_with_the_given_context() {
 fn a_bad_percent_is_refused_clearly() {
     for percent in ["100.0001", "abc", "101", "1.2345", ""] {
         let out = temp("refused.json");
-        let r = edgeflag(&["rollout", "--flag", "enhanced_metadata_context", "--percent", percent, "--out", out.to_str().unwrap()]);
+        let r = edgeflag(&[
+            "rollout",
+            "--flag",
+            "enhanced_metadata_context",
+            "--percent",
+            percent,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
         assert!(!r.ok, "--percent {percent:?} accepted");
-        assert!(r.stderr.contains("--percent") && r.stderr.contains(&format!("{percent:?}")), "{percent:?}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("--percent") && r.stderr.contains(&format!("{percent:?}")),
+            "{percent:?}: {}",
+            r.stderr
+        );
         assert!(r.stderr.contains("0 to 100"), "{}", r.stderr);
         assert!(!out.exists(), "--percent {percent:?} still wrote a snapshot");
     }

@@ -227,7 +227,8 @@ const CHAIN: &str = r#"{
 #[test]
 fn evaluate_all_equals_evaluate_through_failing_prerequisites() {
     let s = Snapshot::parse(CHAIN).expect("loads");
-    let mut contexts: Vec<String> = (0..40).map(|i| format!(r#"{{"key":"user-{i}","accountId":"acct-{}"}}"#, i % 7)).collect();
+    let mut contexts: Vec<String> =
+        (0..40).map(|i| format!(r#"{{"key":"user-{i}","accountId":"acct-{}"}}"#, i % 7)).collect();
     contexts.extend(
         [r#"{}"#, r#"{"key":""}"#, r#"{"key":"user-1","accountId":1.5}"#, r#"{"key":"user-1","accountId":true}"#]
             .map(String::from),

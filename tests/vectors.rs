@@ -133,7 +133,11 @@ fn run_load_errors(file: &str, doc: &Json, failures: &mut Vec<String>) -> usize 
         match result {
             Ok(_) => failures.push(format!("{file} / {name}: loaded, want {kind:?} at {path:?}")),
             Err(e) if Some(e.kind.code()) == kind && Some(e.path.as_str()) == path => {}
-            Err(e) => failures.push(format!("{file} / {name}: got {} at {:?} ({e}), want {kind:?} at {path:?}", e.kind.code(), e.path)),
+            Err(e) => failures.push(format!(
+                "{file} / {name}: got {} at {:?} ({e}), want {kind:?} at {path:?}",
+                e.kind.code(),
+                e.path
+            )),
         }
     }
     entries.len()

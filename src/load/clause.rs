@@ -18,18 +18,32 @@ const FIELDS: &[&str] = &["attribute", "op", "values", "negate", "start", "end",
 
 /// Every operator, as written in snapshots.
 const OPERATORS: &[&str] = &[
-    "in", "notIn", "startsWith", "endsWith", "contains", "lt", "lte", "gt", "gte", "semverEq", "semverLt",
-    "semverLte", "semverGt", "semverGte", "before", "after", "exists", "segmentMatch", "schedule", "recurring",
+    "in",
+    "notIn",
+    "startsWith",
+    "endsWith",
+    "contains",
+    "lt",
+    "lte",
+    "gt",
+    "gte",
+    "semverEq",
+    "semverLt",
+    "semverLte",
+    "semverGt",
+    "semverGte",
+    "before",
+    "after",
+    "exists",
+    "segmentMatch",
+    "schedule",
+    "recurring",
 ];
-
-pub(super) fn key_attribute() -> AttrRef {
-    // "key" has no leading '/', so it always parses.
-    AttrRef::parse("key").unwrap_or_else(|_| unreachable!())
-}
 
 pub(super) fn attribute(v: &Json<'_>, path: &Path) -> Result<AttrRef> {
     let text = nonempty(v, path)?;
-    AttrRef::parse(text).or_else(|_| fail(K::InvalidValue, path, "malformed JSON Pointer (`~` must be followed by 0 or 1)"))
+    AttrRef::parse(text)
+        .or_else(|_| fail(K::InvalidValue, path, "malformed JSON Pointer (`~` must be followed by 0 or 1)"))
 }
 
 pub(super) fn clauses(names: &Names, v: &Json<'_>, path: &Path) -> Result<Vec<Clause>> {
@@ -143,7 +157,9 @@ fn segments(names: &Names, values: &[Json<'_>], path: &Path) -> Result<Vec<u32>>
     let segment = |(i, v): (usize, &Json<'_>)| {
         let p = path.index(i);
         let key = string(v, &p)?;
-        names.segment(key).map_or_else(|| fail(K::UnknownSegment, &p, format!("no segment {key:?} in this snapshot")), Ok)
+        names
+            .segment(key)
+            .map_or_else(|| fail(K::UnknownSegment, &p, format!("no segment {key:?} in this snapshot")), Ok)
     };
     values.iter().enumerate().map(segment).collect()
 }

@@ -1,6 +1,8 @@
 //! Flags: variations, targets, rules, fallthrough, prerequisites, metadata.
 
-use super::reader::{array, boolean, fail, nonempty, nonempty_array, no_separator, string, timestamp, unit_value, Obj, Result};
+use super::reader::{
+    array, boolean, fail, no_separator, nonempty, nonempty_array, string, timestamp, unit_value, Obj, Result,
+};
 use super::serve::{serve, variation_ref};
 use super::{clause, Names};
 use crate::attribute::AttrRef;
@@ -134,7 +136,7 @@ fn targets(v: &Json<'_>, path: &Path, variations: &[Variation]) -> Result<Vec<Ta
         let variation = variation_ref(o.req("variation", &p)?, &p.key("variation"), variations)?;
         let attr = match o.get("attribute") {
             Some(a) => clause::attribute(a, &p.key("attribute"))?,
-            None => clause::key_attribute(),
+            None => AttrRef::key(),
         };
         let g = match groups.iter().position(|g| g.attr.text == attr.text) {
             Some(g) => g,

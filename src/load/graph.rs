@@ -81,7 +81,11 @@ pub(super) fn prerequisite_order(flags: &[Flag]) -> Result<Vec<u32>> {
         Ok((order, depth)) => match depth.iter().position(|&d| d > MAX_DEPTH) {
             Some(i) => {
                 let flag = all.key(&flags[i].key);
-                fail(K::TooDeep, &flag.key("prerequisites"), format!("prerequisite chain of depth {} exceeds {MAX_DEPTH}", depth[i]))
+                fail(
+                    K::TooDeep,
+                    &flag.key("prerequisites"),
+                    format!("prerequisite chain of depth {} exceeds {MAX_DEPTH}", depth[i]),
+                )
             }
             None => Ok(order),
         },
@@ -119,7 +123,11 @@ pub(super) fn check_segments(segments: &[Segment]) -> Result<()> {
             fail(K::SegmentCycle, &values.index(v), format!("segment {to:?} closes a cycle"))
         }
         Ok((_, depth)) => match depth.iter().position(|&d| d > MAX_DEPTH) {
-            Some(i) => fail(K::TooDeep, &all.key(&segments[i].key).key("rules"), format!("segments nest deeper than {MAX_DEPTH}")),
+            Some(i) => fail(
+                K::TooDeep,
+                &all.key(&segments[i].key).key("rules"),
+                format!("segments nest deeper than {MAX_DEPTH}"),
+            ),
             None => Ok(()),
         },
     }

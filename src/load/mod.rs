@@ -36,16 +36,17 @@ impl Names<'_> {
 
 pub(crate) fn snapshot(v: &Json<'_>) -> core::result::Result<Snapshot, LoadError> {
     let root = Path::Root;
-    let o = Obj::new(
-        v,
-        &root,
-        &["$schema", "formatVersion", "version", "generatedAt", "bucketing", "segments", "flags"],
-    )?;
+    let o =
+        Obj::new(v, &root, &["$schema", "formatVersion", "version", "generatedAt", "bucketing", "segments", "flags"])?;
     if let Some(f) = o.get("formatVersion") {
         let p = root.key("formatVersion");
         let n = integer(f, &p, i64::MIN / 2, i64::MAX / 2)?;
         if n != 1 {
-            return fail(K::UnsupportedFormat, &p, format!("format version {n} is not supported (this evaluator reads 1)"));
+            return fail(
+                K::UnsupportedFormat,
+                &p,
+                format!("format version {n} is not supported (this evaluator reads 1)"),
+            );
         }
     }
     let version = integer(o.req("version", &root)?, &root.key("version"), 0, MAX_SAFE_INTEGER as i64)? as u64;

@@ -2,6 +2,7 @@
 
 use super::reader::{array, fail, nonempty, unit_value, Obj, Result};
 use super::{clause, Names};
+use crate::attribute::AttrRef;
 use crate::error::LoadErrorKind as K;
 use crate::json::Json;
 use crate::path::Path;
@@ -16,7 +17,7 @@ pub(super) fn segment(names: &Names, key: &str, v: &Json<'_>, path: &Path) -> Re
     let o = Obj::new(v, path, &["attribute", "included", "excluded", "rules"])?;
     let attr = match o.get("attribute") {
         Some(a) => clause::attribute(a, &path.key("attribute"))?,
-        None => clause::key_attribute(),
+        None => AttrRef::key(),
     };
     let mut seen = BTreeSet::new();
     let included = list(o.get("included"), &path.key("included"), &mut seen)?;
@@ -58,4 +59,3 @@ fn list(v: Option<&Json<'_>>, path: &Path, seen: &mut BTreeSet<String>) -> Resul
     }
     Ok(KeySet::new(keys))
 }
-

@@ -30,7 +30,13 @@ pub(super) fn variation_ref(v: &Json<'_>, path: &Path, variations: &[Variation])
     }
 }
 
-pub(super) fn serve(names: &Names, flag_salt: &str, v: &Json<'_>, path: &Path, variations: &[Variation]) -> Result<Serve> {
+pub(super) fn serve(
+    names: &Names,
+    flag_salt: &str,
+    v: &Json<'_>,
+    path: &Path,
+    variations: &[Variation],
+) -> Result<Serve> {
     let o = Obj::new(v, path, &["variation", "rollout", "experiment"])?;
     let chosen: Vec<&str> = ["variation", "rollout", "experiment"].into_iter().filter(|k| o.get(k).is_some()).collect();
     let [kind] = chosen[..] else {
@@ -74,7 +80,7 @@ fn unit_and_salt<'j>(o: &Obj<'j>, path: &Path, flag_salt: &'j str) -> Result<(At
             no_separator(&attr.text, &p)?;
             attr
         }
-        None => clause::key_attribute(),
+        None => AttrRef::key(),
     };
     let salt = match o.get("salt") {
         Some(s) => {

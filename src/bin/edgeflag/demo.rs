@@ -9,8 +9,14 @@ const OFF_PEAK: &str = "2026-11-24T23:30:00Z";
 const SAMPLE: u32 = 10_000;
 
 const PEOPLE: &[(&str, &str)] = &[
-    ("alice — staff, enterprise", r#"{"key":"u-ops-1","email":"alice@example.com","tier":"enterprise","beta":true,"accountId":"acme","app_version":"2.10.0"}"#),
-    ("bob — pro tier, beta opt-in", r#"{"key":"user-1042","tier":"pro","beta_opt_in":true,"accountId":"globex","app_version":"2.3.1"}"#),
+    (
+        "alice — staff, enterprise",
+        r#"{"key":"u-ops-1","email":"alice@example.com","tier":"enterprise","beta":true,"accountId":"acme","app_version":"2.10.0"}"#,
+    ),
+    (
+        "bob — pro tier, beta opt-in",
+        r#"{"key":"user-1042","tier":"pro","beta_opt_in":true,"accountId":"globex","app_version":"2.3.1"}"#,
+    ),
     ("carol — free tier, old app", r#"{"key":"user-77","tier":"free","accountId":"initech","app_version":"2.2.9"}"#),
     ("dana — test user", r#"{"key":"test-user-1","tier":"pro","accountId":4711}"#),
     ("eve — disabled user", r#"{"key":"disabled-user-1","tier":"enterprise"}"#),
@@ -22,7 +28,7 @@ pub fn run() -> Result<(), String> {
     let snapshot = engine.snapshot().ok_or("no snapshot")?;
     let peak = edgeflag::parse_timestamp(PEAK).ok_or("bad time")?;
     let off_peak = edgeflag::parse_timestamp(OFF_PEAK).ok_or("bad time")?;
-    println!(
+    say!(
         "edgeflag demo: the embedded example snapshot (version {}, {} flags, {} segments), evaluated at {}",
         snapshot.version(),
         snapshot.flags().len(),
@@ -32,17 +38,19 @@ pub fn run() -> Result<(), String> {
 
     for (who, context) in PEOPLE {
         let ctx = Context::parse(context);
-        println!("\n{who}\n  {context}");
+        say!("\n{who}\n  {context}");
         for (key, e) in snapshot.evaluate_all(&ctx, peak) {
-            println!("  {key:<27} {:<44} {}", value(&e), why(&e));
+            say!("  {key:<27} {:<44} {}", value(&e), why(&e));
         }
     }
     let late = snapshot.evaluate("retry_logic", &Context::parse(PEOPLE[1].1), off_peak, None);
-    println!("\nbob at {} (off-peak): retry_logic {} {}", format_time(off_peak), value(&late), why(&late));
+    say!("\nbob at {} (off-peak): retry_logic {} {}", format_time(off_peak), value(&late), why(&late));
 
-    println!("\nRamps on {SAMPLE} sampled users (tiers, beta flags and accounts spread evenly), off-peak:");
-    for flag in ["conversations_enabled", "enhanced_metadata_context", "ai_search", "retry_logic", "checkout_experiment"] {
-        println!("  {flag:<27} {}", split(snapshot, flag, off_peak));
+    say!("\nRamps on {SAMPLE} sampled users (tiers, beta flags and accounts spread evenly), off-peak:");
+    for flag in
+        ["conversations_enabled", "enhanced_metadata_context", "ai_search", "retry_logic", "checkout_experiment"]
+    {
+        say!("  {flag:<27} {}", split(snapshot, flag, off_peak));
     }
 
     // Raise a ramp and throw a kill switch by publishing new snapshots: no code change, no deploy.
@@ -53,7 +61,7 @@ pub fn run() -> Result<(), String> {
     publish(&mut engine, &mut doc)?;
     let after = on_keys(engine.snapshot().ok_or("no snapshot")?, flag, off_peak);
     let kept = before.iter().filter(|k| after.contains(k)).count();
-    println!(
+    say!(
         "\nRaising {flag} from 10% to 50% (version {}): {} → {} users on; all {} who had it kept it, {} lost it",
         engine.snapshot().map_or(0, Snapshot::version),
         before.len(),
@@ -66,18 +74,18 @@ pub fn run() -> Result<(), String> {
     }
     publish(&mut engine, &mut doc)?;
     let killed = on_keys(engine.snapshot().ok_or("no snapshot")?, flag, off_peak);
-    println!(
+    say!(
         "Kill switch (on: false, version {}): {} users on — rolled back by the snapshot alone",
         engine.snapshot().map_or(0, Snapshot::version),
         killed.len()
     );
     let stale = engine.update_str(EXAMPLE);
-    println!(
+    say!(
         "Offering the old version 7 again: {} — still serving version {}",
         stale.err().map_or("accepted?!".into(), |e| e.to_string()),
         engine.snapshot().map_or(0, Snapshot::version)
     );
-    println!("\nTry: edgeflag explain --flag retry_logic --context '{}' --now {OFF_PEAK}", PEOPLE[1].1);
+    say!("\nTry: edgeflag explain --flag retry_logic --context '{}' --now {OFF_PEAK}", PEOPLE[1].1);
     Ok(())
 }
 
@@ -107,7 +115,8 @@ fn why(e: &Evaluation) -> String {
 
 fn sample_context(i: u32) -> Context<'static> {
     let tier = ["free", "pro", "enterprise"][(i % 3) as usize];
-    let ctx = format!(r#"{{"key":"sample-{i}","tier":"{tier}","beta":{},"accountId":"account-{}"}}"#, i % 5 == 0, i % 400);
+    let ctx =
+        format!(r#"{{"key":"sample-{i}","tier":"{tier}","beta":{},"accountId":"account-{}"}}"#, i % 5 == 0, i % 400);
     Context::parse(&ctx).into_owned()
 }
 
@@ -123,19 +132,27 @@ fn split(snapshot: &Snapshot, flag: &str, now: i64) -> String {
         }
     }
     counts.sort();
-    let parts: Vec<String> = counts.iter().map(|(n, c)| format!("{n} {:.1}%", f64::from(*c) * 100.0 / f64::from(SAMPLE))).collect();
+    let parts: Vec<String> =
+        counts.iter().map(|(n, c)| format!("{n} {:.1}%", f64::from(*c) * 100.0 / f64::from(SAMPLE))).collect();
     parts.join(", ")
 }
 
 fn on_keys(snapshot: &Snapshot, flag: &str, now: i64) -> Vec<u32> {
-    (0..SAMPLE).filter(|&i| snapshot.evaluate(flag, &sample_context(i), now, None).value == Some(&Json::Bool(true))).collect()
+    (0..SAMPLE)
+        .filter(|&i| snapshot.evaluate(flag, &sample_context(i), now, None).value == Some(&Json::Bool(true)))
+        .collect()
 }
 
 fn set_ramp(doc: &mut Json, flag: &str, on_weight: u32) {
-    let rollout = doc.get_mut("flags").and_then(|f| f.get_mut(flag)).and_then(|f| f.get_mut("fallthrough")).and_then(|f| f.get_mut("rollout"));
+    let rollout = doc
+        .get_mut("flags")
+        .and_then(|f| f.get_mut(flag))
+        .and_then(|f| f.get_mut("fallthrough"))
+        .and_then(|f| f.get_mut("rollout"));
     if let Some(Json::Array(entries)) = rollout.and_then(|r| r.get_mut("variations")) {
         for e in entries {
-            let w = if e.get("variation").and_then(Json::as_str) == Some("on") { on_weight } else { 100_000 - on_weight };
+            let w =
+                if e.get("variation").and_then(Json::as_str) == Some("on") { on_weight } else { 100_000 - on_weight };
             e.set("weight", Json::Number(f64::from(w)));
         }
     }

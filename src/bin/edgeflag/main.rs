@@ -1,6 +1,14 @@
 //! `edgeflag`: validate, evaluate, explain and ramp flag snapshots from the command line.
 //! Every command that takes a SNAPSHOT uses the embedded example when it is omitted.
 
+/// `println!` that ends quietly when stdout is closed (`edgeflag demo | head`).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod demo;
 mod explain;
 mod input;
@@ -128,7 +136,7 @@ fn run(command: Command) -> Result<(), String> {
         Command::Validate { snapshot } => {
             let source = Source::read(snapshot.as_deref())?;
             let s = source.snapshot()?;
-            println!(
+            say!(
                 "ok: {} — version {}, {} flags, {} segments, bucketing {}",
                 source.name,
                 s.version(),
@@ -142,12 +150,16 @@ fn run(command: Command) -> Result<(), String> {
             let s = Source::read(snapshot.as_deref())?.snapshot()?;
             let ctx = context_arg(&context)?;
             let now = now_arg(now.as_deref())?;
-            let default = default.as_deref().map(|d| Json::parse(d).map_err(|e| format!("--default is not JSON: {e}"))).transpose()?;
+            let default = default
+                .as_deref()
+                .map(|d| Json::parse(d).map_err(|e| format!("--default is not JSON: {e}")))
+                .transpose()?;
             let out = match flag {
                 Some(key) => {
                     let e = s.evaluate(&key, &ctx, now, default.as_ref());
                     to_pretty(&EvaluationJson { evaluation: &e, default: default.as_ref() })
                 }
+                None if default.is_some() => return Err("--default applies to one flag: add --flag".into()),
                 None => {
                     let all = s.evaluate_all(&ctx, now);
                     let map: serde_json::Map<String, serde_json::Value> = all
@@ -160,14 +172,14 @@ fn run(command: Command) -> Result<(), String> {
                     to_pretty(&map)
                 }
             };
-            println!("{out}");
+            print(&out);
             Ok(())
         }
         Command::Explain { snapshot, flag, context, now } => {
             let s = Source::read(snapshot.as_deref())?.snapshot()?;
             let ctx = context_arg(&context)?;
             let now = now_arg(now.as_deref())?;
-            print!("{}", explain::render(&s, &flag, &s.explain(&flag, &ctx, now, None), now));
+            print(explain::render(&s, &flag, &s.explain(&flag, &ctx, now, None), now).trim_end());
             Ok(())
         }
         Command::Bucket { salt, unit, attribute, purpose, scheme } => {
@@ -181,7 +193,9 @@ fn run(command: Command) -> Result<(), String> {
             let bytes = key.input(unit.as_bytes());
             let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
             let b = bucket(&key, unit.as_bytes());
-            println!("{}", to_pretty(&serde_json::json!({ "bytes": hex, "bucket": b, "percentile": format!("{}.{:03}", b / 1000, b % 1000) })));
+            print(&to_pretty(
+                &serde_json::json!({ "bytes": hex, "bucket": b, "percentile": format!("{}.{:03}", b / 1000, b % 1000) }),
+            ));
             Ok(())
         }
         Command::Rollout { snapshot, flag, percent, rule, variation, sample, context, out, now } => {
@@ -198,7 +212,7 @@ fn run(command: Command) -> Result<(), String> {
             let (text, report) = rollout::run(&source, &request)?;
             match out {
                 Some(path) => std::fs::write(&path, text).map_err(|e| format!("cannot write {path}: {e}"))?,
-                None => println!("{text}"),
+                None => print(&text),
             }
             eprintln!("{report}");
             Ok(())
@@ -209,7 +223,7 @@ fn run(command: Command) -> Result<(), String> {
             let stale: Vec<_> = s.flags().iter().filter(|f| f.metadata().expires_at.is_some_and(|t| t < now)).collect();
             for f in &stale {
                 let m = f.metadata();
-                println!(
+                say!(
                     "{}\texpired {}\towner {}\t{}",
                     f.key(),
                     input::format_time(m.expires_at.unwrap_or_default()),
@@ -217,14 +231,18 @@ fn run(command: Command) -> Result<(), String> {
                     m.description.as_deref().unwrap_or("")
                 );
             }
-            println!("{} of {} flags are past their expiry date", stale.len(), s.flags().len());
+            say!("{} of {} flags are past their expiry date", stale.len(), s.flags().len());
             Ok(())
         }
         Command::Generate { flags, seed } => {
-            println!("{}", edgeflag::synthetic::snapshot(flags, seed));
+            print(&edgeflag::synthetic::snapshot(flags, seed));
             Ok(())
         }
     }
+}
+
+fn print(text: &str) {
+    say!("{text}");
 }
 
 fn to_pretty<T: serde::Serialize>(value: &T) -> String {

@@ -40,11 +40,18 @@ pub fn run(source: &Source, req: &Request) -> Result<(String, String), String> {
         let bucket_by = rollout.get("bucketBy").and_then(Json::as_str).unwrap_or("key").to_string();
         let Some(Json::Array(entries)) = rollout.get_mut("variations") else { return Err("malformed rollout".into()) };
         if entries.len() != 2 {
-            return Err(format!("the rollout has {} variations; only two-way ramps can be moved by percentage", entries.len()));
+            return Err(format!(
+                "the rollout has {} variations; only two-way ramps can be moved by percentage",
+                entries.len()
+            ));
         }
-        let refs: Vec<Option<usize>> = entries.iter().map(|e| e.get("variation").and_then(|r| resolve(r, &names))).collect();
+        let refs: Vec<Option<usize>> =
+            entries.iter().map(|e| e.get("variation").and_then(|r| resolve(r, &names))).collect();
         let ramped = match req.variation {
-            Some(v) => refs.iter().position(|r| r.map(|i| names[i]) == Some(v)).ok_or(format!("{v:?} is not in this rollout"))?,
+            Some(v) => refs
+                .iter()
+                .position(|r| r.map(|i| names[i]) == Some(v))
+                .ok_or(format!("{v:?} is not in this rollout"))?,
             None => match refs.iter().filter(|r| **r != off).count() {
                 1 => refs.iter().position(|r| *r != off).unwrap_or(0),
                 _ => return Err("say which variation is ramped with --variation".into()),
@@ -86,8 +93,12 @@ pub fn run(source: &Source, req: &Request) -> Result<(String, String), String> {
     let _ = writeln!(report, "  + {} now get {ramped}", counts.added);
     let _ = writeln!(report, "  - {} no longer get {ramped}", counts.removed);
     let _ = writeln!(report, "  ~ {} changed otherwise", counts.other);
-    let only_additions = counts.removed == 0 && counts.other == 0;
-    let _ = write!(report, "only additions: {}", if only_additions { "yes" } else { "no" });
+    let verdict = match (counts.reached, counts.removed + counts.other) {
+        (0, _) => "n/a — no sampled user reached this rollout; pass --context with attributes its rule needs",
+        (_, 0) => "yes",
+        _ => "no",
+    };
+    let _ = write!(report, "only additions: {verdict}");
     Ok((text, report))
 }
 
@@ -101,7 +112,14 @@ struct Counts {
 
 /// Evaluates the flag on both snapshots for sampled users who differ only in `bucket_by`.
 /// `ramped` names the ramped variation; `None` means an experiment (enrolment is what moves).
-fn sample(before: &Snapshot, after: &Snapshot, req: &Request, bucket_by: &str, base: &Json, ramped: Option<&str>) -> Result<Counts, String> {
+fn sample(
+    before: &Snapshot,
+    after: &Snapshot,
+    req: &Request,
+    bucket_by: &str,
+    base: &Json,
+    ramped: Option<&str>,
+) -> Result<Counts, String> {
     if !matches!(base, Json::Object(_)) {
         return Err("--context must be a JSON object".into());
     }
@@ -156,13 +174,16 @@ fn set_path<'a>(ctx: &mut Json<'a>, attribute: &str, value: Json<'a>) {
 /// `"12.5"` → 12500 (out of 100000), without floating point.
 fn parse_percent(s: &str) -> Result<i64, String> {
     let bad = || format!("--percent {s:?} must be a number from 0 to 100 with at most 3 decimals");
-    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    let (whole, frac) = match s.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (s, None),
+    };
     let digits = |d: &str| !d.is_empty() && d.len() <= 3 && d.bytes().all(|b| b.is_ascii_digit());
-    if !digits(whole) || !(frac.is_empty() || digits(frac)) {
+    if !digits(whole) || !frac.is_none_or(digits) {
         return Err(bad());
     }
     let whole: i64 = whole.parse().map_err(|_| bad())?;
-    let frac: i64 = format!("{frac:0<3}").parse().map_err(|_| bad())?;
+    let frac: i64 = format!("{:0<3}", frac.unwrap_or("")).parse().map_err(|_| bad())?;
     let weight = whole * 1000 + frac;
     if weight > 100_000 {
         return Err(bad());
