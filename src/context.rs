@@ -71,6 +71,9 @@ impl<'a> Context<'a> {
 
     /// Adds (or replaces) an attribute.
     pub fn with(mut self, name: &str, value: impl Into<Json<'a>>) -> Context<'a> {
+        if self.error.is_some() && self.members.is_empty() {
+            return self; // not an object to begin with: stays invalid
+        }
         let value = value.into();
         match self.members.iter_mut().find(|(k, _)| k == name) {
             Some(slot) => slot.1 = value,
@@ -97,7 +100,7 @@ impl<'a> Context<'a> {
 
     /// The context key, when present.
     pub fn key(&self) -> Option<&str> {
-        self.get("key").and_then(Json::as_str)
+        self.key_at.and_then(|i| self.members[i].1.as_str())
     }
 
     /// A top-level attribute.

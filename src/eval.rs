@@ -169,16 +169,26 @@ impl<'s, 'c> Env<'s, 'c> {
         matched
     }
 
+    /// The unit a rollout buckets, as text; an error result when the context has none.
+    fn unit<'b>(&self, attr: &AttrRef, buf: &'b mut itoa::Buffer) -> Result<&'b str, Evaluation<'s>>
+    where
+        'c: 'b,
+    {
+        match Unit::of(self.ctx.lookup(attr)) {
+            Ok(unit) => Ok(unit.as_str(buf)),
+            Err(why) => Err(unit_error(attr, why)),
+        }
+    }
+
     fn serve<T: Trace<'s>>(&self, flag: &'s Flag, serve: &'s Serve, fixed: Reason, trace: &mut T) -> Evaluation<'s> {
         match serve {
             Serve::Variation(v) => served(flag, *v, fixed),
             Serve::Rollout(r) => {
-                let unit = match Unit::of(self.ctx.lookup(&r.bucket_by)) {
-                    Ok(unit) => unit,
-                    Err(why) => return unit_error(&r.bucket_by, why),
-                };
                 let mut buf = itoa::Buffer::new();
-                let unit = unit.as_str(&mut buf);
+                let unit = match self.unit(&r.bucket_by, &mut buf) {
+                    Ok(unit) => unit,
+                    Err(e) => return e,
+                };
                 let b = bucket(&r.key, unit.as_bytes());
                 if T::ON {
                     trace.step(bucket_step(flag, Purpose::Rollout, &r.bucket_by, unit, b, &r.slices));
@@ -188,12 +198,11 @@ impl<'s, 'c> Env<'s, 'c> {
                 e
             }
             Serve::Experiment(x) => {
-                let unit = match Unit::of(self.ctx.lookup(&x.bucket_by)) {
-                    Ok(unit) => unit,
-                    Err(why) => return unit_error(&x.bucket_by, why),
-                };
                 let mut buf = itoa::Buffer::new();
-                let unit = unit.as_str(&mut buf);
+                let unit = match self.unit(&x.bucket_by, &mut buf) {
+                    Ok(unit) => unit,
+                    Err(e) => return e,
+                };
                 let t = bucket(&x.enrol, unit.as_bytes());
                 if T::ON {
                     trace.step(Step::Bucket {

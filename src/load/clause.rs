@@ -63,12 +63,12 @@ fn clause(names: &Names, v: &Json<'_>, path: &Path) -> Result<Clause> {
     };
     let uses_attribute = !matches!(op, "segmentMatch" | "schedule" | "recurring");
     let unused: &[&str] = match op {
-        "segmentMatch" => &["start", "end", "utcOffset", "windows"],
-        "schedule" => &["utcOffset", "windows"],
-        "recurring" => &["start", "end"],
+        "segmentMatch" => &["attribute", "start", "end", "utcOffset", "windows"],
+        "schedule" => &["attribute", "utcOffset", "windows"],
+        "recurring" => &["attribute", "start", "end"],
         _ => &["start", "end", "utcOffset", "windows"],
     };
-    for field in unused.iter().chain(if uses_attribute { &[][..] } else { &["attribute"][..] }) {
+    for field in unused {
         if o.get(field).is_some() {
             return fail(K::UnknownField, &path.key(field), format!("{op:?} does not use {field:?}"));
         }
@@ -80,7 +80,7 @@ fn clause(names: &Names, v: &Json<'_>, path: &Path) -> Result<Clause> {
     let vp = path.key("values");
     let takes_values = !matches!(op, "exists" | "schedule" | "recurring");
     let values: &[Json<'_>] = match (takes_values, o.get("values")) {
-        (true, v) => nonempty_array(v.map_or_else(|| o.req("values", path), Ok)?, &vp)?,
+        (true, _) => nonempty_array(o.req("values", path)?, &vp)?,
         (false, None) => &[],
         (false, Some(v)) => match array(v, &vp)? {
             [] => &[],
