@@ -89,7 +89,7 @@ impl<'a> Context<'a> {
         Context { members, key_at: self.key_at, error: self.error }
     }
 
-    fn invalid(code: ErrorCode, message: String) -> Context<'a> {
+    pub(crate) fn invalid(code: ErrorCode, message: String) -> Context<'a> {
         Context { members: Vec::new(), key_at: None, error: Some(ContextError { code, message }) }
     }
 

@@ -5,6 +5,7 @@ use crate::bucketing::{bucket, Purpose, BUCKETS};
 use crate::context::Context;
 use crate::explain::{ClauseStep, ClauseWhy, Step};
 use crate::flag::Flag;
+use crate::json::Quoted;
 use crate::operators::Outcome;
 use crate::result::{ErrorCode, Evaluation, Reason};
 use crate::rule::{Rule, Serve, Slices};
@@ -251,11 +252,11 @@ fn unit_error<'s>(attr: &AttrRef, why: NotUnit) -> Evaluation<'s> {
     match why {
         NotUnit::Missing => Evaluation::error(
             ErrorCode::TargetingKeyMissing,
-            format!("rollout needs attribute {:?}, which is missing or empty", attr.text),
+            format!("rollout needs attribute {}, which is missing or empty", Quoted(&attr.text)),
         ),
         NotUnit::Invalid => Evaluation::error(
             ErrorCode::InvalidContext,
-            format!("attribute {:?} must be a string or an integer to bucket by", attr.text),
+            format!("attribute {} must be a string or an integer to bucket by", Quoted(&attr.text)),
         ),
     }
 }

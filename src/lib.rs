@@ -63,6 +63,8 @@ mod snapshot;
 pub mod synthetic;
 mod timestamp;
 mod version;
+#[cfg(feature = "wasm")]
+mod wasm;
 
 pub use context::{Context, ContextError};
 pub use engine::{Engine, Update};

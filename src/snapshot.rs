@@ -7,6 +7,7 @@ use crate::eval::{Env, Memo, PrereqResult, Prereqs};
 use crate::explain::Explanation;
 use crate::flag::{Flag, Kind};
 use crate::json::Json;
+use crate::json::Quoted;
 use crate::result::{ErrorCode, Evaluation};
 use crate::segment::Segment;
 use alloc::boxed::Box;
@@ -74,10 +75,11 @@ impl Snapshot {
 
     /// One flag.
     pub fn flag(&self, key: &str) -> Option<&Flag> {
-        self.index(key).map(|i| &self.flags[i])
+        self.index_of(key).map(|i| &self.flags[i])
     }
 
-    fn index(&self, key: &str) -> Option<usize> {
+    /// The position of a flag in [`Snapshot::flags`].
+    pub fn index_of(&self, key: &str) -> Option<usize> {
         self.index.get(key).map(|&i| i as usize)
     }
 
@@ -86,6 +88,19 @@ impl Snapshot {
     pub fn evaluate(&self, key: &str, ctx: &Context<'_>, now: i64, default: Option<&Json<'_>>) -> Evaluation<'_> {
         match self.prepare(key, ctx, default) {
             Ok(flag) => Env { snapshot: self, ctx, now }.flag(flag, &mut Memo::default(), &mut ()),
+            Err(e) => e,
+        }
+    }
+
+    /// [`Snapshot::evaluate`] for the flag at `index` in [`Snapshot::flags`], with only the kind
+    /// of the caller's default: for hosts that hold the default themselves (the Wasm bindings).
+    /// An index out of range gives `FLAG_NOT_FOUND`.
+    pub fn evaluate_at(&self, index: usize, ctx: &Context<'_>, now: i64, default: Option<Kind>) -> Evaluation<'_> {
+        let Some(flag) = self.flags.get(index) else {
+            return Evaluation::error(ErrorCode::FlagNotFound, format!("no flag at index {index}"));
+        };
+        match self.check(flag, ctx, default) {
+            Ok(()) => Env { snapshot: self, ctx, now }.flag(flag, &mut Memo::default(), &mut ()),
             Err(e) => e,
         }
     }
@@ -105,16 +120,7 @@ impl Snapshot {
     pub fn evaluate_all(&self, ctx: &Context<'_>, now: i64) -> Vec<(&str, Evaluation<'_>)> {
         let mut results: Vec<Option<Evaluation>> = Vec::with_capacity(self.flags.len());
         results.resize(self.flags.len(), None);
-        if let Some(err) = ctx.error() {
-            let e = Evaluation::error(err.code, err.message.clone());
-            results.iter_mut().for_each(|r| *r = Some(e.clone()));
-        } else {
-            let env = Env { snapshot: self, ctx, now };
-            for &i in &self.order {
-                let e = env.flag(&self.flags[i as usize], &mut Computed(&results), &mut ());
-                results[i as usize] = Some(e);
-            }
-        }
+        self.evaluate_each(ctx, now, |i, e| results[i] = Some(e));
         self.flags
             .iter()
             .zip(results)
@@ -124,35 +130,61 @@ impl Snapshot {
             .collect()
     }
 
+    /// [`Snapshot::evaluate_all`] without collecting: `each(index in flags(), result)` for every
+    /// flag, in prerequisite order. Keeps only each flag's served variation for its dependents.
+    pub fn evaluate_each<'s>(&'s self, ctx: &Context<'_>, now: i64, mut each: impl FnMut(usize, Evaluation<'s>)) {
+        if let Some(err) = ctx.error() {
+            let e = Evaluation::error(err.code, err.message.clone());
+            (0..self.flags.len()).for_each(|i| each(i, e.clone()));
+            return;
+        }
+        let mut done: Vec<Option<PrereqResult>> = alloc::vec![None; self.flags.len()];
+        let env = Env { snapshot: self, ctx, now };
+        for &i in &self.order {
+            let flag = &self.flags[i as usize];
+            let e = env.flag(flag, &mut Computed(&done), &mut ());
+            done[i as usize] = Some(PrereqResult::of(flag, &e));
+            each(i as usize, e);
+        }
+    }
+
     /// The checks made before evaluating: flag exists, default's kind, context valid.
     fn prepare(&self, key: &str, ctx: &Context<'_>, default: Option<&Json<'_>>) -> Result<&Flag, Evaluation<'_>> {
-        let Some(i) = self.index(key) else {
-            return Err(Evaluation::error(ErrorCode::FlagNotFound, format!("flag {key:?} not found")));
+        let Some(i) = self.index_of(key) else {
+            return Err(Evaluation::error(ErrorCode::FlagNotFound, format!("flag {} not found", Quoted(key))));
         };
         let flag = &self.flags[i];
-        if let Some(kind) = default.and_then(Kind::of) {
+        self.check(flag, ctx, default.and_then(Kind::of))?;
+        Ok(flag)
+    }
+
+    /// The default's kind matches the flag's, and the context is valid.
+    fn check(&self, flag: &Flag, ctx: &Context<'_>, default: Option<Kind>) -> Result<(), Evaluation<'_>> {
+        if let Some(kind) = default {
             if kind != flag.kind {
-                return Err(Evaluation::error(
-                    ErrorCode::TypeMismatch,
-                    format!("flag {key:?} serves {} values, the default is {}", flag.kind.name(), kind.name()),
-                ));
+                let message = format!(
+                    "flag {} serves {} values, the default is {}",
+                    Quoted(&flag.key),
+                    flag.kind.name(),
+                    kind.name()
+                );
+                return Err(Evaluation::error(ErrorCode::TypeMismatch, message));
             }
         }
         if let Some(err) = ctx.error() {
             return Err(Evaluation::error(err.code, err.message.clone()));
         }
-        Ok(flag)
+        Ok(())
     }
 }
 
-/// Prerequisite results `evaluate_all` has already computed (the order guarantees it).
-struct Computed<'r, 's>(&'r [Option<Evaluation<'s>>]);
+/// Prerequisite results `evaluate_each` has already computed (the order guarantees it).
+struct Computed<'r>(&'r [Option<PrereqResult>]);
 
-impl<'s> Prereqs<'s> for Computed<'_, 's> {
+impl<'s> Prereqs<'s> for Computed<'_> {
     fn result(&mut self, env: &Env<'s, '_>, flag: u32) -> PrereqResult {
-        let f = &env.snapshot.flags[flag as usize];
-        match &self.0[flag as usize] {
-            Some(e) => PrereqResult::of(f, e),
+        match self.0[flag as usize] {
+            Some(r) => r,
             // Not reached with a loader-built order; computing it keeps the answer right anyway.
             None => Memo::default().result(env, flag),
         }

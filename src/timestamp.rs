@@ -2,17 +2,22 @@
 
 use crate::json::Json;
 use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
-use time::{Date, OffsetDateTime};
+use time::OffsetDateTime;
 
 /// Parses an RFC 3339 date-time (`2026-11-20T09:30:00Z`, `…+01:00`, fractions allowed) or
 /// full-date (`2026-11-20`, midnight UTC) into milliseconds since the Unix epoch. Fractions
 /// finer than a millisecond are truncated toward the past.
 pub fn parse_timestamp(s: &str) -> Option<i64> {
-    if s.len() == 10 {
-        let date = Date::parse(s, format_description!("[year]-[month]-[day]")).ok()?;
-        return Some(date.midnight().assume_utc().unix_timestamp() * 1000);
-    }
+    // A full-date is the date-time at midnight UTC; one parser keeps the Wasm small.
+    let mut full = [0u8; 20];
+    let s = match s.as_bytes() {
+        date @ [_, _, _, _, b'-', _, _, b'-', _, _] => {
+            full[..10].copy_from_slice(date);
+            full[10..].copy_from_slice(b"T00:00:00Z");
+            core::str::from_utf8(&full).ok()?
+        }
+        _ => s,
+    };
     let t = OffsetDateTime::parse(s, &Rfc3339).ok()?;
     i64::try_from(t.unix_timestamp_nanos().div_euclid(1_000_000)).ok()
 }

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Runs every edgeflag test. Installs what it needs first (a Rust target and components, npm
-# packages), so it works on a fresh machine with Rust and Node.js.
+# Runs every edgeflag test. Installs what it needs first (Rust targets and components,
+# wasm-bindgen-cli, Debian's chromium, npm packages), so it works on a fresh machine with Rust,
+# Node.js and apt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*"; }
 
 step "toolchain"
-rustup target list --installed | grep -qx wasm32v1-none || rustup target add wasm32v1-none
+for target in wasm32v1-none wasm32-unknown-unknown; do
+  rustup target list --installed | grep -qx "$target" || rustup target add "$target"
+done
 rustup component list --installed | grep -q '^clippy' || rustup component add clippy
 rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
 
@@ -27,5 +30,38 @@ cargo test --benches
 
 step "independent checks in JavaScript: buckets recomputed with xxhash-wasm, JSON Schema"
 (cd tests/js && npm ci --no-audit --no-fund --loglevel=error && node --test --test-reporter=spec)
+
+step "wasm-bindgen-cli at the version in Cargo.lock, Debian chromium"
+wb_version=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
+if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $wb_version"; then
+  cargo install wasm-bindgen-cli --version "$wb_version"
+fi
+if ! command -v chromium >/dev/null; then
+  apt-get install -y --no-install-recommends chromium || { apt-get update && apt-get install -y --no-install-recommends chromium; }
+fi
+
+step "npm package: build the Wasm, pack pkg/ into a tarball"
+pkg/build.sh
+out=target/runtimes
+rm -rf "$out" && mkdir -p "$out"
+(cd pkg && npm pack --silent --pack-destination "../$out" >/dev/null)
+tarball="$out/edgeflag-0.1.0.tgz"
+cargo run --release --quiet -- conformance tests/vectors > "$out/native.json"
+# `npm install`, not `npm ci`: next's optional SWC builds for other platforms are not on this
+# registry, so the lock cannot list them and `npm ci` refuses it; versions still come from the lock.
+(cd tests/runtimes && npm install --no-audit --no-fund --loglevel=error)
+
+step "conformance vectors from the tarball in Node, workerd, headless Chromium, a Next.js edge route"
+for runtime in node workerd chromium next; do
+  node "tests/runtimes/$runtime/run.mjs" --tarball "$tarball" --out "$out/$runtime.json"
+done
+node tests/runtimes/compare.mjs "$out/native.json" "$out"/{node,workerd,chromium,next}.json
+
+step "OpenFeature providers (server and web SDKs), README snippets"
+node tests/runtimes/openfeature/run.mjs --tarball "$tarball"
+node tests/runtimes/readme/run.mjs --tarball "$tarball"
+
+step "size: what a browser loads (.wasm + JS, gzipped)"
+node tests/runtimes/size.mjs --project tests/runtimes/.projects/node --json "$out/size.json"
 
 step "all tests passed"

@@ -5,6 +5,7 @@ use super::Names;
 use crate::attribute::AttrRef;
 use crate::error::LoadErrorKind as K;
 use crate::json::Json;
+use crate::json::Quoted;
 use crate::operators::{Clause, Cmp, Test, ValueSet};
 use crate::path::Path;
 use crate::schedule::{Recurring, Weekly, Window};
@@ -55,7 +56,7 @@ fn clause(names: &Names, v: &Json<'_>, path: &Path) -> Result<Clause> {
     let op_path = path.key("op");
     let name = string(o.req("op", path)?, &op_path)?;
     let Some(&op) = OPERATORS.iter().find(|o| **o == name) else {
-        return fail(K::UnknownOperator, &op_path, format!("unknown operator {name:?}"));
+        return fail(K::UnknownOperator, &op_path, format!("unknown operator {}", Quoted(name)));
     };
     let negate = match o.get("negate") {
         Some(n) => boolean(n, &path.key("negate"))?,
@@ -70,7 +71,7 @@ fn clause(names: &Names, v: &Json<'_>, path: &Path) -> Result<Clause> {
     };
     for field in unused {
         if o.get(field).is_some() {
-            return fail(K::UnknownField, &path.key(field), format!("{op:?} does not use {field:?}"));
+            return fail(K::UnknownField, &path.key(field), format!("{} does not use {}", Quoted(op), Quoted(field)));
         }
     }
     let attr = match uses_attribute {
@@ -84,7 +85,7 @@ fn clause(names: &Names, v: &Json<'_>, path: &Path) -> Result<Clause> {
         (false, None) => &[],
         (false, Some(v)) => match array(v, &vp)? {
             [] => &[],
-            _ => return fail(K::InvalidValue, &vp, format!("{op:?} takes no values")),
+            _ => return fail(K::InvalidValue, &vp, format!("{} takes no values", Quoted(op))),
         },
     };
     let test = match op {
@@ -144,7 +145,8 @@ fn versions(values: &[Json<'_>], path: &Path) -> Result<Vec<semver::Version>> {
     let version = |(i, v): (usize, &Json<'_>)| {
         let p = path.index(i);
         let s = string(v, &p)?;
-        parse_version(s).map_or_else(|| fail(K::InvalidSemver, &p, format!("{s:?} is not a semantic version")), Ok)
+        parse_version(s)
+            .map_or_else(|| fail(K::InvalidSemver, &p, format!("{} is not a semantic version", Quoted(s))), Ok)
     };
     values.iter().enumerate().map(version).collect()
 }
@@ -159,7 +161,7 @@ fn segments(names: &Names, values: &[Json<'_>], path: &Path) -> Result<Vec<u32>>
         let key = string(v, &p)?;
         names
             .segment(key)
-            .map_or_else(|| fail(K::UnknownSegment, &p, format!("no segment {key:?} in this snapshot")), Ok)
+            .map_or_else(|| fail(K::UnknownSegment, &p, format!("no segment {} in this snapshot", Quoted(key))), Ok)
     };
     values.iter().enumerate().map(segment).collect()
 }
@@ -179,7 +181,7 @@ fn recurring(o: &Obj, path: &Path) -> Result<Recurring> {
         Some(v) => {
             let p = path.key("utcOffset");
             let s = string(v, &p)?;
-            utc_offset(s).map_or_else(|| fail(K::InvalidValue, &p, format!("{s:?} is not Z or ±HH:MM")), Ok)?
+            utc_offset(s).map_or_else(|| fail(K::InvalidValue, &p, format!("{} is not Z or ±HH:MM", Quoted(s))), Ok)?
         }
         None => 0,
     };
@@ -198,7 +200,7 @@ fn recurring(o: &Obj, path: &Path) -> Result<Recurring> {
                     let name = string(day, &jp)?;
                     match ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].iter().position(|d| *d == name) {
                         Some(bit) => mask |= 1 << bit,
-                        None => return fail(K::InvalidValue, &jp, format!("{name:?} is not one of mon … sun")),
+                        None => return fail(K::InvalidValue, &jp, format!("{} is not one of mon … sun", Quoted(name))),
                     }
                 }
                 mask
@@ -223,7 +225,7 @@ fn clock(v: &Json<'_>, path: &Path, end_of_day: bool) -> Result<u16> {
         _ => None,
     };
     let range = if end_of_day { "00:00–24:00" } else { "00:00–23:59" };
-    minutes.map_or_else(|| fail(K::InvalidValue, path, format!("{s:?} is not HH:MM in {range}")), Ok)
+    minutes.map_or_else(|| fail(K::InvalidValue, path, format!("{} is not HH:MM in {range}", Quoted(s))), Ok)
 }
 
 /// `Z` or `±HH:MM` as minutes east of UTC.

@@ -9,13 +9,14 @@ use crate::attribute::AttrRef;
 use crate::error::LoadErrorKind as K;
 use crate::flag::{Flag, Kind, Metadata, Prerequisite, TargetGroup, Variation};
 use crate::json::Json;
+use crate::json::Quoted;
 use crate::path::Path;
 use crate::rule::Rule;
 use crate::sets::KeyMap;
-use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
+use hashbrown::HashSet;
 
 const FIELDS: &[&str] = &[
     "on",
@@ -94,7 +95,7 @@ fn variations(v: &Json<'_>, path: &Path) -> Result<(Vec<Variation>, Kind)> {
         let name_path = p.key("name");
         let name = nonempty(o.req("name", &p)?, &name_path)?;
         if out.iter().any(|v| v.name == name) {
-            return fail(K::Duplicate, &name_path, format!("variation name {name:?} is used twice"));
+            return fail(K::Duplicate, &name_path, format!("variation name {} is used twice", Quoted(name)));
         }
         if let Some(d) = o.get("description") {
             string(d, &p.key("description"))?;
@@ -124,7 +125,7 @@ fn variations(v: &Json<'_>, path: &Path) -> Result<(Vec<Variation>, Kind)> {
 /// Targets of one attribute while loading: the values seen (to refuse a key on two lists).
 struct Group {
     attr: AttrRef,
-    seen: BTreeSet<String>,
+    seen: HashSet<String>,
     entries: Vec<(String, (u32, u32))>,
 }
 
@@ -141,7 +142,7 @@ fn targets(v: &Json<'_>, path: &Path, variations: &[Variation]) -> Result<Vec<Ta
         let g = match groups.iter().position(|g| g.attr.text == attr.text) {
             Some(g) => g,
             None => {
-                groups.push(Group { attr, seen: BTreeSet::new(), entries: Vec::new() });
+                groups.push(Group { attr, seen: HashSet::new(), entries: Vec::new() });
                 groups.len() - 1
             }
         };
@@ -151,7 +152,7 @@ fn targets(v: &Json<'_>, path: &Path, variations: &[Variation]) -> Result<Vec<Ta
             let vp = values_path.index(i);
             let unit = unit_value(value, &vp)?;
             if !group.seen.insert(unit.clone()) {
-                return fail(K::Duplicate, &vp, format!("{unit:?} is already targeted by this flag"));
+                return fail(K::Duplicate, &vp, format!("{} is already targeted by this flag", Quoted(&unit)));
             }
             group.entries.push((unit, (variation, t as u32)));
         }
@@ -168,7 +169,7 @@ fn rules(names: &Names, salt: &str, v: &Json<'_>, path: &Path, variations: &[Var
         let id_path = p.key("id");
         let id = nonempty(o.req("id", &p)?, &id_path)?;
         if out.iter().any(|r| r.id == id) {
-            return fail(K::Duplicate, &id_path, format!("rule id {id:?} is used twice"));
+            return fail(K::Duplicate, &id_path, format!("rule id {} is used twice", Quoted(id)));
         }
         if let Some(d) = o.get("description") {
             string(d, &p.key("description"))?;
@@ -216,7 +217,7 @@ pub(super) fn prerequisites(names: &Names, flags: &[Flag], v: &Json<'_>, path: &
         let flag_path = p.key("flag");
         let key = nonempty(o.req("flag", &p)?, &flag_path)?;
         let Some(flag) = names.flag(key) else {
-            return fail(K::UnknownFlag, &flag_path, format!("no flag {key:?} in this snapshot"));
+            return fail(K::UnknownFlag, &flag_path, format!("no flag {} in this snapshot", Quoted(key)));
         };
         let variation = variation_ref(o.req("variation", &p)?, &p.key("variation"), &flags[flag as usize].variations)?;
         out.push(Prerequisite { flag, variation });

@@ -4,6 +4,7 @@
 use super::reader::{fail, Result};
 use crate::error::LoadErrorKind as K;
 use crate::flag::Flag;
+use crate::json::Quoted;
 use crate::limits::MAX_DEPTH;
 use crate::operators::Test;
 use crate::path::Path;
@@ -76,7 +77,11 @@ pub(super) fn prerequisite_order(flags: &[Flag]) -> Result<Vec<u32>> {
             let flag = all.key(&flags[node].key);
             let list = flag.key("prerequisites");
             let to = &flags[edges[node][e].to].key;
-            fail(K::PrerequisiteCycle, &list.index(edges[node][e].at[0]), format!("prerequisite {to:?} closes a cycle"))
+            fail(
+                K::PrerequisiteCycle,
+                &list.index(edges[node][e].at[0]),
+                format!("prerequisite {} closes a cycle", Quoted(to)),
+            )
         }
         Ok((order, depth)) => match depth.iter().position(|&d| d > MAX_DEPTH) {
             Some(i) => {
@@ -120,7 +125,7 @@ pub(super) fn check_segments(segments: &[Segment]) -> Result<()> {
             let clause = clauses.index(c);
             let values = clause.key("values");
             let to: &String = &segments[edges[node][e].to].key;
-            fail(K::SegmentCycle, &values.index(v), format!("segment {to:?} closes a cycle"))
+            fail(K::SegmentCycle, &values.index(v), format!("segment {} closes a cycle", Quoted(to)))
         }
         Ok((_, depth)) => match depth.iter().position(|&d| d > MAX_DEPTH) {
             Some(i) => fail(

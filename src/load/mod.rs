@@ -11,6 +11,7 @@ mod serve;
 
 use crate::bucketing::Scheme;
 use crate::error::{LoadError, LoadErrorKind as K};
+use crate::json::Quoted;
 use crate::json::{Json, MAX_SAFE_INTEGER};
 use crate::path::Path;
 use crate::snapshot::Snapshot;
@@ -35,6 +36,10 @@ impl Names<'_> {
 }
 
 pub(crate) fn snapshot(v: &Json<'_>) -> core::result::Result<Snapshot, LoadError> {
+    compile(v).map_err(|e| *e)
+}
+
+fn compile(v: &Json<'_>) -> Result<Snapshot> {
     let root = Path::Root;
     let o =
         Obj::new(v, &root, &["$schema", "formatVersion", "version", "generatedAt", "bucketing", "segments", "flags"])?;
@@ -58,7 +63,7 @@ pub(crate) fn snapshot(v: &Json<'_>) -> core::result::Result<Snapshot, LoadError
             let name = string(b, &p)?;
             match Scheme::from_name(name) {
                 Some(s) => s,
-                None => return fail(K::UnknownBucketing, &p, format!("unknown bucketing scheme {name:?}")),
+                None => return fail(K::UnknownBucketing, &p, format!("unknown bucketing scheme {}", Quoted(name))),
             }
         }
     };

@@ -2,6 +2,7 @@
 
 use crate::error::{LoadError, LoadErrorKind as K};
 use crate::json::Json;
+use crate::json::Quoted;
 use crate::path::Path;
 use crate::timestamp;
 use alloc::borrow::Cow;
@@ -9,10 +10,18 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-pub(crate) type Result<T> = core::result::Result<T, LoadError>;
+/// Boxed: errors are rare, and a one-word error keeps every `Result` the loader moves small
+/// (measured: a smaller Wasm module).
+pub(crate) type Result<T> = core::result::Result<T, alloc::boxed::Box<LoadError>>;
 
 pub(crate) fn fail<T>(kind: K, path: &Path, message: impl Into<String>) -> Result<T> {
-    Err(LoadError::new(kind, path, message.into()))
+    Err(error(kind, path, message.into()))
+}
+
+#[cold]
+#[inline(never)]
+fn error(kind: K, path: &Path, message: String) -> alloc::boxed::Box<LoadError> {
+    alloc::boxed::Box::new(LoadError::new(kind, path, message))
 }
 
 /// An object whose members are all known and none repeated.
@@ -29,10 +38,10 @@ impl<'j> Obj<'j> {
         let mut seen = 0u64;
         for (name, _) in members {
             let Some(i) = known.iter().position(|k| k == name) else {
-                return fail(K::UnknownField, &path.key(name), format!("unknown member {name:?}"));
+                return fail(K::UnknownField, &path.key(name), format!("unknown member {}", Quoted(name)));
             };
             if seen & (1 << i) != 0 {
-                return fail(K::Duplicate, &path.key(name), format!("member {name:?} appears twice"));
+                return fail(K::Duplicate, &path.key(name), format!("member {} appears twice", Quoted(name)));
             }
             seen |= 1 << i;
         }
@@ -47,7 +56,7 @@ impl<'j> Obj<'j> {
     pub fn req(&self, name: &str, path: &Path) -> Result<&'j Json<'j>> {
         match self.get(name) {
             Some(v) => Ok(v),
-            None => fail(K::MissingField, &path.key(name), format!("missing required member {name:?}")),
+            None => fail(K::MissingField, &path.key(name), format!("missing required member {}", Quoted(name))),
         }
     }
 }
@@ -58,12 +67,13 @@ pub(crate) fn map<'j>(v: &'j Json<'j>, path: &Path) -> Result<Vec<(&'j str, &'j 
         return wrong_type(v, path, "an object");
     };
     let mut order: Vec<usize> = (0..members.len()).collect();
-    // Stable: among equal keys the later member comes later, and is the one reported.
-    order.sort_by(|&a, &b| members[a].0.cmp(&members[b].0));
+    // Ties by position (as a stable sort, with the smaller unstable one): among equal keys the
+    // later member comes later, and is the one reported.
+    order.sort_unstable_by(|&a, &b| members[a].0.cmp(&members[b].0).then(a.cmp(&b)));
     for pair in order.windows(2) {
         if members[pair[0]].0 == members[pair[1]].0 {
             let name = &members[pair[1]].0;
-            return fail(K::Duplicate, &path.key(name), format!("key {name:?} appears twice"));
+            return fail(K::Duplicate, &path.key(name), format!("key {} appears twice", Quoted(name)));
         }
     }
     for &i in &order {
@@ -128,7 +138,7 @@ pub(crate) fn timestamp(v: &Json<'_>, path: &Path) -> Result<i64> {
     match v {
         Json::String(s) => match timestamp::parse_timestamp(s) {
             Some(t) => Ok(t),
-            None => fail(K::InvalidTimestamp, path, format!("{s:?} is not an RFC 3339 date-time or date")),
+            None => fail(K::InvalidTimestamp, path, format!("{} is not an RFC 3339 date-time or date", Quoted(s))),
         },
         Json::Number(_) => match v.as_integer() {
             Some(t) => Ok(t),

@@ -5,13 +5,14 @@ use super::{clause, Names};
 use crate::attribute::AttrRef;
 use crate::error::LoadErrorKind as K;
 use crate::json::Json;
+use crate::json::Quoted;
 use crate::path::Path;
 use crate::segment::Segment;
 use crate::sets::KeySet;
-use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
+use hashbrown::HashSet;
 
 pub(super) fn segment(names: &Names, key: &str, v: &Json<'_>, path: &Path) -> Result<Segment> {
     let o = Obj::new(v, path, &["attribute", "included", "excluded", "rules"])?;
@@ -19,13 +20,13 @@ pub(super) fn segment(names: &Names, key: &str, v: &Json<'_>, path: &Path) -> Re
         Some(a) => clause::attribute(a, &path.key("attribute"))?,
         None => AttrRef::key(),
     };
-    let mut seen = BTreeSet::new();
+    let mut seen = HashSet::new();
     let included = list(o.get("included"), &path.key("included"), &mut seen)?;
     let excluded = list(o.get("excluded"), &path.key("excluded"), &mut seen)?;
     let mut rules = Vec::new();
     if let Some(r) = o.get("rules") {
         let rp = path.key("rules");
-        let mut ids = BTreeSet::new();
+        let mut ids = HashSet::new();
         for (i, rule) in array(r, &rp)?.iter().enumerate() {
             let p = rp.index(i);
             let ro = Obj::new(rule, &p, &["id", "clauses"])?;
@@ -33,7 +34,7 @@ pub(super) fn segment(names: &Names, key: &str, v: &Json<'_>, path: &Path) -> Re
                 let idp = p.key("id");
                 let id = nonempty(id, &idp)?;
                 if !ids.insert(id) {
-                    return fail(K::Duplicate, &idp, format!("rule id {id:?} is used twice"));
+                    return fail(K::Duplicate, &idp, format!("rule id {} is used twice", Quoted(id)));
                 }
             }
             rules.push(clause::clauses(names, ro.req("clauses", &p)?, &p.key("clauses"))?);
@@ -43,7 +44,7 @@ pub(super) fn segment(names: &Names, key: &str, v: &Json<'_>, path: &Path) -> Re
 }
 
 /// An included or excluded list; a value may appear once across both.
-fn list(v: Option<&Json<'_>>, path: &Path, seen: &mut BTreeSet<String>) -> Result<KeySet> {
+fn list(v: Option<&Json<'_>>, path: &Path, seen: &mut HashSet<String>) -> Result<KeySet> {
     let Some(v) = v else {
         return Ok(KeySet::default());
     };
@@ -53,7 +54,7 @@ fn list(v: Option<&Json<'_>>, path: &Path, seen: &mut BTreeSet<String>) -> Resul
         let p = path.index(i);
         let unit = unit_value(item, &p)?;
         if !seen.insert(unit.clone()) {
-            return fail(K::Duplicate, &p, format!("{unit:?} is listed twice in this segment"));
+            return fail(K::Duplicate, &p, format!("{} is listed twice in this segment", Quoted(&unit)));
         }
         keys.push(unit);
     }

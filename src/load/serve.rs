@@ -7,6 +7,7 @@ use crate::bucketing::{BucketKey, Purpose, BUCKETS};
 use crate::error::LoadErrorKind as K;
 use crate::flag::Variation;
 use crate::json::Json;
+use crate::json::Quoted;
 use crate::path::Path;
 use crate::rule::{Experiment, Rollout, Serve, Slice, Slices};
 use alloc::format;
@@ -17,7 +18,7 @@ pub(super) fn variation_ref(v: &Json<'_>, path: &Path, variations: &[Variation])
     match v {
         Json::String(name) => match variations.iter().position(|x| x.name == *name) {
             Some(i) => Ok(i as u32),
-            None => fail(K::UnknownVariation, path, format!("no variation named {name:?}")),
+            None => fail(K::UnknownVariation, path, format!("no variation named {}", Quoted(name))),
         },
         Json::Number(_) => {
             let i = integer(v, path, 0, i64::MAX / 2)?;

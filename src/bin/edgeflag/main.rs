@@ -9,6 +9,7 @@ macro_rules! say {
     }};
 }
 
+mod conformance;
 mod demo;
 mod explain;
 mod input;
@@ -110,6 +111,13 @@ enum Command {
         snapshot: Option<String>,
         #[arg(long)]
         now: Option<String>,
+    },
+    /// Run the conformance vectors on the native engine and print every result as JSON (what
+    /// the other runtimes must reproduce exactly).
+    Conformance {
+        /// The vectors folder.
+        #[arg(default_value = "tests/vectors")]
+        dir: String,
     },
     /// Print a deterministic synthetic snapshot (for benchmarks and load tests).
     Generate {
@@ -232,6 +240,10 @@ fn run(command: Command) -> Result<(), String> {
                 );
             }
             say!("{} of {} flags are past their expiry date", stale.len(), s.flags().len());
+            Ok(())
+        }
+        Command::Conformance { dir } => {
+            print(&conformance::run(std::path::Path::new(&dir))?);
             Ok(())
         }
         Command::Generate { flags, seed } => {

@@ -1,0 +1,28 @@
+// Browser entry (and the default): the .wasm is fetched, so loading is asynchronous —
+// `await init()` once before creating engines.
+import initWasm, { initSync } from './wasm/edgeflag.js';
+import { attach, attached } from './lib/core.js';
+
+export { Engine, LoadError } from './lib/engine.js';
+
+let loading = null;
+
+/**
+ * Loads the Wasm module once. `source` may be a URL (default: the .wasm beside this file), a
+ * Response or its Promise, bytes, or a compiled `WebAssembly.Module` (e.g. from a bundler).
+ */
+export function init(source) {
+  if (attached()) return Promise.resolve();
+  if (source instanceof WebAssembly.Module) {
+    attach(initSync({ module: source }));
+    return Promise.resolve();
+  }
+  loading ??= initWasm({ module_or_path: source ?? new URL('./wasm/edgeflag_bg.wasm', import.meta.url) }).then(
+    attach,
+    (e) => {
+      loading = null; // let a later call retry
+      throw e;
+    },
+  );
+  return loading;
+}

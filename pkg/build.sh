@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds the Wasm core into pkg/wasm/ (ignored by git): cargo → wasm-bindgen (--target web, the
+# glue every runtime can use with initSync or init) → wasm-opt -Oz. Needs the
+# wasm32-unknown-unknown target, wasm-bindgen-cli at the version in Cargo.lock, and wasm-opt
+# (binaryen) on PATH; tests/run.sh installs them.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# A cdylib only here: declared in Cargo.toml it would also be linked for no_std targets.
+cargo rustc --lib --crate-type cdylib --profile wasm --target wasm32-unknown-unknown --no-default-features --features wasm
+rm -rf pkg/wasm
+# binaryen from npm (pkg devDependency): newer than distributions ship, and the same everywhere.
+WASM_OPT=pkg/node_modules/.bin/wasm-opt
+[ -x "$WASM_OPT" ] || (cd pkg && npm ci --no-audit --no-fund --loglevel=error)
+wasm-bindgen --target web --no-typescript --out-dir pkg/wasm --out-name edgeflag \
+  target/wasm32-unknown-unknown/wasm/edgeflag.wasm
+# The features rustc emits for wasm32-unknown-unknown (all in every supported runtime).
+"$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  pkg/wasm/edgeflag_bg.wasm -o pkg/wasm/edgeflag_bg.wasm
+# The glue's default path for the async init makes bundlers (Turbopack, webpack) ship the .wasm a
+# second time as an asset in edge and Worker bundles; browser.js always passes its own URL.
+default_path="module_or_path = new URL('edgeflag_bg.wasm', import.meta.url);"
+grep -qF "$default_path" pkg/wasm/edgeflag.js || { echo "build.sh: glue default path not found" >&2; exit 1; }
+sed -i "s|$default_path|throw new Error('edgeflag: init() needs the .wasm location');|" pkg/wasm/edgeflag.js
+rm -f pkg/wasm/.gitignore
+ls -l pkg/wasm

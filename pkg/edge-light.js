@@ -1,0 +1,15 @@
+// Vercel Edge / Next.js edge runtime entry: as on Workers, no Wasm compilation from bytes;
+// Next.js turns a `?module` import into a `WebAssembly.Module`.
+import wasmModule from './wasm/edgeflag_bg.wasm?module';
+import { initSync } from './wasm/edgeflag.js';
+import { attach } from './lib/core.js';
+
+// `next build` and `next start` run edge code in a separate realm and hand it a Module compiled
+// outside it: the glue's `instanceof WebAssembly.Module` is then false and it would try to
+// compile from bytes, which the edge runtime forbids.
+if (!(wasmModule instanceof WebAssembly.Module)) Object.setPrototypeOf(wasmModule, WebAssembly.Module.prototype);
+attach(initSync({ module: wasmModule }));
+
+export { Engine, LoadError } from './lib/engine.js';
+/** Already loaded on the edge runtime; kept so the same code runs in every runtime. */
+export async function init() {}

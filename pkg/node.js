@@ -1,0 +1,10 @@
+// Node.js entry: reads the .wasm beside this file and instantiates it synchronously at import.
+import { readFileSync } from 'node:fs';
+import { initSync } from './wasm/edgeflag.js';
+import { attach } from './lib/core.js';
+
+attach(initSync({ module: readFileSync(new URL('./wasm/edgeflag_bg.wasm', import.meta.url)) }));
+
+export { Engine, LoadError } from './lib/engine.js';
+/** Already loaded on Node; kept so the same code runs in every runtime. */
+export async function init() {}

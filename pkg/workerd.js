@@ -1,0 +1,11 @@
+// Cloudflare Workers (workerd) entry: the platform forbids compiling Wasm from bytes, so the
+// module is imported statically (a `WebAssembly.Module`) and instantiated synchronously.
+import wasmModule from './wasm/edgeflag_bg.wasm';
+import { initSync } from './wasm/edgeflag.js';
+import { attach } from './lib/core.js';
+
+attach(initSync({ module: wasmModule }));
+
+export { Engine, LoadError } from './lib/engine.js';
+/** Already loaded on Workers; kept so the same code runs in every runtime. */
+export async function init() {}

@@ -1,0 +1,188 @@
+//! The wasm-bindgen surface under the npm package `edgeflag` (`pkg/`). Only the package's JS
+//! wrappers call it; their API is the public one (`pkg/README.md`).
+//!
+//! The per-request path is shaped for JavaScript: a context crosses once, as JSON text (measured
+//! faster than serde-wasm-bindgen, see docs/performance.md) and serves every flag evaluated after
+//! it; results are written as integers into a buffer the wrapper reads in place
+//! ([`slots`]), and values come from a table the wrapper builds once per snapshot
+//! ([`WasmEngine::describe`]). No string crosses per flag except error messages.
+
+mod describe;
+mod slots;
+
+use crate::{Context, Engine, ErrorCode, Json, Kind, LoadError, Update};
+use alloc::string::String;
+use alloc::vec::Vec;
+use slots::Slots;
+use wasm_bindgen::prelude::*;
+
+self_cell::self_cell!(
+    /// A context parsed from text it keeps: strings stay borrowed from that text rather than
+    /// copied one by one (the per-request path does one allocation for the text, one for members).
+    struct OwnedContext {
+        owner: String,
+        #[covariant]
+        dependent: Context,
+    }
+);
+
+/// One engine: the snapshot serving, the current context, and the result buffer.
+#[wasm_bindgen]
+pub struct WasmEngine {
+    engine: Engine,
+    context: OwnedContext,
+    slots: Slots,
+    load_error: Option<LoadError>,
+}
+
+#[wasm_bindgen]
+impl WasmEngine {
+    /// An engine with no snapshot.
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> WasmEngine {
+        #[cfg(debug_assertions)]
+        console_error_panic_hook::set_once();
+        WasmEngine {
+            engine: Engine::new(),
+            context: OwnedContext::new(String::from("{}"), |t| Context::parse(t)),
+            slots: Slots::default(),
+            load_error: None,
+        }
+    }
+
+    /// Offers snapshot text: 0 replaced, 1 same version kept, -1 refused (see `load_error`).
+    pub fn update(&mut self, text: &str) -> i32 {
+        match self.engine.update_str(text) {
+            Ok(Update::Replaced { .. }) => {
+                self.load_error = None;
+                0
+            }
+            Ok(Update::Unchanged { .. }) => {
+                self.load_error = None;
+                1
+            }
+            Err(e) => {
+                self.load_error = Some(e);
+                -1
+            }
+        }
+    }
+
+    /// The last refusal as `[kind, path, message]`, JSON text; empty when the last update was
+    /// accepted.
+    pub fn load_error(&self) -> String {
+        match &self.load_error {
+            Some(e) => Json::Array(alloc::vec![
+                Json::from(e.kind.code()),
+                Json::from(e.path.as_str()),
+                Json::from(e.message.as_str()),
+            ])
+            .to_text(),
+            None => String::new(),
+        }
+    }
+
+    /// The serving snapshot's tables as JSON text (see `describe`).
+    pub fn describe(&self) -> String {
+        describe::tables(self.engine.snapshot())
+    }
+
+    /// The table of the flag at `index`, JSON text; empty when there is none.
+    pub fn describe_flag(&self, index: u32) -> String {
+        let flag = self.engine.snapshot().and_then(|s| s.flags().get(index as usize));
+        flag.map(describe::flag).unwrap_or_default()
+    }
+
+    /// Sets the context every evaluation uses until the next call, from JSON text. Invalid text
+    /// or a non-object gives each later evaluation a `PARSE_ERROR` / `INVALID_CONTEXT` result.
+    pub fn set_context(&mut self, text: String) {
+        self.context = OwnedContext::new(text, |t| Context::parse(t));
+    }
+
+    /// Sets the context from a JS object through serde-wasm-bindgen (measurement build only).
+    #[cfg(feature = "wasm-context-object")]
+    pub fn set_context_value(&mut self, value: JsValue) {
+        use serde::Deserialize;
+        let context = match Json::deserialize(serde_wasm_bindgen::Deserializer::from(value)) {
+            Ok(json) => Context::new(json),
+            Err(e) => Context::invalid(ErrorCode::InvalidContext, alloc::format!("{e}")),
+        };
+        self.context = OwnedContext::new(String::new(), |_| context);
+    }
+
+    /// Sets a context the host could not turn into JSON (a cycle, a BigInt): every evaluation
+    /// gives `INVALID_CONTEXT` with `message`.
+    pub fn set_context_error(&mut self, message: &str) {
+        self.context =
+            OwnedContext::new(String::new(), |_| Context::invalid(ErrorCode::InvalidContext, message.into()));
+    }
+
+    /// Evaluates the flag at `index` of the described flags into slot 0. `default_kind` is
+    /// 0 for none (or null), else 1 + the position in the described `kinds`.
+    pub fn evaluate(&mut self, index: u32, now: f64, default_kind: u32) {
+        self.slots.clear(1);
+        if let Some(s) = self.engine.snapshot() {
+            let e = s.evaluate_at(index as usize, self.context.borrow_dependent(), millis(now), kind(default_kind));
+            self.slots.write(0, s, index as usize, &e);
+        } else {
+            let e = self.engine.evaluate("", self.context.borrow_dependent(), 0, None);
+            self.slots.write_error(0, &e);
+        }
+    }
+
+    /// Evaluates a flag by key into slot 0: for keys the wrapper does not know, so the core
+    /// decides (`FLAG_NOT_FOUND`, or `GENERAL` with no snapshot).
+    pub fn evaluate_key(&mut self, key: &str, now: f64, default_kind: u32) {
+        self.slots.clear(1);
+        let default = kind(default_kind).map(kind_sample);
+        let e = self.engine.evaluate(key, self.context.borrow_dependent(), millis(now), default.as_ref());
+        let snapshot = self.engine.snapshot();
+        match snapshot.and_then(|s| Some((s, s.index_of(key)?))) {
+            Some((s, i)) => self.slots.write(0, s, i, &e),
+            None => self.slots.write_error(0, &e),
+        }
+    }
+
+    /// Evaluates every flag into slot `i` for the described flag `i`.
+    pub fn evaluate_all(&mut self, now: f64) {
+        let Some(s) = self.engine.snapshot() else { return self.slots.clear(0) };
+        let slots = &mut self.slots;
+        slots.clear(s.flags().len());
+        s.evaluate_each(self.context.borrow_dependent(), millis(now), |i, e| slots.write(i, s, i, &e));
+    }
+
+    /// Address of the result buffer in the module's memory (stable until the next evaluation
+    /// call that needs more slots than before).
+    pub fn slots_ptr(&self) -> *const i32 {
+        self.slots.ptr()
+    }
+
+    /// The error message of slot `i`'s result.
+    pub fn message(&self, slot: u32) -> String {
+        self.slots.message(slot as usize)
+    }
+}
+
+/// The host's clock value in ms; a non-finite value counts as the epoch.
+fn millis(now: f64) -> i64 {
+    if now.is_finite() {
+        now as i64
+    } else {
+        0
+    }
+}
+
+fn kind(code: u32) -> Option<Kind> {
+    describe::KINDS.get((code as usize).checked_sub(1)?).copied()
+}
+
+/// A value of `kind`, for the key-based path whose core API takes the default itself.
+fn kind_sample(kind: Kind) -> Json<'static> {
+    match kind {
+        Kind::Boolean => Json::Bool(false),
+        Kind::String => Json::from(""),
+        Kind::Number => Json::Number(0.0),
+        Kind::Json => Json::Array(Vec::new()),
+    }
+}

@@ -1,0 +1,98 @@
+// Headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core): a fresh project is
+// served on 127.0.0.1; its page maps `edgeflag` (import map) to the package's `browser` export,
+// calls `await init()` (which fetches the .wasm beside that entry) and runs every vector.
+// Fails on any console error, page error or failed request.
+// Usage: node chromium/run.mjs --tarball edgeflag-0.1.0.tgz --out results/chromium.json
+import { readFile } from 'node:fs/promises';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { chromium } from 'playwright-core';
+import { args, freshProject, vectorFiles } from '../project.mjs';
+
+const { tarball, out } = args();
+const dir = freshProject('chromium', tarball);
+writeFileSync(join(dir, 'vectors.json'), JSON.stringify(vectorFiles()));
+
+// The `browser` entry as the package's exports map declares it (conditions, nested or not).
+function resolveExport(target, conditions = ['browser', 'import', 'default']) {
+  if (typeof target === 'string') return target;
+  for (const [cond, next] of Object.entries(target ?? {})) {
+    if (conditions.includes(cond)) return resolveExport(next, conditions);
+  }
+  throw new Error('edgeflag: no browser entry in the exports map');
+}
+const pkg = JSON.parse(readFileSync(join(dir, 'node_modules/edgeflag/package.json'), 'utf8'));
+const entry = resolveExport(pkg.exports?.['.'] ?? pkg.exports ?? pkg.browser ?? pkg.main);
+const importMap = { imports: { edgeflag: `./node_modules/edgeflag/${entry.replace(/^\.\//, '')}` } };
+
+writeFileSync(
+  join(dir, 'index.html'),
+  `<!doctype html>
+<meta charset="utf-8">
+<link rel="icon" href="data:,">
+<script type="importmap">${JSON.stringify(importMap)}</script>
+<script type="module">
+import * as edgeflag from 'edgeflag';
+import { runVectors } from './conformance.mjs';
+try {
+  await edgeflag.init();
+  const files = await (await fetch('./vectors.json')).json();
+  window.__results = JSON.stringify(runVectors(edgeflag, files));
+} catch (e) {
+  window.__error = String(e?.stack ?? e);
+}
+</script>
+`,
+);
+
+// A static server for the project folder, with the content types browsers insist on.
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.wasm': 'application/wasm' };
+const served = [];
+const problems = [];
+const server = createServer(async (req, res) => {
+  const path = normalize(join(dir, decodeURIComponent(new URL(req.url, 'http://x').pathname)));
+  const file = path.endsWith(sep) ? join(path, 'index.html') : path;
+  try {
+    if (!file.startsWith(dir + sep)) throw new Error('outside the project');
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(body);
+    served.push(req.url);
+  } catch {
+    problems.push(`404 ${req.url}`);
+    res.writeHead(404).end();
+  }
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const origin = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
+});
+let results;
+try {
+  const page = await browser.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    else if (m.type() === 'warning') console.log(`chromium: console warning: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.stack ?? e}`));
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  await page.goto(`${origin}/`);
+  await page.waitForFunction(() => window.__results || window.__error, null, { timeout: 60_000 });
+  let error;
+  ({ results, error } = await page.evaluate(() => ({ results: window.__results, error: window.__error })));
+  if (error) problems.push(`in the page: ${error}`);
+  if (!served.some((u) => u.endsWith('.wasm'))) problems.push('the page never fetched the .wasm');
+  console.log(`chromium ${browser.version()}: ${entry} via import map; served ${served.join(' ')}`);
+} finally {
+  await browser.close();
+  server.close();
+}
+if (problems.length) {
+  for (const p of problems) console.error(`chromium: ${p}`);
+  process.exit(1);
+}
+writeFileSync(resolve(out), results);
+console.log(`chromium: results in ${out}`);

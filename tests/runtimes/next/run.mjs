@@ -1,0 +1,175 @@
+// Next.js edge runtime: a fresh App Router app whose `runtime = 'edge'` route handler imports
+// `edgeflag` (the `edge-light` export, which takes the .wasm through a `?module` import) is built
+// with the real `next build`, served by `next start`, and sent every vector in a POST.
+// Usage: node next/run.mjs --tarball edgeflag-0.1.0.tgz --out results/next.json
+// Next.js 16.4.6 (tests/runtimes/package.json) with Turbopack, its default bundler: `next build
+// --webpack` fails in 16.4.6 even for a plain edge route without edgeflag (ENOENT
+// route_client-reference-manifest.js). `next start` lets edge code compile Wasm from bytes, so the
+// route first imports no-wasm-codegen.js, which forbids that as Vercel Edge does.
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+import { args, freshProject, here, vectorFiles } from '../project.mjs';
+
+const { tarball, out } = args();
+const NEXT = join(here, 'node_modules/next/dist/bin/next');
+const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+const children = new Set();
+
+const dir = freshProject('next', tarball);
+main().then(
+  () => stop(),
+  async (e) => {
+    console.error(`next: FAILED: ${e.message}`);
+    await stop();
+    process.exit(1);
+  },
+);
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => stop().then(() => process.exit(1)));
+
+async function main() {
+  writeApp();
+  let t = Date.now();
+  await run(['build'], 300_000);
+  console.log(`next: build took ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  checkBundle();
+
+  t = Date.now();
+  const port = await freePort();
+  const server = start(['start', '-p', String(port), '-H', '127.0.0.1']);
+  const url = `http://127.0.0.1:${port}/api/vectors`;
+  try {
+    await ready(url, server, 60_000);
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(vectorFiles()),
+      signal: AbortSignal.timeout(60_000),
+    });
+    const body = await res.text();
+    if (res.status !== 200) throw new Error(`POST ${url}: HTTP ${res.status}\n${body.slice(0, 2000)}`);
+    const rt = res.headers.get('x-edge-runtime');
+    const guard = res.headers.get('x-wasm-codegen');
+    if (rt !== 'edge-runtime') throw new Error(`the route did not run on the edge runtime (EdgeRuntime = ${rt})`);
+    if (guard !== 'blocked') throw new Error(`the no-Wasm-compilation guard is not active (${guard})`);
+    writeFileSync(resolve(out), body);
+  } catch (e) {
+    e.message += `\n--- next start output ---\n${server.output()}`;
+    throw e;
+  }
+  console.log(`next: start + POST took ${((Date.now() - t) / 1000).toFixed(1)} s; results in ${out}`);
+}
+
+function writeApp() {
+  // Both roots at tests/runtimes, where `next` is installed (Turbopack must see it inside its root).
+  writeFileSync(
+    join(dir, 'next.config.mjs'),
+    `export default ${JSON.stringify({ turbopack: { root: here }, outputFileTracingRoot: here })};\n`,
+  );
+  copyFileSync(join(here, 'next/no-wasm-codegen.js'), join(dir, 'no-wasm-codegen.js'));
+  const route = join(dir, 'app/api/vectors');
+  mkdirSync(route, { recursive: true });
+  writeFileSync(
+    join(route, 'route.js'),
+    `import { status } from '../../../no-wasm-codegen.js';
+import * as edgeflag from 'edgeflag';
+import { runVectors } from '../../../conformance.mjs';
+
+export const runtime = 'edge';
+
+export async function POST(request) {
+  const headers = { 'x-edge-runtime': String(globalThis.EdgeRuntime), 'x-wasm-codegen': status };
+  return Response.json(runVectors(edgeflag, await request.json()), { headers });
+}
+`,
+  );
+}
+
+/** The route is an edge function with the .wasm as a Wasm binding, bundled from edge-light.js. */
+function checkBundle() {
+  const manifest = JSON.parse(readFileSync(join(dir, '.next/server/middleware-manifest.json'), 'utf8'));
+  const fn = manifest.functions['/api/vectors/route'];
+  if (!fn) throw new Error('/api/vectors is not an edge function in middleware-manifest.json');
+  const wasm = fn.wasm.filter((w) => /edgeflag_bg/.test(w.filePath));
+  if (!wasm.length) throw new Error('edgeflag_bg.wasm is not a Wasm binding of the edge function');
+  const entries = new Set();
+  for (const f of fn.files) {
+    const map = join(dir, '.next', `${f}.map`);
+    if (!existsSync(map)) continue;
+    for (const s of JSON.parse(readFileSync(map, 'utf8')).sources) {
+      const m = /node_modules\/edgeflag\/([^/]+\.js)$/.exec(s);
+      if (m) entries.add(m[1]);
+    }
+  }
+  const list = [...entries].join(', ') || 'none';
+  if (!entries.has('edge-light.js') || entries.size !== 1) throw new Error(`bundled edgeflag entries: ${list}; want edge-light.js only`);
+  console.log(`next: bundled edgeflag/${list}; Wasm bindings: ${wasm.map((w) => w.filePath).join(', ')}`);
+  if (wasm.length > 1) console.warn(`next: warning: the .wasm is in the edge function ${wasm.length} times`);
+}
+
+/** A `next` command in its own process group, output kept for error reports. */
+function start(argv, inherit = false) {
+  const child = spawn(process.execPath, [NEXT, ...argv], { cwd: dir, env, detached: true, stdio: inherit ? 'inherit' : 'pipe' });
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  child.exited = new Promise((res) => child.on('exit', (code, sig) => res(sig ?? code)));
+  child.output = () => output;
+  children.add(child);
+  child.exited.then(() => children.delete(child));
+  return child;
+}
+
+/** Runs a `next` command to the end (output shown as it goes); throws on failure or timeout. */
+async function run(argv, ms) {
+  const child = start(argv, true);
+  const timer = setTimeout(() => kill(child), ms);
+  const status = await child.exited;
+  clearTimeout(timer);
+  if (status !== 0) throw new Error(`next ${argv.join(' ')} exited with ${status}${status === 'SIGTERM' ? ` (timeout ${ms / 1000} s?)` : ''}`);
+}
+
+async function ready(url, server, ms) {
+  const deadline = Date.now() + ms;
+  let exited = false;
+  server.exited.then(() => (exited = true));
+  while (Date.now() < deadline) {
+    if (exited) throw new Error('next start exited before it was ready');
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(2000) }); // any HTTP answer (405 for GET) means ready
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`next start was not ready within ${ms / 1000} s`);
+}
+
+function freePort() {
+  return new Promise((res, rej) => {
+    const srv = createServer().once('error', rej);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/** SIGTERM to the whole process group, SIGKILL after 5 s. */
+async function kill(child) {
+  const signal = (s) => {
+    try {
+      process.kill(-child.pid, s);
+    } catch {}
+  };
+  signal('SIGTERM');
+  const late = setTimeout(() => signal('SIGKILL'), 5000);
+  await child.exited;
+  clearTimeout(late);
+  signal('SIGKILL'); // grandchildren left in the group
+}
+
+function stop() {
+  return Promise.all([...children].map(kill));
+}

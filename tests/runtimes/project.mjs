@@ -1,0 +1,38 @@
+// Shared by the runtime harnesses: fresh projects that install the packed tarball the way a user
+// would, and the vector files to run in them.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const here = dirname(fileURLToPath(import.meta.url));
+export const root = resolve(here, '../..');
+
+/** Command-line `--name value` pairs. */
+export function args() {
+  const out = {};
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i += 2) out[argv[i].replace(/^--/, '')] = argv[i + 1];
+  return out;
+}
+
+/**
+ * A new project folder under tests/runtimes/.projects/<name> with `edgeflag` installed from the
+ * tarball (its own node_modules; tools such as next and miniflare resolve from tests/runtimes).
+ */
+export function freshProject(name, tarball, extra = {}) {
+  const dir = join(here, '.projects', name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const pkg = { name: `edgeflag-${name}-check`, private: true, type: 'module', ...extra };
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', resolve(tarball)], { cwd: dir, stdio: 'inherit' });
+  copyFileSync(join(here, 'conformance.mjs'), join(dir, 'conformance.mjs'));
+  return dir;
+}
+
+/** `{ "<file>.json": parsed }` for every vector file, in name order. */
+export function vectorFiles(dir = join(root, 'tests/vectors')) {
+  const names = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  return Object.fromEntries(names.map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8'))]));
+}

@@ -1,0 +1,42 @@
+// workerd (via miniflare): a fresh project's Worker imports `edgeflag` (its `workerd` export,
+// which imports the .wasm statically: workerd forbids compiling Wasm from bytes), is bundled as
+// wrangler would, and runs every vector sent to it in a POST.
+// Usage: node workerd/run.mjs --tarball edgeflag-0.1.0.tgz --out results/workerd.json
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Miniflare } from 'miniflare';
+import { args, freshProject, vectorFiles } from '../project.mjs';
+import { bundleWorker, workerOptions } from './bundle.mjs';
+
+const { tarball, out } = args();
+const dir = freshProject('workerd', tarball);
+writeFileSync(
+  join(dir, 'worker.mjs'),
+  `import * as edgeflag from 'edgeflag';
+import { runVectors } from './conformance.mjs';
+export default {
+  async fetch(request) {
+    if (request.method !== 'POST') return new Response('POST the vector files', { status: 405 });
+    try {
+      return new Response(JSON.stringify(runVectors(edgeflag, await request.json())));
+    } catch (e) {
+      return new Response(String(e?.stack ?? e), { status: 500 });
+    }
+  },
+};
+`,
+);
+const { scriptPath, inputs } = await bundleWorker(join(dir, 'worker.mjs'), join(dir, 'dist'));
+// The package's own workerd entry must be what got bundled (not browser.js or a copy).
+if (!inputs.some((f) => f.endsWith('node_modules/edgeflag/workerd.js'))) throw new Error(`workerd.js not bundled: ${inputs}`);
+
+const mf = new Miniflare(workerOptions(scriptPath));
+try {
+  const res = await mf.dispatchFetch('http://localhost/', { method: 'POST', body: JSON.stringify(vectorFiles()) });
+  const body = await res.text();
+  if (!res.ok) throw new Error(`worker answered ${res.status}: ${body}`);
+  writeFileSync(resolve(out), body);
+} finally {
+  await mf.dispose();
+}
+console.log(`workerd: results in ${out}`);
