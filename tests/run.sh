@@ -17,6 +17,7 @@ rustup component list --installed | grep -q '^rustfmt' || rustup component add r
 step "format and lints"
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features wasm-context-object -- -D warnings
 
 step "the core builds with no std at all (wasm32v1-none)"
 cargo build --no-default-features --target wasm32v1-none

@@ -19,6 +19,20 @@ pub const ERROR_CODES: [ErrorCode; 6] = [
     ErrorCode::InvalidContext,
     ErrorCode::General,
 ];
+// The buffer holds `reason as i32` and `code as i32`: the tables must list them in that order.
+const _: () = {
+    let mut i = 0;
+    while i < REASONS.len() {
+        assert!(REASONS[i] as usize == i);
+        i += 1;
+    }
+    let mut i = 0;
+    while i < ERROR_CODES.len() {
+        assert!(ERROR_CODES[i] as usize == i);
+        i += 1;
+    }
+};
+
 /// Position + 1 is the `default_kind` code.
 pub const KINDS: [Kind; 4] = [Kind::Boolean, Kind::String, Kind::Number, Kind::Json];
 

@@ -11,7 +11,6 @@
 //! | 6 | variant bucket |
 //! | 7 | 1 when enrolled in an experiment, else 0 |
 
-use super::describe::{ERROR_CODES, REASONS};
 use crate::{Evaluation, Snapshot};
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -40,13 +39,17 @@ impl Slots {
     /// Writes `e`, the result of the flag at `flag` in `s`, into slot `slot`.
     pub fn write(&mut self, slot: usize, s: &Snapshot, flag: usize, e: &Evaluation<'_>) {
         let Some(f) = s.flags().get(flag) else { return self.write_error(slot, e) };
-        let rule = e.rule_id.and_then(|id| f.rule_ids().position(|r| r == id));
-        let prerequisite = e.prerequisite_failed.and_then(|k| s.index_of(k));
+        // Results borrow their rule id and prerequisite key from the snapshot: comparing
+        // addresses finds them without comparing strings.
+        let rule = e.rule_id.and_then(|id| f.rule_ids().position(|r| core::ptr::eq(r, id)));
+        let prerequisite = e.prerequisite_failed.and_then(|k| {
+            f.prerequisites.iter().map(|p| p.flag).find(|&p| core::ptr::eq(s.flags[p as usize].key.as_str(), k))
+        });
         self.write_error(slot, e);
         let out = &mut self.data[slot * WIDTH..][..WIDTH];
         out[0] = e.variation.map_or(-1, |(i, _)| i as i32);
         out[3] = opt(rule.map(|r| r as u32));
-        out[4] = opt(prerequisite.map(|p| p as u32));
+        out[4] = opt(prerequisite);
         out[5] = opt(e.bucket);
         out[6] = opt(e.variant_bucket);
         out[7] = e.in_experiment as i32;
@@ -55,11 +58,11 @@ impl Slots {
     /// Writes the reason and error of `e` (all a flag-less result has).
     pub fn write_error(&mut self, slot: usize, e: &Evaluation<'_>) {
         let out = &mut self.data[slot * WIDTH..][..WIDTH];
-        out[1] = REASONS.iter().position(|r| *r == e.reason).map_or(-1, |p| p as i32);
+        out[1] = e.reason as i32;
         out[2] = match &e.error {
             Some(err) => {
                 self.messages.push((slot, err.message.clone()));
-                ERROR_CODES.iter().position(|c| *c == err.code).map_or(-1, |p| p as i32)
+                err.code as i32
             }
             None => -1,
         };
