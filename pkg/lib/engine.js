@@ -77,25 +77,21 @@ export class Engine {
 
   /** One flag for one context: value, variation, reason and why. */
   evaluate(flagKey, context, defaultValue) {
-    this.#use(text(context));
-    return this.#one(flagKey, defaultValue, kindOf(defaultValue));
+    return this.context(context).evaluate(flagKey, defaultValue);
   }
 
+  // Typed getters: a flag of another kind gives the default with TYPE_MISMATCH.
   getBooleanDetails(flagKey, context, defaultValue) {
-    this.#use(text(context));
-    return this.#one(flagKey, defaultValue, 'boolean');
+    return this.context(context).getBooleanDetails(flagKey, defaultValue);
   }
   getStringDetails(flagKey, context, defaultValue) {
-    this.#use(text(context));
-    return this.#one(flagKey, defaultValue, 'string');
+    return this.context(context).getStringDetails(flagKey, defaultValue);
   }
   getNumberDetails(flagKey, context, defaultValue) {
-    this.#use(text(context));
-    return this.#one(flagKey, defaultValue, 'number');
+    return this.context(context).getNumberDetails(flagKey, defaultValue);
   }
   getJsonDetails(flagKey, context, defaultValue) {
-    this.#use(text(context));
-    return this.#one(flagKey, defaultValue, 'json');
+    return this.context(context).getJsonDetails(flagKey, defaultValue);
   }
   getBoolean(flagKey, context, defaultValue) {
     return this.getBooleanDetails(flagKey, context, defaultValue).value;
@@ -112,14 +108,12 @@ export class Engine {
 
   /** Every flag for one context: `{ flagKey: details }`. */
   evaluateAll(context) {
-    this.#use(text(context));
-    return this.#all(true);
+    return this.context(context).evaluateAll();
   }
 
   /** Every flag's value for one context: `{ flagKey: value }` (null where none is served). */
   values(context) {
-    this.#use(text(context));
-    return this.#all(false);
+    return this.context(context).values();
   }
 
   /** Binds a context once, for evaluating many flags with it (the per-request path). */
@@ -241,36 +235,31 @@ class Scope {
     this.#text = contextText;
   }
   evaluate(flagKey, defaultValue) {
-    this.#engine._use(this.#text);
-    return this.#engine._one(flagKey, defaultValue, kindOf(defaultValue));
+    return this.#one(flagKey, defaultValue, kindOf(defaultValue));
   }
   getBooleanDetails(flagKey, defaultValue) {
-    this.#engine._use(this.#text);
-    return this.#engine._one(flagKey, defaultValue, 'boolean');
+    return this.#one(flagKey, defaultValue, 'boolean');
   }
   getStringDetails(flagKey, defaultValue) {
-    this.#engine._use(this.#text);
-    return this.#engine._one(flagKey, defaultValue, 'string');
+    return this.#one(flagKey, defaultValue, 'string');
   }
   getNumberDetails(flagKey, defaultValue) {
-    this.#engine._use(this.#text);
-    return this.#engine._one(flagKey, defaultValue, 'number');
+    return this.#one(flagKey, defaultValue, 'number');
   }
   getJsonDetails(flagKey, defaultValue) {
-    this.#engine._use(this.#text);
-    return this.#engine._one(flagKey, defaultValue, 'json');
+    return this.#one(flagKey, defaultValue, 'json');
   }
   getBoolean(flagKey, defaultValue) {
-    return this.getBooleanDetails(flagKey, defaultValue).value;
+    return this.#one(flagKey, defaultValue, 'boolean').value;
   }
   getString(flagKey, defaultValue) {
-    return this.getStringDetails(flagKey, defaultValue).value;
+    return this.#one(flagKey, defaultValue, 'string').value;
   }
   getNumber(flagKey, defaultValue) {
-    return this.getNumberDetails(flagKey, defaultValue).value;
+    return this.#one(flagKey, defaultValue, 'number').value;
   }
   getJson(flagKey, defaultValue) {
-    return this.getJsonDetails(flagKey, defaultValue).value;
+    return this.#one(flagKey, defaultValue, 'json').value;
   }
   evaluateAll() {
     this.#engine._use(this.#text);
@@ -279,6 +268,10 @@ class Scope {
   values() {
     this.#engine._use(this.#text);
     return this.#engine._all(false);
+  }
+  #one(flagKey, defaultValue, kind) {
+    this.#engine._use(this.#text);
+    return this.#engine._one(flagKey, defaultValue, kind);
   }
 }
 

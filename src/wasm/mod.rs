@@ -4,15 +4,14 @@
 //! The per-request path is shaped for JavaScript: a context crosses once, as JSON text (measured
 //! faster than serde-wasm-bindgen, see docs/performance.md) and serves every flag evaluated after
 //! it; results are written as integers into a buffer the wrapper reads in place
-//! ([`slots`]), and values come from a table the wrapper builds once per snapshot
-//! ([`WasmEngine::describe`]). No string crosses per flag except error messages.
+//! ([`slots`]), and values come from tables the wrapper reads once per snapshot and flag
+//! ([`describe`]). No string crosses per evaluation except error messages.
 
 mod describe;
 mod slots;
 
 use crate::{Context, Engine, ErrorCode, Json, Kind, LoadError, Update};
 use alloc::string::String;
-use alloc::vec::Vec;
 use slots::Slots;
 use wasm_bindgen::prelude::*;
 
@@ -134,13 +133,13 @@ impl WasmEngine {
     /// Evaluates a flag by key into slot 0: for keys the wrapper does not know, so the core
     /// decides (`FLAG_NOT_FOUND`, or `GENERAL` with no snapshot).
     pub fn evaluate_key(&mut self, key: &str, now: f64, default_kind: u32) {
-        self.slots.clear(1);
-        let default = kind(default_kind).map(kind_sample);
-        let e = self.engine.evaluate(key, self.context.borrow_dependent(), millis(now), default.as_ref());
-        let snapshot = self.engine.snapshot();
-        match snapshot.and_then(|s| Some((s, s.index_of(key)?))) {
-            Some((s, i)) => self.slots.write(0, s, i, &e),
-            None => self.slots.write_error(0, &e),
+        match self.engine.snapshot().and_then(|s| s.index_of(key)) {
+            Some(i) => self.evaluate(i as u32, now, default_kind),
+            None => {
+                self.slots.clear(1);
+                let e = self.engine.evaluate(key, self.context.borrow_dependent(), millis(now), None);
+                self.slots.write_error(0, &e);
+            }
         }
     }
 
@@ -175,14 +174,4 @@ fn millis(now: f64) -> i64 {
 
 fn kind(code: u32) -> Option<Kind> {
     describe::KINDS.get((code as usize).checked_sub(1)?).copied()
-}
-
-/// A value of `kind`, for the key-based path whose core API takes the default itself.
-fn kind_sample(kind: Kind) -> Json<'static> {
-    match kind {
-        Kind::Boolean => Json::Bool(false),
-        Kind::String => Json::from(""),
-        Kind::Number => Json::Number(0.0),
-        Kind::Json => Json::Array(Vec::new()),
-    }
 }
