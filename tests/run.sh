@@ -63,6 +63,8 @@ node tests/runtimes/openfeature/run.mjs --tarball "$tarball"
 node tests/runtimes/readme/run.mjs --tarball "$tarball"
 
 step "size: what a browser loads (.wasm + JS, gzipped)"
-node tests/runtimes/size.mjs --project tests/runtimes/.projects/node --json "$out/size.json"
+# The budget is 32 KiB (docs/performance.md, "Size"); until the module fits it, this ceiling
+# keeps it from growing.
+node tests/runtimes/size.mjs --project tests/runtimes/.projects/node --json "$out/size.json" --limit-kib 66
 
 step "all tests passed"
