@@ -58,7 +58,8 @@ for runtime in node workerd chromium next; do
 done
 node tests/runtimes/compare.mjs "$out/native.json" "$out"/{node,workerd,chromium,next}.json
 
-step "OpenFeature providers (server and web SDKs), README snippets"
+step "package API beyond the vectors, OpenFeature providers (server and web SDKs), README snippets"
+node tests/runtimes/api/run.mjs --tarball "$tarball"
 node tests/runtimes/openfeature/run.mjs --tarball "$tarball"
 node tests/runtimes/readme/run.mjs --tarball "$tarball"
 

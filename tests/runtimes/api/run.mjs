@@ -1,0 +1,116 @@
+// The package API beyond the vectors, from the packed tarball in a fresh Node project: updates
+// that keep the last good snapshot, contexts JSON cannot represent, typed getters, scopes that
+// interleave, frozen values, flag tables. Expectations come from the native CLI where a result
+// is involved. Usage: node api/run.mjs --tarball edgeflag-0.1.0.tgz
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { args, freshProject, root } from '../project.mjs';
+
+const { tarball } = args();
+const dir = freshProject('api', tarball);
+const cli = join(root, 'target/release/edgeflag');
+const example = join(root, 'examples/snapshot.json');
+const NOW = '2026-11-22T03:00:00Z';
+// What the native engine says for `flag` and `context` (JSON text) at NOW.
+const native = (flag, context) =>
+  JSON.parse(execFileSync(cli, ['eval', example, '--flag', flag, '--context', context, '--now', NOW], { encoding: 'utf8' }));
+const expected = {
+  planPro: native('plan_limits', '{"key":"u-1","tier":"pro"}'),
+  planEnterprise: native('plan_limits', '{"key":"u-2","tier":"enterprise"}'),
+  aiStaff: native('ai_search', '{"key":"u-3","email":"ana@example.com"}'),
+};
+writeFileSync(join(dir, 'expected.json'), JSON.stringify(expected));
+writeFileSync(
+  join(dir, 'main.mjs'),
+  `import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { Engine, LoadError, init } from 'edgeflag';
+
+await init(); // a no-op on Node, kept so the same code runs everywhere
+const expected = JSON.parse(readFileSync('expected.json', 'utf8'));
+const text = readFileSync(${JSON.stringify(example)}, 'utf8');
+const now = () => Date.parse(${JSON.stringify(NOW)});
+
+// No snapshot yet: GENERAL errors, no flags, version null.
+const empty = new Engine(undefined, { now });
+assert.equal(empty.version, null);
+assert.deepEqual(empty.flags(), []);
+const none = empty.evaluate('plan_limits', { key: 'u' }, 'd');
+assert.equal(none.value, 'd');
+assert.equal(none.errorCode, 'GENERAL');
+assert.deepEqual(empty.values({ key: 'u' }), {});
+
+// A refused snapshot throws from the constructor with kind and path.
+assert.throws(() => new Engine(text.replace('"in"', '"inside"')), (e) => e instanceof LoadError && e.kind === 'unknown_operator');
+
+const engine = new Engine(text, { now });
+assert.equal(engine.version, 7);
+
+// Results equal the native engine's.
+assert.deepEqual(engine.evaluate('plan_limits', { key: 'u-1', tier: 'pro' }), expected.planPro);
+assert.deepEqual(engine.evaluate('ai_search', { key: 'u-3', email: 'ana@example.com' }), expected.aiStaff);
+
+// Updates: older refused, same version unchanged, newer accepted; the last good keeps serving.
+const older = JSON.parse(text);
+older.version = 6;
+const refused = engine.update(older);
+assert.equal(refused.ok, false);
+assert.equal(refused.error.kind, 'version_backwards');
+assert.equal(refused.error.path, 'version');
+assert.equal(engine.version, 7);
+assert.deepEqual(engine.update(text), { ok: true, changed: false, version: 7, previousVersion: 7 });
+const broken = engine.update('{"version": 9,');
+assert.equal(broken.ok, false);
+assert.equal(broken.error.kind, 'invalid_json');
+const cyclic = {};
+cyclic.self = cyclic;
+assert.equal(engine.update(cyclic).error.kind, 'invalid_json');
+assert.equal(engine.version, 7);
+assert.deepEqual(engine.evaluate('plan_limits', { key: 'u-1', tier: 'pro' }), expected.planPro);
+
+// Contexts JSON cannot carry give INVALID_CONTEXT results, never a throw.
+for (const bad of [cyclic, { key: 'u', n: 10n }, { key: 42 }, [], null]) {
+  const d = engine.evaluate('plan_limits', bad, {});
+  assert.equal(d.reason, 'ERROR');
+  assert.equal(d.errorCode, 'INVALID_CONTEXT', JSON.stringify(d));
+  assert.deepEqual(d.value, {});
+}
+assert.equal(engine.evaluate('plan_limits', '{"key": ', {}).errorCode, 'PARSE_ERROR');
+
+// Typed getters: the default and TYPE_MISMATCH, never a throw; unknown flags: FLAG_NOT_FOUND.
+assert.equal(engine.getString('new_editor', { key: 'u' }, 'x'), 'x');
+assert.equal(engine.getNumberDetails('new_editor', { key: 'u' }, 1).errorCode, 'TYPE_MISMATCH');
+assert.equal(engine.getJsonDetails('new_editor', { key: 'u' }, null).errorCode, 'TYPE_MISMATCH');
+assert.equal(engine.getBoolean('no_such_flag', { key: 'u' }, true), true);
+assert.equal(engine.evaluate('no_such_flag', { key: 'u' }).errorCode, 'FLAG_NOT_FOUND');
+
+// Scopes convert their context once and stay right when they interleave.
+const pro = engine.context({ key: 'u-1', tier: 'pro' });
+const ent = engine.context({ key: 'u-2', tier: 'enterprise' });
+for (let i = 0; i < 3; i++) {
+  assert.deepEqual(pro.getJson('plan_limits', {}), expected.planPro.value);
+  assert.deepEqual(ent.getJson('plan_limits', {}), expected.planEnterprise.value);
+  assert.deepEqual(engine.values({ key: 'u-1', tier: 'pro' }).plan_limits, expected.planPro.value);
+}
+assert.deepEqual(Object.keys(pro.values()), engine.flags().map((f) => f.key));
+assert.deepEqual(pro.evaluateAll().plan_limits, expected.planPro);
+
+// Served values are shared and frozen: one caller cannot change another's.
+const limits = pro.getJson('plan_limits', {});
+assert.throws(() => {
+  'use strict';
+  limits.maxSeats = 1;
+}, TypeError);
+assert.deepEqual(ent.getJson('plan_limits', {}), expected.planEnterprise.value);
+
+// Flag tables.
+const info = engine.flag('plan_limits');
+assert.equal(info.kind, 'json');
+assert.deepEqual(info.rules, ['tier-pro', 'tier-enterprise']);
+assert.equal(engine.flag('no_such_flag'), undefined);
+assert.equal(engine.flags().length, Object.keys(JSON.parse(text).flags).length);
+console.log('api: all checks passed');
+`,
+);
+execFileSync('node', ['main.mjs'], { cwd: dir, stdio: 'inherit' });
