@@ -15,6 +15,11 @@ use alloc::string::String;
 use slots::Slots;
 use wasm_bindgen::prelude::*;
 
+// talc instead of Rust's default dlmalloc for wasm32: measured smaller (docs/performance.md).
+#[cfg(target_family = "wasm")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 self_cell::self_cell!(
     /// A context parsed from text it keeps: strings stay borrowed from that text rather than
     /// copied one by one (the per-request path does one allocation for the text, one for members).
