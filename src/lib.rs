@@ -48,6 +48,10 @@ mod eval;
 mod explain;
 mod flag;
 mod json;
+#[cfg(feature = "serde")]
+mod json_serde;
+#[cfg(feature = "json")]
+mod json_text;
 mod load;
 mod operators;
 mod path;
@@ -55,7 +59,7 @@ mod result;
 mod rule;
 mod schedule;
 mod segment;
-#[cfg(feature = "json")]
+#[cfg(feature = "serde")]
 mod serialize;
 mod sets;
 mod snapshot;
@@ -72,8 +76,10 @@ pub use error::{LoadError, LoadErrorKind};
 pub use explain::{ClauseStep, ClauseWhy, Explanation, Step};
 pub use flag::{Flag, Kind, Metadata, Variation};
 pub use json::Json;
-pub use result::{ErrorCode, EvalError, Evaluation, Reason};
 #[cfg(feature = "json")]
+pub use json_text::ParseError;
+pub use result::{ErrorCode, EvalError, Evaluation, Reason};
+#[cfg(feature = "serde")]
 pub use serialize::EvaluationJson;
 pub use snapshot::Snapshot;
 pub use timestamp::parse_timestamp;

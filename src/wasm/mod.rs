@@ -20,6 +20,18 @@ use wasm_bindgen::prelude::*;
 #[global_allocator]
 static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
+#[wasm_bindgen]
+extern "C" {
+    /// JavaScript's `Number(text)`: for JSON numbers the core's exact path does not cover.
+    #[wasm_bindgen(js_name = Number)]
+    fn js_number(text: &str) -> f64;
+}
+
+/// A JSON number (already checked against JSON's grammar), correctly rounded by the host.
+pub(crate) fn parse_number(text: &str) -> f64 {
+    js_number(text)
+}
+
 self_cell::self_cell!(
     /// A context parsed from text it keeps: strings stay borrowed from that text rather than
     /// copied one by one (the per-request path does one allocation for the text, one for members).

@@ -1,0 +1,376 @@
+//! JSON text in and out, for the core's own [`Json`] values: strings without escapes are
+//! borrowed from the text, object members keep document order and duplicates (so the loader can
+//! report a repeat with its path), nesting is limited as serde_json limits it.
+//!
+//! Written here rather than taken from serde_json because that library is 9 KB of the gzipped
+//! Wasm module (docs/performance.md, "Size"); `tests/json_text.rs` checks this parser against
+//! serde_json on every vector, the example and generated and mutated texts. Numbers are
+//! correctly rounded: integers and short decimals exactly here, the rest by core's parser —
+//! or, in the Wasm module, by the JavaScript host's `Number`, which rounds identically and keeps
+//! core's 14 KB float parser out of the module.
+
+use crate::json::{safe_integer, write_quoted, Json};
+use alloc::borrow::Cow;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+/// Why text is not JSON, and where (1-based line and column, in bytes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    what: &'static str,
+    line: usize,
+    column: usize,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at line {} column {}", self.what, self.line, self.column)
+    }
+}
+
+/// Arrays and objects nested deeper are refused rather than exhausting the stack (serde_json's
+/// limit, to the level).
+const MAX_NESTING: u32 = 127;
+
+type Result<T> = core::result::Result<T, ParseError>;
+
+impl<'a> Json<'a> {
+    /// Parses JSON text.
+    pub fn parse(text: &'a str) -> Result<Json<'a>> {
+        let mut p = Parser { s: text, i: 0, depth: 0 };
+        let v = p.value()?;
+        p.whitespace();
+        if p.i < text.len() {
+            return p.fail("trailing characters");
+        }
+        Ok(v)
+    }
+
+    /// Compact JSON text: integers without a fraction (as JavaScript prints them), other
+    /// numbers in their shortest round-trip form.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        write(self, &mut out);
+        out
+    }
+}
+
+struct Parser<'a> {
+    s: &'a str,
+    i: usize,
+    depth: u32,
+}
+
+impl<'a> Parser<'a> {
+    #[cold]
+    fn fail<T>(&self, what: &'static str) -> Result<T> {
+        let before = self.s.as_bytes().get(..self.i).unwrap_or(self.s.as_bytes());
+        let line = 1 + before.iter().filter(|&&c| c == b'\n').count();
+        let column = 1 + before.len() - before.iter().rposition(|&c| c == b'\n').map_or(0, |n| n + 1);
+        Err(ParseError { what, line, column })
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.s.as_bytes().get(self.i).copied()
+    }
+
+    fn whitespace(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.i += 1;
+        }
+    }
+
+    fn value(&mut self) -> Result<Json<'a>> {
+        self.whitespace();
+        match self.peek() {
+            None => self.fail("EOF while parsing a value"),
+            Some(b'"') => Ok(Json::String(self.string()?)),
+            Some(b'{') => self.nested(true),
+            Some(b'[') => self.nested(false),
+            Some(b't') => self.literal("true", Json::Bool(true)),
+            Some(b'f') => self.literal("false", Json::Bool(false)),
+            Some(b'n') => self.literal("null", Json::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => self.fail("expected value"),
+        }
+    }
+
+    fn literal(&mut self, word: &str, v: Json<'a>) -> Result<Json<'a>> {
+        match self.s.get(self.i..) {
+            Some(rest) if rest.starts_with(word) => {
+                self.i += word.len();
+                Ok(v)
+            }
+            _ => self.fail("expected ident"),
+        }
+    }
+
+    /// An object or an array, at its opening bracket.
+    fn nested(&mut self, object: bool) -> Result<Json<'a>> {
+        let (close, eof) =
+            if object { (b'}', "EOF while parsing an object") } else { (b']', "EOF while parsing a list") };
+        self.depth += 1;
+        if self.depth > MAX_NESTING {
+            return self.fail("recursion limit exceeded");
+        }
+        self.i += 1;
+        let mut members = Vec::new();
+        let mut items = Vec::new();
+        self.whitespace();
+        if self.peek() == Some(close) {
+            self.i += 1;
+        } else {
+            loop {
+                self.whitespace();
+                if object {
+                    match self.peek() {
+                        Some(b'"') => {}
+                        None => return self.fail(eof),
+                        Some(c) if c == close => return self.fail("trailing comma"),
+                        _ => return self.fail("key must be a string"),
+                    }
+                    let key = self.string()?;
+                    self.whitespace();
+                    match self.peek() {
+                        Some(b':') => self.i += 1,
+                        None => return self.fail(eof),
+                        _ => return self.fail("expected `:`"),
+                    }
+                    members.push((key, self.value()?));
+                } else {
+                    if self.peek() == Some(close) {
+                        return self.fail("trailing comma");
+                    }
+                    items.push(self.value()?);
+                }
+                self.whitespace();
+                match self.peek() {
+                    Some(b',') => self.i += 1,
+                    Some(c) if c == close => {
+                        self.i += 1;
+                        break;
+                    }
+                    None => return self.fail(eof),
+                    _ => return self.fail(if object { "expected `,` or `}`" } else { "expected `,` or `]`" }),
+                }
+            }
+        }
+        self.depth -= 1;
+        Ok(if object { Json::Object(members) } else { Json::Array(items) })
+    }
+
+    /// A string, at its opening quote; borrowed when it has no escapes.
+    fn string(&mut self) -> Result<Cow<'a, str>> {
+        self.i += 1;
+        let mut start = self.i;
+        let mut owned: Option<String> = None;
+        loop {
+            match self.peek() {
+                None => return self.fail("EOF while parsing a string"),
+                Some(b'"') => {
+                    let tail = self.s.get(start..self.i).unwrap_or_default();
+                    self.i += 1;
+                    return Ok(match owned {
+                        None => Cow::Borrowed(tail),
+                        Some(mut o) => {
+                            o.push_str(tail);
+                            Cow::Owned(o)
+                        }
+                    });
+                }
+                Some(b'\\') => {
+                    let o = owned.get_or_insert_with(String::new);
+                    o.push_str(self.s.get(start..self.i).unwrap_or_default());
+                    self.i += 1;
+                    let c = self.escape()?;
+                    o.push(c);
+                    self.i += 1;
+                    start = self.i;
+                }
+                Some(c) if c < 0x20 => {
+                    return self.fail("control character (\\u0000-\\u001F) found while parsing a string")
+                }
+                // Multi-byte UTF-8 sequences pass byte by byte: the text is a valid `str`, and
+                // only ASCII bytes end a string or start an escape.
+                Some(_) => self.i += 1,
+            }
+        }
+    }
+
+    /// The character an escape stands for, at the byte after the backslash; leaves `i` on
+    /// the escape's last byte.
+    fn escape(&mut self) -> Result<char> {
+        Ok(match self.peek() {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                let first = self.hex4()?;
+                let code = match first {
+                    0xD800..=0xDBFF => {
+                        if self.s.as_bytes().get(self.i + 1..self.i + 3) != Some(b"\\u") {
+                            return self.fail("lone leading surrogate in hex escape");
+                        }
+                        self.i += 2;
+                        match self.hex4()? {
+                            low @ 0xDC00..=0xDFFF => 0x10000 + ((first - 0xD800) << 10) + (low - 0xDC00),
+                            _ => return self.fail("lone leading surrogate in hex escape"),
+                        }
+                    }
+                    0xDC00..=0xDFFF => return self.fail("lone leading surrogate in hex escape"),
+                    c => c,
+                };
+                match char::from_u32(code) {
+                    Some(c) => c,
+                    None => return self.fail("invalid unicode code point"),
+                }
+            }
+            None => return self.fail("EOF while parsing a string"),
+            _ => return self.fail("invalid escape"),
+        })
+    }
+
+    /// The four hex digits after a `u` (at the `u`); leaves `i` on the last digit.
+    fn hex4(&mut self) -> Result<u32> {
+        let mut n = 0;
+        for _ in 0..4 {
+            self.i += 1;
+            let d = match self.peek() {
+                Some(c @ b'0'..=b'9') => c - b'0',
+                Some(c @ b'a'..=b'f') => c - b'a' + 10,
+                Some(c @ b'A'..=b'F') => c - b'A' + 10,
+                None => return self.fail("EOF while parsing a string"),
+                _ => return self.fail("invalid escape"),
+            };
+            n = n * 16 + u32::from(d);
+        }
+        Ok(n)
+    }
+
+    fn digits(&mut self) -> usize {
+        let from = self.i;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.i += 1;
+        }
+        self.i - from
+    }
+
+    /// A number in JSON's grammar, correctly rounded to the nearest `f64`.
+    fn number(&mut self) -> Result<Json<'a>> {
+        let start = self.i;
+        if self.peek() == Some(b'-') {
+            self.i += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.i += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return self.fail("invalid number"),
+        }
+        if self.peek() == Some(b'.') {
+            self.i += 1;
+            if self.digits() == 0 {
+                return self.fail("invalid number");
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.i += 1;
+            }
+            if self.digits() == 0 {
+                return self.fail("invalid number");
+            }
+        }
+        let text = self.s.get(start..self.i).unwrap_or_default();
+        match exact(text).unwrap_or_else(|| rounded(text)) {
+            n if n.is_finite() => Ok(Json::Number(n)),
+            _ => self.fail("number out of range"),
+        }
+    }
+}
+
+/// The value of a number without an exponent whose digits fit in 2^53, with at most 22 of them
+/// after the point: one correctly rounded division of two exact values (Clinger's fast path).
+/// Covers the integers, weights and percentages snapshots hold; `None` for the rest.
+fn exact(text: &str) -> Option<f64> {
+    const POWERS: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
+    ];
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let mut mantissa: u64 = 0;
+    let mut fraction: Option<usize> = None;
+    for b in digits.bytes() {
+        match b {
+            b'0'..=b'9' => {
+                mantissa = mantissa.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+                if let Some(f) = fraction.as_mut() {
+                    *f += 1;
+                }
+            }
+            b'.' => fraction = Some(0),
+            _ => return None,
+        }
+    }
+    if mantissa > 1 << 53 {
+        return None;
+    }
+    let value = (mantissa as f64) / *POWERS.get(fraction.unwrap_or(0))?;
+    Some(if negative { -value } else { value })
+}
+
+/// Any other number, by a correctly rounding parser: core's natively, JavaScript's in the Wasm
+/// module (both round to nearest, ties to even, so every runtime reads the same value).
+fn rounded(text: &str) -> f64 {
+    #[cfg(all(feature = "wasm", target_family = "wasm"))]
+    return crate::wasm::parse_number(text);
+    #[cfg(not(all(feature = "wasm", target_family = "wasm")))]
+    return text.parse().unwrap_or(f64::NAN);
+}
+
+fn write(v: &Json<'_>, out: &mut String) {
+    match v {
+        Json::Null => out.push_str("null"),
+        Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Json::Number(n) => match safe_integer(*n) {
+            Some(i) => out.push_str(itoa::Buffer::new().format(i)),
+            // `Json` numbers are finite; `null` is what JSON has for anything else.
+            None if n.is_finite() => out.push_str(zmij::Buffer::new().format_finite(*n)),
+            None => out.push_str("null"),
+        },
+        Json::String(s) => write_quoted(out, s),
+        Json::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write(item, out);
+            }
+            out.push(']');
+        }
+        Json::Object(members) => {
+            out.push('{');
+            for (i, (k, item)) in members.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_quoted(out, k);
+                out.push(':');
+                write(item, out);
+            }
+            out.push('}');
+        }
+    }
+}
