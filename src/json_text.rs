@@ -71,6 +71,8 @@ impl<'a> Parser<'a> {
         Err(ParseError { what, line, column })
     }
 
+    // Forced: at opt-level "z" (the Wasm build) this one-liner is otherwise a call per byte.
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.s.as_bytes().get(self.i).copied()
     }
@@ -191,9 +193,13 @@ impl<'a> Parser<'a> {
                 Some(c) if c < 0x20 => {
                     return self.fail("control character (\\u0000-\\u001F) found while parsing a string")
                 }
-                // Multi-byte UTF-8 sequences pass byte by byte: the text is a valid `str`, and
-                // only ASCII bytes end a string or start an escape.
-                Some(_) => self.i += 1,
+                // Skip to the next byte that matters. Multi-byte UTF-8 sequences are skipped
+                // whole: the text is a valid `str`, and only ASCII bytes end a string or start
+                // an escape.
+                Some(_) => {
+                    let rest = self.s.as_bytes().get(self.i..).unwrap_or_default();
+                    self.i += rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(rest.len());
+                }
             }
         }
     }
