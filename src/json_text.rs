@@ -29,6 +29,20 @@ impl fmt::Display for ParseError {
     }
 }
 
+/// The bytes a string's run of plain characters stops at: its end, an escape, or a control
+/// character (not allowed in JSON strings).
+const STOPS: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    t[b'"' as usize] = true;
+    t[b'\\' as usize] = true;
+    t
+};
+
 /// Arrays and objects nested deeper are refused rather than exhausting the stack (serde_json's
 /// limit, to the level).
 const MAX_NESTING: u32 = 127;
@@ -117,7 +131,8 @@ impl<'a> Parser<'a> {
             return self.fail("recursion limit exceeded");
         }
         self.i += 1;
-        let mut members = Vec::new();
+        // Objects start with room for eight members (regrowing costs more than the slack).
+        let mut members = Vec::with_capacity(if object { 8 } else { 0 });
         let mut items = Vec::new();
         self.whitespace();
         if self.peek() == Some(close) {
@@ -165,41 +180,40 @@ impl<'a> Parser<'a> {
     /// A string, at its opening quote; borrowed when it has no escapes.
     fn string(&mut self) -> Result<Cow<'a, str>> {
         self.i += 1;
+        let bytes = self.s.as_bytes();
         let mut start = self.i;
         let mut owned: Option<String> = None;
         loop {
+            // Straight to the next byte that matters. Multi-byte UTF-8 sequences pass whole:
+            // the text is a valid `str`, and only ASCII bytes end a string or start an escape.
+            let mut i = self.i;
+            while i < bytes.len() && !STOPS[bytes[i] as usize] {
+                i += 1;
+            }
+            self.i = i;
+            let run = self.s.get(start..self.i).unwrap_or_default();
             match self.peek() {
-                None => return self.fail("EOF while parsing a string"),
                 Some(b'"') => {
-                    let tail = self.s.get(start..self.i).unwrap_or_default();
                     self.i += 1;
                     return Ok(match owned {
-                        None => Cow::Borrowed(tail),
+                        None => Cow::Borrowed(run),
                         Some(mut o) => {
-                            o.push_str(tail);
+                            o.push_str(run);
                             Cow::Owned(o)
                         }
                     });
                 }
                 Some(b'\\') => {
                     let o = owned.get_or_insert_with(String::new);
-                    o.push_str(self.s.get(start..self.i).unwrap_or_default());
+                    o.push_str(run);
                     self.i += 1;
                     let c = self.escape()?;
                     o.push(c);
                     self.i += 1;
                     start = self.i;
                 }
-                Some(c) if c < 0x20 => {
-                    return self.fail("control character (\\u0000-\\u001F) found while parsing a string")
-                }
-                // Skip to the next byte that matters. Multi-byte UTF-8 sequences are skipped
-                // whole: the text is a valid `str`, and only ASCII bytes end a string or start
-                // an escape.
-                Some(_) => {
-                    let rest = self.s.as_bytes().get(self.i..).unwrap_or_default();
-                    self.i += rest.iter().position(|&b| b == b'"' || b == b'\\' || b < 0x20).unwrap_or(rest.len());
-                }
+                None => return self.fail("EOF while parsing a string"),
+                Some(_) => return self.fail("control character (\\u0000-\\u001F) found while parsing a string"),
             }
         }
     }
