@@ -3,6 +3,9 @@
 //! file, the example, generated snapshots, hand-picked edge cases, mutations of real snapshots
 //! and numbers in many spellings.
 
+mod common;
+
+use common::Rng;
 use edgeflag::Json;
 use std::path::PathBuf;
 
@@ -150,21 +153,6 @@ fn edge_cases() {
     for depth in [126, 127, 128, 129, 130] {
         check(&("[".repeat(depth) + &"]".repeat(depth)));
         check(&("{\"a\":".repeat(depth) + "1" + &"}".repeat(depth)));
-    }
-}
-
-/// A small deterministic generator (SplitMix64).
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
     }
 }
 

@@ -3,6 +3,9 @@
 //! accept the same strings and give the same milliseconds: hand-picked edge cases, then a few
 //! hundred thousand generated date-times, leap seconds, full-dates and mutations of them.
 
+mod common;
+
+use common::Rng;
 use edgeflag::parse_timestamp;
 use time::format_description::well_known::Rfc3339;
 use time::{Date, Month, OffsetDateTime, Time, UtcOffset};
@@ -211,33 +214,6 @@ fn documented_edge_behaviour() {
         "\u{10ffff}".repeat(8),
     ] {
         assert_eq!(ms(&s), reference(&s));
-    }
-}
-
-/// SplitMix64: deterministic, no dependency.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `lo..=hi`.
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + (self.next() % (hi - lo + 1) as u64) as i64
-    }
-
-    /// True with probability `percent` %.
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
-    }
-
-    fn pick<T: Copy>(&mut self, items: &[T]) -> T {
-        items[(self.next() % items.len() as u64) as usize]
     }
 }
 
