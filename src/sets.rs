@@ -9,8 +9,8 @@ use alloc::vec::Vec;
 pub(crate) struct KeySet(Vec<String>);
 
 impl KeySet {
-    pub fn new(mut keys: Vec<String>) -> KeySet {
-        keys.sort_unstable();
+    pub fn new(keys: Vec<String>) -> KeySet {
+        let mut keys = in_order(keys, |k| k);
         keys.dedup();
         KeySet(keys)
     }
@@ -34,13 +34,27 @@ pub(crate) struct KeyMap<V>(Vec<(String, V)>);
 
 impl<V> KeyMap<V> {
     /// Keys must be distinct (the loader reports duplicates before building this).
-    pub fn new(mut entries: Vec<(String, V)>) -> KeyMap<V> {
-        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        KeyMap(entries)
+    pub fn new(entries: Vec<(String, V)>) -> KeyMap<V> {
+        KeyMap(in_order(entries, |e| &e.0))
     }
 
     pub fn get(&self, key: &str) -> Option<&V> {
         let i = self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()?;
         Some(&self.0[i].1)
     }
+}
+
+/// Positions `0..n` ordered by `key`, ties by position. The crate's one sort: each type core's
+/// sort is instantiated for adds ~3 KB to the Wasm module, so everything sorts positions here.
+pub(crate) fn order_by_key<'k>(n: usize, key: &dyn Fn(usize) -> &'k str) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_unstable_by(|&a, &b| key(a).cmp(key(b)).then(a.cmp(&b)));
+    order
+}
+
+/// `items` sorted by `key` (ties in their order), through [`order_by_key`].
+fn in_order<T>(items: Vec<T>, key: impl Fn(&T) -> &str) -> Vec<T> {
+    let order = order_by_key(items.len(), &|i| key(&items[i]));
+    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+    order.iter().filter_map(|&i| slots[i].take()).collect()
 }

@@ -66,10 +66,8 @@ pub(crate) fn map<'j>(v: &'j Json<'j>, path: &Path) -> Result<Vec<(&'j str, &'j 
     let Json::Object(members) = v else {
         return wrong_type(v, path, "an object");
     };
-    let mut order: Vec<usize> = (0..members.len()).collect();
-    // Ties by position (as a stable sort, with the smaller unstable one): among equal keys the
-    // later member comes later, and is the one reported.
-    order.sort_unstable_by(|&a, &b| members[a].0.cmp(&members[b].0).then(a.cmp(&b)));
+    // Ties by position: among equal keys the later member comes later, and is the one reported.
+    let order = crate::sets::order_by_key(members.len(), &|i| &members[i].0);
     for pair in order.windows(2) {
         if members[pair[0]].0 == members[pair[1]].0 {
             let name = &members[pair[1]].0;
