@@ -10,9 +10,11 @@ use crate::json::Json;
 use crate::json::Quoted;
 use crate::result::{ErrorCode, Evaluation};
 use crate::segment::Segment;
+#[cfg(not(target_family = "wasm"))]
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::vec::Vec;
+#[cfg(not(target_family = "wasm"))]
 use hashbrown::HashMap;
 
 /// A validated, compiled snapshot. Immutable: updating means loading a new one.
@@ -28,6 +30,9 @@ pub struct Snapshot {
     /// Flag indexes, each after its prerequisites.
     pub(crate) order: Vec<u32>,
     /// Flag key → index: one hash and one comparison per lookup, whatever the flag count.
+    /// Not in the Wasm module, whose wrapper keeps its own index by key: there a binary search
+    /// over the sorted flags serves the rare lookup, and no hash table is linked.
+    #[cfg(not(target_family = "wasm"))]
     pub(crate) index: HashMap<Box<str>, u32>,
 }
 
@@ -80,7 +85,10 @@ impl Snapshot {
 
     /// The position of a flag in [`Snapshot::flags`].
     pub fn index_of(&self, key: &str) -> Option<usize> {
-        self.index.get(key).map(|&i| i as usize)
+        #[cfg(not(target_family = "wasm"))]
+        return self.index.get(key).map(|&i| i as usize);
+        #[cfg(target_family = "wasm")]
+        return self.flags.binary_search_by(|f| f.key.as_str().cmp(key)).ok();
     }
 
     /// Evaluates one flag for `ctx` at `now` (ms since the epoch). With a `default`, a flag

@@ -1,7 +1,8 @@
 //! Flags: variations, targets, rules, fallthrough, prerequisites, metadata.
 
 use super::reader::{
-    array, boolean, fail, no_separator, nonempty, nonempty_array, string, timestamp, unit_value, Obj, Result,
+    array, boolean, fail, first_repeat, no_separator, nonempty, nonempty_array, string, timestamp, unit_value, Obj,
+    Result,
 };
 use super::serve::{serve, variation_ref};
 use super::{clause, Names};
@@ -16,7 +17,6 @@ use crate::sets::KeyMap;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use hashbrown::HashSet;
 
 const FIELDS: &[&str] = &[
     "on",
@@ -122,15 +122,39 @@ fn variations(v: &Json<'_>, path: &Path) -> Result<(Vec<Variation>, Kind)> {
     Ok((out, kind.unwrap_or(Kind::Boolean)))
 }
 
-/// Targets of one attribute while loading: the values seen (to refuse a key on two lists).
+/// Targets of one attribute while loading, with where each value is written (target, index).
 struct Group {
     attr: AttrRef,
-    seen: HashSet<String>,
     entries: Vec<(String, (u32, u32))>,
+    at: Vec<(u32, u32)>,
 }
 
 fn targets(v: &Json<'_>, path: &Path, variations: &[Variation]) -> Result<Vec<TargetGroup>> {
     let mut groups: Vec<Group> = Vec::new();
+    let scanned = scan_targets(v, path, variations, &mut groups);
+    // A value on two lists of one attribute is reported where a scan in document order meets
+    // it, so before any error found after it.
+    let first = groups
+        .iter()
+        .filter_map(|g| {
+            let units: Vec<&str> = g.entries.iter().map(|e| e.0.as_str()).collect();
+            first_repeat(&units).map(|k| (g.at[k], k, g))
+        })
+        .min_by_key(|(at, _, _)| *at);
+    if let Some(((t, i), k, g)) = first {
+        let p = path.index(t as usize);
+        let vp = p.key("values");
+        return fail(
+            K::Duplicate,
+            &vp.index(i as usize),
+            format!("{} is already targeted by this flag", Quoted(&g.entries[k].0)),
+        );
+    }
+    scanned?;
+    Ok(groups.into_iter().map(|g| TargetGroup { attr: g.attr, entries: KeyMap::new(g.entries) }).collect())
+}
+
+fn scan_targets(v: &Json<'_>, path: &Path, variations: &[Variation], groups: &mut Vec<Group>) -> Result<()> {
     for (t, item) in array(v, path)?.iter().enumerate() {
         let p = path.index(t);
         let o = Obj::new(item, &p, &["variation", "values", "attribute"])?;
@@ -142,7 +166,7 @@ fn targets(v: &Json<'_>, path: &Path, variations: &[Variation]) -> Result<Vec<Ta
         let g = match groups.iter().position(|g| g.attr.text == attr.text) {
             Some(g) => g,
             None => {
-                groups.push(Group { attr, seen: HashSet::new(), entries: Vec::new() });
+                groups.push(Group { attr, entries: Vec::new(), at: Vec::new() });
                 groups.len() - 1
             }
         };
@@ -151,13 +175,11 @@ fn targets(v: &Json<'_>, path: &Path, variations: &[Variation]) -> Result<Vec<Ta
         for (i, value) in array(o.req("values", &p)?, &values_path)?.iter().enumerate() {
             let vp = values_path.index(i);
             let unit = unit_value(value, &vp)?;
-            if !group.seen.insert(unit.clone()) {
-                return fail(K::Duplicate, &vp, format!("{} is already targeted by this flag", Quoted(&unit)));
-            }
             group.entries.push((unit, (variation, t as u32)));
+            group.at.push((t as u32, i as u32));
         }
     }
-    Ok(groups.into_iter().map(|g| TargetGroup { attr: g.attr, entries: KeyMap::new(g.entries) }).collect())
+    Ok(())
 }
 
 fn rules(names: &Names, salt: &str, v: &Json<'_>, path: &Path, variations: &[Variation]) -> Result<Vec<Rule>> {

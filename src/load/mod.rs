@@ -101,6 +101,14 @@ fn compile(v: &Json<'_>) -> Result<Snapshot> {
     }
     graph::check_segments(&segments)?;
     let order = graph::prerequisite_order(&flags)?;
-    let index = flags.iter().enumerate().map(|(i, f)| (f.key.as_str().into(), i as u32)).collect();
-    Ok(Snapshot { version, generated_at, scheme, flags, segments, order, index })
+    Ok(Snapshot {
+        version,
+        generated_at,
+        scheme,
+        #[cfg(not(target_family = "wasm"))]
+        index: flags.iter().enumerate().map(|(i, f)| (f.key.as_str().into(), i as u32)).collect(),
+        flags,
+        segments,
+        order,
+    })
 }

@@ -82,6 +82,13 @@ pub(crate) fn map<'j>(v: &'j Json<'j>, path: &Path) -> Result<Vec<(&'j str, &'j 
     Ok(order.into_iter().map(|i| (&*members[i].0, &members[i].1)).collect())
 }
 
+/// The smallest position whose value an earlier position holds: the first repeat a scan in
+/// document order meets (by sorting, as everything else here, not a hash set).
+pub(crate) fn first_repeat<S: AsRef<str>>(items: &[S]) -> Option<usize> {
+    let order = crate::sets::order_by_key(items.len(), &|i| items[i].as_ref());
+    order.windows(2).filter(|p| items[p[0]].as_ref() == items[p[1]].as_ref()).map(|p| p[1]).min()
+}
+
 pub(crate) fn wrong_type<T>(v: &Json<'_>, path: &Path, expected: &str) -> Result<T> {
     fail(K::WrongType, path, format!("expected {expected}, got {}", v.type_name()))
 }
