@@ -16,6 +16,8 @@ rustup component list --installed | grep -q '^rustfmt' || rustup component add r
 # The Wasm build rebuilds std for size (pkg/build.sh): a nightly toolchain with rust-src.
 rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 rustup component list --toolchain nightly --installed | grep -q '^rust-src' || rustup component add rust-src --toolchain nightly
+rustup target list --toolchain nightly --installed | grep -qx wasm32-unknown-unknown ||
+  rustup target add wasm32-unknown-unknown --toolchain nightly
 
 step "format and lints"
 cargo fmt --check
