@@ -2,6 +2,7 @@
 
 use crate::attribute::AttrRef;
 use crate::json::Json;
+use crate::message::{message, Part::*};
 use crate::result::ErrorCode;
 use alloc::borrow::Cow;
 use alloc::string::String;
@@ -39,14 +40,14 @@ impl<'a> Context<'a> {
                     None | Some(Json::String(_)) => None,
                     Some(other) => Some(ContextError {
                         code: ErrorCode::InvalidContext,
-                        message: alloc::format!("context key must be a string, got {}", other.type_name()),
+                        message: message(&[Text("context key must be a string, got "), Text(other.type_name())]),
                     }),
                 };
                 Context { members, key_at, error }
             }
             other => Context::invalid(
                 ErrorCode::InvalidContext,
-                alloc::format!("context must be a JSON object, got {}", other.type_name()),
+                message(&[Text("context must be a JSON object, got "), Text(other.type_name())]),
             ),
         }
     }
@@ -56,7 +57,9 @@ impl<'a> Context<'a> {
     pub fn parse(text: &'a str) -> Context<'a> {
         match Json::parse(text) {
             Ok(value) => Context::new(value),
-            Err(e) => Context::invalid(ErrorCode::ParseError, alloc::format!("context is not JSON: {e}")),
+            Err(e) => {
+                Context::invalid(ErrorCode::ParseError, message(&[Text("context is not JSON: "), Text(&e.text())]))
+            }
         }
     }
 

@@ -3,9 +3,9 @@
 use crate::context::Context;
 use crate::error::{LoadError, LoadErrorKind};
 use crate::json::Json;
+use crate::message::{message, Part::*};
 use crate::result::{ErrorCode, Evaluation};
 use crate::snapshot::Snapshot;
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -46,7 +46,12 @@ impl Engine {
             Some(v) if next.version < v => Err(LoadError {
                 kind: LoadErrorKind::VersionBackwards,
                 path: "version".into(),
-                message: format!("version {} is older than the loaded version {v}", next.version),
+                message: message(&[
+                    Text("version "),
+                    Int(next.version as i64),
+                    Text(" is older than the loaded version "),
+                    Int(v as i64),
+                ]),
             }),
             Some(v) if next.version == v => Ok(Update::Unchanged { version: v }),
             _ => {

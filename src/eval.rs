@@ -5,12 +5,11 @@ use crate::bucketing::{bucket, Purpose, BUCKETS};
 use crate::context::Context;
 use crate::explain::{ClauseStep, ClauseWhy, Step};
 use crate::flag::Flag;
-use crate::json::Quoted;
+use crate::message::{message, Part::*};
 use crate::operators::Outcome;
 use crate::result::{ErrorCode, Evaluation, Reason};
 use crate::rule::{Rule, Serve, Slices};
 use crate::snapshot::Snapshot;
-use alloc::format;
 use alloc::string::ToString;
 use alloc::vec::Vec;
 
@@ -252,11 +251,11 @@ fn unit_error<'s>(attr: &AttrRef, why: NotUnit) -> Evaluation<'s> {
     match why {
         NotUnit::Missing => Evaluation::error(
             ErrorCode::TargetingKeyMissing,
-            format!("rollout needs attribute {}, which is missing or empty", Quoted(&attr.text)),
+            message(&[Text("rollout needs attribute "), Quoted(&attr.text), Text(", which is missing or empty")]),
         ),
         NotUnit::Invalid => Evaluation::error(
             ErrorCode::InvalidContext,
-            format!("attribute {} must be a string or an integer to bucket by", Quoted(&attr.text)),
+            message(&[Text("attribute "), Quoted(&attr.text), Text(" must be a string or an integer to bucket by")]),
         ),
     }
 }

@@ -155,18 +155,6 @@ pub(crate) fn write_quoted(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// Displays a string as a JSON string literal: how messages quote names and values (one
-/// escaping routine for all, rather than `Debug`'s, which pulls Unicode tables into the Wasm).
-pub(crate) struct Quoted<'a>(pub &'a str);
-
-impl core::fmt::Display for Quoted<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let mut out = String::with_capacity(self.0.len() + 2);
-        write_quoted(&mut out, self.0);
-        f.write_str(&out)
-    }
-}
-
 #[cfg(all(test, feature = "json"))]
 mod tests {
     use super::*;

@@ -53,6 +53,7 @@ mod json_serde;
 #[cfg(feature = "json")]
 mod json_text;
 mod load;
+mod message;
 mod operators;
 mod path;
 mod result;

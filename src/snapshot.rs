@@ -7,12 +7,11 @@ use crate::eval::{Env, Memo, PrereqResult, Prereqs};
 use crate::explain::Explanation;
 use crate::flag::{Flag, Kind};
 use crate::json::Json;
-use crate::json::Quoted;
+use crate::message::{message, Part::*};
 use crate::result::{ErrorCode, Evaluation};
 use crate::segment::Segment;
 #[cfg(not(target_family = "wasm"))]
 use alloc::boxed::Box;
-use alloc::format;
 use alloc::vec::Vec;
 #[cfg(not(target_family = "wasm"))]
 use hashbrown::HashMap;
@@ -48,7 +47,7 @@ impl Snapshot {
         let value = Json::parse(text).map_err(|e| LoadError {
             kind: crate::LoadErrorKind::InvalidJson,
             path: alloc::string::String::new(),
-            message: format!("invalid JSON: {e}"),
+            message: message(&[Text("invalid JSON: "), Text(&e.text())]),
         })?;
         Snapshot::from_json(&value)
     }
@@ -105,7 +104,10 @@ impl Snapshot {
     /// An index out of range gives `FLAG_NOT_FOUND`.
     pub fn evaluate_at(&self, index: usize, ctx: &Context<'_>, now: i64, default: Option<Kind>) -> Evaluation<'_> {
         let Some(flag) = self.flags.get(index) else {
-            return Evaluation::error(ErrorCode::FlagNotFound, format!("no flag at index {index}"));
+            return Evaluation::error(
+                ErrorCode::FlagNotFound,
+                message(&[Text("no flag at index "), Int(index as i64)]),
+            );
         };
         match self.check(flag, ctx, default) {
             Ok(()) => Env { snapshot: self, ctx, now }.flag(flag, &mut Memo::default(), &mut ()),
@@ -159,7 +161,10 @@ impl Snapshot {
     /// The checks made before evaluating: flag exists, default's kind, context valid.
     fn prepare(&self, key: &str, ctx: &Context<'_>, default: Option<&Json<'_>>) -> Result<&Flag, Evaluation<'_>> {
         let Some(i) = self.index_of(key) else {
-            return Err(Evaluation::error(ErrorCode::FlagNotFound, format!("flag {} not found", Quoted(key))));
+            return Err(Evaluation::error(
+                ErrorCode::FlagNotFound,
+                message(&[Text("flag "), Quoted(key), Text(" not found")]),
+            ));
         };
         let flag = &self.flags[i];
         self.check(flag, ctx, default.and_then(Kind::of))?;
@@ -170,12 +175,14 @@ impl Snapshot {
     fn check(&self, flag: &Flag, ctx: &Context<'_>, default: Option<Kind>) -> Result<(), Evaluation<'_>> {
         if let Some(kind) = default {
             if kind != flag.kind {
-                let message = format!(
-                    "flag {} serves {} values, the default is {}",
+                let message = message(&[
+                    Text("flag "),
                     Quoted(&flag.key),
-                    flag.kind.name(),
-                    kind.name()
-                );
+                    Text(" serves "),
+                    Text(flag.kind.name()),
+                    Text(" values, the default is "),
+                    Text(kind.name()),
+                ]);
                 return Err(Evaluation::error(ErrorCode::TypeMismatch, message));
             }
         }

@@ -1,21 +1,31 @@
 //! Clauses: operators, their operands (parsed here, once) and attribute references.
 
-use super::reader::{array, boolean, fail, nonempty, nonempty_array, string, timestamp, wrong_type, Obj, Result};
+use super::reader::{check, fail, opt, req, wrong_type, Field, Obj, Result, Ty, Ty::*};
 use super::Names;
 use crate::attribute::AttrRef;
 use crate::error::LoadErrorKind as K;
 use crate::json::Json;
-use crate::json::Quoted;
+use crate::message::Part::*;
 use crate::operators::{Clause, Cmp, Test, ValueSet};
 use crate::path::Path;
 use crate::schedule::{Recurring, Weekly, Window};
 use crate::sets::KeySet;
 use crate::version::parse_version;
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-const FIELDS: &[&str] = &["attribute", "op", "values", "negate", "start", "end", "utcOffset", "windows"];
+const CLAUSE: &[Field] = &[
+    opt("attribute", Attribute),
+    req("op", Str),
+    opt("values", List(&Any)),
+    opt("negate", Bool),
+    opt("start", Time),
+    opt("end", Time),
+    opt("utcOffset", Str),
+    opt("windows", Items(&Object)),
+];
+const WINDOW: &[Field] = &[opt("days", Items(&Str)), req("from", Str), req("to", Str)];
+const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// Every operator, as written in snapshots.
 const OPERATORS: &[&str] = &[
@@ -41,26 +51,24 @@ const OPERATORS: &[&str] = &[
     "recurring",
 ];
 
-pub(super) fn attribute(v: &Json<'_>, path: &Path) -> Result<AttrRef> {
-    let text = nonempty(v, path)?;
-    AttrRef::parse(text)
-        .or_else(|_| fail(K::InvalidValue, path, "malformed JSON Pointer (`~` must be followed by 0 or 1)"))
+/// A checked `Attribute` member (`key` when absent).
+pub(super) fn attribute(text: Option<&str>) -> AttrRef {
+    text.and_then(|t| AttrRef::parse(t).ok()).unwrap_or_else(AttrRef::key)
 }
 
-pub(super) fn clauses(names: &Names, v: &Json<'_>, path: &Path) -> Result<Vec<Clause>> {
-    nonempty_array(v, path)?.iter().enumerate().map(|(i, c)| clause(names, c, &path.index(i))).collect()
+pub(super) fn clauses(names: &Names, items: &[Json<'_>], path: &Path) -> Result<Vec<Clause>> {
+    let mut out = Vec::with_capacity(items.len());
+    for (i, c) in items.iter().enumerate() {
+        out.push(clause(names, c, &path.index(i))?);
+    }
+    Ok(out)
 }
 
 fn clause(names: &Names, v: &Json<'_>, path: &Path) -> Result<Clause> {
-    let o = Obj::new(v, path, FIELDS)?;
-    let op_path = path.key("op");
-    let name = string(o.req("op", path)?, &op_path)?;
+    let o = Obj::read(v, path, CLAUSE)?;
+    let name = o.str("op").unwrap_or_default();
     let Some(&op) = OPERATORS.iter().find(|o| **o == name) else {
-        return fail(K::UnknownOperator, &op_path, format!("unknown operator {}", Quoted(name)));
-    };
-    let negate = match o.get("negate") {
-        Some(n) => boolean(n, &path.key("negate"))?,
-        None => false,
+        return fail(K::UnknownOperator, &path.key("op"), &[Text("unknown operator "), Quoted(name)]);
     };
     let uses_attribute = !matches!(op, "segmentMatch" | "schedule" | "recurring");
     let unused: &[&str] = match op {
@@ -71,23 +79,24 @@ fn clause(names: &Names, v: &Json<'_>, path: &Path) -> Result<Clause> {
     };
     for field in unused {
         if o.get(field).is_some() {
-            return fail(K::UnknownField, &path.key(field), format!("{} does not use {}", Quoted(op), Quoted(field)));
+            return fail(K::UnknownField, &path.key(field), &[Quoted(op), Text(" does not use "), Quoted(field)]);
         }
     }
     let attr = match uses_attribute {
-        true => Some(attribute(o.req("attribute", path)?, &path.key("attribute"))?),
+        true => Some(attribute(Some(o.need("attribute", path)?.as_str().unwrap_or_default()))),
         false => None,
     };
     let vp = path.key("values");
+    let values = o.items("values");
     let takes_values = !matches!(op, "exists" | "schedule" | "recurring");
-    let values: &[Json<'_>] = match (takes_values, o.get("values")) {
-        (true, _) => nonempty_array(o.req("values", path)?, &vp)?,
-        (false, None) => &[],
-        (false, Some(v)) => match array(v, &vp)? {
-            [] => &[],
-            _ => return fail(K::InvalidValue, &vp, format!("{} takes no values", Quoted(op))),
-        },
-    };
+    if takes_values {
+        o.need("values", path)?;
+        if values.is_empty() {
+            return fail(K::InvalidValue, &vp, &[Text("must not be empty")]);
+        }
+    } else if !values.is_empty() {
+        return fail(K::InvalidValue, &vp, &[Quoted(op), Text(" takes no values")]);
+    }
     let test = match op {
         "in" => Test::In(value_set(values, &vp)?),
         "notIn" => Test::NotIn(value_set(values, &vp)?),
@@ -110,7 +119,7 @@ fn clause(names: &Names, v: &Json<'_>, path: &Path) -> Result<Clause> {
         "schedule" => Test::Schedule(window(&o, path)?),
         _ => Test::Recurring(recurring(&o, path)?),
     };
-    Ok(Clause { op, attr, test, negate })
+    Ok(Clause { op, attr, test, negate: o.bool("negate") })
 }
 
 fn value_set(values: &[Json<'_>], path: &Path) -> Result<ValueSet> {
@@ -129,93 +138,109 @@ fn value_set(values: &[Json<'_>], path: &Path) -> Result<ValueSet> {
     Ok(set)
 }
 
+/// The values, each checked against `ty`, as strings.
+fn texts<'j>(values: &'j [Json<'j>], path: &Path, ty: Ty) -> Result<Vec<&'j str>> {
+    let mut out = Vec::with_capacity(values.len());
+    for (i, v) in values.iter().enumerate() {
+        check(v, ty, &path.index(i))?;
+        out.push(v.as_str().unwrap_or_default());
+    }
+    Ok(out)
+}
+
 fn strings(values: &[Json<'_>], path: &Path) -> Result<Vec<String>> {
-    values.iter().enumerate().map(|(i, v)| string(v, &path.index(i)).map(String::from)).collect()
+    Ok(texts(values, path, Str)?.into_iter().map(String::from).collect())
 }
 
 fn numbers(values: &[Json<'_>], path: &Path) -> Result<Vec<f64>> {
-    let number = |(i, v): (usize, &Json<'_>)| match v {
-        Json::Number(n) => Ok(*n),
-        _ => wrong_type(v, &path.index(i), "a number"),
-    };
-    values.iter().enumerate().map(number).collect()
+    let mut out = Vec::with_capacity(values.len());
+    for (i, v) in values.iter().enumerate() {
+        match v {
+            Json::Number(n) => out.push(*n),
+            _ => return wrong_type(v, &path.index(i), "a number"),
+        }
+    }
+    Ok(out)
 }
 
 fn versions(values: &[Json<'_>], path: &Path) -> Result<Vec<semver::Version>> {
-    let version = |(i, v): (usize, &Json<'_>)| {
-        let p = path.index(i);
-        let s = string(v, &p)?;
-        parse_version(s)
-            .map_or_else(|| fail(K::InvalidSemver, &p, format!("{} is not a semantic version", Quoted(s))), Ok)
-    };
-    values.iter().enumerate().map(version).collect()
+    let mut out = Vec::with_capacity(values.len());
+    for (i, s) in texts(values, path, Str)?.into_iter().enumerate() {
+        match parse_version(s) {
+            Some(v) => out.push(v),
+            None => return fail(K::InvalidSemver, &path.index(i), &[Quoted(s), Text(" is not a semantic version")]),
+        }
+    }
+    Ok(out)
 }
 
 fn timestamps(values: &[Json<'_>], path: &Path) -> Result<Vec<i64>> {
-    values.iter().enumerate().map(|(i, v)| timestamp(v, &path.index(i))).collect()
+    let mut out = Vec::with_capacity(values.len());
+    for (i, v) in values.iter().enumerate() {
+        check(v, Time, &path.index(i))?;
+        out.push(crate::timestamp::from_json(v).unwrap_or_default());
+    }
+    Ok(out)
 }
 
 fn segments(names: &Names, values: &[Json<'_>], path: &Path) -> Result<Vec<u32>> {
-    let segment = |(i, v): (usize, &Json<'_>)| {
-        let p = path.index(i);
-        let key = string(v, &p)?;
-        names
-            .segment(key)
-            .map_or_else(|| fail(K::UnknownSegment, &p, format!("no segment {} in this snapshot", Quoted(key))), Ok)
-    };
-    values.iter().enumerate().map(segment).collect()
+    let mut out = Vec::with_capacity(values.len());
+    for (i, key) in texts(values, path, Str)?.into_iter().enumerate() {
+        match names.segment(key) {
+            Some(s) => out.push(s),
+            None => {
+                return fail(
+                    K::UnknownSegment,
+                    &path.index(i),
+                    &[Text("no segment "), Quoted(key), Text(" in this snapshot")],
+                )
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn window(o: &Obj, path: &Path) -> Result<Window> {
-    let start = o.get("start").map(|s| timestamp(s, &path.key("start"))).transpose()?;
-    let end = o.get("end").map(|e| timestamp(e, &path.key("end"))).transpose()?;
-    match (start, end) {
-        (None, None) => fail(K::MissingField, &path.key("start"), "a schedule needs \"start\" or \"end\""),
-        (Some(s), Some(e)) if s >= e => fail(K::InvalidValue, &path.key("end"), "end must be after start"),
-        _ => Ok(Window { start, end }),
+    match (o.time("start"), o.time("end")) {
+        (None, None) => fail(K::MissingField, &path.key("start"), &[Text("a schedule needs \"start\" or \"end\"")]),
+        (Some(s), Some(e)) if s >= e => fail(K::InvalidValue, &path.key("end"), &[Text("end must be after start")]),
+        (start, end) => Ok(Window { start, end }),
     }
 }
 
 fn recurring(o: &Obj, path: &Path) -> Result<Recurring> {
-    let offset_minutes = match o.get("utcOffset") {
-        Some(v) => {
-            let p = path.key("utcOffset");
-            let s = string(v, &p)?;
-            utc_offset(s).map_or_else(|| fail(K::InvalidValue, &p, format!("{} is not Z or ±HH:MM", Quoted(s))), Ok)?
-        }
+    let offset_minutes = match o.str("utcOffset") {
+        Some(s) => match utc_offset(s) {
+            Some(m) => m,
+            None => return fail(K::InvalidValue, &path.key("utcOffset"), &[Quoted(s), Text(" is not Z or ±HH:MM")]),
+        },
         None => 0,
     };
     let wp = path.key("windows");
+    o.need("windows", path)?;
     let mut windows = Vec::new();
-    for (i, w) in nonempty_array(o.req("windows", path)?, &wp)?.iter().enumerate() {
+    for (i, w) in o.items("windows").iter().enumerate() {
         let p = wp.index(i);
-        let wo = Obj::new(w, &p, &["days", "from", "to"])?;
-        let days = match wo.get("days") {
-            None => 0x7f,
-            Some(d) => {
-                let dp = p.key("days");
-                let mut mask = 0u8;
-                for (j, day) in nonempty_array(d, &dp)?.iter().enumerate() {
-                    let jp = dp.index(j);
-                    let name = string(day, &jp)?;
-                    match ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].iter().position(|d| *d == name) {
-                        Some(bit) => mask |= 1 << bit,
-                        None => return fail(K::InvalidValue, &jp, format!("{} is not one of mon … sun", Quoted(name))),
-                    }
+        let wo = Obj::read(w, &p, WINDOW)?;
+        let mut days = 0u8;
+        for (j, day) in texts(wo.items("days"), &p.key("days"), Str)?.into_iter().enumerate() {
+            match DAYS.iter().position(|d| *d == day) {
+                Some(bit) => days |= 1 << bit,
+                None => {
+                    let dp = p.key("days");
+                    return fail(K::InvalidValue, &dp.index(j), &[Quoted(day), Text(" is not one of mon … sun")]);
                 }
-                mask
             }
-        };
-        let from = clock(wo.req("from", &p)?, &p.key("from"), false)?;
-        let to = clock(wo.req("to", &p)?, &p.key("to"), true)?;
-        windows.push(Weekly { days, from, to });
+        }
+        let from = clock(wo.str("from").unwrap_or_default(), &p.key("from"), false)?;
+        let to = clock(wo.str("to").unwrap_or_default(), &p.key("to"), true)?;
+        windows.push(Weekly { days: if days == 0 { 0x7f } else { days }, from, to });
     }
     Ok(Recurring { offset_minutes, windows })
 }
 
 /// `HH:MM` as minutes after midnight; `24:00` only where `end_of_day` allows it.
-fn clock(v: &Json<'_>, path: &Path, end_of_day: bool) -> Result<u16> {
-    let s = string(v, path)?;
+fn clock(s: &str, path: &Path, end_of_day: bool) -> Result<u16> {
     let minutes = match s.as_bytes() {
         [h1, h2, b':', m1, m2] if [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()) => {
             let h = u16::from((h1 - b'0') * 10 + (h2 - b'0'));
@@ -224,8 +249,8 @@ fn clock(v: &Json<'_>, path: &Path, end_of_day: bool) -> Result<u16> {
         }
         _ => None,
     };
-    let range = if end_of_day { "00:00–24:00" } else { "00:00–23:59" };
-    minutes.map_or_else(|| fail(K::InvalidValue, path, format!("{} is not HH:MM in {range}", Quoted(s))), Ok)
+    let range = if end_of_day { " is not HH:MM in 00:00–24:00" } else { " is not HH:MM in 00:00–23:59" };
+    minutes.map_or_else(|| fail(K::InvalidValue, path, &[Quoted(s), Text(range)]), Ok)
 }
 
 /// `Z` or `±HH:MM` as minutes east of UTC.

@@ -4,12 +4,11 @@
 use super::reader::{fail, Result};
 use crate::error::LoadErrorKind as K;
 use crate::flag::Flag;
-use crate::json::Quoted;
 use crate::limits::MAX_DEPTH;
+use crate::message::Part::*;
 use crate::operators::Test;
 use crate::path::Path;
 use crate::segment::Segment;
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -80,7 +79,7 @@ pub(super) fn prerequisite_order(flags: &[Flag]) -> Result<Vec<u32>> {
             fail(
                 K::PrerequisiteCycle,
                 &list.index(edges[node][e].at[0]),
-                format!("prerequisite {} closes a cycle", Quoted(to)),
+                &[Text("prerequisite "), Quoted(to), Text(" closes a cycle")],
             )
         }
         Ok((order, depth)) => match depth.iter().position(|&d| d > MAX_DEPTH) {
@@ -89,7 +88,12 @@ pub(super) fn prerequisite_order(flags: &[Flag]) -> Result<Vec<u32>> {
                 fail(
                     K::TooDeep,
                     &flag.key("prerequisites"),
-                    format!("prerequisite chain of depth {} exceeds {MAX_DEPTH}", depth[i]),
+                    &[
+                        Text("prerequisite chain of depth "),
+                        Int(depth[i] as i64),
+                        Text(" exceeds "),
+                        Int(MAX_DEPTH as i64),
+                    ],
                 )
             }
             None => Ok(order),
@@ -125,13 +129,13 @@ pub(super) fn check_segments(segments: &[Segment]) -> Result<()> {
             let clause = clauses.index(c);
             let values = clause.key("values");
             let to: &String = &segments[edges[node][e].to].key;
-            fail(K::SegmentCycle, &values.index(v), format!("segment {} closes a cycle", Quoted(to)))
+            fail(K::SegmentCycle, &values.index(v), &[Text("segment "), Quoted(to), Text(" closes a cycle")])
         }
         Ok((_, depth)) => match depth.iter().position(|&d| d > MAX_DEPTH) {
             Some(i) => fail(
                 K::TooDeep,
                 &all.key(&segments[i].key).key("rules"),
-                format!("segments nest deeper than {MAX_DEPTH}"),
+                &[Text("segments nest deeper than "), Int(MAX_DEPTH as i64)],
             ),
             None => Ok(()),
         },

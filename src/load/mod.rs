@@ -11,13 +11,22 @@ mod serve;
 
 use crate::bucketing::Scheme;
 use crate::error::{LoadError, LoadErrorKind as K};
-use crate::json::Quoted;
 use crate::json::{Json, MAX_SAFE_INTEGER};
+use crate::message::Part::*;
 use crate::path::Path;
 use crate::snapshot::Snapshot;
-use alloc::format;
 use alloc::vec::Vec;
-use reader::{fail, integer, map, string, timestamp, Obj, Result};
+use reader::{fail, map, opt, req, Obj, Result, Ty::*};
+
+const SNAPSHOT: &[reader::Field] = &[
+    opt("$schema", Any),
+    opt("formatVersion", Integer(i64::MIN / 2, i64::MAX / 2)),
+    req("version", Integer(0, MAX_SAFE_INTEGER as i64)),
+    req("generatedAt", Time),
+    opt("bucketing", Str),
+    opt("segments", Object),
+    req("flags", Object),
+];
 
 /// Names resolved across the snapshot: keys sorted as the compiled vectors are.
 pub(crate) struct Names<'j> {
@@ -41,31 +50,25 @@ pub(crate) fn snapshot(v: &Json<'_>) -> core::result::Result<Snapshot, LoadError
 
 fn compile(v: &Json<'_>) -> Result<Snapshot> {
     let root = Path::Root;
-    let o =
-        Obj::new(v, &root, &["$schema", "formatVersion", "version", "generatedAt", "bucketing", "segments", "flags"])?;
-    if let Some(f) = o.get("formatVersion") {
-        let p = root.key("formatVersion");
-        let n = integer(f, &p, i64::MIN / 2, i64::MAX / 2)?;
-        if n != 1 {
-            return fail(
-                K::UnsupportedFormat,
-                &p,
-                format!("format version {n} is not supported (this evaluator reads 1)"),
-            );
-        }
+    let o = Obj::read(v, &root, SNAPSHOT)?;
+    if let Some(n) = o.int("formatVersion").filter(|n| *n != 1) {
+        return fail(
+            K::UnsupportedFormat,
+            &root.key("formatVersion"),
+            &[Text("format version "), Int(n), Text(" is not supported (this evaluator reads 1)")],
+        );
     }
-    let version = integer(o.req("version", &root)?, &root.key("version"), 0, MAX_SAFE_INTEGER as i64)? as u64;
-    let generated_at = timestamp(o.req("generatedAt", &root)?, &root.key("generatedAt"))?;
-    let scheme = match o.get("bucketing") {
+    let version = o.int("version").unwrap_or_default() as u64;
+    let generated_at = o.time("generatedAt").unwrap_or_default();
+    let scheme = match o.str("bucketing") {
         None => Scheme::EdgeflagV1,
-        Some(b) => {
-            let p = root.key("bucketing");
-            let name = string(b, &p)?;
-            match Scheme::from_name(name) {
-                Some(s) => s,
-                None => return fail(K::UnknownBucketing, &p, format!("unknown bucketing scheme {}", Quoted(name))),
+        Some(name) => match Scheme::from_name(name) {
+            Some(s) => s,
+            None => {
+                let p = root.key("bucketing");
+                return fail(K::UnknownBucketing, &p, &[Text("unknown bucketing scheme "), Quoted(name)]);
             }
-        }
+        },
     };
     let segments_path = root.key("segments");
     let segment_members = match o.get("segments") {
@@ -73,7 +76,10 @@ fn compile(v: &Json<'_>) -> Result<Snapshot> {
         None => Vec::new(),
     };
     let flags_path = root.key("flags");
-    let flag_members = map(o.req("flags", &root)?, &flags_path)?;
+    let flag_members = match o.get("flags") {
+        Some(f) => map(f, &flags_path)?,
+        None => Vec::new(),
+    };
     let names = Names {
         scheme,
         flags: flag_members.iter().map(|(k, _)| *k).collect(),

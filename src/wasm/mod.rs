@@ -25,11 +25,19 @@ extern "C" {
     /// JavaScript's `Number(text)`: for JSON numbers the core's exact path does not cover.
     #[wasm_bindgen(js_name = Number)]
     fn js_number(text: &str) -> f64;
+    /// JavaScript's `String(n)`: the shortest round-trip decimal of a number.
+    #[wasm_bindgen(js_name = String)]
+    fn js_string(n: f64) -> String;
 }
 
 /// A JSON number (already checked against JSON's grammar), correctly rounded by the host.
 pub(crate) fn parse_number(text: &str) -> f64 {
     js_number(text)
+}
+
+/// A finite number as the host writes it: shortest round-trip, JSON-readable.
+pub(crate) fn format_number(n: f64) -> String {
+    js_string(n)
 }
 
 self_cell::self_cell!(
