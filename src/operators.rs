@@ -11,7 +11,7 @@ use crate::version;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
-use semver::Version;
+use crate::version::Version;
 
 #[derive(Clone, Debug)]
 pub(crate) struct Clause {

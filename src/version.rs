@@ -3,7 +3,7 @@
 
 use alloc::string::String;
 use core::cmp::Ordering;
-use semver::Version;
+pub(crate) use semver::Version;
 
 pub(crate) fn parse_version(s: &str) -> Option<Version> {
     if let Ok(v) = Version::parse(s) {

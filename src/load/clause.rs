@@ -10,7 +10,7 @@ use crate::operators::{Clause, Cmp, Test, ValueSet};
 use crate::path::Path;
 use crate::schedule::{Recurring, Weekly, Window};
 use crate::sets::KeySet;
-use crate::version::parse_version;
+use crate::version::{parse_version, Version};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -163,7 +163,7 @@ fn numbers(values: &[Json<'_>], path: &Path) -> Result<Vec<f64>> {
     Ok(out)
 }
 
-fn versions(values: &[Json<'_>], path: &Path) -> Result<Vec<semver::Version>> {
+fn versions(values: &[Json<'_>], path: &Path) -> Result<Vec<Version>> {
     let mut out = Vec::with_capacity(values.len());
     for (i, s) in texts(values, path, Str)?.into_iter().enumerate() {
         match parse_version(s) {
