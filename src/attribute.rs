@@ -28,7 +28,13 @@ impl AttrRef {
     pub fn parse(text: &str) -> Result<AttrRef, BadPointer> {
         let pointer = match text.strip_prefix('/') {
             None => None,
-            Some(rest) => Some(rest.split('/').map(unescape).collect::<Result<Vec<_>, _>>()?),
+            Some(rest) => {
+                let mut segments = Vec::new();
+                for segment in rest.split('/') {
+                    segments.push(unescape(segment)?);
+                }
+                Some(segments)
+            }
         };
         Ok(AttrRef { text: text.into(), is_key: text == "key", pointer })
     }
@@ -54,23 +60,21 @@ fn member<'c, 'a>(members: &'c [(Cow<'a, str>, Json<'a>)], name: &str) -> Option
     members.iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
 
-/// RFC 6901: `~1` is `/`, `~0` is `~`; any other `~` is malformed.
+/// RFC 6901: `~1` is `/`, `~0` is `~`; any other `~` is malformed. Bytes suffice: `~`, `0`
+/// and `1` are ASCII, so whatever lies between them is copied whole.
 fn unescape(segment: &str) -> Result<String, BadPointer> {
-    if !segment.contains('~') {
-        return Ok(segment.into());
-    }
     let mut out = String::with_capacity(segment.len());
-    let mut chars = segment.chars();
-    while let Some(c) = chars.next() {
-        match (c, c == '~') {
-            (_, false) => out.push(c),
-            (_, true) => match chars.next() {
-                Some('0') => out.push('~'),
-                Some('1') => out.push('/'),
-                _ => return Err(BadPointer),
-            },
+    let mut rest = segment;
+    while let Some(at) = rest.bytes().position(|b| b == b'~') {
+        out.push_str(rest.get(..at).unwrap_or_default());
+        match rest.as_bytes().get(at + 1) {
+            Some(b'0') => out.push_str("~"),
+            Some(b'1') => out.push_str("/"),
+            _ => return Err(BadPointer),
         }
+        rest = rest.get(at + 2..).unwrap_or_default();
     }
+    out.push_str(rest);
     Ok(out)
 }
 
@@ -144,6 +148,14 @@ mod tests {
         assert_eq!(get("/list/0/x"), None);
         assert_eq!(get("/app.version"), Some(Json::from("2.3.0")));
         assert!(AttrRef::parse("/a~2").is_err());
+    }
+
+    #[test]
+    fn pointer_escapes() {
+        assert_eq!(unescape("a~1b~0c~01ü").ok().as_deref(), Some("a/b~c~1ü"));
+        assert_eq!(unescape("~~").ok(), None);
+        assert_eq!(unescape("end~").ok(), None);
+        assert_eq!(unescape("").ok().as_deref(), Some(""));
     }
 
     #[test]

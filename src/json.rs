@@ -133,26 +133,33 @@ impl From<f64> for Json<'_> {
     }
 }
 
-/// Appends `s` as a JSON string literal (quotes and escapes included).
+/// Appends `s` as a JSON string literal (quotes and escapes included). Works on bytes: every
+/// byte that needs escaping is ASCII, and runs between them are copied whole.
 pub(crate) fn write_quoted(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
-                out.push_str("\\u00");
-                out.push(HEX[(c as usize) >> 4] as char);
-                out.push(HEX[(c as usize) & 15] as char);
-            }
-            c => out.push(c),
+    const HEX: [&str; 16] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"];
+    out.push_str("\"");
+    let mut run = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        let escape = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "\\u00",
+            _ => continue,
+        };
+        // `i` is a character boundary: the byte there is ASCII.
+        out.push_str(s.get(run..i).unwrap_or_default());
+        out.push_str(escape);
+        if b < 0x20 && escape.len() == 4 {
+            out.push_str(HEX[usize::from(b >> 4)]);
+            out.push_str(HEX[usize::from(b & 15)]);
         }
+        run = i + 1;
     }
-    out.push('"');
+    out.push_str(s.get(run..).unwrap_or_default());
+    out.push_str("\"");
 }
 
 #[cfg(all(test, feature = "json"))]

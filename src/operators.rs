@@ -8,10 +8,10 @@ use crate::schedule::{Recurring, Window};
 use crate::sets::KeySet;
 use crate::timestamp;
 use crate::version;
+use crate::version::Version;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Ordering;
-use crate::version::Version;
 
 #[derive(Clone, Debug)]
 pub(crate) struct Clause {
@@ -150,7 +150,7 @@ impl Test {
             Test::In(set) | Test::NotIn(set) => set.contains(item),
             Test::StartsWith(vs) => item.as_str().map(|s| vs.iter().any(|v| s.starts_with(v.as_str()))),
             Test::EndsWith(vs) => item.as_str().map(|s| vs.iter().any(|v| s.ends_with(v.as_str()))),
-            Test::Contains(vs) => item.as_str().map(|s| vs.iter().any(|v| s.contains(v.as_str()))),
+            Test::Contains(vs) => item.as_str().map(|s| vs.iter().any(|v| contains(s, v))),
             Test::Number(cmp, vs) => match item {
                 Json::Number(n) => Some(vs.iter().any(|v| n.partial_cmp(v).is_some_and(|o| cmp.holds(o)))),
                 _ => None,
@@ -164,5 +164,23 @@ impl Test {
             // Decided in `Clause::outcome` without looking at items.
             Test::Exists | Test::Segment(_) | Test::Schedule(_) | Test::Recurring(_) => Some(false),
         }
+    }
+}
+
+/// Whether `needle` occurs in `haystack`: a plain scan, not core's two-way searcher (0.8 KB of
+/// the Wasm module) — attribute values and operands are short.
+fn contains(haystack: &str, needle: &str) -> bool {
+    needle.is_empty() || haystack.as_bytes().windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn contains_finds_substrings() {
+        assert!(super::contains("Mozilla/5.0 (iPhone)", "iPhone"));
+        assert!(super::contains("abc", ""));
+        assert!(super::contains("zürich", "rich"));
+        assert!(!super::contains("ab", "abc"));
+        assert!(!super::contains("aab", "abb"));
     }
 }

@@ -35,21 +35,20 @@ impl<'a> Path<'a> {
                 parent.write(out);
                 if is_plain(name) {
                     if !out.is_empty() {
-                        out.push('.');
+                        out.push_str(".");
                     }
                     out.push_str(name);
                 } else {
-                    out.push('[');
+                    out.push_str("[");
                     write_quoted(out, name);
-                    out.push(']');
+                    out.push_str("]");
                 }
             }
             Path::Index(parent, i) => {
                 parent.write(out);
-                out.push('[');
-                let mut buf = itoa::Buffer::new();
-                out.push_str(buf.format(i));
-                out.push(']');
+                out.push_str("[");
+                out.push_str(itoa::Buffer::new().format(i));
+                out.push_str("]");
             }
         }
     }

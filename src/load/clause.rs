@@ -27,28 +27,46 @@ const CLAUSE: &[Field] = &[
 const WINDOW: &[Field] = &[opt("days", Items(&Str)), req("from", Str), req("to", Str)];
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
+/// What an operator compiles to.
+#[derive(Clone, Copy)]
+enum Operator {
+    In,
+    NotIn,
+    StartsWith,
+    EndsWith,
+    Contains,
+    Number(Cmp),
+    Semver(Cmp),
+    Before,
+    After,
+    Exists,
+    Segment,
+    Schedule,
+    Recurring,
+}
+
 /// Every operator, as written in snapshots.
-const OPERATORS: &[&str] = &[
-    "in",
-    "notIn",
-    "startsWith",
-    "endsWith",
-    "contains",
-    "lt",
-    "lte",
-    "gt",
-    "gte",
-    "semverEq",
-    "semverLt",
-    "semverLte",
-    "semverGt",
-    "semverGte",
-    "before",
-    "after",
-    "exists",
-    "segmentMatch",
-    "schedule",
-    "recurring",
+const OPERATORS: [(&str, Operator); 20] = [
+    ("in", Operator::In),
+    ("notIn", Operator::NotIn),
+    ("startsWith", Operator::StartsWith),
+    ("endsWith", Operator::EndsWith),
+    ("contains", Operator::Contains),
+    ("lt", Operator::Number(Cmp::Lt)),
+    ("lte", Operator::Number(Cmp::Lte)),
+    ("gt", Operator::Number(Cmp::Gt)),
+    ("gte", Operator::Number(Cmp::Gte)),
+    ("semverEq", Operator::Semver(Cmp::Eq)),
+    ("semverLt", Operator::Semver(Cmp::Lt)),
+    ("semverLte", Operator::Semver(Cmp::Lte)),
+    ("semverGt", Operator::Semver(Cmp::Gt)),
+    ("semverGte", Operator::Semver(Cmp::Gte)),
+    ("before", Operator::Before),
+    ("after", Operator::After),
+    ("exists", Operator::Exists),
+    ("segmentMatch", Operator::Segment),
+    ("schedule", Operator::Schedule),
+    ("recurring", Operator::Recurring),
 ];
 
 /// A checked `Attribute` member (`key` when absent).
@@ -67,14 +85,13 @@ pub(super) fn clauses(names: &Names, items: &[Json<'_>], path: &Path) -> Result<
 fn clause(names: &Names, v: &Json<'_>, path: &Path) -> Result<Clause> {
     let o = Obj::read(v, path, CLAUSE)?;
     let name = o.str("op").unwrap_or_default();
-    let Some(&op) = OPERATORS.iter().find(|o| **o == name) else {
+    let Some(&(op, operator)) = OPERATORS.iter().find(|(o, _)| *o == name) else {
         return fail(K::UnknownOperator, &path.key("op"), &[Text("unknown operator "), Quoted(name)]);
     };
-    let uses_attribute = !matches!(op, "segmentMatch" | "schedule" | "recurring");
-    let unused: &[&str] = match op {
-        "segmentMatch" => &["attribute", "start", "end", "utcOffset", "windows"],
-        "schedule" => &["attribute", "utcOffset", "windows"],
-        "recurring" => &["attribute", "start", "end"],
+    let unused: &[&str] = match operator {
+        Operator::Segment => &["attribute", "start", "end", "utcOffset", "windows"],
+        Operator::Schedule => &["attribute", "utcOffset", "windows"],
+        Operator::Recurring => &["attribute", "start", "end"],
         _ => &["start", "end", "utcOffset", "windows"],
     };
     for field in unused {
@@ -82,42 +99,37 @@ fn clause(names: &Names, v: &Json<'_>, path: &Path) -> Result<Clause> {
             return fail(K::UnknownField, &path.key(field), &[Quoted(op), Text(" does not use "), Quoted(field)]);
         }
     }
-    let attr = match uses_attribute {
-        true => Some(attribute(Some(o.need("attribute", path)?.as_str().unwrap_or_default()))),
-        false => None,
+    let attr = match operator {
+        Operator::Segment | Operator::Schedule | Operator::Recurring => None,
+        _ => Some(attribute(o.need("attribute", path)?.as_str())),
     };
     let vp = path.key("values");
     let values = o.items("values");
-    let takes_values = !matches!(op, "exists" | "schedule" | "recurring");
-    if takes_values {
-        o.need("values", path)?;
-        if values.is_empty() {
+    match operator {
+        Operator::Exists | Operator::Schedule | Operator::Recurring if !values.is_empty() => {
+            return fail(K::InvalidValue, &vp, &[Quoted(op), Text(" takes no values")]);
+        }
+        Operator::Exists | Operator::Schedule | Operator::Recurring => {}
+        _ if values.is_empty() => {
+            o.need("values", path)?;
             return fail(K::InvalidValue, &vp, &[Text("must not be empty")]);
         }
-    } else if !values.is_empty() {
-        return fail(K::InvalidValue, &vp, &[Quoted(op), Text(" takes no values")]);
+        _ => {}
     }
-    let test = match op {
-        "in" => Test::In(value_set(values, &vp)?),
-        "notIn" => Test::NotIn(value_set(values, &vp)?),
-        "startsWith" => Test::StartsWith(strings(values, &vp)?),
-        "endsWith" => Test::EndsWith(strings(values, &vp)?),
-        "contains" => Test::Contains(strings(values, &vp)?),
-        "lt" => Test::Number(Cmp::Lt, numbers(values, &vp)?),
-        "lte" => Test::Number(Cmp::Lte, numbers(values, &vp)?),
-        "gt" => Test::Number(Cmp::Gt, numbers(values, &vp)?),
-        "gte" => Test::Number(Cmp::Gte, numbers(values, &vp)?),
-        "semverEq" => Test::Semver(Cmp::Eq, versions(values, &vp)?),
-        "semverLt" => Test::Semver(Cmp::Lt, versions(values, &vp)?),
-        "semverLte" => Test::Semver(Cmp::Lte, versions(values, &vp)?),
-        "semverGt" => Test::Semver(Cmp::Gt, versions(values, &vp)?),
-        "semverGte" => Test::Semver(Cmp::Gte, versions(values, &vp)?),
-        "before" => Test::Before(timestamps(values, &vp)?),
-        "after" => Test::After(timestamps(values, &vp)?),
-        "exists" => Test::Exists,
-        "segmentMatch" => Test::Segment(segments(names, values, &vp)?),
-        "schedule" => Test::Schedule(window(&o, path)?),
-        _ => Test::Recurring(recurring(&o, path)?),
+    let test = match operator {
+        Operator::In => Test::In(value_set(values, &vp)?),
+        Operator::NotIn => Test::NotIn(value_set(values, &vp)?),
+        Operator::StartsWith => Test::StartsWith(strings(values, &vp)?),
+        Operator::EndsWith => Test::EndsWith(strings(values, &vp)?),
+        Operator::Contains => Test::Contains(strings(values, &vp)?),
+        Operator::Number(cmp) => Test::Number(cmp, numbers(values, &vp)?),
+        Operator::Semver(cmp) => Test::Semver(cmp, versions(values, &vp)?),
+        Operator::Before => Test::Before(timestamps(values, &vp)?),
+        Operator::After => Test::After(timestamps(values, &vp)?),
+        Operator::Exists => Test::Exists,
+        Operator::Segment => Test::Segment(segments(names, values, &vp)?),
+        Operator::Schedule => Test::Schedule(window(&o, path)?),
+        Operator::Recurring => Test::Recurring(recurring(&o, path)?),
     };
     Ok(Clause { op, attr, test, negate: o.bool("negate") })
 }

@@ -20,8 +20,8 @@ use reader::{fail, map, opt, req, Obj, Result, Ty::*};
 
 const SNAPSHOT: &[reader::Field] = &[
     opt("$schema", Any),
-    opt("formatVersion", Integer(i64::MIN / 2, i64::MAX / 2)),
-    req("version", Integer(0, MAX_SAFE_INTEGER as i64)),
+    opt("formatVersion", Integer(&(i64::MIN / 2, i64::MAX / 2))),
+    req("version", Integer(&(0, MAX_SAFE_INTEGER as i64))),
     req("generatedAt", Time),
     opt("bucketing", Str),
     opt("segments", Object),

@@ -38,8 +38,8 @@ pub(crate) enum Ty {
     Str,
     /// A non-empty string.
     Name,
-    /// A safe integer in `min..=max`.
-    Integer(i64, i64),
+    /// A safe integer in `min..=max` (a reference keeps the tables small).
+    Integer(&'static (i64, i64)),
     /// An RFC 3339 date-time or date, or integer milliseconds.
     Time,
     /// A unit value: a non-empty string or an integer.
@@ -107,7 +107,7 @@ pub(crate) fn check(v: &Json<'_>, ty: Ty, path: &Path) -> Result<()> {
                 return wrong_type(v, path, expected);
             };
             let (min, max) = match ty {
-                Ty::Integer(min, max) => (min, max),
+                Ty::Integer(&range) => range,
                 Ty::Variation => (0, i64::MAX / 2),
                 _ => return Ok(()),
             };
@@ -257,7 +257,7 @@ pub(crate) fn first_repeat<S: AsRef<str>>(items: &[S]) -> Option<usize> {
 
 /// A salt or `bucketBy`: may not contain the bucketing separator.
 pub(crate) fn no_separator(s: &str, path: &Path) -> Result<()> {
-    if s.contains(crate::bucketing::SEPARATOR) {
+    if s.bytes().any(|b| b == crate::bucketing::SEPARATOR as u8) {
         return fail(K::InvalidValue, path, &[Text("must not contain U+001F")]);
     }
     Ok(())

@@ -15,13 +15,13 @@ use alloc::vec::Vec;
 const SERVE: &[Field] = &[opt("variation", Variation), opt("rollout", Object), opt("experiment", Object)];
 const ROLLOUT: &[Field] = &[req("variations", List(&Object)), opt("bucketBy", Attribute), opt("salt", Str)];
 const EXPERIMENT: &[Field] = &[
-    req("traffic", Integer(0, BUCKETS as i64)),
+    req("traffic", Integer(&(0, BUCKETS as i64))),
     req("fallback", Variation),
     req("variations", List(&Object)),
     opt("bucketBy", Attribute),
     opt("salt", Str),
 ];
-const SLICE: &[Field] = &[req("variation", Variation), req("weight", Integer(0, BUCKETS as i64))];
+const SLICE: &[Field] = &[req("variation", Variation), req("weight", Integer(&(0, BUCKETS as i64)))];
 
 /// A checked `Variation` member, resolved: the index into `variations`.
 pub(super) fn variation_ref(v: &Json<'_>, path: &Path, variations: &[Variation]) -> Result<u32> {
