@@ -68,8 +68,8 @@ fn unescape(segment: &str) -> Result<String, BadPointer> {
     while let Some(at) = rest.bytes().position(|b| b == b'~') {
         out.push_str(rest.get(..at).unwrap_or_default());
         match rest.as_bytes().get(at + 1) {
-            Some(b'0') => out.push_str("~"),
-            Some(b'1') => out.push_str("/"),
+            Some(b'0') => out.push('~'),
+            Some(b'1') => out.push('/'),
             _ => return Err(BadPointer),
         }
         rest = rest.get(at + 2..).unwrap_or_default();

@@ -137,7 +137,7 @@ impl From<f64> for Json<'_> {
 /// byte that needs escaping is ASCII, and runs between them are copied whole.
 pub(crate) fn write_quoted(out: &mut String, s: &str) {
     const HEX: [&str; 16] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "a", "b", "c", "d", "e", "f"];
-    out.push_str("\"");
+    out.push('"');
     let mut run = 0;
     for (i, &b) in s.as_bytes().iter().enumerate() {
         let escape = match b {
@@ -159,7 +159,7 @@ pub(crate) fn write_quoted(out: &mut String, s: &str) {
         run = i + 1;
     }
     out.push_str(s.get(run..).unwrap_or_default());
-    out.push_str("\"");
+    out.push('"');
 }
 
 #[cfg(all(test, feature = "json"))]

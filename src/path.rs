@@ -35,20 +35,20 @@ impl<'a> Path<'a> {
                 parent.write(out);
                 if is_plain(name) {
                     if !out.is_empty() {
-                        out.push_str(".");
+                        out.push('.');
                     }
                     out.push_str(name);
                 } else {
-                    out.push_str("[");
+                    out.push('[');
                     write_quoted(out, name);
-                    out.push_str("]");
+                    out.push(']');
                 }
             }
             Path::Index(parent, i) => {
                 parent.write(out);
-                out.push_str("[");
+                out.push('[');
                 out.push_str(itoa::Buffer::new().format(i));
-                out.push_str("]");
+                out.push(']');
             }
         }
     }
