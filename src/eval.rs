@@ -82,7 +82,9 @@ impl<'s, 'c> Env<'s, 'c> {
     }
 
     /// Evaluates a flag whose context is known to be valid.
-    pub fn flag<P: Prereqs<'s>, T: Trace<'s>>(&self, flag: &'s Flag, prereqs: &mut P, trace: &mut T) -> Evaluation<'s> {
+    /// Prerequisite results come through `dyn`: one copy of this code serves single evaluations
+    /// and `evaluate_all` (a smaller Wasm module; the call is once per prerequisite).
+    pub fn flag<T: Trace<'s>>(&self, flag: &'s Flag, prereqs: &mut dyn Prereqs<'s>, trace: &mut T) -> Evaluation<'s> {
         if !flag.on {
             trace.step(Step::Off);
             return off(flag, Reason::Disabled);
