@@ -70,12 +70,6 @@ pub struct LoadError {
     pub message: String,
 }
 
-impl LoadError {
-    pub(crate) fn new(kind: LoadErrorKind, path: &crate::path::Path, message: String) -> Self {
-        LoadError { kind, path: path.render(), message }
-    }
-}
-
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
         if self.path.is_empty() {

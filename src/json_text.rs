@@ -377,7 +377,7 @@ fn write_float(n: f64, out: &mut String) {
     out.push_str(zmij::Buffer::new().format_finite(n));
 }
 
-fn write(v: &Json<'_>, out: &mut String) {
+pub(crate) fn write(v: &Json<'_>, out: &mut String) {
     match v {
         Json::Null => out.push_str("null"),
         Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),

@@ -6,6 +6,7 @@ import { WasmEngine } from '../wasm/edgeflag.js';
 import { core } from './core.js';
 
 const WIDTH = 8; // i32 per result in the core's buffer
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** A snapshot the engine refused: `kind` and `path` as in docs/snapshot.md ("Load errors"). */
 export class LoadError extends Error {
@@ -51,7 +52,7 @@ export class Engine {
     }
     const code = this.#core.update(text ?? 'undefined');
     if (code < 0) {
-      const [kind, path, message] = JSON.parse(this.#core.load_error());
+      const [kind, path, message] = JSON.parse(this.#text(this.#core.load_error()));
       return { ok: false, error: new LoadError(kind, path, message), version: previousVersion };
     }
     if (code === 0) this.#tables = this.#describe();
@@ -175,6 +176,11 @@ export class Engine {
     return this.#view;
   }
 
+  /** The core's text output of `length` bytes (read in place, as the slots are). */
+  #text(length) {
+    return utf8.decode(new Uint8Array(this.#memory.buffer, this.#core.out_ptr(), length));
+  }
+
   #details(slot, flagIndex, defaultValue) {
     const v = this.#slots();
     const o = this.#base + slot * WIDTH;
@@ -189,7 +195,7 @@ export class Engine {
     };
     if (v[o + 2] >= 0) {
       d.errorCode = t.errorCodes[v[o + 2]];
-      d.errorMessage = this.#core.message(slot);
+      d.errorMessage = this.#text(this.#core.message(slot));
     }
     if (v[o + 3] >= 0) d.ruleId = flag.rules[v[o + 3]];
     if (v[o + 4] >= 0) d.prerequisiteFailed = t.keys[v[o + 4]];
@@ -200,7 +206,7 @@ export class Engine {
   }
 
   #describe() {
-    const d = JSON.parse(this.#core.describe());
+    const d = JSON.parse(this.#text(this.#core.describe()));
     const kindCodes = {};
     d.kinds.forEach((k, i) => (kindCodes[k] = i + 1));
     return {
@@ -217,7 +223,7 @@ export class Engine {
   /** Flag `i`'s table: variations, frozen values, rule ids, metadata. */
   #flag(i) {
     const t = this.#tables;
-    return (t.flags[i] ??= deepFreeze(JSON.parse(this.#core.describe_flag(i))));
+    return (t.flags[i] ??= deepFreeze(JSON.parse(this.#text(this.#core.describe_flag(i)))));
   }
 
   /** Releases the Wasm memory this engine holds (optional: it is also reclaimed by GC). */

@@ -1,13 +1,11 @@
 //! Clauses: operators, their operands (parsed here, once) and attribute references.
 
-use super::reader::{check, fail, opt, req, wrong_type, Field, Obj, Result, Ty, Ty::*};
+use super::reader::{check, empty, fail, missing, opt, req, wrong_type, Field, Obj, Result, Ty, Ty::*};
 use super::Names;
 use crate::attribute::AttrRef;
 use crate::error::LoadErrorKind as K;
 use crate::json::Json;
-use crate::message::Part::*;
 use crate::operators::{Clause, Cmp, Test, ValueSet};
-use crate::path::Path;
 use crate::schedule::{Recurring, Weekly, Window};
 use crate::sets::KeySet;
 use crate::version::{parse_version, Version};
@@ -74,19 +72,19 @@ pub(super) fn attribute(text: Option<&str>) -> AttrRef {
     text.and_then(|t| AttrRef::parse(t).ok()).unwrap_or_else(AttrRef::key)
 }
 
-pub(super) fn clauses(names: &Names, items: &[Json<'_>], path: &Path) -> Result<Vec<Clause>> {
+pub(super) fn clauses(names: &Names, items: &[Json<'_>]) -> Result<Vec<Clause>> {
     let mut out = Vec::with_capacity(items.len());
-    for (i, c) in items.iter().enumerate() {
-        out.push(clause(names, c, &path.index(i))?);
+    for c in items {
+        out.push(clause(names, c)?);
     }
     Ok(out)
 }
 
-fn clause(names: &Names, v: &Json<'_>, path: &Path) -> Result<Clause> {
-    let o = Obj::read(v, path, CLAUSE)?;
+fn clause(names: &Names, v: &Json<'_>) -> Result<Clause> {
+    let o = Obj::read(v, CLAUSE)?;
     let name = o.str("op").unwrap_or_default();
     let Some(&(op, operator)) = OPERATORS.iter().find(|(o, _)| *o == name) else {
-        return fail(K::UnknownOperator, &path.key("op"), &[Text("unknown operator "), Quoted(name)]);
+        return fail(K::UnknownOperator, o.value("op"), "unknown operator \u{1}", name, "");
     };
     let unused: &[&str] = match operator {
         Operator::Segment => &["attribute", "start", "end", "utcOffset", "windows"],
@@ -95,55 +93,51 @@ fn clause(names: &Names, v: &Json<'_>, path: &Path) -> Result<Clause> {
         _ => &["start", "end", "utcOffset", "windows"],
     };
     for field in unused {
-        if o.get(field).is_some() {
-            return fail(K::UnknownField, &path.key(field), &[Quoted(op), Text(" does not use "), Quoted(field)]);
+        if let Some(at) = o.get(field) {
+            return fail(K::UnknownField, at, "\u{1} does not use \u{3}", op, field);
         }
     }
     let attr = match operator {
         Operator::Segment | Operator::Schedule | Operator::Recurring => None,
-        _ => Some(attribute(o.need("attribute", path)?.as_str())),
+        _ => Some(attribute(o.need("attribute")?.as_str())),
     };
-    let vp = path.key("values");
     let values = o.items("values");
     match operator {
         Operator::Exists | Operator::Schedule | Operator::Recurring if !values.is_empty() => {
-            return fail(K::InvalidValue, &vp, &[Quoted(op), Text(" takes no values")]);
+            return fail(K::InvalidValue, o.value("values"), "\u{1} takes no values", op, "");
         }
         Operator::Exists | Operator::Schedule | Operator::Recurring => {}
-        _ if values.is_empty() => {
-            o.need("values", path)?;
-            return fail(K::InvalidValue, &vp, &[Text("must not be empty")]);
-        }
+        _ if values.is_empty() => return empty(o.need("values")?),
         _ => {}
     }
     let test = match operator {
-        Operator::In => Test::In(value_set(values, &vp)?),
-        Operator::NotIn => Test::NotIn(value_set(values, &vp)?),
-        Operator::StartsWith => Test::StartsWith(strings(values, &vp)?),
-        Operator::EndsWith => Test::EndsWith(strings(values, &vp)?),
-        Operator::Contains => Test::Contains(strings(values, &vp)?),
-        Operator::Number(cmp) => Test::Number(cmp, numbers(values, &vp)?),
-        Operator::Semver(cmp) => Test::Semver(cmp, versions(values, &vp)?),
-        Operator::Before => Test::Before(timestamps(values, &vp)?),
-        Operator::After => Test::After(timestamps(values, &vp)?),
+        Operator::In => Test::In(value_set(values)?),
+        Operator::NotIn => Test::NotIn(value_set(values)?),
+        Operator::StartsWith => Test::StartsWith(strings(values)?),
+        Operator::EndsWith => Test::EndsWith(strings(values)?),
+        Operator::Contains => Test::Contains(strings(values)?),
+        Operator::Number(cmp) => Test::Number(cmp, numbers(values)?),
+        Operator::Semver(cmp) => Test::Semver(cmp, versions(values)?),
+        Operator::Before => Test::Before(timestamps(values)?),
+        Operator::After => Test::After(timestamps(values)?),
         Operator::Exists => Test::Exists,
-        Operator::Segment => Test::Segment(segments(names, values, &vp)?),
-        Operator::Schedule => Test::Schedule(window(&o, path)?),
-        Operator::Recurring => Test::Recurring(recurring(&o, path)?),
+        Operator::Segment => Test::Segment(segments(names, values)?),
+        Operator::Schedule => Test::Schedule(window(&o)?),
+        Operator::Recurring => Test::Recurring(recurring(&o)?),
     };
     Ok(Clause { op, attr, test, negate: o.bool("negate") })
 }
 
-fn value_set(values: &[Json<'_>], path: &Path) -> Result<ValueSet> {
+fn value_set(values: &[Json<'_>]) -> Result<ValueSet> {
     let mut set = ValueSet::default();
     let mut strings = Vec::new();
-    for (i, v) in values.iter().enumerate() {
+    for v in values {
         match v {
             Json::String(s) => strings.push(String::from(&**s)),
             Json::Number(n) => set.numbers.push(*n),
             Json::Bool(true) => set.has_true = true,
             Json::Bool(false) => set.has_false = true,
-            _ => return wrong_type(v, &path.index(i), "a string, number or boolean"),
+            _ => return wrong_type(v, "a string, number or boolean"),
         }
     }
     set.strings = KeySet::new(strings);
@@ -151,108 +145,99 @@ fn value_set(values: &[Json<'_>], path: &Path) -> Result<ValueSet> {
 }
 
 /// The values, each checked against `ty`, as strings.
-fn texts<'j>(values: &'j [Json<'j>], path: &Path, ty: Ty) -> Result<Vec<&'j str>> {
+fn texts<'j>(values: &'j [Json<'j>], ty: Ty) -> Result<Vec<&'j str>> {
     let mut out = Vec::with_capacity(values.len());
-    for (i, v) in values.iter().enumerate() {
-        check(v, ty, &path.index(i))?;
+    for v in values {
+        check(v, ty)?;
         out.push(v.as_str().unwrap_or_default());
     }
     Ok(out)
 }
 
-fn strings(values: &[Json<'_>], path: &Path) -> Result<Vec<String>> {
-    Ok(texts(values, path, Str)?.into_iter().map(String::from).collect())
+fn strings(values: &[Json<'_>]) -> Result<Vec<String>> {
+    Ok(texts(values, Str)?.into_iter().map(String::from).collect())
 }
 
-fn numbers(values: &[Json<'_>], path: &Path) -> Result<Vec<f64>> {
+fn numbers(values: &[Json<'_>]) -> Result<Vec<f64>> {
     let mut out = Vec::with_capacity(values.len());
-    for (i, v) in values.iter().enumerate() {
+    for v in values {
         match v {
             Json::Number(n) => out.push(*n),
-            _ => return wrong_type(v, &path.index(i), "a number"),
+            _ => return wrong_type(v, "a number"),
         }
     }
     Ok(out)
 }
 
-fn versions(values: &[Json<'_>], path: &Path) -> Result<Vec<Version>> {
+fn versions(values: &[Json<'_>]) -> Result<Vec<Version>> {
     let mut out = Vec::with_capacity(values.len());
-    for (i, s) in texts(values, path, Str)?.into_iter().enumerate() {
+    for (s, v) in texts(values, Str)?.into_iter().zip(values) {
         match parse_version(s) {
-            Some(v) => out.push(v),
-            None => return fail(K::InvalidSemver, &path.index(i), &[Quoted(s), Text(" is not a semantic version")]),
+            Some(version) => out.push(version),
+            None => return fail(K::InvalidSemver, v, "\u{1} is not a semantic version", s, ""),
         }
     }
     Ok(out)
 }
 
-fn timestamps(values: &[Json<'_>], path: &Path) -> Result<Vec<i64>> {
+fn timestamps(values: &[Json<'_>]) -> Result<Vec<i64>> {
     let mut out = Vec::with_capacity(values.len());
-    for (i, v) in values.iter().enumerate() {
-        check(v, Time, &path.index(i))?;
+    for v in values {
+        check(v, Time)?;
         out.push(crate::timestamp::from_json(v).unwrap_or_default());
     }
     Ok(out)
 }
 
-fn segments(names: &Names, values: &[Json<'_>], path: &Path) -> Result<Vec<u32>> {
+fn segments(names: &Names, values: &[Json<'_>]) -> Result<Vec<u32>> {
     let mut out = Vec::with_capacity(values.len());
-    for (i, key) in texts(values, path, Str)?.into_iter().enumerate() {
+    for (key, v) in texts(values, Str)?.into_iter().zip(values) {
         match names.segment(key) {
             Some(s) => out.push(s),
-            None => {
-                return fail(
-                    K::UnknownSegment,
-                    &path.index(i),
-                    &[Text("no segment "), Quoted(key), Text(" in this snapshot")],
-                )
-            }
+            None => return fail(K::UnknownSegment, v, "no segment \u{1} in this snapshot", key, ""),
         }
     }
     Ok(out)
 }
 
-fn window(o: &Obj, path: &Path) -> Result<Window> {
+fn window(o: &Obj) -> Result<Window> {
     match (o.time("start"), o.time("end")) {
-        (None, None) => fail(K::MissingField, &path.key("start"), &[Text("a schedule needs \"start\" or \"end\"")]),
-        (Some(s), Some(e)) if s >= e => fail(K::InvalidValue, &path.key("end"), &[Text("end must be after start")]),
+        (None, None) => missing(o.at, "start", "a schedule needs \u{1} or \"end\""),
+        (Some(s), Some(e)) if s >= e => fail(K::InvalidValue, o.value("end"), "end must be after start", "", ""),
         (start, end) => Ok(Window { start, end }),
     }
 }
 
-fn recurring(o: &Obj, path: &Path) -> Result<Recurring> {
+fn recurring(o: &Obj) -> Result<Recurring> {
     let offset_minutes = match o.str("utcOffset") {
         Some(s) => match utc_offset(s) {
             Some(m) => m,
-            None => return fail(K::InvalidValue, &path.key("utcOffset"), &[Quoted(s), Text(" is not Z or ±HH:MM")]),
+            None => return fail(K::InvalidValue, o.value("utcOffset"), "\u{1} is not Z or ±HH:MM", s, ""),
         },
         None => 0,
     };
-    let wp = path.key("windows");
-    o.need("windows", path)?;
+    o.need("windows")?;
     let mut windows = Vec::new();
-    for (i, w) in o.items("windows").iter().enumerate() {
-        let p = wp.index(i);
-        let wo = Obj::read(w, &p, WINDOW)?;
+    for w in o.items("windows") {
+        let wo = Obj::read(w, WINDOW)?;
         let mut days = 0u8;
-        for (j, day) in texts(wo.items("days"), &p.key("days"), Str)?.into_iter().enumerate() {
+        for (day, at) in texts(wo.items("days"), Str)?.into_iter().zip(wo.items("days")) {
             match DAYS.iter().position(|d| *d == day) {
                 Some(bit) => days |= 1 << bit,
-                None => {
-                    let dp = p.key("days");
-                    return fail(K::InvalidValue, &dp.index(j), &[Quoted(day), Text(" is not one of mon … sun")]);
-                }
+                None => return fail(K::InvalidValue, at, "\u{1} is not one of mon … sun", day, ""),
             }
         }
-        let from = clock(wo.str("from").unwrap_or_default(), &p.key("from"), false)?;
-        let to = clock(wo.str("to").unwrap_or_default(), &p.key("to"), true)?;
+        let from = clock(wo.value("from"), false)?;
+        let to = clock(wo.value("to"), true)?;
         windows.push(Weekly { days: if days == 0 { 0x7f } else { days }, from, to });
     }
     Ok(Recurring { offset_minutes, windows })
 }
 
-/// `HH:MM` as minutes after midnight; `24:00` only where `end_of_day` allows it.
-fn clock(s: &str, path: &Path, end_of_day: bool) -> Result<u16> {
+/// `HH:MM` (the checked string `v`) as minutes after midnight; `24:00` only where `end_of_day`
+/// allows it.
+fn clock(v: &Json<'_>, end_of_day: bool) -> Result<u16> {
+    let s = v.as_str().unwrap_or_default();
     let minutes = match s.as_bytes() {
         [h1, h2, b':', m1, m2] if [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()) => {
             let h = u16::from((h1 - b'0') * 10 + (h2 - b'0'));
@@ -261,8 +246,8 @@ fn clock(s: &str, path: &Path, end_of_day: bool) -> Result<u16> {
         }
         _ => None,
     };
-    let range = if end_of_day { " is not HH:MM in 00:00–24:00" } else { " is not HH:MM in 00:00–23:59" };
-    minutes.map_or_else(|| fail(K::InvalidValue, path, &[Quoted(s), Text(range)]), Ok)
+    let range = if end_of_day { "00:00–24:00" } else { "00:00–23:59" };
+    minutes.map_or_else(|| fail(K::InvalidValue, v, "\u{1} is not HH:MM in \u{4}", s, range), Ok)
 }
 
 /// `Z` or `±HH:MM` as minutes east of UTC.

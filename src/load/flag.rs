@@ -7,8 +7,6 @@ use crate::attribute::AttrRef;
 use crate::error::LoadErrorKind as K;
 use crate::flag::{Flag, Kind, Metadata, Prerequisite, TargetGroup, Variation};
 use crate::json::Json;
-use crate::message::Part::*;
-use crate::path::Path;
 use crate::rule::Rule;
 use crate::sets::KeyMap;
 use alloc::string::String;
@@ -42,34 +40,47 @@ const METADATA: &[Field] = &[
 const PREREQUISITE: &[Field] = &[req("flag", Name), req("variation", Variation)];
 
 /// Everything but prerequisites, which [`prerequisites`] resolves in a second pass.
-pub(super) fn flag(names: &Names, key: &str, v: &Json<'_>, path: &Path) -> Result<Flag> {
-    let o = Obj::read(v, path, FLAG)?;
-    let (variations, kind) = variations(o.items("variations"), &path.key("variations"))?;
+pub(super) fn flag(names: &Names, key: &str, v: &Json<'_>) -> Result<Flag> {
+    let o = Obj::read(v, FLAG)?;
+    let (variations, kind) = variations(o.items("variations"))?;
     let salt = match o.str("salt") {
         Some(s) => {
-            no_separator(s, &path.key("salt"))?;
+            no_separator(s, o.value("salt"))?;
             s
         }
         None => {
-            no_separator(key, path)?;
+            no_separator(key, v)?;
             key
         }
     };
     let off_variation = match o.get("offVariation") {
-        Some(r) => Some(variation_ref(r, &path.key("offVariation"), &variations)?),
+        Some(r) => Some(variation_ref(r, &variations)?),
         None => None,
     };
-    let targets = targets(o.items("targets"), &path.key("targets"), &variations)?;
-    let rules = rules(names, salt, o.items("rules"), &path.key("rules"), &variations)?;
-    let fallthrough = serve(names, salt, o.value("fallthrough"), &path.key("fallthrough"), &variations)?;
-    let metadata = match o.object("metadata", path, METADATA)? {
-        Some(m) => Metadata {
-            description: m.str("description").map(String::from),
-            owner: m.str("owner").map(String::from),
-            created_at: m.time("createdAt"),
-            expires_at: m.time("expiresAt"),
-            tags: m.items("tags").iter().filter_map(Json::as_str).map(String::from).collect(),
-        },
+    let targets = targets(o.items("targets"), &variations)?;
+    let mut rules: Vec<Rule> = Vec::new();
+    for item in o.items("rules") {
+        let r = Obj::read(item, RULE)?;
+        let id = r.str("id").unwrap_or_default();
+        if rules.iter().any(|rule| rule.id == id) {
+            return fail(K::Duplicate, r.value("id"), "rule id \u{1} is used twice", id, "");
+        }
+        let clauses = clause::clauses(names, r.items("clauses"))?;
+        let serve = serve(names, salt, r.value("serve"), &variations)?;
+        rules.push(Rule { id: id.into(), clauses, serve });
+    }
+    let fallthrough = serve(names, salt, o.value("fallthrough"), &variations)?;
+    let metadata = match o.get("metadata") {
+        Some(m) => {
+            let m = Obj::read(m, METADATA)?;
+            Metadata {
+                description: m.str("description").map(String::from),
+                owner: m.str("owner").map(String::from),
+                created_at: m.time("createdAt"),
+                expires_at: m.time("expiresAt"),
+                tags: m.items("tags").iter().filter_map(Json::as_str).map(String::from).collect(),
+            }
+        }
         None => Metadata::default(),
     };
     Ok(Flag {
@@ -88,33 +99,24 @@ pub(super) fn flag(names: &Names, key: &str, v: &Json<'_>, path: &Path) -> Resul
     })
 }
 
-fn variations(items: &[Json<'_>], path: &Path) -> Result<(Vec<Variation>, Kind)> {
+fn variations(items: &[Json<'_>]) -> Result<(Vec<Variation>, Kind)> {
     let mut out: Vec<Variation> = Vec::with_capacity(items.len());
-    let mut kind = None;
-    for (i, item) in items.iter().enumerate() {
-        let p = path.index(i);
-        let o = Obj::read(item, &p, VARIATION)?;
+    let mut kind: Option<Kind> = None;
+    for item in items {
+        let o = Obj::read(item, VARIATION)?;
         let name = o.str("name").unwrap_or_default();
         if out.iter().any(|v| v.name == name) {
-            return fail(
-                K::Duplicate,
-                &p.key("name"),
-                &[Text("variation name "), Quoted(name), Text(" is used twice")],
-            );
+            return fail(K::Duplicate, o.value("name"), "variation name \u{1} is used twice", name, "");
         }
-        let value = o.get("value").unwrap_or(&Json::Null);
-        let value_path = p.key("value");
+        let value = o.value("value");
         let Some(k) = Kind::of(value) else {
-            return fail(K::InvalidValue, &value_path, &[Text("a variation value must not be null")]);
+            return fail(K::InvalidValue, value, "a variation value must not be null", "", "");
         };
         match kind {
-            None => kind = Some(k),
             Some(first) if first != k => {
-                let among =
-                    [Text("a "), Text(k.name()), Text(" value among "), Text(first.name()), Text(" variations")];
-                return fail(K::MixedKinds, &value_path, &among);
+                return fail(K::MixedKinds, value, "a \u{2} value among \u{4} variations", k.name(), first.name())
             }
-            Some(_) => {}
+            _ => kind = Some(k),
         }
         out.push(Variation { name: name.into(), value: value.to_owned_json() });
     }
@@ -122,40 +124,37 @@ fn variations(items: &[Json<'_>], path: &Path) -> Result<(Vec<Variation>, Kind)>
     Ok((out, kind.unwrap_or(Kind::Boolean)))
 }
 
-/// Targets of one attribute while loading, with where each value is written (target, index).
-struct Group {
+/// Targets of one attribute while loading, with where each value is written: its position
+/// (target, index), for document order, and the value itself, for the error.
+struct Group<'j> {
     attr: AttrRef,
     entries: Vec<(String, (u32, u32))>,
-    at: Vec<(u32, u32)>,
+    at: Vec<((u32, u32), &'j Json<'j>)>,
 }
 
-fn targets(items: &[Json<'_>], path: &Path, variations: &[Variation]) -> Result<Vec<TargetGroup>> {
+fn targets<'j>(items: &'j [Json<'j>], variations: &[Variation]) -> Result<Vec<TargetGroup>> {
     let mut groups: Vec<Group> = Vec::new();
-    let scanned = scan_targets(items, path, variations, &mut groups);
+    let scanned = scan_targets(items, variations, &mut groups);
     // A value on two lists of one attribute is reported where a scan in document order meets
     // it, so before any error found after it.
     let first = groups
         .iter()
         .filter_map(|g| {
             let units: Vec<&str> = g.entries.iter().map(|e| e.0.as_str()).collect();
-            first_repeat(&units).map(|k| (g.at[k], k, g))
+            first_repeat(&units).map(|k| (g.at[k], &g.entries[k].0))
         })
-        .min_by_key(|(at, _, _)| *at);
-    if let Some(((t, i), k, g)) = first {
-        let p = path.index(t as usize);
-        let vp = p.key("values");
-        let unit = &g.entries[k].0;
-        return fail(K::Duplicate, &vp.index(i as usize), &[Quoted(unit), Text(" is already targeted by this flag")]);
+        .min_by_key(|((position, _), _)| *position);
+    if let Some(((_, at), unit)) = first {
+        return fail(K::Duplicate, at, "\u{1} is already targeted by this flag", unit, "");
     }
     scanned?;
     Ok(groups.into_iter().map(|g| TargetGroup { attr: g.attr, entries: KeyMap::new(g.entries) }).collect())
 }
 
-fn scan_targets(items: &[Json<'_>], path: &Path, variations: &[Variation], groups: &mut Vec<Group>) -> Result<()> {
+fn scan_targets<'j>(items: &'j [Json<'j>], variations: &[Variation], groups: &mut Vec<Group<'j>>) -> Result<()> {
     for (t, item) in items.iter().enumerate() {
-        let p = path.index(t);
-        let o = Obj::read(item, &p, TARGET)?;
-        let variation = variation_ref(o.value("variation"), &p.key("variation"), variations)?;
+        let o = Obj::read(item, TARGET)?;
+        let variation = variation_ref(o.value("variation"), variations)?;
         let attr = clause::attribute(o.str("attribute"));
         let g = match groups.iter().position(|g| g.attr.text == attr.text) {
             Some(g) => g,
@@ -165,48 +164,29 @@ fn scan_targets(items: &[Json<'_>], path: &Path, variations: &[Variation], group
             }
         };
         let group = &mut groups[g];
-        let values_path = p.key("values");
         for (i, value) in o.items("values").iter().enumerate() {
-            check(value, Unit, &values_path.index(i))?;
+            check(value, Unit)?;
             group.entries.push((unit_text(value), (variation, t as u32)));
-            group.at.push((t as u32, i as u32));
+            group.at.push(((t as u32, i as u32), value));
         }
     }
     Ok(())
 }
 
-fn rules(names: &Names, salt: &str, items: &[Json<'_>], path: &Path, variations: &[Variation]) -> Result<Vec<Rule>> {
-    let mut out: Vec<Rule> = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let p = path.index(i);
-        let o = Obj::read(item, &p, RULE)?;
-        let id = o.str("id").unwrap_or_default();
-        if out.iter().any(|r| r.id == id) {
-            return fail(K::Duplicate, &p.key("id"), &[Text("rule id "), Quoted(id), Text(" is used twice")]);
-        }
-        let clauses = clause::clauses(names, o.items("clauses"), &p.key("clauses"))?;
-        let serve = serve(names, salt, o.value("serve"), &p.key("serve"), variations)?;
-        out.push(Rule { id: id.into(), clauses, serve });
-    }
-    Ok(out)
-}
-
 /// The flag's prerequisites, resolved against the other (compiled) flags.
-pub(super) fn prerequisites(names: &Names, flags: &[Flag], v: &Json<'_>, path: &Path) -> Result<Vec<Prerequisite>> {
+pub(super) fn prerequisites(names: &Names, flags: &[Flag], v: &Json<'_>) -> Result<Vec<Prerequisite>> {
     let Some(Json::Array(items)) = v.get("prerequisites") else {
         return Ok(Vec::new());
     };
-    let path = path.key("prerequisites");
     let mut out = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let p = path.index(i);
-        let o = Obj::read(item, &p, PREREQUISITE)?;
+    for item in items {
+        let o = Obj::read(item, PREREQUISITE)?;
         let key = o.str("flag").unwrap_or_default();
         let Some(flag) = names.flag(key) else {
-            return fail(K::UnknownFlag, &p.key("flag"), &[Text("no flag "), Quoted(key), Text(" in this snapshot")]);
+            return fail(K::UnknownFlag, o.value("flag"), "no flag \u{1} in this snapshot", key, "");
         };
-        let variations = &flags[flag as usize].variations;
-        let variation = variation_ref(o.value("variation"), &p.key("variation"), variations)?;
+        let variations = flags.get(flag as usize).map_or(&[][..], |f| &f.variations);
+        let variation = variation_ref(o.value("variation"), variations)?;
         out.push(Prerequisite { flag, variation });
     }
     Ok(out)

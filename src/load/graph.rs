@@ -4,12 +4,10 @@
 use super::reader::{fail, Result};
 use crate::error::LoadErrorKind as K;
 use crate::flag::Flag;
+use crate::json::Json;
 use crate::limits::MAX_DEPTH;
-use crate::message::Part::*;
 use crate::operators::Test;
-use crate::path::Path;
 use crate::segment::Segment;
-use alloc::string::String;
 use alloc::vec::Vec;
 
 /// An edge, with where it is written for error paths.
@@ -63,46 +61,47 @@ fn walk(edges: &[Vec<Edge>]) -> core::result::Result<(Vec<u32>, Vec<usize>), (us
     Ok((order, depth))
 }
 
-/// Flag indexes with every flag after its prerequisites.
-pub(super) fn prerequisite_order(flags: &[Flag]) -> Result<Vec<u32>> {
+// The messages below write the limit out.
+const _: () = assert!(MAX_DEPTH == 64);
+
+/// The value reached from `v` through object members and array positions, for problems found
+/// on the compiled form (`null` if the document had no such value, which cannot happen).
+fn dig<'j>(mut v: &'j Json<'j>, steps: &[(&str, usize)]) -> &'j Json<'j> {
+    for &(name, i) in steps {
+        v = match v.get(name) {
+            Some(Json::Array(items)) => items.get(i).unwrap_or(&Json::Null),
+            _ => &Json::Null,
+        };
+    }
+    v
+}
+
+/// Flag indexes with every flag after its prerequisites. `members` are the flags' documents.
+pub(super) fn prerequisite_order(flags: &[Flag], members: &[(&str, &Json<'_>)]) -> Result<Vec<u32>> {
     let edges: Vec<Vec<Edge>> = flags
         .iter()
         .map(|f| f.prerequisites.iter().enumerate().map(|(i, p)| Edge { to: p.flag as usize, at: [i, 0, 0] }).collect())
         .collect();
-    let root = Path::Root;
-    let all = root.key("flags");
     match walk(&edges) {
         Err((node, e)) => {
-            let flag = all.key(&flags[node].key);
-            let list = flag.key("prerequisites");
+            let at = dig(members[node].1, &[("prerequisites", edges[node][e].at[0])]);
             let to = &flags[edges[node][e].to].key;
-            fail(
-                K::PrerequisiteCycle,
-                &list.index(edges[node][e].at[0]),
-                &[Text("prerequisite "), Quoted(to), Text(" closes a cycle")],
-            )
+            fail(K::PrerequisiteCycle, at, "prerequisite \u{1} closes a cycle", to, "")
         }
         Ok((order, depth)) => match depth.iter().position(|&d| d > MAX_DEPTH) {
             Some(i) => {
-                let flag = all.key(&flags[i].key);
-                fail(
-                    K::TooDeep,
-                    &flag.key("prerequisites"),
-                    &[
-                        Text("prerequisite chain of depth "),
-                        Int(depth[i] as i64),
-                        Text(" exceeds "),
-                        Int(MAX_DEPTH as i64),
-                    ],
-                )
+                let at = members[i].1.get("prerequisites").unwrap_or(members[i].1);
+                let template = "prerequisite chain of depth \u{2} exceeds 64";
+                fail(K::TooDeep, at, template, itoa::Buffer::new().format(depth[i]), "")
             }
             None => Ok(order),
         },
     }
 }
 
-/// Segments referring to segments: no cycles, nesting at most `MAX_DEPTH`.
-pub(super) fn check_segments(segments: &[Segment]) -> Result<()> {
+/// Segments referring to segments: no cycles, nesting at most `MAX_DEPTH`. `members` are the
+/// segments' documents.
+pub(super) fn check_segments(segments: &[Segment], members: &[(&str, &Json<'_>)]) -> Result<()> {
     let edges: Vec<Vec<Edge>> = segments
         .iter()
         .map(|s| {
@@ -117,26 +116,18 @@ pub(super) fn check_segments(segments: &[Segment]) -> Result<()> {
             out
         })
         .collect();
-    let root = Path::Root;
-    let all = root.key("segments");
     match walk(&edges) {
         Err((node, e)) => {
             let [r, c, v] = edges[node][e].at;
-            let seg = all.key(&segments[node].key);
-            let rules = seg.key("rules");
-            let rule = rules.index(r);
-            let clauses = rule.key("clauses");
-            let clause = clauses.index(c);
-            let values = clause.key("values");
-            let to: &String = &segments[edges[node][e].to].key;
-            fail(K::SegmentCycle, &values.index(v), &[Text("segment "), Quoted(to), Text(" closes a cycle")])
+            let at = dig(members[node].1, &[("rules", r), ("clauses", c), ("values", v)]);
+            let to = &segments[edges[node][e].to].key;
+            fail(K::SegmentCycle, at, "segment \u{1} closes a cycle", to, "")
         }
         Ok((_, depth)) => match depth.iter().position(|&d| d > MAX_DEPTH) {
-            Some(i) => fail(
-                K::TooDeep,
-                &all.key(&segments[i].key).key("rules"),
-                &[Text("segments nest deeper than "), Int(MAX_DEPTH as i64)],
-            ),
+            Some(i) => {
+                let at = members[i].1.get("rules").unwrap_or(members[i].1);
+                fail(K::TooDeep, at, "segments nest deeper than 64", "", "")
+            }
             None => Ok(()),
         },
     }

@@ -12,8 +12,6 @@ mod serve;
 use crate::bucketing::Scheme;
 use crate::error::{LoadError, LoadErrorKind as K};
 use crate::json::{Json, MAX_SAFE_INTEGER};
-use crate::message::Part::*;
-use crate::path::Path;
 use crate::snapshot::Snapshot;
 use alloc::vec::Vec;
 use reader::{fail, map, opt, req, Obj, Result, Ty::*};
@@ -45,58 +43,44 @@ impl Names<'_> {
 }
 
 pub(crate) fn snapshot(v: &Json<'_>) -> core::result::Result<Snapshot, LoadError> {
-    compile(v).map_err(|e| *e)
+    compile(v).map_err(|f| f.into_error(v))
 }
 
 fn compile(v: &Json<'_>) -> Result<Snapshot> {
-    let root = Path::Root;
-    let o = Obj::read(v, &root, SNAPSHOT)?;
+    let o = Obj::read(v, SNAPSHOT)?;
     if let Some(n) = o.int("formatVersion").filter(|n| *n != 1) {
-        return fail(
-            K::UnsupportedFormat,
-            &root.key("formatVersion"),
-            &[Text("format version "), Int(n), Text(" is not supported (this evaluator reads 1)")],
-        );
+        let at = o.value("formatVersion");
+        let template = "format version \u{2} is not supported (this evaluator reads 1)";
+        return fail(K::UnsupportedFormat, at, template, itoa::Buffer::new().format(n), "");
     }
-    let version = o.int("version").unwrap_or_default() as u64;
-    let generated_at = o.time("generatedAt").unwrap_or_default();
     let scheme = match o.str("bucketing") {
         None => Scheme::EdgeflagV1,
         Some(name) => match Scheme::from_name(name) {
             Some(s) => s,
-            None => {
-                let p = root.key("bucketing");
-                return fail(K::UnknownBucketing, &p, &[Text("unknown bucketing scheme "), Quoted(name)]);
-            }
+            None => return fail(K::UnknownBucketing, o.value("bucketing"), "unknown bucketing scheme \u{1}", name, ""),
         },
     };
-    let segments_path = root.key("segments");
     let segment_members = match o.get("segments") {
-        Some(s) => map(s, &segments_path)?,
+        Some(s) => map(s)?,
         None => Vec::new(),
     };
-    let flags_path = root.key("flags");
-    let flag_members = match o.get("flags") {
-        Some(f) => map(f, &flags_path)?,
-        None => Vec::new(),
-    };
+    let flag_members = map(o.value("flags"))?;
     let names = Names {
         scheme,
         flags: flag_members.iter().map(|(k, _)| *k).collect(),
         segments: segment_members.iter().map(|(k, _)| *k).collect(),
     };
-
-    let segments = segment_members
-        .iter()
-        .map(|(key, v)| segment::segment(&names, key, v, &segments_path.key(key)))
-        .collect::<Result<Vec<_>>>()?;
-    let mut flags = flag_members
-        .iter()
-        .map(|(key, v)| flag::flag(&names, key, v, &flags_path.key(key)))
-        .collect::<Result<Vec<_>>>()?;
+    let mut segments = Vec::with_capacity(segment_members.len());
+    for (key, v) in &segment_members {
+        segments.push(segment::segment(&names, key, v)?);
+    }
+    let mut flags = Vec::with_capacity(flag_members.len());
+    for (key, v) in &flag_members {
+        flags.push(flag::flag(&names, key, v)?);
+    }
     // Prerequisites name other flags' variations, so they resolve once every flag is compiled.
-    for (i, (key, v)) in flag_members.iter().enumerate() {
-        let prerequisites = flag::prerequisites(&names, &flags, v, &flags_path.key(key))?;
+    for (i, (_, v)) in flag_members.iter().enumerate() {
+        let prerequisites = flag::prerequisites(&names, &flags, v)?;
         let f = &mut flags[i];
         f.is_static = f.on
             && prerequisites.is_empty()
@@ -105,11 +89,11 @@ fn compile(v: &Json<'_>) -> Result<Snapshot> {
             && matches!(f.fallthrough, crate::rule::Serve::Variation(_));
         f.prerequisites = prerequisites;
     }
-    graph::check_segments(&segments)?;
-    let order = graph::prerequisite_order(&flags)?;
+    graph::check_segments(&segments, &segment_members)?;
+    let order = graph::prerequisite_order(&flags, &flag_members)?;
     Ok(Snapshot {
-        version,
-        generated_at,
+        version: o.int("version").unwrap_or_default() as u64,
+        generated_at: o.time("generatedAt").unwrap_or_default(),
         scheme,
         #[cfg(not(target_family = "wasm"))]
         index: flags.iter().enumerate().map(|(i, f)| (f.key.as_str().into(), i as u32)).collect(),

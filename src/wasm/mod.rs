@@ -5,12 +5,13 @@
 //! faster than serde-wasm-bindgen, see docs/performance.md) and serves every flag evaluated after
 //! it; results are written as integers into a buffer the wrapper reads in place
 //! ([`slots`]), and values come from tables the wrapper reads once per snapshot and flag
-//! ([`describe`]). No string crosses per evaluation except error messages.
+//! ([`describe`]). No string crosses per evaluation except error messages. Text going out (those
+//! tables, messages) is read in place as well, from one buffer (`out_ptr`).
 
 mod describe;
 mod slots;
 
-use crate::{Context, Engine, ErrorCode, Json, Kind, LoadError, Update};
+use crate::{Context, Engine, ErrorCode, Kind, LoadError, Update};
 use alloc::string::String;
 use slots::Slots;
 use wasm_bindgen::prelude::*;
@@ -57,6 +58,8 @@ pub struct WasmEngine {
     context: OwnedContext,
     slots: Slots,
     load_error: Option<LoadError>,
+    /// The last text output: a `String` return would cost a wasm-bindgen shim per method.
+    out: String,
 }
 
 #[wasm_bindgen]
@@ -72,6 +75,7 @@ impl WasmEngine {
             context: OwnedContext::new(String::from("{}"), |t| Context::parse(t)),
             slots: Slots::default(),
             load_error: None,
+            out: String::new(),
         }
     }
 
@@ -93,29 +97,30 @@ impl WasmEngine {
         }
     }
 
-    /// The last refusal as `[kind, path, message]`, JSON text; empty when the last update was
-    /// accepted.
-    pub fn load_error(&self) -> String {
-        match &self.load_error {
-            Some(e) => Json::Array(alloc::vec![
-                Json::from(e.kind.code()),
-                Json::from(e.path.as_str()),
-                Json::from(e.message.as_str()),
-            ])
-            .to_text(),
-            None => String::new(),
+    /// The last refusal as `[kind, path, message]`, JSON text (see `out_ptr`); empty when the
+    /// last update was accepted.
+    pub fn load_error(&mut self) -> u32 {
+        self.out.clear();
+        if let Some(e) = &self.load_error {
+            describe::strings(&mut self.out, &mut [e.kind.code(), &e.path, &e.message].into_iter());
         }
+        self.out_len()
     }
 
-    /// The serving snapshot's tables as JSON text (see `describe`).
-    pub fn describe(&self) -> String {
-        describe::tables(self.engine.snapshot())
+    /// The serving snapshot's tables as JSON text (see `describe` and `out_ptr`).
+    pub fn describe(&mut self) -> u32 {
+        self.out.clear();
+        describe::tables(self.engine.snapshot(), &mut self.out);
+        self.out_len()
     }
 
-    /// The table of the flag at `index`, JSON text; empty when there is none.
-    pub fn describe_flag(&self, index: u32) -> String {
-        let flag = self.engine.snapshot().and_then(|s| s.flags().get(index as usize));
-        flag.map(describe::flag).unwrap_or_default()
+    /// The table of the flag at `index`, JSON text (see `out_ptr`); empty when there is none.
+    pub fn describe_flag(&mut self, index: u32) -> u32 {
+        self.out.clear();
+        if let Some(f) = self.engine.snapshot().and_then(|s| s.flags().get(index as usize)) {
+            describe::flag(f, &mut self.out);
+        }
+        self.out_len()
     }
 
     /// Sets the context every evaluation uses until the next call, from JSON text. Invalid text
@@ -128,7 +133,7 @@ impl WasmEngine {
     #[cfg(feature = "wasm-context-object")]
     pub fn set_context_value(&mut self, value: JsValue) {
         use serde::Deserialize;
-        let context = match Json::deserialize(serde_wasm_bindgen::Deserializer::from(value)) {
+        let context = match crate::Json::deserialize(serde_wasm_bindgen::Deserializer::from(value)) {
             Ok(json) => Context::new(json),
             Err(e) => Context::invalid(ErrorCode::InvalidContext, alloc::format!("{e}")),
         };
@@ -182,9 +187,24 @@ impl WasmEngine {
         self.slots.ptr()
     }
 
-    /// The error message of slot `i`'s result.
-    pub fn message(&self, slot: u32) -> String {
-        self.slots.message(slot as usize)
+    /// The error message of slot `i`'s result (see `out_ptr`).
+    pub fn message(&mut self, slot: u32) -> u32 {
+        self.out.clear();
+        self.out.push_str(self.slots.message(slot as usize));
+        self.out_len()
+    }
+
+    /// Address of the text the last `load_error`, `describe`, `describe_flag` or `message` wrote
+    /// (they return its length in bytes), valid until the next call.
+    pub fn out_ptr(&self) -> *const u8 {
+        self.out.as_ptr()
+    }
+}
+
+impl WasmEngine {
+    /// Texts are far below 4 GiB (the Wasm memory's limit).
+    fn out_len(&self) -> u32 {
+        self.out.len() as u32
     }
 }
 

@@ -68,8 +68,8 @@ impl Slots {
         };
     }
 
-    pub fn message(&self, slot: usize) -> String {
-        self.messages.iter().find(|(s, _)| *s == slot).map(|(_, m)| m.clone()).unwrap_or_default()
+    pub fn message(&self, slot: usize) -> &str {
+        self.messages.iter().find(|(s, _)| *s == slot).map_or("", |(_, m)| m)
     }
 }
 
