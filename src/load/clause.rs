@@ -73,7 +73,7 @@ pub(super) fn attribute(text: Option<&str>) -> AttrRef {
 }
 
 pub(super) fn clauses(names: &Names, items: &[Json<'_>]) -> Result<Vec<Clause>> {
-    let mut out = Vec::with_capacity(items.len());
+    let mut out = Vec::new();
     for c in items {
         out.push(clause(names, c)?);
     }
@@ -146,7 +146,7 @@ fn value_set(values: &[Json<'_>]) -> Result<ValueSet> {
 
 /// The values, each checked against `ty`, as strings.
 fn texts<'j>(values: &'j [Json<'j>], ty: Ty) -> Result<Vec<&'j str>> {
-    let mut out = Vec::with_capacity(values.len());
+    let mut out = Vec::new();
     for v in values {
         check(v, ty)?;
         out.push(v.as_str().unwrap_or_default());
@@ -159,7 +159,7 @@ fn strings(values: &[Json<'_>]) -> Result<Vec<String>> {
 }
 
 fn numbers(values: &[Json<'_>]) -> Result<Vec<f64>> {
-    let mut out = Vec::with_capacity(values.len());
+    let mut out = Vec::new();
     for v in values {
         match v {
             Json::Number(n) => out.push(*n),
@@ -170,7 +170,7 @@ fn numbers(values: &[Json<'_>]) -> Result<Vec<f64>> {
 }
 
 fn versions(values: &[Json<'_>]) -> Result<Vec<Version>> {
-    let mut out = Vec::with_capacity(values.len());
+    let mut out = Vec::new();
     for (s, v) in texts(values, Str)?.into_iter().zip(values) {
         match parse_version(s) {
             Some(version) => out.push(version),
@@ -181,7 +181,7 @@ fn versions(values: &[Json<'_>]) -> Result<Vec<Version>> {
 }
 
 fn timestamps(values: &[Json<'_>]) -> Result<Vec<i64>> {
-    let mut out = Vec::with_capacity(values.len());
+    let mut out = Vec::new();
     for v in values {
         check(v, Time)?;
         out.push(crate::timestamp::from_json(v).unwrap_or_default());
@@ -190,7 +190,7 @@ fn timestamps(values: &[Json<'_>]) -> Result<Vec<i64>> {
 }
 
 fn segments(names: &Names, values: &[Json<'_>]) -> Result<Vec<u32>> {
-    let mut out = Vec::with_capacity(values.len());
+    let mut out = Vec::new();
     for (key, v) in texts(values, Str)?.into_iter().zip(values) {
         match names.segment(key) {
             Some(s) => out.push(s),

@@ -100,7 +100,7 @@ pub(super) fn flag(names: &Names, key: &str, v: &Json<'_>) -> Result<Flag> {
 }
 
 fn variations(items: &[Json<'_>]) -> Result<(Vec<Variation>, Kind)> {
-    let mut out: Vec<Variation> = Vec::with_capacity(items.len());
+    let mut out: Vec<Variation> = Vec::new();
     let mut kind: Option<Kind> = None;
     for item in items {
         let o = Obj::read(item, VARIATION)?;
@@ -178,7 +178,7 @@ pub(super) fn prerequisites(names: &Names, flags: &[Flag], v: &Json<'_>) -> Resu
     let Some(Json::Array(items)) = v.get("prerequisites") else {
         return Ok(Vec::new());
     };
-    let mut out = Vec::with_capacity(items.len());
+    let mut out = Vec::new();
     for item in items {
         let o = Obj::read(item, PREREQUISITE)?;
         let key = o.str("flag").unwrap_or_default();

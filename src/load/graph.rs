@@ -30,7 +30,7 @@ fn walk(edges: &[Vec<Edge>]) -> core::result::Result<(Vec<u32>, Vec<usize>), (us
     let n = edges.len();
     let mut mark = alloc::vec![Mark::New; n];
     let mut depth = alloc::vec![0usize; n];
-    let mut order = Vec::with_capacity(n);
+    let mut order = Vec::new();
     let mut stack: Vec<(usize, usize)> = Vec::new();
     for root in 0..n {
         if mark[root] != Mark::New {

@@ -70,11 +70,11 @@ fn compile(v: &Json<'_>) -> Result<Snapshot> {
         flags: flag_members.iter().map(|(k, _)| *k).collect(),
         segments: segment_members.iter().map(|(k, _)| *k).collect(),
     };
-    let mut segments = Vec::with_capacity(segment_members.len());
+    let mut segments = Vec::new();
     for (key, v) in &segment_members {
         segments.push(segment::segment(&names, key, v)?);
     }
-    let mut flags = Vec::with_capacity(flag_members.len());
+    let mut flags = Vec::new();
     for (key, v) in &flag_members {
         flags.push(flag::flag(&names, key, v)?);
     }

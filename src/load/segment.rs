@@ -52,7 +52,7 @@ pub(super) fn segment(names: &Names, key: &str, v: &Json<'_>) -> Result<Segment>
 
 /// An included or excluded list; a value may appear once across both.
 fn list<'j>(items: &'j [Json<'j>], seen: &mut Vec<(String, &'j Json<'j>)>) -> Result<KeySet> {
-    let mut keys = Vec::with_capacity(items.len());
+    let mut keys = Vec::new();
     for item in items {
         check(item, Unit)?;
         let unit = unit_text(item);

@@ -88,7 +88,7 @@ fn slices(v: &Json<'_>, variations: &[Variation]) -> Result<Slices> {
         Json::Array(items) => &items[..],
         _ => &[],
     };
-    let mut out: Vec<Slice> = Vec::with_capacity(items.len());
+    let mut out: Vec<Slice> = Vec::new();
     let mut total: i64 = 0;
     for item in items {
         let o = Obj::read(item, SLICE)?;
