@@ -6,7 +6,7 @@
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;
-use xxhash_rust::xxh64::{xxh64, Xxh64};
+use xxhash_rust::xxh64::xxh64;
 
 /// Number of buckets; rollout weights are out of this.
 pub const BUCKETS: u32 = 100_000;
@@ -80,6 +80,8 @@ impl BucketKey {
     }
 
     /// The exact bytes hashed for `unit`, for explanations and cross-checks.
+    // Not inlined: `bucket` calls it only for rare long units, and stays small enough to inline.
+    #[inline(never)]
     pub fn input(&self, unit: &[u8]) -> Vec<u8> {
         match self.scheme {
             Scheme::EdgeflagV1 => [&self.prefix[..], unit].concat(),
@@ -91,24 +93,25 @@ impl BucketKey {
 pub fn bucket(key: &BucketKey, unit: &[u8]) -> u32 {
     match key.scheme {
         Scheme::EdgeflagV1 => {
-            // Hashing the joined bytes in one call is much faster than streaming them; the
-            // streaming path gives the same hash and serves inputs too long for the stack.
+            // One-shot hashing of the joined bytes is much faster than streaming them; inputs
+            // too long for the stack are joined on the heap, which gives the same hash and keeps
+            // the streaming hasher out of the Wasm module.
             let mut buf = [0u8; 128];
+            let heap: Vec<u8>;
             let n = key.prefix.len() + unit.len();
-            let h = match buf.get_mut(..n) {
+            let joined: &[u8] = match buf.get_mut(..n) {
                 Some(joined) => {
                     let (head, tail) = joined.split_at_mut(key.prefix.len());
                     head.copy_from_slice(&key.prefix);
                     tail.copy_from_slice(unit);
-                    xxh64(joined, 0)
+                    joined
                 }
                 None => {
-                    let mut h = Xxh64::new(0);
-                    h.update(&key.prefix);
-                    h.update(unit);
-                    h.digest()
+                    heap = key.input(unit);
+                    &heap
                 }
             };
+            let h = xxh64(joined, 0);
             (h % BUCKETS as u64) as u32
         }
     }

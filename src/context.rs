@@ -2,7 +2,7 @@
 
 use crate::attribute::AttrRef;
 use crate::json::Json;
-use crate::message::{message, Part::*};
+use crate::message::fill;
 use crate::result::ErrorCode;
 use alloc::borrow::Cow;
 use alloc::string::String;
@@ -40,14 +40,14 @@ impl<'a> Context<'a> {
                     None | Some(Json::String(_)) => None,
                     Some(other) => Some(ContextError {
                         code: ErrorCode::InvalidContext,
-                        message: message(&[Text("context key must be a string, got "), Text(other.type_name())]),
+                        message: fill("context key must be a string, got \u{2}", other.type_name(), ""),
                     }),
                 };
                 Context { members, key_at, error }
             }
             other => Context::invalid(
                 ErrorCode::InvalidContext,
-                message(&[Text("context must be a JSON object, got "), Text(other.type_name())]),
+                fill("context must be a JSON object, got \u{2}", other.type_name(), ""),
             ),
         }
     }
@@ -57,9 +57,7 @@ impl<'a> Context<'a> {
     pub fn parse(text: &'a str) -> Context<'a> {
         match Json::parse(text) {
             Ok(value) => Context::new(value),
-            Err(e) => {
-                Context::invalid(ErrorCode::ParseError, message(&[Text("context is not JSON: "), Text(&e.text())]))
-            }
+            Err(e) => Context::invalid(ErrorCode::ParseError, fill("context is not JSON: \u{2}", &e.text(), "")),
         }
     }
 

@@ -95,6 +95,7 @@ impl Engine {
     }
 }
 
-fn not_ready<'s>() -> Evaluation<'s> {
+/// The `GENERAL` result of an engine with no snapshot.
+pub(crate) fn not_ready<'s>() -> Evaluation<'s> {
     Evaluation::error(ErrorCode::General, String::from("no snapshot loaded"))
 }

@@ -85,8 +85,11 @@ impl<'s, 'c> Env<'s, 'c> {
     /// Prerequisite results come through `dyn`: one copy of this code serves single evaluations
     /// and `evaluate_all` (a smaller Wasm module; the call is once per prerequisite).
     pub fn flag<T: Trace<'s>>(&self, flag: &'s Flag, prereqs: &mut dyn Prereqs<'s>, trace: &mut T) -> Evaluation<'s> {
+        // Steps are built only when traced: dropping an unused one is a call in the Wasm module.
         if !flag.on {
-            trace.step(Step::Off);
+            if T::ON {
+                trace.step(Step::Off);
+            }
             return off(flag, Reason::Disabled);
         }
         for p in &flag.prerequisites {
@@ -122,7 +125,9 @@ impl<'s, 'c> Env<'s, 'c> {
                 return e;
             }
         }
-        trace.step(Step::Fallthrough);
+        if T::ON {
+            trace.step(Step::Fallthrough);
+        }
         let reason = if flag.is_static { Reason::Static } else { Reason::Default };
         self.serve(flag, &flag.fallthrough, reason, trace)
     }

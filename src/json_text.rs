@@ -58,16 +58,69 @@ const MAX_NESTING: u32 = 127;
 
 type Result<T> = core::result::Result<T, ParseError>;
 
+/// A failure inside the parser; what went wrong is in `Parser::what`, and where is `Parser::i`.
+/// A unit error keeps each `Result` the size of its value and each failure path a one-byte
+/// store (the line and column are counted once, in `Json::parse`).
+struct Failed;
+
+/// Why text is not JSON: `ParseError::what`, in serde_json's words.
+#[derive(Clone, Copy)]
+enum What {
+    EofValue,
+    EofString,
+    EofList,
+    EofObject,
+    ControlCharacter,
+    ExpectedColon,
+    ExpectedCommaOrBracket,
+    ExpectedCommaOrBrace,
+    ExpectedIdent,
+    ExpectedValue,
+    InvalidEscape,
+    InvalidNumber,
+    InvalidCodePoint,
+    KeyMustBeAString,
+    LoneSurrogate,
+    NumberOutOfRange,
+    RecursionLimit,
+    TrailingCharacters,
+    TrailingComma,
+}
+use What::*;
+
+impl What {
+    fn text(self) -> &'static str {
+        match self {
+            EofValue => "EOF while parsing a value",
+            EofString => "EOF while parsing a string",
+            EofList => "EOF while parsing a list",
+            EofObject => "EOF while parsing an object",
+            ControlCharacter => "control character (\\u0000-\\u001F) found while parsing a string",
+            ExpectedColon => "expected `:`",
+            ExpectedCommaOrBracket => "expected `,` or `]`",
+            ExpectedCommaOrBrace => "expected `,` or `}`",
+            ExpectedIdent => "expected ident",
+            ExpectedValue => "expected value",
+            InvalidEscape => "invalid escape",
+            InvalidNumber => "invalid number",
+            InvalidCodePoint => "invalid unicode code point",
+            KeyMustBeAString => "key must be a string",
+            LoneSurrogate => "lone leading surrogate in hex escape",
+            NumberOutOfRange => "number out of range",
+            RecursionLimit => "recursion limit exceeded",
+            TrailingCharacters => "trailing characters",
+            TrailingComma => "trailing comma",
+        }
+    }
+}
+
+type Parsed<T> = core::result::Result<T, Failed>;
+
 impl<'a> Json<'a> {
     /// Parses JSON text.
     pub fn parse(text: &'a str) -> Result<Json<'a>> {
-        let mut p = Parser { s: text, i: 0, depth: 0 };
-        let v = p.value()?;
-        p.whitespace();
-        if p.i < text.len() {
-            return p.fail("trailing characters");
-        }
-        Ok(v)
+        let mut p = Parser { s: text, i: 0, depth: 0, what: EofValue };
+        p.document().map_err(|Failed| p.error())
     }
 
     /// Compact JSON text: integers without a fraction (as JavaScript prints them), other
@@ -83,15 +136,22 @@ struct Parser<'a> {
     s: &'a str,
     i: usize,
     depth: u32,
+    /// Why parsing failed (see `Failed`); meaningless until it has.
+    what: What,
 }
 
 impl<'a> Parser<'a> {
+    fn fail(&mut self, what: What) -> Failed {
+        self.what = what;
+        Failed
+    }
+
     #[cold]
-    fn fail<T>(&self, what: &'static str) -> Result<T> {
+    fn error(&self) -> ParseError {
         let before = self.s.as_bytes().get(..self.i).unwrap_or(self.s.as_bytes());
         let line = 1 + before.iter().filter(|&&c| c == b'\n').count();
         let column = 1 + before.len() - before.iter().rposition(|&c| c == b'\n').map_or(0, |n| n + 1);
-        Err(ParseError { what, line, column })
+        ParseError { what: self.what.text(), line, column }
     }
 
     // Forced: at opt-level "z" (the Wasm build) this one-liner is otherwise a call per byte.
@@ -106,38 +166,44 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn value(&mut self) -> Result<Json<'a>> {
+    fn document(&mut self) -> Parsed<Json<'a>> {
+        let v = self.value()?;
         self.whitespace();
-        match self.peek() {
-            None => self.fail("EOF while parsing a value"),
-            Some(b'"') => Ok(Json::String(self.string()?)),
-            Some(b'{') => self.nested(true),
-            Some(b'[') => self.nested(false),
-            Some(b't') => self.literal("true", Json::Bool(true)),
-            Some(b'f') => self.literal("false", Json::Bool(false)),
-            Some(b'n') => self.literal("null", Json::Null),
-            Some(b'-' | b'0'..=b'9') => self.number(),
-            _ => self.fail("expected value"),
+        if self.i < self.s.len() {
+            return Err(self.fail(TrailingCharacters));
         }
+        Ok(v)
     }
 
-    fn literal(&mut self, word: &str, v: Json<'a>) -> Result<Json<'a>> {
-        match self.s.get(self.i..) {
+    fn value(&mut self) -> Parsed<Json<'a>> {
+        self.whitespace();
+        let (word, v): (&[u8], _) = match self.peek() {
+            None => return Err(self.fail(EofValue)),
+            Some(b'"') => return Ok(Json::String(self.string()?)),
+            Some(b'{') => return self.nested(true),
+            Some(b'[') => return self.nested(false),
+            Some(b'-' | b'0'..=b'9') => return self.number(),
+            Some(b't') => (b"true", Json::Bool(true)),
+            Some(b'f') => (b"false", Json::Bool(false)),
+            Some(b'n') => (b"null", Json::Null),
+            _ => return Err(self.fail(ExpectedValue)),
+        };
+        // One check for the three literals.
+        match self.s.as_bytes().get(self.i..) {
             Some(rest) if rest.starts_with(word) => {
                 self.i += word.len();
                 Ok(v)
             }
-            _ => self.fail("expected ident"),
+            _ => Err(self.fail(ExpectedIdent)),
         }
     }
 
     /// An object or an array, at its opening bracket.
-    fn nested(&mut self, object: bool) -> Result<Json<'a>> {
-        let (close, eof) =
-            if object { (b'}', "EOF while parsing an object") } else { (b']', "EOF while parsing a list") };
+    fn nested(&mut self, object: bool) -> Parsed<Json<'a>> {
+        let (close, eof) = if object { (b'}', EofObject) } else { (b']', EofList) };
         self.depth += 1;
         if self.depth > MAX_NESTING {
-            return self.fail("recursion limit exceeded");
+            return Err(self.fail(RecursionLimit));
         }
         self.i += 1;
         // Objects start with room for eight members (regrowing costs more than the slack).
@@ -152,21 +218,21 @@ impl<'a> Parser<'a> {
                 if object {
                     match self.peek() {
                         Some(b'"') => {}
-                        None => return self.fail(eof),
-                        Some(c) if c == close => return self.fail("trailing comma"),
-                        _ => return self.fail("key must be a string"),
+                        None => return Err(self.fail(eof)),
+                        Some(c) if c == close => return Err(self.fail(TrailingComma)),
+                        _ => return Err(self.fail(KeyMustBeAString)),
                     }
                     let key = self.string()?;
                     self.whitespace();
                     match self.peek() {
                         Some(b':') => self.i += 1,
-                        None => return self.fail(eof),
-                        _ => return self.fail("expected `:`"),
+                        None => return Err(self.fail(eof)),
+                        _ => return Err(self.fail(ExpectedColon)),
                     }
                     members.push((key, self.value()?));
                 } else {
                     if self.peek() == Some(close) {
-                        return self.fail("trailing comma");
+                        return Err(self.fail(TrailingComma));
                     }
                     items.push(self.value()?);
                 }
@@ -177,8 +243,8 @@ impl<'a> Parser<'a> {
                         self.i += 1;
                         break;
                     }
-                    None => return self.fail(eof),
-                    _ => return self.fail(if object { "expected `,` or `}`" } else { "expected `,` or `]`" }),
+                    None => return Err(self.fail(eof)),
+                    _ => return Err(self.fail(if object { ExpectedCommaOrBrace } else { ExpectedCommaOrBracket })),
                 }
             }
         }
@@ -187,7 +253,7 @@ impl<'a> Parser<'a> {
     }
 
     /// A string, at its opening quote; borrowed when it has no escapes.
-    fn string(&mut self) -> Result<Cow<'a, str>> {
+    fn string(&mut self) -> Parsed<Cow<'a, str>> {
         self.i += 1;
         let bytes = self.s.as_bytes();
         let mut start = self.i;
@@ -221,15 +287,15 @@ impl<'a> Parser<'a> {
                     self.i += 1;
                     start = self.i;
                 }
-                None => return self.fail("EOF while parsing a string"),
-                Some(_) => return self.fail("control character (\\u0000-\\u001F) found while parsing a string"),
+                None => return Err(self.fail(EofString)),
+                Some(_) => return Err(self.fail(ControlCharacter)),
             }
         }
     }
 
     /// The character an escape stands for, at the byte after the backslash; leaves `i` on
     /// the escape's last byte.
-    fn escape(&mut self) -> Result<char> {
+    fn escape(&mut self) -> Parsed<char> {
         Ok(match self.peek() {
             Some(b'"') => '"',
             Some(b'\\') => '\\',
@@ -244,29 +310,29 @@ impl<'a> Parser<'a> {
                 let code = match first {
                     0xD800..=0xDBFF => {
                         if self.s.as_bytes().get(self.i + 1..self.i + 3) != Some(b"\\u") {
-                            return self.fail("lone leading surrogate in hex escape");
+                            return Err(self.fail(LoneSurrogate));
                         }
                         self.i += 2;
                         match self.hex4()? {
                             low @ 0xDC00..=0xDFFF => 0x10000 + ((first - 0xD800) << 10) + (low - 0xDC00),
-                            _ => return self.fail("lone leading surrogate in hex escape"),
+                            _ => return Err(self.fail(LoneSurrogate)),
                         }
                     }
-                    0xDC00..=0xDFFF => return self.fail("lone leading surrogate in hex escape"),
+                    0xDC00..=0xDFFF => return Err(self.fail(LoneSurrogate)),
                     c => c,
                 };
                 match char::from_u32(code) {
                     Some(c) => c,
-                    None => return self.fail("invalid unicode code point"),
+                    None => return Err(self.fail(InvalidCodePoint)),
                 }
             }
-            None => return self.fail("EOF while parsing a string"),
-            _ => return self.fail("invalid escape"),
+            None => return Err(self.fail(EofString)),
+            _ => return Err(self.fail(InvalidEscape)),
         })
     }
 
     /// The four hex digits after a `u` (at the `u`); leaves `i` on the last digit.
-    fn hex4(&mut self) -> Result<u32> {
+    fn hex4(&mut self) -> Parsed<u32> {
         let mut n = 0;
         for _ in 0..4 {
             self.i += 1;
@@ -274,90 +340,88 @@ impl<'a> Parser<'a> {
                 Some(c @ b'0'..=b'9') => c - b'0',
                 Some(c @ b'a'..=b'f') => c - b'a' + 10,
                 Some(c @ b'A'..=b'F') => c - b'A' + 10,
-                None => return self.fail("EOF while parsing a string"),
-                _ => return self.fail("invalid escape"),
+                None => return Err(self.fail(EofString)),
+                _ => return Err(self.fail(InvalidEscape)),
             };
             n = n * 16 + u32::from(d);
         }
         Ok(n)
     }
 
-    fn digits(&mut self) -> usize {
+    /// Skips ASCII digits, returning how many. Each goes into `mantissa` while it is at most
+    /// 2^53 (past that the number is not exact; it stays above, and cannot overflow).
+    fn digits(&mut self, mantissa: &mut u64) -> usize {
         let from = self.i;
-        while let Some(b'0'..=b'9') = self.peek() {
+        while let Some(c @ b'0'..=b'9') = self.peek() {
+            if *mantissa <= 1 << 53 {
+                *mantissa = *mantissa * 10 + u64::from(c - b'0');
+            }
             self.i += 1;
         }
         self.i - from
     }
 
-    /// A number in JSON's grammar, correctly rounded to the nearest `f64`.
-    fn number(&mut self) -> Result<Json<'a>> {
+    /// A number in JSON's grammar, correctly rounded to the nearest `f64`. Integers and short
+    /// decimals are read exactly as they are scanned (see `POWERS`), the rest by `rounded`.
+    fn number(&mut self) -> Parsed<Json<'a>> {
         let start = self.i;
-        if self.peek() == Some(b'-') {
+        let negative = self.peek() == Some(b'-');
+        if negative {
             self.i += 1;
         }
+        let mut mantissa = 0;
         match self.peek() {
             Some(b'0') => self.i += 1,
             Some(b'1'..=b'9') => {
-                self.digits();
+                self.digits(&mut mantissa);
             }
-            _ => return self.fail("invalid number"),
+            _ => return Err(self.fail(InvalidNumber)),
         }
+        let mut fraction = 0;
         if self.peek() == Some(b'.') {
             self.i += 1;
-            if self.digits() == 0 {
-                return self.fail("invalid number");
+            fraction = self.digits(&mut mantissa);
+            if fraction == 0 {
+                return Err(self.fail(InvalidNumber));
             }
         }
+        let mut exponent = false;
         if let Some(b'e' | b'E') = self.peek() {
+            exponent = true;
             self.i += 1;
             if let Some(b'+' | b'-') = self.peek() {
                 self.i += 1;
             }
-            if self.digits() == 0 {
-                return self.fail("invalid number");
+            if self.digits(&mut 0) == 0 {
+                return Err(self.fail(InvalidNumber));
             }
         }
-        let text = self.s.get(start..self.i).unwrap_or_default();
-        match exact(text).unwrap_or_else(|| rounded(text)) {
-            n if n.is_finite() => Ok(Json::Number(n)),
-            _ => self.fail("number out of range"),
+        let n = match POWERS.get(fraction) {
+            Some(power) if !exponent && mantissa <= 1 << 53 => {
+                let n = mantissa as f64 / power;
+                if negative {
+                    -n
+                } else {
+                    n
+                }
+            }
+            _ => rounded(self.s.get(start..self.i).unwrap_or_default()),
+        };
+        if n.is_finite() {
+            Ok(Json::Number(n))
+        } else {
+            Err(self.fail(NumberOutOfRange))
         }
     }
 }
 
-/// The value of a number without an exponent whose digits fit in 2^53, with at most 22 of them
-/// after the point: one correctly rounded division of two exact values (Clinger's fast path).
-/// Covers the integers, weights and percentages snapshots hold; `None` for the rest.
-fn exact(text: &str) -> Option<f64> {
-    const POWERS: [f64; 23] = [
-        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
-        1e20, 1e21, 1e22,
-    ];
-    let (negative, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text),
-    };
-    let mut mantissa: u64 = 0;
-    let mut fraction: Option<usize> = None;
-    for b in digits.bytes() {
-        match b {
-            b'0'..=b'9' => {
-                mantissa = mantissa.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
-                if let Some(f) = fraction.as_mut() {
-                    *f += 1;
-                }
-            }
-            b'.' => fraction = Some(0),
-            _ => return None,
-        }
-    }
-    if mantissa > 1 << 53 {
-        return None;
-    }
-    let value = (mantissa as f64) / *POWERS.get(fraction.unwrap_or(0))?;
-    Some(if negative { -value } else { value })
-}
+/// Clinger's fast path: a number without an exponent whose digits fit in 2^53, with at most 22
+/// of them after the point, is one correctly rounded division of two exact values. Covers the
+/// integers, weights and percentages snapshots hold.
+const POWERS: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+    1e21, 1e22,
+];
 
 /// Any other number, by a correctly rounding parser: core's natively, JavaScript's in the Wasm
 /// module (both round to nearest, ties to even, so every runtime reads the same value).

@@ -22,24 +22,21 @@ pub(crate) struct Clause {
     pub negate: bool,
 }
 
+/// A comparison, as the set of orderings it accepts: bit 0 less, bit 1 equal, bit 2 greater
+/// (one shift instead of a branch per operator).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub(crate) enum Cmp {
-    Eq,
-    Lt,
-    Lte,
-    Gt,
-    Gte,
+    Eq = 0b010,
+    Lt = 0b001,
+    Lte = 0b011,
+    Gt = 0b100,
+    Gte = 0b110,
 }
 
 impl Cmp {
     fn holds(self, o: Ordering) -> bool {
-        match self {
-            Cmp::Eq => o == Ordering::Equal,
-            Cmp::Lt => o == Ordering::Less,
-            Cmp::Lte => o != Ordering::Greater,
-            Cmp::Gt => o == Ordering::Greater,
-            Cmp::Gte => o != Ordering::Less,
-        }
+        (self as u8 >> (o as i8 + 1)) & 1 != 0
     }
 }
 
@@ -148,9 +145,10 @@ impl Test {
     fn item(&self, item: &Json<'_>) -> Option<bool> {
         match self {
             Test::In(set) | Test::NotIn(set) => set.contains(item),
-            Test::StartsWith(vs) => item.as_str().map(|s| vs.iter().any(|v| s.starts_with(v.as_str()))),
-            Test::EndsWith(vs) => item.as_str().map(|s| vs.iter().any(|v| s.ends_with(v.as_str()))),
-            Test::Contains(vs) => item.as_str().map(|s| vs.iter().any(|v| contains(s, v))),
+            Test::StartsWith(vs) | Test::EndsWith(vs) | Test::Contains(vs) => {
+                let s = item.as_str()?.as_bytes();
+                Some(vs.iter().any(|v| self.text_at(s, v.as_bytes())))
+            }
             Test::Number(cmp, vs) => match item {
                 Json::Number(n) => Some(vs.iter().any(|v| n.partial_cmp(v).is_some_and(|o| cmp.holds(o)))),
                 _ => None,
@@ -159,28 +157,71 @@ impl Test {
                 let v = version::parse_version(item.as_str()?)?;
                 Some(vs.iter().any(|w| cmp.holds(version::compare(&v, w))))
             }
-            Test::Before(ts) => timestamp::from_json(item).map(|t| ts.iter().any(|&v| t < v)),
-            Test::After(ts) => timestamp::from_json(item).map(|t| ts.iter().any(|&v| t > v)),
+            Test::Before(ts) | Test::After(ts) => {
+                let t = timestamp::from_json(item)?;
+                let want = if matches!(self, Test::Before(_)) { Ordering::Less } else { Ordering::Greater };
+                Some(ts.iter().any(|v| t.cmp(v) == want))
+            }
             // Decided in `Clause::outcome` without looking at items.
             Test::Exists | Test::Segment(_) | Test::Schedule(_) | Test::Recurring(_) => Some(false),
         }
     }
 }
 
-/// Whether `needle` occurs in `haystack`: a plain scan, not core's two-way searcher (0.8 KB of
-/// the Wasm module) — attribute values and operands are short.
-fn contains(haystack: &str, needle: &str) -> bool {
-    needle.is_empty() || haystack.as_bytes().windows(needle.len()).any(|w| w == needle.as_bytes())
+impl Test {
+    /// `startsWith`, `endsWith` or `contains`: whether `needle` occurs in `haystack` at an
+    /// offset the operator allows. One plain scan for all three, not core's two-way searcher
+    /// (0.8 KB of the Wasm module): attribute values and operands are short.
+    fn text_at(&self, haystack: &[u8], needle: &[u8]) -> bool {
+        let Some(last) = haystack.len().checked_sub(needle.len()) else { return false };
+        let (first, last) = match self {
+            Test::StartsWith(_) => (0, 0),
+            Test::EndsWith(_) => (last, last),
+            _ => (0, last),
+        };
+        let mut at = first;
+        loop {
+            if haystack.get(at..).is_some_and(|h| h.starts_with(needle)) {
+                return true;
+            }
+            if at >= last {
+                return false;
+            }
+            at += 1;
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::{Cmp, Test};
+    use alloc::vec::Vec;
+    use core::cmp::Ordering::{Equal, Greater, Less};
+
     #[test]
-    fn contains_finds_substrings() {
-        assert!(super::contains("Mozilla/5.0 (iPhone)", "iPhone"));
-        assert!(super::contains("abc", ""));
-        assert!(super::contains("zürich", "rich"));
-        assert!(!super::contains("ab", "abc"));
-        assert!(!super::contains("aab", "abb"));
+    fn comparisons_accept_their_orderings() {
+        let accepts = |c: Cmp| [Less, Equal, Greater].map(|o| c.holds(o));
+        assert_eq!(accepts(Cmp::Eq), [false, true, false]);
+        assert_eq!(accepts(Cmp::Lt), [true, false, false]);
+        assert_eq!(accepts(Cmp::Lte), [true, true, false]);
+        assert_eq!(accepts(Cmp::Gt), [false, false, true]);
+        assert_eq!(accepts(Cmp::Gte), [false, true, true]);
+    }
+
+    #[test]
+    fn text_operators_find_their_offsets() {
+        let at = |t: fn(Vec<alloc::string::String>) -> Test, h: &str, n: &str| {
+            t(Vec::new()).text_at(h.as_bytes(), n.as_bytes())
+        };
+        assert!(at(Test::Contains, "Mozilla/5.0 (iPhone)", "iPhone"));
+        assert!(at(Test::Contains, "abc", ""));
+        assert!(at(Test::Contains, "", ""));
+        assert!(at(Test::Contains, "zürich", "rich"));
+        assert!(!at(Test::Contains, "ab", "abc"));
+        assert!(!at(Test::Contains, "aab", "abb"));
+        assert!(at(Test::StartsWith, "alice@x", "alice") && !at(Test::StartsWith, "xalice", "alice"));
+        assert!(at(Test::EndsWith, "a@example.com", ".com") && !at(Test::EndsWith, "a.com.x", ".com"));
+        assert!(at(Test::StartsWith, "ab", "") && at(Test::EndsWith, "ab", "") && at(Test::EndsWith, "ab", "ab"));
+        assert!(!at(Test::StartsWith, "a", "ab") && !at(Test::EndsWith, "b", "ab"));
     }
 }

@@ -9,10 +9,9 @@ use alloc::vec::Vec;
 pub(crate) struct KeySet(Vec<String>);
 
 impl KeySet {
+    /// Duplicates are kept: membership is the same with them, and `in` lists rarely repeat.
     pub fn new(keys: Vec<String>) -> KeySet {
-        let mut keys = in_order(keys, |k| k);
-        keys.dedup();
-        KeySet(keys)
+        KeySet(in_order(keys, |k| k))
     }
 
     pub fn contains(&self, key: &str) -> bool {
@@ -75,11 +74,22 @@ pub(crate) fn order_by_key<'k>(n: usize, key: &dyn Fn(usize) -> &'k str) -> Vec<
     order
 }
 
-/// `items` sorted by `key` (ties in their order), through [`order_by_key`].
-fn in_order<T>(items: Vec<T>, key: impl Fn(&T) -> &str) -> Vec<T> {
-    let order = order_by_key(items.len(), &|i| key(&items[i]));
-    let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    order.iter().filter_map(|&i| slots[i].take()).collect()
+/// `items` sorted by `key` (ties in their order), through [`order_by_key`]. The permutation is
+/// applied in place, cycle by cycle: swaps only, the least code per item type.
+fn in_order<T>(mut items: Vec<T>, key: impl Fn(&T) -> &str) -> Vec<T> {
+    let mut order = order_by_key(items.len(), &|i| key(&items[i]));
+    for start in 0..order.len() {
+        // Position `at` wants the item now at `order[at]`; placed positions point to themselves.
+        let mut at = start;
+        while order[at] != start {
+            let from = order[at];
+            items.swap(at, from);
+            order[at] = at;
+            at = from;
+        }
+        order[at] = at;
+    }
+    items
 }
 
 #[cfg(test)]
@@ -101,6 +111,9 @@ mod tests {
             let mut want: Vec<usize> = (0..n).collect();
             want.sort_by(|&a, &b| keys[a].cmp(&keys[b]));
             assert_eq!(super::order_by_key(n, &|i| &keys[i]), want, "{n} keys");
+            let items: Vec<(String, usize)> = keys.iter().cloned().zip(0..).collect();
+            let want: Vec<(String, usize)> = want.iter().map(|&i| items[i].clone()).collect();
+            assert_eq!(super::in_order(items, |e| &e.0), want, "{n} items");
         }
     }
 }

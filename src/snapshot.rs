@@ -144,8 +144,7 @@ impl Snapshot {
     /// flag, in prerequisite order. Keeps only each flag's served variation for its dependents.
     pub fn evaluate_each<'s>(&'s self, ctx: &Context<'_>, now: i64, mut each: impl FnMut(usize, Evaluation<'s>)) {
         if let Some(err) = ctx.error() {
-            let e = Evaluation::error(err.code, err.message.clone());
-            (0..self.flags.len()).for_each(|i| each(i, e.clone()));
+            (0..self.flags.len()).for_each(|i| each(i, Evaluation::error(err.code, err.message.clone())));
             return;
         }
         let mut done: Vec<Option<PrereqResult>> = alloc::vec![None; self.flags.len()];
@@ -160,12 +159,7 @@ impl Snapshot {
 
     /// The checks made before evaluating: flag exists, default's kind, context valid.
     fn prepare(&self, key: &str, ctx: &Context<'_>, default: Option<&Json<'_>>) -> Result<&Flag, Evaluation<'_>> {
-        let Some(i) = self.index_of(key) else {
-            return Err(Evaluation::error(
-                ErrorCode::FlagNotFound,
-                message(&[Text("flag "), Quoted(key), Text(" not found")]),
-            ));
-        };
+        let Some(i) = self.index_of(key) else { return Err(not_found(key)) };
         let flag = &self.flags[i];
         self.check(flag, ctx, default.and_then(Kind::of))?;
         Ok(flag)
@@ -191,6 +185,11 @@ impl Snapshot {
         }
         Ok(())
     }
+}
+
+/// The `FLAG_NOT_FOUND` result for `key`.
+pub(crate) fn not_found<'s>(key: &str) -> Evaluation<'s> {
+    Evaluation::error(ErrorCode::FlagNotFound, message(&[Text("flag "), Quoted(key), Text(" not found")]))
 }
 
 /// Prerequisite results `evaluate_each` has already computed (the order guarantees it).

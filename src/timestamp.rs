@@ -25,30 +25,43 @@ const MS_PER_DAY: i64 = 86_400_000;
 /// finer than a millisecond are truncated toward the past.
 pub fn parse_timestamp(s: &str) -> Option<i64> {
     let b = s.as_bytes();
-    let year = digits(b, 0, 4)?;
-    let month = digits(b, 5, 2)?;
-    let day = digits(b, 8, 2)?;
-    if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+    // The digits of `YYYY-MM-DD?hh:mm:ss` read as one number, YYYYMMDDhhmmss, then split: one
+    // loop rather than a call per field. `?` is the separator, any byte: a non-ASCII one leaves
+    // a continuation byte where the hour starts, which is not a digit.
+    let date_only = b.len() == 10;
+    let shape = b"0000-00-00?00:00:00";
+    let shape = if date_only { shape.get(..10)? } else { shape };
+    let mut n = 0;
+    for (&want, &c) in shape.iter().zip(b) {
+        match want {
+            b'0' => n = n * 10 + digit(c)?,
+            b'?' => {}
+            _ if c != want => return None,
+            _ => {}
+        }
+    }
+    if b.len() < shape.len() {
         return None;
     }
-    let len = month_length(year, month)?;
+    if date_only {
+        n *= 1_000_000;
+    }
+    let (year, month, day) = (n / 10_000_000_000, n / 100_000_000 % 100, n / 1_000_000 % 100);
+    let (hour, minute, mut second) = (n / 10_000 % 100, n / 100 % 100, n % 100);
+
+    if !(1..=12).contains(&month) {
+        return None;
+    }
+    // Days from 1970-01-01 to the first of the month; the month's length is the distance to the
+    // next first (month 13 is January of the next year).
+    let first = days_from_civil(year, month);
+    let len = days_from_civil(year, month + 1) - first;
     if day == 0 || day > len {
         return None;
     }
-    // Days from 1970-01-01 to the first of the month.
-    let first = days_from_civil(year, month);
     let date_ms = (first + day - 1) * MS_PER_DAY;
-    if b.len() == 10 {
+    if date_only {
         return Some(date_ms);
-    }
-
-    // b[10] is the separator: any byte. A non-ASCII one leaves a continuation byte at b[11],
-    // which is not a digit.
-    let hour = digits(b, 11, 2)?;
-    let minute = digits(b, 14, 2)?;
-    let mut second = digits(b, 17, 2)?;
-    if b.get(13) != Some(&b':') || b.get(16) != Some(&b':') {
-        return None;
     }
 
     let mut millis = 0;
@@ -110,32 +123,13 @@ fn digit(c: u8) -> Option<i64> {
     (d < 10).then_some(i64::from(d))
 }
 
-/// The number written by the `n` ASCII digits at `b[at..]`, if they are all there.
-fn digits(b: &[u8], at: usize, n: usize) -> Option<i64> {
-    b.get(at..at + n)?.iter().try_fold(0, |v, &c| Some(v * 10 + digit(c)?))
-}
-
-/// The number of days in the month (1–12) of the year, or `None` for another month.
-fn month_length(year: i64, month: i64) -> Option<i64> {
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    Some(match month {
-        2 => 28 + i64::from(leap),
-        4 | 6 | 9 | 11 => 30,
-        1..=12 => 31,
-        _ => return None,
-    })
-}
-
-/// Days from 1970-01-01 to the first of the month (proleptic Gregorian; Howard Hinnant's
-/// `days_from_civil`, integers only). Years count from a March start so that February is last.
+/// Days from 1970-01-01 to the first of the month (proleptic Gregorian, after Howard Hinnant's
+/// `days_from_civil`). Years count from a March start so that February is last, and one 400-year
+/// cycle (146,097 days) later so that they are never negative and plain division floors.
 fn days_from_civil(year: i64, month: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400; // 0..=399
-    let mp = (month + 9) % 12; // March = 0
-    let doy = (153 * mp + 2) / 5; // day of the March-based year of the first
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let y = year + 400 - i64::from(month <= 2);
+    let doy = (153 * ((month + 9) % 12) + 2) / 5; // day of the March-based year of the first
+    365 * y + y / 4 - y / 100 + y / 400 + doy - 146_097 - 719_468
 }
 
 /// A timestamp written as a string or as integer milliseconds.

@@ -11,6 +11,8 @@
 mod describe;
 mod slots;
 
+use crate::engine::not_ready;
+use crate::snapshot::not_found;
 use crate::{Context, Engine, ErrorCode, Kind, LoadError, Update};
 use alloc::string::String;
 use slots::Slots;
@@ -151,25 +153,26 @@ impl WasmEngine {
     /// 0 for none (or null), else 1 + the position in the described `kinds`.
     pub fn evaluate(&mut self, index: u32, now: f64, default_kind: u32) {
         self.slots.clear(1);
-        if let Some(s) = self.engine.snapshot() {
-            let e = s.evaluate_at(index as usize, self.context.borrow_dependent(), millis(now), kind(default_kind));
-            self.slots.write(0, s, index as usize, &e);
-        } else {
-            let e = self.engine.evaluate("", self.context.borrow_dependent(), 0, None);
-            self.slots.write_error(0, &e);
+        match self.engine.snapshot() {
+            Some(s) => {
+                let e = s.evaluate_at(index as usize, self.context.borrow_dependent(), millis(now), kind(default_kind));
+                self.slots.write(0, s, index as usize, &e);
+            }
+            None => self.slots.write_error(0, &not_ready()),
         }
     }
 
     /// Evaluates a flag by key into slot 0: for keys the wrapper does not know, so the core
-    /// decides (`FLAG_NOT_FOUND`, or `GENERAL` with no snapshot).
+    /// decides (`FLAG_NOT_FOUND`, or `GENERAL` with no snapshot). `FLAG_NOT_FOUND` is built
+    /// here: `Engine::evaluate` would link a second copy of the evaluation checks.
     pub fn evaluate_key(&mut self, key: &str, now: f64, default_kind: u32) {
-        match self.engine.snapshot().and_then(|s| s.index_of(key)) {
-            Some(i) => self.evaluate(i as u32, now, default_kind),
-            None => {
+        match self.engine.snapshot().map(|s| s.index_of(key)) {
+            Some(None) => {
                 self.slots.clear(1);
-                let e = self.engine.evaluate(key, self.context.borrow_dependent(), millis(now), None);
-                self.slots.write_error(0, &e);
+                self.slots.write_error(0, &not_found(key));
             }
+            // With no snapshot, `evaluate` writes the `GENERAL` error whatever the index.
+            found => self.evaluate(found.flatten().unwrap_or(0) as u32, now, default_kind),
         }
     }
 
