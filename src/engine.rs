@@ -3,7 +3,7 @@
 use crate::context::Context;
 use crate::error::{LoadError, LoadErrorKind};
 use crate::json::Json;
-use crate::message::{message, Part::*};
+use crate::message::fill;
 use crate::result::{ErrorCode, Evaluation};
 use crate::snapshot::Snapshot;
 use alloc::string::String;
@@ -46,12 +46,11 @@ impl Engine {
             Some(v) if next.version < v => Err(LoadError {
                 kind: LoadErrorKind::VersionBackwards,
                 path: "version".into(),
-                message: message(&[
-                    Text("version "),
-                    Int(next.version as i64),
-                    Text(" is older than the loaded version "),
-                    Int(v as i64),
-                ]),
+                message: fill(
+                    "version \u{2} is older than the loaded version \u{4}",
+                    itoa::Buffer::new().format(next.version),
+                    itoa::Buffer::new().format(v),
+                ),
             }),
             Some(v) if next.version == v => Ok(Update::Unchanged { version: v }),
             _ => {

@@ -5,7 +5,7 @@ use crate::bucketing::{bucket, Purpose, BUCKETS};
 use crate::context::Context;
 use crate::explain::{ClauseStep, ClauseWhy, Step};
 use crate::flag::Flag;
-use crate::message::{message, Part::*};
+use crate::message::fill;
 use crate::operators::Outcome;
 use crate::result::{ErrorCode, Evaluation, Reason};
 use crate::rule::{Rule, Serve, Slices};
@@ -258,11 +258,11 @@ fn unit_error<'s>(attr: &AttrRef, why: NotUnit) -> Evaluation<'s> {
     match why {
         NotUnit::Missing => Evaluation::error(
             ErrorCode::TargetingKeyMissing,
-            message(&[Text("rollout needs attribute "), Quoted(&attr.text), Text(", which is missing or empty")]),
+            fill("rollout needs attribute \u{1}, which is missing or empty", &attr.text, ""),
         ),
         NotUnit::Invalid => Evaluation::error(
             ErrorCode::InvalidContext,
-            message(&[Text("attribute "), Quoted(&attr.text), Text(" must be a string or an integer to bucket by")]),
+            fill("attribute \u{1} must be a string or an integer to bucket by", &attr.text, ""),
         ),
     }
 }

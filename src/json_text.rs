@@ -10,7 +10,7 @@
 //! core's 14 KB float parser out of the module.
 
 use crate::json::{safe_integer, write_quoted, Json};
-use crate::message::{message, Part::*};
+use crate::message::fill;
 use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -27,8 +27,9 @@ pub struct ParseError {
 impl ParseError {
     /// `expected value at line 1 column 7`.
     pub(crate) fn text(&self) -> String {
-        let (line, column) = (self.line as i64, self.column as i64);
-        message(&[Text(self.what), Text(" at line "), Int(line), Text(" column "), Int(column)])
+        let mut text = fill("\u{2} at line \u{4} column ", self.what, itoa::Buffer::new().format(self.line));
+        text.push_str(itoa::Buffer::new().format(self.column));
+        text
     }
 }
 

@@ -1,32 +1,8 @@
-//! Messages for people, assembled from parts. `format!` would bring `core::fmt` into the Wasm
-//! module, 3.5 KB of it gzipped (docs/performance.md, "Size"), for text only errors need.
+//! Messages for people, filled in from templates. `format!` would bring `core::fmt` into the
+//! Wasm module, 3.5 KB of it gzipped (docs/performance.md, "Size"), for text only errors need.
 
 use crate::json::write_quoted;
 use alloc::string::String;
-
-/// One piece of a message.
-#[derive(Clone, Copy)]
-pub(crate) enum Part<'a> {
-    /// Text as it is.
-    Text(&'a str),
-    /// A name or value, written as a JSON string literal (`"betwen"`).
-    Quoted(&'a str),
-    /// An integer in decimal.
-    Int(i64),
-}
-
-/// The parts, joined.
-pub(crate) fn message(parts: &[Part<'_>]) -> String {
-    let mut out = String::new();
-    for part in parts {
-        match *part {
-            Part::Text(text) => out.push_str(text),
-            Part::Quoted(text) => write_quoted(&mut out, text),
-            Part::Int(n) => out.push_str(itoa::Buffer::new().format(n)),
-        }
-    }
-    out
-}
 
 /// A template with up to two arguments: `\u{1}` is `a` quoted as a JSON string, `\u{2}` is `a`
 /// as it is, `\u{3}` and `\u{4}` the same for `b`. The loader's many messages go through this:
@@ -54,7 +30,7 @@ pub(crate) fn fill(template: &str, a: &str, b: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{fill, message, Part::*};
+    use super::fill;
 
     #[test]
     fn fills_templates() {
@@ -62,14 +38,5 @@ mod tests {
         assert_eq!(fill("expected \u{2}, got \u{4}", "a string", "number"), "expected a string, got number");
         assert_eq!(fill("no marker", "a", "b"), "no marker");
         assert_eq!(fill("ü\u{2}ü", "x", ""), "üxü");
-    }
-
-    #[test]
-    fn joins_quotes_and_counts() {
-        assert_eq!(
-            message(&[Text("no variation "), Int(-3), Text(" in "), Quoted("a\"b")]),
-            "no variation -3 in \"a\\\"b\""
-        );
-        assert_eq!(message(&[]), "");
     }
 }

@@ -7,7 +7,7 @@ use crate::eval::{Env, Memo, PrereqResult, Prereqs};
 use crate::explain::Explanation;
 use crate::flag::{Flag, Kind};
 use crate::json::Json;
-use crate::message::{message, Part::*};
+use crate::message::fill;
 use crate::result::{ErrorCode, Evaluation};
 use crate::segment::Segment;
 #[cfg(not(target_family = "wasm"))]
@@ -47,7 +47,7 @@ impl Snapshot {
         let value = Json::parse(text).map_err(|e| LoadError {
             kind: crate::LoadErrorKind::InvalidJson,
             path: alloc::string::String::new(),
-            message: message(&[Text("invalid JSON: "), Text(&e.text())]),
+            message: fill("invalid JSON: \u{2}", &e.text(), ""),
         })?;
         Snapshot::from_json(&value)
     }
@@ -106,7 +106,7 @@ impl Snapshot {
         let Some(flag) = self.flags.get(index) else {
             return Evaluation::error(
                 ErrorCode::FlagNotFound,
-                message(&[Text("no flag at index "), Int(index as i64)]),
+                fill("no flag at index \u{2}", itoa::Buffer::new().format(index), ""),
             );
         };
         match self.check(flag, ctx, default) {
@@ -169,14 +169,8 @@ impl Snapshot {
     fn check(&self, flag: &Flag, ctx: &Context<'_>, default: Option<Kind>) -> Result<(), Evaluation<'_>> {
         if let Some(kind) = default {
             if kind != flag.kind {
-                let message = message(&[
-                    Text("flag "),
-                    Quoted(&flag.key),
-                    Text(" serves "),
-                    Text(flag.kind.name()),
-                    Text(" values, the default is "),
-                    Text(kind.name()),
-                ]);
+                let mut message = fill("flag \u{1} serves \u{4} values, the default is ", &flag.key, flag.kind.name());
+                message.push_str(kind.name());
                 return Err(Evaluation::error(ErrorCode::TypeMismatch, message));
             }
         }
@@ -189,7 +183,7 @@ impl Snapshot {
 
 /// The `FLAG_NOT_FOUND` result for `key`.
 pub(crate) fn not_found<'s>(key: &str) -> Evaluation<'s> {
-    Evaluation::error(ErrorCode::FlagNotFound, message(&[Text("flag "), Quoted(key), Text(" not found")]))
+    Evaluation::error(ErrorCode::FlagNotFound, fill("flag \u{1} not found", key, ""))
 }
 
 /// Prerequisite results `evaluate_each` has already computed (the order guarantees it).
