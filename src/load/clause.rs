@@ -238,34 +238,51 @@ fn recurring(o: &Obj) -> Result<Recurring> {
 /// allows it.
 fn clock(v: &Json<'_>, end_of_day: bool) -> Result<u16> {
     let s = v.as_str().unwrap_or_default();
-    let minutes = match s.as_bytes() {
-        [h1, h2, b':', m1, m2] if [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()) => {
-            let h = u16::from((h1 - b'0') * 10 + (h2 - b'0'));
-            let m = u16::from((m1 - b'0') * 10 + (m2 - b'0'));
-            (h < 24 && m < 60).then_some(h * 60 + m).or((end_of_day && h == 24 && m == 0).then_some(1440))
-        }
+    let minutes = match hh_mm(s.as_bytes()) {
+        Some(m) if m < 1440 => Some(m),
+        Some(1440) if end_of_day => Some(1440),
         _ => None,
     };
     let range = if end_of_day { "00:00–24:00" } else { "00:00–23:59" };
     minutes.map_or_else(|| fail(K::InvalidValue, v, "\u{1} is not HH:MM in \u{4}", s, range), Ok)
 }
 
-/// `Z` or `±HH:MM` as minutes east of UTC.
+/// `Z` or `±HH:MM` (below 24:00) as minutes east of UTC.
 fn utc_offset(s: &str) -> Option<i32> {
-    if s == "Z" {
-        return Some(0);
-    }
-    let (sign, rest) = match s.as_bytes().first()? {
-        b'+' => (1, &s[1..]),
-        b'-' => (-1, &s[1..]),
+    let (sign, rest) = match s.as_bytes() {
+        b"Z" => return Some(0),
+        [b'+', rest @ ..] => (1, rest),
+        [b'-', rest @ ..] => (-1, rest),
         _ => return None,
     };
-    match rest.as_bytes() {
-        [h1, h2, b':', m1, m2] if [h1, h2, m1, m2].iter().all(|c| c.is_ascii_digit()) => {
-            let h = i32::from((h1 - b'0') * 10 + (h2 - b'0'));
-            let m = i32::from((m1 - b'0') * 10 + (m2 - b'0'));
-            (h < 24 && m < 60).then_some(sign * (h * 60 + m))
+    hh_mm(rest).filter(|m| *m < 1440).map(|m| sign * i32::from(m))
+}
+
+/// `HH:MM` with `HH` up to 24 and `MM` below 60, as minutes (24:00 is 1440; 24:01 is refused).
+fn hh_mm(s: &[u8]) -> Option<u16> {
+    let [h1, h2, b':', m1, m2] = *s else { return None };
+    let digit = |c: u8| c.checked_sub(b'0').filter(|d| *d < 10).map(u16::from);
+    let (h, m) = (digit(h1)? * 10 + digit(h2)?, digit(m1)? * 10 + digit(m2)?);
+    (m < 60 && h * 60 + m <= 1440).then_some(h * 60 + m)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{hh_mm, utc_offset};
+
+    #[test]
+    fn clock_texts() {
+        assert_eq!(hh_mm(b"00:00"), Some(0));
+        assert_eq!(hh_mm(b"23:59"), Some(1439));
+        assert_eq!(hh_mm(b"24:00"), Some(1440));
+        for bad in ["24:01", "25:00", "12:60", "1:00", "12-00", "ab:cd", "12:0", "012:00"] {
+            assert_eq!(hh_mm(bad.as_bytes()), None, "{bad}");
         }
-        _ => None,
+        assert_eq!(utc_offset("Z"), Some(0));
+        assert_eq!(utc_offset("-05:30"), Some(-330));
+        assert_eq!(utc_offset("+23:59"), Some(1439));
+        for bad in ["+24:00", "05:00", "z", "+5:00", ""] {
+            assert_eq!(utc_offset(bad), None, "{bad}");
+        }
     }
 }
