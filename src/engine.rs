@@ -48,8 +48,8 @@ impl Engine {
                 path: "version".into(),
                 message: fill(
                     "version \u{2} is older than the loaded version \u{4}",
-                    itoa::Buffer::new().format(next.version),
-                    itoa::Buffer::new().format(v),
+                    itoa::Buffer::new().format(next.version as i64),
+                    itoa::Buffer::new().format(v as i64),
                 ),
             }),
             Some(v) if next.version == v => Ok(Update::Unchanged { version: v }),

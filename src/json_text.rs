@@ -27,8 +27,8 @@ pub struct ParseError {
 impl ParseError {
     /// `expected value at line 1 column 7`.
     pub(crate) fn text(&self) -> String {
-        let mut text = fill("\u{2} at line \u{4} column ", self.what, itoa::Buffer::new().format(self.line));
-        text.push_str(itoa::Buffer::new().format(self.column));
+        let mut text = fill("\u{2} at line \u{4} column ", self.what, itoa::Buffer::new().format(self.line as i64));
+        text.push_str(itoa::Buffer::new().format(self.column as i64));
         text
     }
 }

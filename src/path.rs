@@ -26,7 +26,7 @@ pub(crate) fn find(v: &Json<'_>, at: usize, out: &mut String) -> bool {
         Json::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 out.push('[');
-                out.push_str(itoa::Buffer::new().format(i));
+                out.push_str(itoa::Buffer::new().format(i as i64));
                 out.push(']');
                 if find(item, at, out) {
                     return true;

@@ -106,7 +106,7 @@ impl Snapshot {
         let Some(flag) = self.flags.get(index) else {
             return Evaluation::error(
                 ErrorCode::FlagNotFound,
-                fill("no flag at index \u{2}", itoa::Buffer::new().format(index), ""),
+                fill("no flag at index \u{2}", itoa::Buffer::new().format(index as i64), ""),
             );
         };
         match self.check(flag, ctx, default) {

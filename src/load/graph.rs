@@ -92,7 +92,7 @@ pub(super) fn prerequisite_order(flags: &[Flag], members: &[(&str, &Json<'_>)]) 
             Some(i) => {
                 let at = members[i].1.get("prerequisites").unwrap_or(members[i].1);
                 let template = "prerequisite chain of depth \u{2} exceeds 64";
-                fail(K::TooDeep, at, template, itoa::Buffer::new().format(depth[i]), "")
+                fail(K::TooDeep, at, template, itoa::Buffer::new().format(depth[i] as i64), "")
             }
             None => Ok(order),
         },
