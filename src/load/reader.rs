@@ -57,10 +57,9 @@ const MISSING: &str = "missing required member \u{1}";
 impl Fault {
     /// The error as reported, with the path from `root` to the value (and member) concerned.
     pub(crate) fn into_error(self, root: &Json<'_>) -> LoadError {
+        // Not found (a stand-in value, which reading rules out) leaves the path empty.
         let mut path = String::new();
-        if !crate::path::find(root, self.at, &mut path) {
-            path.clear();
-        }
+        crate::path::find(root, self.at, &mut path);
         if !self.member.is_empty() {
             crate::path::push_key(&mut path, self.member);
         }
