@@ -2,7 +2,7 @@
 //! times, so a fast wrong answer cannot pass unnoticed.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use edgeflag::{Context, Json, Reason, Snapshot};
+use edgeflag::{Context, ExposureConfig, Json, Reason, Recorder, Snapshot};
 
 const NOW: i64 = 1_795_000_000_000;
 
@@ -91,5 +91,36 @@ fn load(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, evaluation, evaluate_all, load);
+/// What recording adds to an evaluation (docs/exposures.md): a repeat the window suppresses, a
+/// new exposure rendered and taken in batches, and preparing a context.
+fn exposures(c: &mut Criterion) {
+    let snapshot = Snapshot::parse(SHAPES).expect("benchmark snapshot loads");
+    let ctx = Context::parse(CONTEXT);
+    let index = snapshot.index_of("rule_rollout").expect("flag");
+    let e = snapshot.evaluate_at(index, &ctx, NOW, None);
+    let mut recorder = Recorder::new(ExposureConfig::new("bench")).expect("config");
+    let who = recorder.subject(&ctx);
+    recorder.record(&who, &snapshot, index, &e, NOW);
+    assert_eq!(recorder.pending(), 1);
+    c.bench_function("exposures/repeat (deduplicated)", |b| {
+        b.iter(|| recorder.record(black_box(&who), &snapshot, index, black_box(&e), NOW))
+    });
+    assert_eq!(recorder.pending(), 1, "repeats are not exposures");
+
+    let mut config = ExposureConfig::new("bench");
+    config.dedupe_window_ms = 0;
+    let mut recorder = Recorder::new(config).expect("config");
+    c.bench_function("exposures/new, rendered and batched", |b| {
+        b.iter(|| {
+            recorder.record(black_box(&who), &snapshot, index, black_box(&e), NOW);
+            if recorder.pending() >= 500 {
+                black_box(recorder.take_batch(NOW, 60_000));
+            }
+        })
+    });
+    assert!(recorder.take_batch(NOW, 60_000).is_some_and(|b| b.contains("\"ruleId\":\"paid\"")));
+    c.bench_function("exposures/subject (once per context)", |b| b.iter(|| recorder.subject(black_box(&ctx))));
+}
+
+criterion_group!(benches, evaluation, evaluate_all, load, exposures);
 criterion_main!(benches);

@@ -1,6 +1,6 @@
 //! Bucketing: which of 100000 buckets a unit falls in, for a rollout.
 //!
-//! The one place that hashes. Scheme `edgeflag-v1` is specified byte for byte in
+//! The one place that hashes ([`hash`]). Scheme `edgeflag-v1` is specified byte for byte in
 //! docs/bucketing.md; integer arithmetic only. Other schemes are added as [`Scheme`] variants,
 //! and evaluation never needs to change for them.
 
@@ -111,10 +111,16 @@ pub fn bucket(key: &BucketKey, unit: &[u8]) -> u32 {
                     &heap
                 }
             };
-            let h = xxh64(joined, 0);
-            (h % BUCKETS as u64) as u32
+            (hash(joined) % BUCKETS as u64) as u32
         }
     }
+}
+
+/// XXH64 with seed 0: the crate's one hash function. Bucketing uses it, and so do exposures
+/// (deduplication fingerprints and salted context keys, docs/exposures.md).
+#[inline]
+pub(crate) fn hash(bytes: &[u8]) -> u64 {
+    xxh64(bytes, 0)
 }
 
 #[cfg(test)]

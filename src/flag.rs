@@ -103,6 +103,8 @@ pub struct Flag {
     pub(crate) fallthrough: Serve,
     pub(crate) prerequisites: Vec<Prerequisite>,
     pub(crate) client_visible: bool,
+    /// Evaluations produce exposures (`trackEvents`, default true); summaries count them either way.
+    pub(crate) track_events: bool,
     pub(crate) metadata: Metadata,
     /// On, with no prerequisites, targets or rules, and a fixed fallthrough.
     pub(crate) is_static: bool,
@@ -128,6 +130,10 @@ impl Flag {
     /// May it be sent to browsers?
     pub fn client_visible(&self) -> bool {
         self.client_visible
+    }
+    /// Do its evaluations produce exposures? (Summaries count them either way.)
+    pub fn track_events(&self) -> bool {
+        self.track_events
     }
     /// Description, owner, dates, tags.
     pub fn metadata(&self) -> &Metadata {

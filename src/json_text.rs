@@ -477,3 +477,18 @@ pub(crate) fn write(v: &Json<'_>, out: &mut String) {
         }
     }
 }
+
+/// An object member's name, after a comma unless it is the first.
+pub(crate) fn member(out: &mut String, name: &str) {
+    comma(out);
+    write_quoted(out, name);
+    out.push(':');
+}
+
+/// The comma before any but the first item: a value never ends in `[` or `{` (strings end in a
+/// quote), so those mean the array or object is still empty.
+pub(crate) fn comma(out: &mut String) {
+    if !matches!(out.as_bytes().last(), Some(b'[' | b'{')) {
+        out.push(',');
+    }
+}

@@ -46,6 +46,8 @@ mod engine;
 mod error;
 mod eval;
 mod explain;
+#[cfg(feature = "json")]
+mod exposure;
 mod flag;
 mod json;
 #[cfg(feature = "serde")]
@@ -75,6 +77,8 @@ pub use context::{Context, ContextError};
 pub use engine::{Engine, Update};
 pub use error::{LoadError, LoadErrorKind};
 pub use explain::{ClauseStep, ClauseWhy, Explanation, Step};
+#[cfg(feature = "json")]
+pub use exposure::{ConfigError, ExposureConfig, Recorder, Subject, MAX_ATTRIBUTE_BYTES, MAX_CAPACITY};
 pub use flag::{Flag, Kind, Metadata, Variation};
 pub use json::Json;
 #[cfg(feature = "json")]

@@ -22,6 +22,7 @@ const FLAG: &[Field] = &[
     opt("prerequisites", List(&Object)),
     opt("salt", Str),
     opt("clientVisible", Bool),
+    opt("trackEvents", Bool),
     opt("metadata", Object),
 ];
 const VARIATION: &[Field] = &[req("name", Name), req("value", Any), opt("description", Str)];
@@ -94,6 +95,7 @@ pub(super) fn flag(names: &Names, key: &str, v: &Json<'_>) -> Result<Flag> {
         fallthrough,
         prerequisites: Vec::new(),
         client_visible: o.bool("clientVisible"),
+        track_events: !matches!(o.get("trackEvents"), Some(Json::Bool(false))),
         metadata,
         is_static: false,
     })

@@ -7,7 +7,7 @@
 //! measured 2 KB smaller in the module (0.9 KB gzipped).
 
 use crate::json::write_quoted;
-use crate::json_text::write;
+use crate::json_text::{comma, member as key, write};
 use crate::{ErrorCode, Flag, Json, Kind, Reason, Snapshot};
 use alloc::string::String;
 
@@ -115,19 +115,4 @@ pub fn strings(out: &mut String, items: &mut dyn Iterator<Item = &str>) {
         write_quoted(out, s);
     }
     out.push(']');
-}
-
-/// An object member's name, after a comma unless it is the first.
-fn key(out: &mut String, name: &str) {
-    comma(out);
-    write_quoted(out, name);
-    out.push(':');
-}
-
-/// The comma before any but the first item: a value never ends in `[` or `{` (strings end in a
-/// quote), so those mean the array or object is still empty.
-fn comma(out: &mut String) {
-    if !matches!(out.as_bytes().last(), Some(b'[' | b'{')) {
-        out.push(',');
-    }
 }

@@ -13,7 +13,7 @@ mod slots;
 
 use crate::engine::not_ready;
 use crate::snapshot::not_found;
-use crate::{Context, Engine, ErrorCode, Kind, LoadError, Update};
+use crate::{Context, Engine, ErrorCode, ExposureConfig, Json, Kind, LoadError, Recorder, Subject, Update};
 use alloc::string::String;
 use slots::Slots;
 use wasm_bindgen::prelude::*;
@@ -62,6 +62,10 @@ pub struct WasmEngine {
     load_error: Option<LoadError>,
     /// The last text output: a `String` return would cost a wasm-bindgen shim per method.
     out: String,
+    /// Exposures, once the host turns recording on.
+    recorder: Option<Recorder>,
+    /// The current context prepared for the recorder, on its first tracked evaluation.
+    subject: Option<Subject>,
 }
 
 #[wasm_bindgen]
@@ -78,6 +82,8 @@ impl WasmEngine {
             slots: Slots::default(),
             load_error: None,
             out: String::new(),
+            recorder: None,
+            subject: None,
         }
     }
 
@@ -129,6 +135,7 @@ impl WasmEngine {
     /// or a non-object gives each later evaluation a `PARSE_ERROR` / `INVALID_CONTEXT` result.
     pub fn set_context(&mut self, text: String) {
         self.context = OwnedContext::new(text, |t| Context::parse(t));
+        self.subject = None;
     }
 
     /// Sets the context from a JS object through serde-wasm-bindgen (measurement build only).
@@ -140,6 +147,7 @@ impl WasmEngine {
             Err(e) => Context::invalid(ErrorCode::InvalidContext, alloc::format!("{e}")),
         };
         self.context = OwnedContext::new(String::new(), |_| context);
+        self.subject = None;
     }
 
     /// Sets a context the host could not turn into JSON (a cycle, a BigInt): every evaluation
@@ -147,16 +155,23 @@ impl WasmEngine {
     pub fn set_context_error(&mut self, message: &str) {
         self.context =
             OwnedContext::new(String::new(), |_| Context::invalid(ErrorCode::InvalidContext, message.into()));
+        self.subject = None;
     }
 
     /// Evaluates the flag at `index` of the described flags into slot 0. `default_kind` is
-    /// 0 for none (or null), else 1 + the position in the described `kinds`.
-    pub fn evaluate(&mut self, index: u32, now: f64, default_kind: u32) {
+    /// 0 for none (or null), else 1 + the position in the described `kinds`. `track`: record it
+    /// (when recording is on).
+    pub fn evaluate(&mut self, index: u32, now: f64, default_kind: u32, track: bool) {
         self.slots.clear(1);
+        let now = millis(now);
         match self.engine.snapshot() {
             Some(s) => {
-                let e = s.evaluate_at(index as usize, self.context.borrow_dependent(), millis(now), kind(default_kind));
+                let e = s.evaluate_at(index as usize, self.context.borrow_dependent(), now, kind(default_kind));
                 self.slots.write(0, s, index as usize, &e);
+                let ctx = self.context.borrow_dependent();
+                if let Some((r, who)) = prepared(track, &mut self.recorder, &mut self.subject, ctx) {
+                    r.record(who, s, index as usize, &e, now);
+                }
             }
             None => self.slots.write_error(0, &not_ready()),
         }
@@ -165,23 +180,92 @@ impl WasmEngine {
     /// Evaluates a flag by key into slot 0: for keys the wrapper does not know, so the core
     /// decides (`FLAG_NOT_FOUND`, or `GENERAL` with no snapshot). `FLAG_NOT_FOUND` is built
     /// here: `Engine::evaluate` would link a second copy of the evaluation checks.
-    pub fn evaluate_key(&mut self, key: &str, now: f64, default_kind: u32) {
-        match self.engine.snapshot().map(|s| s.index_of(key)) {
-            Some(None) => {
+    pub fn evaluate_key(&mut self, key: &str, now: f64, default_kind: u32, track: bool) {
+        let s = self.engine.snapshot();
+        match s.map(|s| s.index_of(key)) {
+            Some(Some(i)) => self.evaluate(i as u32, now, default_kind, track),
+            found => {
+                let e = if found.is_some() { not_found(key) } else { not_ready() };
                 self.slots.clear(1);
-                self.slots.write_error(0, &not_found(key));
+                self.slots.write_error(0, &e);
+                if let (true, Some(r)) = (track, &mut self.recorder) {
+                    r.record_unknown(s, key, &e, millis(now));
+                }
             }
-            // With no snapshot, `evaluate` writes the `GENERAL` error whatever the index.
-            found => self.evaluate(found.flatten().unwrap_or(0) as u32, now, default_kind),
         }
     }
 
     /// Evaluates every flag into slot `i` for the described flag `i`.
-    pub fn evaluate_all(&mut self, now: f64) {
+    pub fn evaluate_all(&mut self, now: f64, track: bool) {
         let Some(s) = self.engine.snapshot() else { return self.slots.clear(0) };
+        let now = millis(now);
         let slots = &mut self.slots;
         slots.clear(s.flags().len());
-        s.evaluate_each(self.context.borrow_dependent(), millis(now), |i, e| slots.write(i, s, i, &e));
+        let ctx = self.context.borrow_dependent();
+        let mut recorder = prepared(track, &mut self.recorder, &mut self.subject, ctx);
+        s.evaluate_each(ctx, now, |i, e| {
+            slots.write(i, s, i, &e);
+            if let Some((r, who)) = &mut recorder {
+                r.record(who, s, i, &e, now);
+            }
+        });
+    }
+
+    /// Turns exposure recording on (docs/exposures.md); `attributes` is a JSON array of
+    /// attribute references. Returns 0, or the length of `[setting, message]` JSON text in `out`
+    /// when the configuration is refused (recording then stays as it was). The wrapper calls it
+    /// once per engine.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_exposures(
+        &mut self,
+        source: &str,
+        queue_capacity: u32,
+        dedupe_window_ms: f64,
+        dedupe_capacity: u32,
+        summary_capacity: u32,
+        attributes: &str,
+        key_salt: Option<String>,
+    ) -> u32 {
+        let mut config = ExposureConfig::new(source);
+        config.queue_capacity = queue_capacity as usize;
+        config.dedupe_window_ms = millis(dedupe_window_ms);
+        config.dedupe_capacity = dedupe_capacity as usize;
+        config.summary_capacity = summary_capacity as usize;
+        if let Ok(Json::Array(items)) = Json::parse(attributes) {
+            config.attributes = items.iter().filter_map(Json::as_str).map(String::from).collect();
+        }
+        config.key_salt = key_salt;
+        self.out.clear();
+        match Recorder::new(config) {
+            Ok(r) => {
+                self.recorder = Some(r);
+                self.subject = None;
+            }
+            Err(e) => describe::strings(&mut self.out, &mut [e.setting.as_str(), &e.message].into_iter()),
+        }
+        self.out_len()
+    }
+
+    /// The next exposure batch, JSON text of at most about `max_bytes` (see `out_ptr`); 0 when
+    /// there is nothing to send or recording is off.
+    pub fn take_exposures(&mut self, now: f64, max_bytes: u32) -> u32 {
+        self.out.clear();
+        if let Some(batch) = self.recorder.as_mut().and_then(|r| r.take_batch(millis(now), max_bytes as usize)) {
+            self.out = batch;
+        }
+        self.out_len()
+    }
+
+    /// Exposures waiting for a batch.
+    pub fn exposures_pending(&self) -> u32 {
+        self.recorder.as_ref().map_or(0, |r| r.pending() as u32)
+    }
+
+    /// Adds `n` undeliverable exposures to the next batch's `dropped`.
+    pub fn exposures_lost(&mut self, n: f64) {
+        if let Some(r) = &mut self.recorder {
+            r.lost(millis(n).max(0) as u64);
+        }
     }
 
     /// Address of the result buffer in the module's memory (stable until the next evaluation
@@ -209,6 +293,21 @@ impl WasmEngine {
     fn out_len(&self) -> u32 {
         self.out.len() as u32
     }
+}
+
+/// The recorder and the context prepared for it, when `track` and recording is on.
+fn prepared<'a>(
+    track: bool,
+    recorder: &'a mut Option<Recorder>,
+    subject: &'a mut Option<Subject>,
+    ctx: &Context<'_>,
+) -> Option<(&'a mut Recorder, &'a Subject)> {
+    let r = recorder.as_mut().filter(|_| track)?;
+    let who: &Subject = match subject {
+        Some(who) => who,
+        None => subject.insert(r.subject(ctx)),
+    };
+    Some((r, who))
 }
 
 /// The host's clock value in ms; a non-finite value counts as the epoch.
