@@ -78,6 +78,7 @@ const rejected = {
   "negative version": (s) => { s.version = -1; },
   "empty flag key": (s) => { s.flags[""] = flag(s, "new_editor"); },
   "salt containing U+001F": (s) => { flag(s, "ai_search").salt = "a\u001fb"; },
+  "trackEvents as a string": (s) => { flag(s, "ai_search").trackEvents = "false"; },
 };
 const accepted = {
   "$schema member": (s) => { s.$schema = "https://edgeflag.dev/schema/snapshot-v1.json"; },
@@ -97,6 +98,7 @@ const accepted = {
     f.rules = [{ id: "eu", clauses: [{ attribute: "/address/country", op: "in", values: ["CH"] }], serve: structuredClone(f.fallthrough) }];
     f.rules[0].serve.experiment.salt = "checkout-eu";
   },
+  "trackEvents false": (s) => { flag(s, "ai_search").trackEvents = false; },
   "semver shorthand": (s) => { flag(s, "new_editor").rules[0].clauses[0].values = ["2", "2.3-beta", "1.0.0+build.5"]; },
 };
 
