@@ -11,5 +11,6 @@ if (!(wasmModule instanceof WebAssembly.Module)) Object.setPrototypeOf(wasmModul
 attach(initSync({ module: wasmModule }));
 
 export { Engine, LoadError } from './lib/engine.js';
+export { Reporter } from './lib/reporter.js';
 /** Already loaded on the edge runtime; kept so the same code runs in every runtime. */
 export async function init() {}

@@ -76,23 +76,102 @@ export interface FlagInfo {
 }
 
 export interface EngineOptions {
-  /** The clock, in ms since the epoch (default `Date.now`): schedules and dates use it. */
+  /** The clock, in ms since the epoch (default `Date.now`): schedules, dates and exposure times use it. */
   now?: () => number;
+  /** Records exposures from the start: `true` for the defaults, or options (see `recordExposures`). */
+  exposures?: boolean | ExposureOptions;
+}
+
+/** The last argument of every evaluation (and of `Engine.context`, for a whole scope). */
+export interface CallOptions {
+  /**
+   * `false` records nothing for this call: no exposure, no summary count (previews,
+   * bootstrapping, health checks). Default true.
+   */
+  track?: boolean;
+}
+
+/** How an engine records exposures (docs/exposures.md). Bad values throw a TypeError naming the option. */
+export interface ExposureOptions {
+  /** Most exposures waiting to be taken; one produced past it is dropped and counted in `dropped` (default 1000). */
+  queueCapacity?: number;
+  /** An exposure of (context key, flag, variation) is not produced again within this many ms (default 3,600,000). */
+  dedupeWindowMs?: number;
+  /** Most (context key, flag, variation) triples remembered for dedupe; past it the oldest are forgotten (default 10,000). */
+  dedupeCapacity?: number;
+  /** Most summary entries counted between batches; evaluations past it go to `unsummarized` (default 10,000). */
+  summaryCapacity?: number;
+  /** Context attributes copied into exposures (scalar values only). Default none. */
+  attributes?: readonly string[];
+  /** When set, exposures carry `keyHash` (XXH64 of the salted key) instead of the context key. */
+  keySalt?: string;
+  /** Identifies this engine's batches, 1–128 characters (default a random UUID). */
+  source?: string;
+}
+
+/** One user shown one variation (docs/exposures.md). */
+export interface Exposure {
+  flagKey: string;
+  variationIndex: number;
+  variation: string;
+  reason: Exclude<Reason, 'ERROR'>;
+  ruleId?: string;
+  inExperiment?: true;
+  /** Snapshot version. */
+  version: number;
+  /** The context key; absent with a `keySalt` (then `keyHash`) or when the context has none. */
+  key?: string;
+  /** 16 lowercase hex digits: XXH64 (seed 0) of `keySalt + U+001F + key`. */
+  keyHash?: string;
+  attributes?: Record<string, string | number | boolean>;
+  /** Host time of the evaluation, ms since the epoch. */
+  timestamp: number;
+}
+
+/** Tracked evaluations of one (flag, version, variation) since the previous batch. */
+export interface Summary {
+  flagKey: string;
+  /** null when no snapshot was loaded. */
+  version: number | null;
+  /** null when no variation was served. */
+  variationIndex: number | null;
+  variation: string | null;
+  count: number;
+  /** Of which reason ERROR. */
+  errors: number;
+  /** Host times of the first and last counted evaluation. */
+  start: number;
+  end: number;
+}
+
+/** What `takeExposures` renders (as JSON text) and a collector receives. */
+export interface ExposureBatch {
+  schemaVersion: 1;
+  source: string;
+  /** Increasing per source from 1; (source, sequence) identifies a batch, so retries can be ignored. */
+  sequence: number;
+  sentAt: number;
+  /** Exposures lost since the previous batch (queue full, or a batch that definitively failed). */
+  dropped: number;
+  /** Evaluations the summary table had no room to count. */
+  unsummarized: number;
+  exposures: Exposure[];
+  summaries: Summary[];
 }
 
 /** Evaluations for one context bound once (see `Engine.context`). */
 export interface ContextScope {
-  evaluate<T extends JsonValue>(flagKey: string, defaultValue?: T): Details<T>;
-  getBoolean(flagKey: string, defaultValue: boolean): boolean;
-  getString(flagKey: string, defaultValue: string): string;
-  getNumber(flagKey: string, defaultValue: number): number;
-  getJson<T extends JsonValue>(flagKey: string, defaultValue: T): T;
-  getBooleanDetails(flagKey: string, defaultValue: boolean): Details<boolean>;
-  getStringDetails(flagKey: string, defaultValue: string): Details<string>;
-  getNumberDetails(flagKey: string, defaultValue: number): Details<number>;
-  getJsonDetails<T extends JsonValue>(flagKey: string, defaultValue: T): Details<T>;
-  evaluateAll(): Record<string, Details>;
-  values(): Record<string, JsonValue>;
+  evaluate<T extends JsonValue>(flagKey: string, defaultValue?: T, options?: CallOptions): Details<T>;
+  getBoolean(flagKey: string, defaultValue: boolean, options?: CallOptions): boolean;
+  getString(flagKey: string, defaultValue: string, options?: CallOptions): string;
+  getNumber(flagKey: string, defaultValue: number, options?: CallOptions): number;
+  getJson<T extends JsonValue>(flagKey: string, defaultValue: T, options?: CallOptions): T;
+  getBooleanDetails(flagKey: string, defaultValue: boolean, options?: CallOptions): Details<boolean>;
+  getStringDetails(flagKey: string, defaultValue: string, options?: CallOptions): Details<string>;
+  getNumberDetails(flagKey: string, defaultValue: number, options?: CallOptions): Details<number>;
+  getJsonDetails<T extends JsonValue>(flagKey: string, defaultValue: T, options?: CallOptions): Details<T>;
+  evaluateAll(options?: CallOptions): Record<string, Details>;
+  values(options?: CallOptions): Record<string, JsonValue>;
 }
 
 export class Engine {
@@ -106,23 +185,101 @@ export class Engine {
   /** One flag of the serving snapshot, or undefined. */
   flag(flagKey: string): FlagInfo | undefined;
   /** With a default, a flag of another kind gives the default with `TYPE_MISMATCH`. */
-  evaluate<T extends JsonValue>(flagKey: string, context: Context, defaultValue?: T): Details<T>;
-  getBoolean(flagKey: string, context: Context, defaultValue: boolean): boolean;
-  getString(flagKey: string, context: Context, defaultValue: string): string;
-  getNumber(flagKey: string, context: Context, defaultValue: number): number;
-  getJson<T extends JsonValue>(flagKey: string, context: Context, defaultValue: T): T;
-  getBooleanDetails(flagKey: string, context: Context, defaultValue: boolean): Details<boolean>;
-  getStringDetails(flagKey: string, context: Context, defaultValue: string): Details<string>;
-  getNumberDetails(flagKey: string, context: Context, defaultValue: number): Details<number>;
-  getJsonDetails<T extends JsonValue>(flagKey: string, context: Context, defaultValue: T): Details<T>;
+  evaluate<T extends JsonValue>(flagKey: string, context: Context, defaultValue?: T, options?: CallOptions): Details<T>;
+  getBoolean(flagKey: string, context: Context, defaultValue: boolean, options?: CallOptions): boolean;
+  getString(flagKey: string, context: Context, defaultValue: string, options?: CallOptions): string;
+  getNumber(flagKey: string, context: Context, defaultValue: number, options?: CallOptions): number;
+  getJson<T extends JsonValue>(flagKey: string, context: Context, defaultValue: T, options?: CallOptions): T;
+  getBooleanDetails(flagKey: string, context: Context, defaultValue: boolean, options?: CallOptions): Details<boolean>;
+  getStringDetails(flagKey: string, context: Context, defaultValue: string, options?: CallOptions): Details<string>;
+  getNumberDetails(flagKey: string, context: Context, defaultValue: number, options?: CallOptions): Details<number>;
+  getJsonDetails<T extends JsonValue>(flagKey: string, context: Context, defaultValue: T, options?: CallOptions): Details<T>;
   /** Every flag for one context. */
-  evaluateAll(context: Context): Record<string, Details>;
+  evaluateAll(context: Context, options?: CallOptions): Record<string, Details>;
   /** Every flag's value for one context (null where none is served): the fastest path. */
-  values(context: Context): Record<string, JsonValue>;
-  /** Binds a context once for many evaluations. */
-  context(context: Context): ContextScope;
+  values(context: Context, options?: CallOptions): Record<string, JsonValue>;
+  /** Binds a context once for many evaluations; `options` apply to every call of the scope. */
+  context(context: Context, options?: CallOptions): ContextScope;
+  /** True once exposures are being recorded. */
+  readonly recording: boolean;
+  /** Turns exposure recording on (once: throws if it is already on). Bad options throw a TypeError naming the option. */
+  recordExposures(options?: ExposureOptions): void;
+  /**
+   * The next batch as JSON text (an `ExposureBatch`) of at most `maxBytes` (default 60,000; at
+   * least one item), removing what it holds from the queue; null when there is nothing to send.
+   */
+  takeExposures(maxBytes?: number): string | null;
+  /** Exposures waiting to be taken. */
+  readonly pendingExposures: number;
+  /** Adds `count` to the next batch's `dropped` (exposures of a batch that could not be delivered). */
+  exposuresLost(count: number): void;
   /** Frees the engine's Wasm memory now rather than at garbage collection. */
   free(): void;
+}
+
+/** What `Reporter.onError` is told about a failure. */
+export interface DeliveryFailure {
+  /** Exposures in the batch (0 when the engine itself failed). */
+  events: number;
+  /** The batch (null when the engine itself failed). */
+  batch: ExposureBatch | null;
+  /**
+   * true: given up (definitive 4xx, `retryable: false`, or the last attempt), the exposures are
+   * counted in `failed` and reported in the next batch's `dropped`; false: it will be retried.
+   */
+  final: boolean;
+}
+
+interface ReporterCommonOptions {
+  /** Largest batch in bytes (default 60,000: under the 64 KiB of sendBeacon and keepalive fetch). */
+  maxBatchBytes?: number;
+  /** Tries per batch in all (default 5), and the backoff: a random wait up to `min(maxMs, baseMs × 2^(try − 1))` (defaults 250, 10,000). */
+  retry?: { attempts?: number; baseMs?: number; maxMs?: number };
+  /** Flushes every this many ms (0: never). Default 10,000 in Node (the timer does not keep the process alive) and browsers, 0 elsewhere (Workers: flush with waitUntil). */
+  flushIntervalMs?: number;
+  /** In browsers (default true): when the page is hidden or left, every batch is sent at once. */
+  pageHide?: boolean;
+  /** Told of every failed attempt (`final` says whether it was the last); what it throws is ignored. */
+  onError?: (error: unknown, failure: DeliveryFailure) => void;
+}
+
+export type ReporterOptions = ReporterCommonOptions &
+  (
+    | {
+        /** The collector: each batch POSTed as its JSON text, `content-type: text/plain;charset=UTF-8`. */
+        url: string | URL;
+        /** Extra request headers. With them, a hidden page sends with a keepalive fetch: beacons cannot carry headers. */
+        headers?: Record<string, string> | [string, string][] | Headers;
+        transport?: undefined;
+      }
+    | {
+        url?: undefined;
+        /**
+         * Delivers one batch (parsed, and as text); resolve when delivered, throw or reject to
+         * retry, or throw an error with `retryable: false` to fail the batch at once.
+         */
+        transport: (batch: ExposureBatch, text: string) => unknown;
+      }
+  );
+
+/** `flush()` and `close()`: exposures delivered and definitively failed while the call waited. */
+export interface FlushResult {
+  delivered: number;
+  failed: number;
+}
+
+/** Delivers an engine's exposure batches (and turns recording on if it is off). */
+export class Reporter {
+  /** Throws TypeError without a `url` or a `transport`. */
+  constructor(engine: Engine, options: ReporterOptions);
+  /**
+   * Sends every batch the engine holds, one at a time and in order. Resolves — never rejects —
+   * once everything taken until then is delivered or definitively failed. Concurrent calls share
+   * the work, so their counts overlap.
+   */
+  flush(): Promise<FlushResult>;
+  /** Stops the interval and the page listeners, then flushes. Calling it again flushes again. */
+  close(): Promise<FlushResult>;
 }
 
 /**

@@ -26,15 +26,19 @@ export class Engine {
   #memory = null;
   #view = null;
 
+  #recording = false;
+
   /**
    * @param snapshot optional snapshot (JSON text or object); throws LoadError if it is refused
-   * @param options `{ now: () => ms }` the clock (default Date.now)
+   * @param options `{ now: () => ms, exposures: true | {...} }` the clock (default Date.now);
+   *   exposure recording (see `recordExposures`)
    */
   constructor(snapshot, options = {}) {
     this.#memory = core().memory; // throws a clear error before `init()` in browsers
     this.#core = new WasmEngine();
     this.#now = options.now ?? Date.now;
     this.#tables = this.#describe();
+    if (options.exposures) this.recordExposures(options.exposures === true ? {} : options.exposures);
     if (snapshot !== undefined) {
       const result = this.update(snapshot);
       if (!result.ok) throw result.error;
@@ -76,61 +80,127 @@ export class Engine {
     return i === undefined ? undefined : this.#flag(i);
   }
 
+  // Every evaluation takes a last `options`: `{ track: false }` records no exposure or count.
+
   /** One flag for one context: value, variation, reason and why. */
-  evaluate(flagKey, context, defaultValue) {
-    return this.context(context).evaluate(flagKey, defaultValue);
+  evaluate(flagKey, context, defaultValue, options) {
+    return this.context(context).evaluate(flagKey, defaultValue, options);
   }
 
   // Typed getters: a flag of another kind gives the default with TYPE_MISMATCH.
-  getBooleanDetails(flagKey, context, defaultValue) {
-    return this.context(context).getBooleanDetails(flagKey, defaultValue);
+  getBooleanDetails(flagKey, context, defaultValue, options) {
+    return this.context(context).getBooleanDetails(flagKey, defaultValue, options);
   }
-  getStringDetails(flagKey, context, defaultValue) {
-    return this.context(context).getStringDetails(flagKey, defaultValue);
+  getStringDetails(flagKey, context, defaultValue, options) {
+    return this.context(context).getStringDetails(flagKey, defaultValue, options);
   }
-  getNumberDetails(flagKey, context, defaultValue) {
-    return this.context(context).getNumberDetails(flagKey, defaultValue);
+  getNumberDetails(flagKey, context, defaultValue, options) {
+    return this.context(context).getNumberDetails(flagKey, defaultValue, options);
   }
-  getJsonDetails(flagKey, context, defaultValue) {
-    return this.context(context).getJsonDetails(flagKey, defaultValue);
+  getJsonDetails(flagKey, context, defaultValue, options) {
+    return this.context(context).getJsonDetails(flagKey, defaultValue, options);
   }
-  getBoolean(flagKey, context, defaultValue) {
-    return this.getBooleanDetails(flagKey, context, defaultValue).value;
+  getBoolean(flagKey, context, defaultValue, options) {
+    return this.getBooleanDetails(flagKey, context, defaultValue, options).value;
   }
-  getString(flagKey, context, defaultValue) {
-    return this.getStringDetails(flagKey, context, defaultValue).value;
+  getString(flagKey, context, defaultValue, options) {
+    return this.getStringDetails(flagKey, context, defaultValue, options).value;
   }
-  getNumber(flagKey, context, defaultValue) {
-    return this.getNumberDetails(flagKey, context, defaultValue).value;
+  getNumber(flagKey, context, defaultValue, options) {
+    return this.getNumberDetails(flagKey, context, defaultValue, options).value;
   }
-  getJson(flagKey, context, defaultValue) {
-    return this.getJsonDetails(flagKey, context, defaultValue).value;
+  getJson(flagKey, context, defaultValue, options) {
+    return this.getJsonDetails(flagKey, context, defaultValue, options).value;
   }
 
   /** Every flag for one context: `{ flagKey: details }`. */
-  evaluateAll(context) {
-    return this.context(context).evaluateAll();
+  evaluateAll(context, options) {
+    return this.context(context).evaluateAll(options);
   }
 
   /** Every flag's value for one context: `{ flagKey: value }` (null where none is served). */
-  values(context) {
-    return this.context(context).values();
+  values(context, options) {
+    return this.context(context).values(options);
   }
 
   /** Binds a context once, for evaluating many flags with it (the per-request path). */
-  context(context) {
-    return new Scope(this, text(context));
+  context(context, options) {
+    return new Scope(this, text(context), options?.track !== false);
+  }
+
+  /**
+   * Turns exposure recording on (docs/exposures.md): `{ source, queueCapacity, dedupeWindowMs,
+   * dedupeCapacity, summaryCapacity, attributes, keySalt }`, all optional. Throws a TypeError
+   * for a refused option; once on, it stays on with its options.
+   */
+  recordExposures(options = {}) {
+    if (this.#recording) throw new TypeError('edgeflag: exposures are already being recorded');
+    const o = options;
+    if (typeof o !== 'object' || o === null) throw new TypeError('edgeflag: exposures options must be an object');
+    for (const name of Object.keys(o)) {
+      if (!OPTIONS.includes(name)) throw new TypeError(`edgeflag: unknown exposures option "${name}"`);
+    }
+    const count = (name, fallback) => {
+      const v = o[name] ?? fallback;
+      if (!Number.isSafeInteger(v) || v < 0) throw new TypeError(`edgeflag: exposures.${name} must be a non-negative integer`);
+      return v;
+    };
+    const attributes = o.attributes ?? [];
+    if (!Array.isArray(attributes) || !attributes.every((a) => typeof a === 'string')) {
+      throw new TypeError('edgeflag: exposures.attributes must be an array of strings');
+    }
+    if (o.keySalt !== undefined && typeof o.keySalt !== 'string') throw new TypeError('edgeflag: exposures.keySalt must be a string');
+    const source = o.source ?? randomId();
+    if (typeof source !== 'string') throw new TypeError('edgeflag: exposures.source must be a string');
+    const n = this.#core.record_exposures(
+      source,
+      Math.min(count('queueCapacity', 1000), 2 ** 32 - 1),
+      count('dedupeWindowMs', 3_600_000),
+      Math.min(count('dedupeCapacity', 10_000), 2 ** 32 - 1),
+      Math.min(count('summaryCapacity', 10_000), 2 ** 32 - 1),
+      JSON.stringify(attributes),
+      o.keySalt,
+    );
+    if (n) {
+      const [setting, message] = JSON.parse(this.#text(n));
+      throw new TypeError(`edgeflag: exposures.${setting} ${message}`);
+    }
+    this.#recording = true;
+  }
+
+  /** Whether exposures are being recorded. */
+  get recording() {
+    return this.#recording;
+  }
+
+  /** Exposures waiting for a batch. */
+  get pendingExposures() {
+    return this.#core.exposures_pending();
+  }
+
+  /**
+   * The next exposure batch as JSON text of about `maxBytes` at most, or null when there is
+   * nothing to send. What it holds leaves the engine: deliver it, or report it `exposuresLost`.
+   */
+  takeExposures(maxBytes = 60_000) {
+    const n = this.#core.take_exposures(this.#now(), Math.max(0, Math.min(maxBytes, 2 ** 32 - 1)) || 0);
+    return n ? this.#text(n) : null;
+  }
+
+  /** Reports `n` exposures that could not be delivered: the next batch counts them as dropped. */
+  exposuresLost(n) {
+    if (n > 0) this.#core.exposures_lost(n);
   }
 
   // Internal to the package (Scope and the OpenFeature providers).
   _use(contextText) {
     this.#use(contextText);
   }
-  _one(flagKey, defaultValue, kind) {
-    return this.#one(flagKey, defaultValue, kind);
+  _one(flagKey, defaultValue, kind, track = true) {
+    return this.#one(flagKey, defaultValue, kind, track);
   }
-  _all(details) {
-    return this.#all(details);
+  _all(details, track = true) {
+    return this.#all(details, track);
   }
 
   #use(contextText) {
@@ -140,19 +210,19 @@ export class Engine {
     this.#contextText = contextText;
   }
 
-  #one(flagKey, defaultValue, kind) {
+  #one(flagKey, defaultValue, kind, track) {
     const t = this.#tables;
     const index = t.index.get(flagKey);
     const kindCode = kind === undefined ? 0 : (t.kindCodes[kind] ?? 0);
-    if (index === undefined) this.#core.evaluate_key(String(flagKey), this.#now(), kindCode);
-    else this.#core.evaluate(index, this.#now(), kindCode);
+    if (index === undefined) this.#core.evaluate_key(String(flagKey), this.#now(), kindCode, track);
+    else this.#core.evaluate(index, this.#now(), kindCode, track);
     return this.#details(0, index ?? -1, defaultValue);
   }
 
-  #all(details) {
+  #all(details, track) {
     const t = this.#tables;
     const out = {};
-    this.#core.evaluate_all(this.#now());
+    this.#core.evaluate_all(this.#now(), track);
     const v = this.#slots();
     const keys = t.keys;
     for (let i = 0; i < keys.length; i++) {
@@ -236,48 +306,53 @@ export class Engine {
 class Scope {
   #engine;
   #text;
-  constructor(engine, contextText) {
+  #track;
+  constructor(engine, contextText, track) {
     this.#engine = engine;
     this.#text = contextText;
+    this.#track = track;
   }
-  evaluate(flagKey, defaultValue) {
-    return this.#one(flagKey, defaultValue, kindOf(defaultValue));
+  evaluate(flagKey, defaultValue, options) {
+    return this.#one(flagKey, defaultValue, kindOf(defaultValue), options);
   }
-  getBooleanDetails(flagKey, defaultValue) {
-    return this.#one(flagKey, defaultValue, 'boolean');
+  getBooleanDetails(flagKey, defaultValue, options) {
+    return this.#one(flagKey, defaultValue, 'boolean', options);
   }
-  getStringDetails(flagKey, defaultValue) {
-    return this.#one(flagKey, defaultValue, 'string');
+  getStringDetails(flagKey, defaultValue, options) {
+    return this.#one(flagKey, defaultValue, 'string', options);
   }
-  getNumberDetails(flagKey, defaultValue) {
-    return this.#one(flagKey, defaultValue, 'number');
+  getNumberDetails(flagKey, defaultValue, options) {
+    return this.#one(flagKey, defaultValue, 'number', options);
   }
-  getJsonDetails(flagKey, defaultValue) {
-    return this.#one(flagKey, defaultValue, 'json');
+  getJsonDetails(flagKey, defaultValue, options) {
+    return this.#one(flagKey, defaultValue, 'json', options);
   }
-  getBoolean(flagKey, defaultValue) {
-    return this.#one(flagKey, defaultValue, 'boolean').value;
+  getBoolean(flagKey, defaultValue, options) {
+    return this.#one(flagKey, defaultValue, 'boolean', options).value;
   }
-  getString(flagKey, defaultValue) {
-    return this.#one(flagKey, defaultValue, 'string').value;
+  getString(flagKey, defaultValue, options) {
+    return this.#one(flagKey, defaultValue, 'string', options).value;
   }
-  getNumber(flagKey, defaultValue) {
-    return this.#one(flagKey, defaultValue, 'number').value;
+  getNumber(flagKey, defaultValue, options) {
+    return this.#one(flagKey, defaultValue, 'number', options).value;
   }
-  getJson(flagKey, defaultValue) {
-    return this.#one(flagKey, defaultValue, 'json').value;
+  getJson(flagKey, defaultValue, options) {
+    return this.#one(flagKey, defaultValue, 'json', options).value;
   }
-  evaluateAll() {
+  evaluateAll(options) {
     this.#engine._use(this.#text);
-    return this.#engine._all(true);
+    return this.#engine._all(true, this.#tracks(options));
   }
-  values() {
+  values(options) {
     this.#engine._use(this.#text);
-    return this.#engine._all(false);
+    return this.#engine._all(false, this.#tracks(options));
   }
-  #one(flagKey, defaultValue, kind) {
+  #one(flagKey, defaultValue, kind, options) {
     this.#engine._use(this.#text);
-    return this.#engine._one(flagKey, defaultValue, kind);
+    return this.#engine._one(flagKey, defaultValue, kind, this.#tracks(options));
+  }
+  #tracks(options) {
+    return options?.track === undefined ? this.#track : options.track !== false;
   }
 }
 
@@ -289,6 +364,19 @@ function text(context) {
   } catch (e) {
     return { error: `context is not representable as JSON: ${e.message}` };
   }
+}
+
+const OPTIONS = ['source', 'queueCapacity', 'dedupeWindowMs', 'dedupeCapacity', 'summaryCapacity', 'attributes', 'keySalt'];
+
+/** 128 random bits as hex: a batch source. Workers refuse crypto at global scope: Math.random then. */
+function randomId() {
+  const bytes = new Uint8Array(16);
+  try {
+    crypto.getRandomValues(bytes);
+  } catch {
+    for (let i = 0; i < 16; i++) bytes[i] = Math.floor(Math.random() * 256);
+  }
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 /** The kind the core checks a default against: none for null/undefined. */
