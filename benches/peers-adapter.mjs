@@ -7,12 +7,18 @@
 // for Node; the test command imports it from the packed tarball). EDGEFLAG_MODE=values (the
 // default) uses `engine.values(context)`; `details` uses `engine.evaluateAll(context)`; `scope`
 // binds the context once with `engine.context()` and reads each flag with a typed getter.
+// EDGEFLAG_EXPOSURES=on records exposures (docs/exposures.md) and takes a batch whenever 500
+// are queued, as a reporter would: the cost of exposures is the difference from a run without.
+// With the default dedupe capacity (10,000 triples) the bench's 100,000 contexts x 7 flags are
+// all new exposures in every pass: the worst case. EDGEFLAG_DEDUPE_CAPACITY=1000000 remembers
+// them all, so timed passes see returning users: the steady state of a busy server.
 
 const pkg = process.env.EDGEFLAG_PKG ?? new URL('../pkg/node.js', import.meta.url).href;
 const { Engine } = await import(pkg);
 const MODE = process.env.EDGEFLAG_MODE ?? 'values';
+const EXPOSURES = process.env.EDGEFLAG_EXPOSURES === 'on';
 
-export const name = 'edgeflag';
+export const name = EXPOSURES ? 'edgeflag+exposures' : 'edgeflag';
 export const version = '0.1.0';
 
 const percent = (p) => Math.round(p * 1000); // weights are out of 100 000
@@ -80,12 +86,19 @@ export function snapshot(scenario) {
 }
 
 export async function setup(scenario) {
-  const engine = new Engine(snapshot(scenario));
+  const dedupeCapacity = Number(process.env.EDGEFLAG_DEDUPE_CAPACITY ?? 10_000);
+  const engine = new Engine(snapshot(scenario), { exposures: EXPOSURES && { dedupeCapacity } });
   const keys = scenario.flagKeys;
   const defaults = Object.fromEntries(keys.map((k) => [k, scenario.flags[k].default]));
   const typed = { boolean: 'getBoolean', string: 'getString' };
   const evaluate = {
-    values: (ctx) => engine.values(ctx),
+    values: EXPOSURES
+      ? (ctx) => {
+          const v = engine.values(ctx);
+          if (engine.pendingExposures >= 500) engine.takeExposures();
+          return v;
+        }
+      : (ctx) => engine.values(ctx),
     details: (ctx) => {
       const all = engine.evaluateAll(ctx);
       const out = {};
@@ -103,7 +116,7 @@ export async function setup(scenario) {
     evaluate,
     evaluateOne: (flagKey, ctx) => engine.evaluate(flagKey, ctx, defaults[flagKey]).value,
     notes: [
-      `edgeflag ${MODE === 'values' ? 'engine.values(ctx)' : MODE === 'details' ? 'engine.evaluateAll(ctx)' : 'engine.context(ctx) + typed getters'}: one Wasm call per context, results read from Wasm memory`,
+      `edgeflag${EXPOSURES ? ' with exposures recorded and batched' : ''} ${MODE === 'values' ? 'engine.values(ctx)' : MODE === 'details' ? 'engine.evaluateAll(ctx)' : 'engine.context(ctx) + typed getters'}: one Wasm call per context, results read from Wasm memory`,
     ],
   };
 }
