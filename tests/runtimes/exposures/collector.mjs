@@ -8,6 +8,9 @@
 //   OPTIONS        CORS preflight; every answer carries CORS headers, so pages on other origins
 //                  can post with fetch (sendBeacon with text/plain needs none).
 //
+// Run on its own: `node tests/runtimes/exposures/collector.mjs [port]` (default 8787) logs each
+// batch it stores or refuses.
+//
 // Test knobs (startCollector options, also changeable later with `collector.set({...})`):
 //   failFirst: K      answer 503 to the first K POSTs (before looking at them)
 //   loseAckFirst: K   store the first K valid batches, then destroy the connection unanswered
@@ -155,7 +158,7 @@ export async function startCollector(options = {}) {
       return answer(res, 200, { ok: true });
     });
   });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  await new Promise((ok) => server.listen(options.port ?? 0, '127.0.0.1', ok));
   const origin = `http://127.0.0.1:${server.address().port}`;
 
   const sum = (field) => batches.reduce((s, b) => s + b[field], 0);
@@ -204,4 +207,17 @@ export async function startCollector(options = {}) {
       return new Promise((ok) => server.close(() => ok()));
     },
   };
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const collector = await startCollector({ port: Number(process.argv[2] ?? 8787) });
+  console.log(`collector: POST ${collector.url}`);
+  let logged = 0;
+  collector.waitFor(() => {
+    for (const l of collector.log.slice(logged)) {
+      console.log(`${l.status} ${l.outcome} source=${l.source ?? '-'} sequence=${l.sequence ?? '-'} ${l.bytes} bytes${l.error ? ` ${l.error}` : ''}`);
+    }
+    logged = collector.log.length;
+    return false;
+  }, 2 ** 31 - 1).catch(() => {});
 }
