@@ -134,7 +134,7 @@ impl Recorder {
                 Ok(a) if !text.is_empty() => attributes.push(a),
                 _ => {
                     let mut setting = String::from("attributes[");
-                    setting.push_str(itoa::Buffer::new().format(i));
+                    setting.push_str(itoa::Buffer::new().format(i as i64));
                     setting.push(']');
                     return Err(ConfigError {
                         setting,
@@ -224,7 +224,7 @@ impl Recorder {
         q.push_str("{\"flagKey\":");
         write_quoted(q, &flag.key);
         q.push_str(",\"variationIndex\":");
-        q.push_str(itoa::Buffer::new().format(variation));
+        integer(q, Some(i64::from(variation)));
         q.push_str(",\"variation\":");
         write_quoted(q, name);
         q.push_str(",\"reason\":\"");
@@ -238,11 +238,11 @@ impl Recorder {
             q.push_str(",\"inExperiment\":true");
         }
         q.push_str(",\"version\":");
-        q.push_str(itoa::Buffer::new().format(snapshot.version));
+        integer(q, Some(snapshot.version as i64));
         q.push(',');
         q.push_str(&who.part);
         q.push_str("\"timestamp\":");
-        q.push_str(itoa::Buffer::new().format(now));
+        integer(q, Some(now));
         q.push_str("},");
         // An exposure is far below 4 GiB: its parts are bounded strings.
         self.lengths.push((q.len() - start) as u32);
