@@ -36,3 +36,20 @@ export function vectorFiles(dir = join(root, 'tests/vectors')) {
   const names = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
   return Object.fromEntries(names.map((f) => [f, JSON.parse(readFileSync(join(dir, f), 'utf8'))]));
 }
+
+/**
+ * The import map a page uses to load the installed package's `browser` entry, as its exports
+ * map declares it (conditions, nested or not).
+ */
+export function browserImportMap(dir) {
+  const resolveExport = (target, conditions = ['browser', 'import', 'default']) => {
+    if (typeof target === 'string') return target;
+    for (const [cond, next] of Object.entries(target ?? {})) {
+      if (conditions.includes(cond)) return resolveExport(next, conditions);
+    }
+    throw new Error('edgeflag: no browser entry in the exports map');
+  };
+  const pkg = JSON.parse(readFileSync(join(dir, 'node_modules/edgeflag/package.json'), 'utf8'));
+  const entry = resolveExport(pkg.exports?.['.'] ?? pkg.exports ?? pkg.browser ?? pkg.main);
+  return { imports: { edgeflag: `./node_modules/edgeflag/${entry.replace(/^\.\//, '')}` } };
+}

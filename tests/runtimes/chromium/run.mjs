@@ -4,27 +4,17 @@
 // Fails on any console error, page error or failed request.
 // Usage: node chromium/run.mjs --tarball edgeflag-0.1.0.tgz --out results/chromium.json
 import { readFile } from 'node:fs/promises';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { chromium } from 'playwright-core';
-import { args, freshProject, vectorFiles } from '../project.mjs';
+import { args, browserImportMap, freshProject, vectorFiles } from '../project.mjs';
 
 const { tarball, out } = args();
 const dir = freshProject('chromium', tarball);
 writeFileSync(join(dir, 'vectors.json'), JSON.stringify(vectorFiles()));
 
-// The `browser` entry as the package's exports map declares it (conditions, nested or not).
-function resolveExport(target, conditions = ['browser', 'import', 'default']) {
-  if (typeof target === 'string') return target;
-  for (const [cond, next] of Object.entries(target ?? {})) {
-    if (conditions.includes(cond)) return resolveExport(next, conditions);
-  }
-  throw new Error('edgeflag: no browser entry in the exports map');
-}
-const pkg = JSON.parse(readFileSync(join(dir, 'node_modules/edgeflag/package.json'), 'utf8'));
-const entry = resolveExport(pkg.exports?.['.'] ?? pkg.exports ?? pkg.browser ?? pkg.main);
-const importMap = { imports: { edgeflag: `./node_modules/edgeflag/${entry.replace(/^\.\//, '')}` } };
+const importMap = browserImportMap(dir);
 
 writeFileSync(
   join(dir, 'index.html'),
@@ -85,7 +75,7 @@ try {
   ({ results, error } = await page.evaluate(() => ({ results: window.__results, error: window.__error })));
   if (error) problems.push(`in the page: ${error}`);
   if (!served.some((u) => u.endsWith('.wasm'))) problems.push('the page never fetched the .wasm');
-  console.log(`chromium ${browser.version()}: ${entry} via import map; served ${served.join(' ')}`);
+  console.log(`chromium ${browser.version()}: ${importMap.imports.edgeflag} via import map; served ${served.join(' ')}`);
 } finally {
   await browser.close();
   server.close();

@@ -8,27 +8,19 @@
 // Usage: node chromium.mjs --project <dir with edgeflag installed>
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startCollector } from './collector.mjs';
-import { args } from '../project.mjs';
+import { args, browserImportMap } from '../project.mjs';
 import { ATTRIBUTES, FLAGS, UNTRACKED, VERSION, testSnapshot, user } from './fixtures.mjs';
 import { Expected, compare, describe } from './model.mjs';
 
 const { project: dir } = args();
 const T0 = Date.UTC(2026, 10, 22, 3, 0, 0);
 
-// The `browser` entry as the package's exports map declares it.
-function resolveExport(target, conditions = ['browser', 'import', 'default']) {
-  if (typeof target === 'string') return target;
-  for (const [cond, next] of Object.entries(target ?? {})) if (conditions.includes(cond)) return resolveExport(next, conditions);
-  throw new Error('edgeflag: no browser entry in the exports map');
-}
-const pkg = JSON.parse(readFileSync(join(dir, 'node_modules/edgeflag/package.json'), 'utf8'));
-const entry = resolveExport(pkg.exports['.']);
-const importMap = { imports: { edgeflag: `./node_modules/edgeflag/${entry.replace(/^\.\//, '')}` } };
+const importMap = browserImportMap(dir);
 
 writeFileSync(join(dir, 'exposures-snapshot.json'), JSON.stringify(testSnapshot()));
 writeFileSync(
