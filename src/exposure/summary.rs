@@ -92,15 +92,14 @@ impl Summary {
 
     /// Writes entries with counts into `out` as JSON objects, each after a comma unless first,
     /// while `out` stays within `max` bytes (at least one if `force`), and resets what it wrote.
-    /// Returns whether every count was written.
-    pub fn write(&mut self, out: &mut String, max: usize, mut force: bool) -> bool {
+    pub fn write(&mut self, out: &mut String, max: usize, mut force: bool) {
         for e in self.entries.iter_mut().filter(|e| e.count > 0) {
             let mark = out.len();
             comma(out);
             e.write(out);
             if out.len() > max && !force {
                 out.truncate(mark);
-                return false;
+                return;
             }
             force = false;
             e.count = 0;
@@ -109,7 +108,6 @@ impl Summary {
         // All written: start the next window empty.
         self.entries.clear();
         self.by_flag.clear();
-        true
     }
 }
 
