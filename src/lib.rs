@@ -6,6 +6,9 @@
 //! passes `now` in milliseconds since the Unix epoch. Formats and semantics are specified in
 //! `docs/snapshot.md` and `docs/bucketing.md`.
 //!
+//! With the `json` feature, a [`Recorder`] records exposures and renders them into batches
+//! (`docs/exposures.md`), and [`decode_batch`] checks a batch as a collector receives it.
+//!
 //! ```
 //! # #[cfg(feature = "json")] {
 //! use edgeflag::{Context, Engine, Json, Reason};
@@ -78,7 +81,9 @@ pub use engine::{Engine, Update};
 pub use error::{LoadError, LoadErrorKind};
 pub use explain::{ClauseStep, ClauseWhy, Explanation, Step};
 #[cfg(feature = "json")]
-pub use exposure::{ConfigError, ExposureConfig, Recorder, Subject, MAX_ATTRIBUTE_BYTES, MAX_CAPACITY};
+pub use exposure::{
+    decode_batch, Batch, BatchError, ConfigError, ExposureConfig, Recorder, Subject, MAX_ATTRIBUTE_BYTES, MAX_CAPACITY,
+};
 pub use flag::{Flag, Kind, Metadata, Variation};
 pub use json::Json;
 #[cfg(feature = "json")]

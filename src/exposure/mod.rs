@@ -8,6 +8,7 @@
 //! front, nothing recorded depends on the snapshot staying loaded, and an exposure costs no
 //! allocation of its own.
 
+mod batch;
 mod seen;
 mod summary;
 
@@ -26,6 +27,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use seen::Seen;
 use summary::Summary;
+
+pub use batch::{decode_batch, Batch, BatchError};
 
 /// How a [`Recorder`] records. [`ExposureConfig::new`] gives the documented defaults.
 #[derive(Clone, Debug)]

@@ -5,7 +5,7 @@
 mod clause;
 mod flag;
 mod graph;
-mod reader;
+pub(crate) mod reader;
 mod segment;
 mod serve;
 

@@ -1,0 +1,250 @@
+//! Decoding a batch as a collector receives it (docs/exposures.md, "Batches"): everything
+//! docs/exposures.schema.json checks, plus the rules the schema cannot express (attribute strings
+//! in UTF-8 bytes, `errors ≤ count`, `start ≤ end`) and duplicate members, which a JSON object
+//! model hides. Objects are read with the snapshot loader's tables, so a refused batch is
+//! reported like a refused snapshot: `exposures[3].reason: …`.
+//!
+//! Only collectors call this; the Wasm module does not, and leaves it out.
+
+use super::MAX_ATTRIBUTE_BYTES;
+use crate::error::LoadErrorKind as K;
+use crate::json::{Json, MAX_SAFE_INTEGER};
+use crate::load::reader::{check, empty, fail, map, opt, req, wrong_type, Field, Obj, Result, Ty, Ty::*};
+use crate::message::fill;
+use alloc::string::String;
+use core::fmt;
+
+/// What a collector needs from a valid batch to store it once and account for it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Batch {
+    /// The sending engine; with `sequence`, identifies the batch (store it once).
+    pub source: String,
+    /// The batch's number, from 1.
+    pub sequence: u64,
+    /// Host time when the batch was rendered, in ms since the epoch.
+    pub sent_at: i64,
+    /// Exposures lost since the source's previous batch.
+    pub dropped: u64,
+    /// Evaluations the source's summary table had no room to count.
+    pub unsummarized: u64,
+    /// Exposures in the batch.
+    pub exposures: usize,
+    /// Summary rows in the batch.
+    pub summaries: usize,
+    /// Σ `count` over the summaries (saturating).
+    pub evaluations: u64,
+    /// Σ `errors` over the summaries (saturating).
+    pub errors: u64,
+}
+
+/// A batch that does not meet docs/exposures.md: `exposures[0].keyHash: must be 16 lowercase
+/// hexadecimal digits`. Paths are written as in [`crate::LoadError`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BatchError {
+    /// Where, as a path (empty for the whole batch).
+    pub path: String,
+    /// What is wrong, for people.
+    pub message: String,
+}
+
+impl fmt::Display for BatchError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for BatchError {}
+
+const MAX: i64 = MAX_SAFE_INTEGER as i64;
+const SAFE: Ty = Integer(&(-MAX, MAX));
+const NON_NEGATIVE: Ty = Integer(&(0, MAX));
+const POSITIVE: Ty = Integer(&(1, MAX));
+
+const BATCH: &[Field] = &[
+    req("schemaVersion", SAFE),
+    req("source", Name),
+    req("sequence", POSITIVE),
+    req("sentAt", SAFE),
+    req("dropped", NON_NEGATIVE),
+    req("unsummarized", NON_NEGATIVE),
+    req("exposures", List(&Object)),
+    req("summaries", List(&Object)),
+];
+
+const EXPOSURE: &[Field] = &[
+    req("flagKey", Name),
+    req("variationIndex", NON_NEGATIVE),
+    req("variation", Name),
+    req("reason", Str),
+    opt("ruleId", Name),
+    opt("inExperiment", Bool),
+    req("version", NON_NEGATIVE),
+    opt("key", Str),
+    opt("keyHash", Str),
+    opt("attributes", Object),
+    req("timestamp", SAFE),
+];
+
+// `Any` where `null` is allowed: the nullable members are checked in `summary`.
+const SUMMARY: &[Field] = &[
+    req("flagKey", Str),
+    req("version", Any),
+    req("variationIndex", Any),
+    req("variation", Any),
+    req("count", POSITIVE),
+    req("errors", NON_NEGATIVE),
+    req("start", SAFE),
+    req("end", SAFE),
+];
+
+/// `ERROR` is left out: an error serves no variation, so it produces no exposure.
+const REASONS: [&str; 5] = ["STATIC", "DEFAULT", "TARGETING_MATCH", "SPLIT", "DISABLED"];
+
+/// Decodes and checks a batch (JSON text, as `Recorder::take_batch` renders it).
+pub fn decode_batch(text: &str) -> core::result::Result<Batch, BatchError> {
+    let v = Json::parse(text)
+        .map_err(|e| BatchError { path: String::new(), message: fill("invalid JSON: \u{2}", &e.text(), "") })?;
+    batch(&v).map_err(|fault| {
+        let e = fault.into_error(&v);
+        BatchError { path: e.path, message: e.message }
+    })
+}
+
+fn batch(v: &Json<'_>) -> Result<Batch> {
+    let o = Obj::read(v, BATCH)?;
+    if let Some(n) = o.int("schemaVersion").filter(|n| *n != 1) {
+        let template = "schema version \u{2} is not supported (this decoder reads 1)";
+        return fail(K::UnsupportedFormat, o.value("schemaVersion"), template, &decimal(n), "");
+    }
+    let source = o.str("source").unwrap_or_default();
+    // Characters, as the schema's maxLength counts them, not bytes.
+    let chars = source.chars().count() as i64;
+    if chars > 128 {
+        let at = o.value("source");
+        return fail(K::InvalidValue, at, "longer than 128 characters (\u{2})", &decimal(chars), "");
+    }
+    let exposures = o.items("exposures");
+    for x in exposures {
+        exposure(x)?;
+    }
+    let summaries = o.items("summaries");
+    let (mut evaluations, mut errors) = (0u64, 0u64);
+    for s in summaries {
+        let (count, e) = summary(s)?;
+        evaluations = evaluations.saturating_add(count);
+        errors = errors.saturating_add(e);
+    }
+    // Range-checked by the table: never negative.
+    let unsigned = |name: &str| o.int(name).unwrap_or_default() as u64;
+    let (dropped, unsummarized) = (unsigned("dropped"), unsigned("unsummarized"));
+    if exposures.is_empty() && summaries.is_empty() && dropped == 0 && unsummarized == 0 {
+        return fail(K::InvalidValue, v, "empty batch: no exposures, summaries, dropped or unsummarized", "", "");
+    }
+    Ok(Batch {
+        source: source.into(),
+        sequence: unsigned("sequence"),
+        sent_at: o.int("sentAt").unwrap_or_default(),
+        dropped,
+        unsummarized,
+        exposures: exposures.len(),
+        summaries: summaries.len(),
+        evaluations,
+        errors,
+    })
+}
+
+fn exposure(v: &Json<'_>) -> Result<()> {
+    let o = Obj::read(v, EXPOSURE)?;
+    let reason = o.str("reason").unwrap_or_default();
+    if !REASONS.contains(&reason) {
+        let template = "\u{1} is not an exposure reason (STATIC, DEFAULT, TARGETING_MATCH, SPLIT or DISABLED)";
+        return fail(K::InvalidValue, o.value("reason"), template, reason, "");
+    }
+    if let Some(at @ Json::Bool(false)) = o.get("inExperiment") {
+        return fail(K::InvalidValue, at, "must be true when present", "", "");
+    }
+    if let Some(at) = o.get("keyHash") {
+        if o.get("key").is_some() {
+            return fail(K::InvalidValue, at, "must not appear together with key", "", "");
+        }
+        let hex = at.as_str().unwrap_or_default();
+        if hex.len() != 16 || !hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+            return fail(K::InvalidValue, at, "must be 16 lowercase hexadecimal digits", "", "");
+        }
+    }
+    match o.get("attributes") {
+        Some(a) => attributes(a),
+        None => Ok(()),
+    }
+}
+
+fn attributes(v: &Json<'_>) -> Result<()> {
+    // `map` refuses empty and repeated names.
+    if map(v)?.is_empty() {
+        return empty(v);
+    }
+    let Json::Object(members) = v else { return Ok(()) };
+    for (_, value) in members {
+        match value {
+            Json::String(s) if s.len() > MAX_ATTRIBUTE_BYTES => {
+                let n = decimal(s.len() as i64);
+                return fail(K::InvalidValue, value, "longer than 256 UTF-8 bytes (\u{2})", &n, "");
+            }
+            Json::String(_) | Json::Number(_) | Json::Bool(_) => {}
+            _ => return wrong_type(value, "a string, number or boolean"),
+        }
+    }
+    Ok(())
+}
+
+/// A summary's `count` and `errors`.
+fn summary(v: &Json<'_>) -> Result<(u64, u64)> {
+    let o = Obj::read(v, SUMMARY)?;
+    let version = nullable(o.value("version"), NON_NEGATIVE, "an integer or null")?;
+    let index = nullable(o.value("variationIndex"), NON_NEGATIVE, "an integer or null")?;
+    let variation = nullable(o.value("variation"), Name, "a string or null")?;
+    let int = |name: &str| o.int(name).unwrap_or_default();
+    let (count, errors, start, end) = (int("count"), int("errors"), int("start"), int("end"));
+    if index != variation {
+        let (null, set) = if index { ("variation", "variationIndex") } else { ("variationIndex", "variation") };
+        return fail(K::InvalidValue, o.value(null), "must not be null when \u{2} is set", set, "");
+    }
+    if index && !version {
+        return fail(K::InvalidValue, o.value("version"), "must not be null when a variation was served", "", "");
+    }
+    if index && errors != 0 {
+        return fail(K::InvalidValue, o.value("errors"), "must be 0 when a variation was served", "", "");
+    }
+    if errors > count {
+        return fail(
+            K::InvalidValue,
+            o.value("errors"),
+            "\u{2} is more than count \u{4}",
+            &decimal(errors),
+            &decimal(count),
+        );
+    }
+    if start > end {
+        return fail(K::InvalidValue, o.value("start"), "\u{2} is after end \u{4}", &decimal(start), &decimal(end));
+    }
+    Ok((count as u64, errors as u64))
+}
+
+/// Whether `v` is set: `null`, or a value of `ty` (`expected` names both for the message).
+fn nullable(v: &Json<'_>, ty: Ty, expected: &str) -> Result<bool> {
+    match (v, ty) {
+        (Json::Null, _) => Ok(false),
+        (Json::Number(_), Integer(_)) | (Json::String(_), Name) => check(v, ty).map(|()| true),
+        _ => wrong_type(v, expected),
+    }
+}
+
+fn decimal(n: i64) -> String {
+    itoa::Buffer::new().format(n).into()
+}
