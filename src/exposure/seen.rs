@@ -7,10 +7,16 @@
 //! generation is dropped only when all its entries are at least a window old. Rotating on size
 //! bounds memory: past the capacity the oldest entries are forgotten early.
 //!
-//! Slots are found from a fingerprint's low bits, which the recorder takes from the context key
-//! alone (see `Recorder::seen`).
+//! A fingerprint's low bits pick a block of [`BLOCK`] slots, and the recorder takes those bits
+//! from the context key alone (see `Recorder::seen`): a context's triples sit side by side, so
+//! checking all flags for one context touches a cache line or two. Once a block is full (a
+//! context with many tracked flags), linear probing continues from the fingerprint's high bits,
+//! the triple's own hash, so that such a context does not pile its triples into one long run.
 
 use alloc::vec::Vec;
+
+/// Slots of a block: 8 × 16 bytes, two cache lines.
+const BLOCK: usize = 8;
 
 pub(super) struct Seen {
     window: i64,
@@ -74,15 +80,11 @@ impl Seen {
 
 impl Table {
     fn find(&self, fp: u64) -> Option<i64> {
-        let mask = self.slots.len().checked_sub(1)?;
-        let mut i = fp as usize & mask;
-        loop {
-            match self.slots[i] {
-                (0, _) => return None,
-                (f, t) if f == fp => return Some(t),
-                _ => i = (i + 1) & mask,
-            }
+        if self.slots.is_empty() {
+            return None;
         }
+        let (f, t) = self.slots[probe(&self.slots, fp)];
+        (f == fp).then_some(t)
     }
 
     /// The slot holding `fp`, or the empty one where it goes (growing first if needed).
@@ -91,12 +93,7 @@ impl Table {
             // At most twice the limit: the table never needs more to stay half empty.
             self.grow((limit * 2).next_power_of_two().min((self.slots.len() * 2).max(16)));
         }
-        let mask = self.slots.len() - 1;
-        let mut i = fp as usize & mask;
-        while !matches!(self.slots[i], (0, _)) && self.slots[i].0 != fp {
-            i = (i + 1) & mask;
-        }
-        i
+        probe(&self.slots, fp)
     }
 
     fn grow(&mut self, size: usize) {
@@ -104,15 +101,28 @@ impl Table {
             return;
         }
         let old = core::mem::replace(&mut self.slots, alloc::vec![(0, 0); size]);
-        let mask = size - 1;
         for (fp, t) in old.into_iter().filter(|e| e.0 != 0) {
-            let mut i = fp as usize & mask;
-            while self.slots[i].0 != 0 {
-                i = (i + 1) & mask;
-            }
+            let i = probe(&self.slots, fp);
             self.slots[i] = (fp, t);
         }
     }
+}
+
+/// Where `fp` is, or the first empty slot of its probe sequence: its block, then on from its
+/// high bits. Entries are never removed (a rotation empties the whole table), so a full block
+/// stays full and a lookup follows the path its insertion took. `slots` is a power of two
+/// long, at least `BLOCK`, and never full.
+fn probe(slots: &[(u64, i64)], fp: u64) -> usize {
+    let mask = slots.len() - 1;
+    let block = fp as usize & mask & !(BLOCK - 1);
+    if let Some(i) = (block..block + BLOCK).find(|&i| slots[i].0 == 0 || slots[i].0 == fp) {
+        return i;
+    }
+    let mut i = (fp >> 32) as usize & mask;
+    while slots[i].0 != 0 && slots[i].0 != fp {
+        i = (i + 1) & mask;
+    }
+    i
 }
 
 #[cfg(test)]
@@ -147,6 +157,18 @@ mod tests {
         }
         assert!(s.current.slots.len() <= 1024 && s.previous.slots.len() <= 1024);
         assert!(!s.check(1u64.wrapping_mul(0x9E37_79B9_7F4A_7C15), 3), "the oldest is forgotten past the capacity");
+    }
+
+    #[test]
+    fn many_triples_of_one_context() {
+        // 5,000 fingerprints with the same low half (one context, many flags): all remembered,
+        // none mistaken for another, and the table stays bounded.
+        let fp = |i: u64| (i.wrapping_mul(0x9E37_79B9_7F4A_7C15) & !0xFFFF_FFFF) | 0x1234_5678;
+        let mut s = Seen::new(i64::MAX, 20_000);
+        assert!((1..=5000).all(|i| !s.check(fp(i), 0)));
+        assert!((1..=5000).all(|i| s.check(fp(i), 1)));
+        assert!(!s.check(fp(5001), 1));
+        assert!(s.current.slots.len() <= 32_768);
     }
 
     #[test]
