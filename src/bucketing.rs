@@ -117,9 +117,10 @@ pub fn bucket(key: &BucketKey, unit: &[u8]) -> u32 {
 }
 
 /// XXH64 with seed 0: the crate's one hash function. Bucketing uses it, and so do exposures
-/// (deduplication fingerprints and salted context keys, docs/exposures.md).
+/// (deduplication fingerprints and salted context keys, docs/exposures.md), and hosts that need
+/// a fingerprint (the Worker notices an unchanged snapshot by it) call it rather than another.
 #[inline]
-pub(crate) fn hash(bytes: &[u8]) -> u64 {
+pub fn hash(bytes: &[u8]) -> u64 {
     xxh64(bytes, 0)
 }
 

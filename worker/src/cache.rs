@@ -1,0 +1,132 @@
+//! The isolate's snapshot: loaded from KV on first use, read again once the TTL has passed, and
+//! replaced only by a snapshot that loads and is newer. A refused snapshot leaves the last good
+//! one serving and is reported by `/health` until a good one arrives.
+
+use edgeflag::{bucketing::hash, Engine, LoadError, Snapshot, Update};
+
+/// Where the serving snapshot came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    Kv,
+    Admin,
+}
+
+/// A snapshot that was offered and refused.
+#[derive(Clone, Debug)]
+pub struct Refusal {
+    pub at: i64,
+    /// A load error code (`docs/snapshot.md`) or `version_unchanged`.
+    pub kind: &'static str,
+    pub path: String,
+    pub message: String,
+}
+
+/// Why KV could not be read (the snapshot serving, if any, keeps serving).
+#[derive(Clone, Debug)]
+pub struct KvTrouble {
+    pub at: i64,
+    pub message: String,
+}
+
+#[derive(Default)]
+pub struct Cache {
+    pub engine: Engine,
+    pub origin: Option<Origin>,
+    pub loaded_at: Option<i64>,
+    /// When KV was last read (or a read began: concurrent requests do not all read it).
+    pub checked_at: Option<i64>,
+    pub refused: Option<Refusal>,
+    pub kv_trouble: Option<KvTrouble>,
+    /// Hash of the text last offered, so an unchanged KV value is not parsed again.
+    offered: Option<u64>,
+}
+
+impl Cache {
+    pub fn snapshot(&self) -> Option<&Snapshot> {
+        self.engine.snapshot()
+    }
+
+    /// Whether KV should be read now.
+    pub fn due(&self, now: i64, ttl_ms: i64) -> bool {
+        self.checked_at.is_none_or(|t| now.saturating_sub(t) >= ttl_ms || now < t)
+    }
+
+    /// Offers snapshot text; `Err` when it was refused (also kept in `refused`).
+    pub fn offer(&mut self, text: &str, now: i64, origin: Origin) -> Result<Update, Refusal> {
+        let digest = hash(text.as_bytes());
+        if self.offered == Some(digest) {
+            return match &self.refused {
+                Some(r) => Err(r.clone()),
+                None => Ok(Update::Unchanged { version: self.snapshot().map_or(0, Snapshot::version) }),
+            };
+        }
+        self.offered = Some(digest);
+        let result = Snapshot::parse(text).and_then(|s| self.engine.update(s));
+        let refusal = match result {
+            Ok(Update::Replaced { from, to }) => {
+                (self.origin, self.loaded_at, self.refused) = (Some(origin), Some(now), None);
+                return Ok(Update::Replaced { from, to });
+            }
+            // Different text under the version serving: the change would silently not apply.
+            Ok(Update::Unchanged { version }) => Refusal {
+                at: now,
+                kind: "version_unchanged",
+                path: "version".into(),
+                message: format!("version {version} is already serving with different content; raise the version"),
+            },
+            Err(LoadError { kind, path, message }) => Refusal { at: now, kind: kind.code(), path, message },
+        };
+        self.refused = Some(refusal.clone());
+        Err(refusal)
+    }
+
+    /// Health: `ok`, `degraded` (serving, but the latest snapshot or KV read failed) or
+    /// `unavailable` (nothing to serve).
+    pub fn status(&self) -> &'static str {
+        match (self.snapshot(), &self.refused, &self.kv_trouble) {
+            (None, ..) => "unavailable",
+            (Some(_), None, None) => "ok",
+            _ => "degraded",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snapshot(version: u64, on: bool) -> String {
+        format!(
+            r#"{{"version":{version},"generatedAt":"2026-11-20T00:00:00Z","flags":{{"f":{{"on":{on},"variations":[{{"name":"off","value":false}},{{"name":"on","value":true}}],"offVariation":"off","fallthrough":{{"variation":"on"}}}}}}}}"#
+        )
+    }
+
+    #[test]
+    fn last_good_keeps_serving() {
+        let mut c = Cache::default();
+        assert_eq!(c.status(), "unavailable");
+        assert!(c.offer(&snapshot(3, true), 10, Origin::Kv).is_ok());
+        assert_eq!((c.status(), c.loaded_at), ("ok", Some(10)));
+        let r = c.offer(&snapshot(4, true).replace("\"on\":true", "\"on\":1"), 20, Origin::Kv).unwrap_err();
+        assert_eq!((r.kind, r.path.as_str()), ("wrong_type", "flags.f.on"));
+        assert_eq!((c.status(), c.snapshot().map(Snapshot::version)), ("degraded", Some(3)));
+        // The same bad text again is not parsed again, and still refused.
+        assert!(c.offer(&snapshot(4, true).replace("\"on\":true", "\"on\":1"), 30, Origin::Kv).is_err());
+        assert_eq!(c.offer(&snapshot(2, true), 40, Origin::Kv).unwrap_err().kind, "version_backwards");
+        assert_eq!(c.offer(&snapshot(3, false), 50, Origin::Kv).unwrap_err().kind, "version_unchanged");
+        // The kill switch: a newer version with the flag off.
+        assert!(c.offer(&snapshot(5, false), 60, Origin::Admin).is_ok());
+        assert_eq!((c.status(), c.origin, c.loaded_at), ("ok", Some(Origin::Admin), Some(60)));
+        assert!(!c.snapshot().unwrap().flags()[0].is_on());
+    }
+
+    #[test]
+    fn due_after_the_ttl() {
+        let mut c = Cache::default();
+        assert!(c.due(0, 1000));
+        c.checked_at = Some(5000);
+        assert!(!c.due(5999, 1000));
+        assert!(c.due(6000, 1000));
+        assert!(c.due(4000, 1000), "a clock that went back");
+    }
+}

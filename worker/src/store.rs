@@ -1,0 +1,105 @@
+//! The snapshot in KV: read again once the TTL has passed, and published by operators with
+//! `PUT /admin/snapshot` — the rollback path: a flag turned off in a new version serves in this
+//! isolate at once and in every other within the TTL (plus KV's own propagation, up to 60 s
+//! across Cloudflare's network).
+
+use crate::cache::{KvTrouble, Origin};
+use crate::{admin, http, state};
+use edgeflag::{Snapshot, Update};
+use serde_json::json;
+use worker::{console_error, Env, Request, Response, Result};
+
+/// Largest snapshot accepted (KV values may be 25 MiB; a snapshot this big is already unusual).
+pub const MAX_SNAPSHOT_BYTES: usize = 16 << 20;
+
+/// Reads KV when the TTL has passed (or nothing serves yet) and offers what it holds.
+pub async fn refresh(env: &Env) {
+    let now = crate::now();
+    let key = state::with(env, |s| {
+        // With nothing loaded yet every request reads (each needs a snapshot to answer); after
+        // that one read per TTL, marked before it so that requests meanwhile serve what is loaded.
+        let due = s.cache.snapshot().is_none() || s.cache.due(now, s.settings.ttl_ms);
+        if due {
+            s.cache.checked_at = Some(now);
+        }
+        due.then(|| s.settings.snapshot_key.clone())
+    });
+    let Some(key) = key else { return };
+    let read = match env.kv(state::FLAGS_KV) {
+        Ok(kv) => kv.get(&key).text().await.map_err(|e| e.to_string()),
+        Err(e) => Err(e.to_string()),
+    };
+    state::with(env, |s| match read {
+        Ok(Some(text)) => {
+            s.cache.kv_trouble = None;
+            if let Err(r) = s.cache.offer(&text, now, Origin::Kv) {
+                let at = if r.path.is_empty() { String::new() } else { format!("{}: ", r.path) };
+                console_error!("snapshot in KV refused, the last good one keeps serving: {at}{}", r.message);
+            }
+        }
+        Ok(None) => {
+            let message = format!("KV has no value under {key:?}");
+            s.cache.kv_trouble = Some(KvTrouble { at: now, message });
+        }
+        Err(message) => {
+            console_error!("KV read failed: {message}");
+            s.cache.kv_trouble = Some(KvTrouble { at: now, message });
+        }
+    });
+}
+
+/// `PUT /admin/snapshot`: checks the token, loads the body (refusing what does not load, is
+/// older than KV's, or changes content without a new version), writes it to KV and serves it.
+pub async fn publish(req: &mut Request, env: &Env) -> Result<Response> {
+    let (token, key) = state::with(env, |s| (s.settings.admin_token.clone(), s.settings.snapshot_key.clone()));
+    if !admin::authorized(req.headers().get("authorization")?.as_deref(), token.as_deref()) {
+        let mut resp =
+            http::error(401, "unauthorized", "PUT /admin/snapshot needs Authorization: Bearer <ADMIN_TOKEN>", None)?;
+        resp.headers_mut().set("www-authenticate", "Bearer")?;
+        return Ok(resp);
+    }
+    let Ok(text) = req.text().await else {
+        return http::error(400, "invalid_json", "the body is not UTF-8 text", None);
+    };
+    if text.len() > MAX_SNAPSHOT_BYTES {
+        return http::error(413, "snapshot_too_large", "a snapshot may be at most 16 MiB", None);
+    }
+    let next = match Snapshot::parse(&text) {
+        Ok(s) => s,
+        Err(e) => return http::error(400, e.kind.code(), &e.message, Some(&e.path)),
+    };
+    let kv = env.kv(state::FLAGS_KV)?;
+    // KV's version, not this isolate's: another isolate may have published since.
+    let current = kv.get(&key).text().await?;
+    let previous = current.as_deref().and_then(|t| Snapshot::parse(t).ok()).map(|s| s.version());
+    match previous {
+        Some(v) if next.version() < v => {
+            let message = format!("version {} is older than the published version {v}", next.version());
+            return http::error(409, "version_backwards", &message, Some("version"));
+        }
+        Some(v) if next.version() == v && current.as_deref() != Some(text.as_str()) => {
+            let message = format!("version {v} is already published with different content; raise the version");
+            return http::error(409, "version_unchanged", &message, Some("version"));
+        }
+        _ => {}
+    }
+    if current.as_deref() != Some(text.as_str()) {
+        kv.put(&key, text.as_str())?.execute().await?;
+    }
+    let now = crate::now();
+    let serving = state::with(env, |s| {
+        let offered = s.cache.offer(&text, now, Origin::Admin);
+        s.cache.checked_at = Some(now);
+        match offered {
+            Ok(Update::Replaced { to, .. } | Update::Unchanged { version: to }) => Some(to),
+            Err(_) => s.cache.snapshot().map(Snapshot::version),
+        }
+    });
+    let body = json!({
+        "published": next.version(),
+        "previous": previous,
+        "flagCount": next.flags().len(),
+        "serving": serving,
+    });
+    http::json(200, body.to_string())
+}
