@@ -23,12 +23,15 @@ step "format and lints"
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
 cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features wasm-context-object -- -D warnings
+cargo clippy -p edgeflag-worker --all-targets -- -D warnings
+cargo clippy -p edgeflag-worker --lib --target wasm32-unknown-unknown -- -D warnings
 
 step "the core builds with no std at all (wasm32v1-none)"
 cargo build --no-default-features --target wasm32v1-none
 
 step "unit, integration and CLI tests, conformance vectors (native engine)"
 cargo test
+cargo test -p edgeflag-worker
 cargo test --test vectors -- --nocapture 2>/dev/null | grep -E 'cases'
 
 step "benchmarks in test mode: each asserts the result it times"
@@ -70,6 +73,14 @@ node tests/runtimes/readme/run.mjs --tarball "$tarball"
 
 step "exposures: counting tests over real HTTP on 127.0.0.1 in Node, workerd, headless Chromium"
 node tests/runtimes/exposures/run.mjs --tarball "$tarball"
+
+step "the Cloudflare Worker on workerd: endpoints, vectors equal to native, rollout and kill switch, admin, exposures through the Queue"
+worker/build.sh >/dev/null
+EDGEFLAG_NATIVE_RESULTS="$PWD/$out/native.json" node --test --test-reporter=spec --test-concurrency=1 tests/runtimes/worker/
+node tests/runtimes/worker/size.mjs
+
+step "the Worker under load (short run, loopback; docs/performance.md has the full one)"
+(cd worker && node load.mjs --seconds 2 --latency-requests 300 --json "../$out/worker-load.json")
 
 step "size: what a browser loads (.wasm + JS, gzipped)"
 # The budget is 32 KiB (docs/performance.md, "Size"). The exposure pipeline (recorder in the
