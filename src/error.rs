@@ -72,11 +72,17 @@ pub struct LoadError {
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{}: {}", self.path, self.message)
-        }
+        at_path(f, &self.path, &self.message)
+    }
+}
+
+/// `path: message`, or the message alone for the whole document: how every error with a path
+/// reads.
+pub(crate) fn at_path(f: &mut fmt::Formatter, path: &str, message: &str) -> fmt::Result {
+    if path.is_empty() {
+        f.write_str(message)
+    } else {
+        write!(f, "{path}: {message}")
     }
 }
 
