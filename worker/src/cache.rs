@@ -9,6 +9,9 @@ use edgeflag::{bucketing::hash, Engine, LoadError, Snapshot, Update};
 pub enum Origin {
     Kv,
     Admin,
+    /// The copy `PUT /admin/snapshot` keeps, loaded by an isolate that started while KV's
+    /// snapshot was refused.
+    LastGood,
 }
 
 /// A snapshot that was offered and refused.
@@ -80,6 +83,19 @@ impl Cache {
         Err(refusal)
     }
 
+    /// Loads the last good copy when nothing serves (a new isolate facing a refused snapshot),
+    /// leaving the refusal reported: what KV holds is still wrong.
+    pub fn fall_back(&mut self, text: &str, now: i64) -> bool {
+        if self.snapshot().is_some() {
+            return false;
+        }
+        let loaded = Snapshot::parse(text).ok().and_then(|s| self.engine.update(s).ok()).is_some();
+        if loaded {
+            (self.origin, self.loaded_at) = (Some(Origin::LastGood), Some(now));
+        }
+        loaded
+    }
+
     /// Health: `ok`, `degraded` (serving, but the latest snapshot or KV read failed) or
     /// `unavailable` (nothing to serve).
     pub fn status(&self) -> &'static str {
@@ -118,6 +134,21 @@ mod tests {
         assert!(c.offer(&snapshot(5, false), 60, Origin::Admin).is_ok());
         assert_eq!((c.status(), c.origin, c.loaded_at), ("ok", Some(Origin::Admin), Some(60)));
         assert!(!c.snapshot().unwrap().flags()[0].is_on());
+    }
+
+    #[test]
+    fn a_new_isolate_falls_back_to_the_last_good_copy() {
+        let mut c = Cache::default();
+        assert!(c.offer("{\"version\": 9, ", 10, Origin::Kv).is_err());
+        assert!(c.fall_back(&snapshot(8, true), 10));
+        assert_eq!(
+            (c.status(), c.origin, c.snapshot().map(Snapshot::version)),
+            ("degraded", Some(Origin::LastGood), Some(8))
+        );
+        assert!(!c.fall_back(&snapshot(7, true), 20), "only when nothing serves");
+        // KV fixed: the next read replaces the copy and the refusal.
+        assert!(c.offer(&snapshot(9, true), 30, Origin::Kv).is_ok());
+        assert_eq!((c.status(), c.origin), ("ok", Some(Origin::Kv)));
     }
 
     #[test]

@@ -18,7 +18,11 @@ pub fn report(cache: &Cache, exposures: &Exposures, now: i64, ttl_ms: i64) -> Re
             "generatedAt": s.generated_at(),
             "ageMs": now - s.generated_at(),
             "loadedAt": cache.loaded_at,
-            "origin": match cache.origin { Some(Origin::Admin) => "admin", _ => "kv" },
+            "origin": match cache.origin {
+                Some(Origin::Admin) => "admin",
+                Some(Origin::LastGood) => "last-good",
+                _ => "kv",
+            },
             "flagCount": s.flags().len(),
         });
         body["flags"] = Value::Object(flags);

@@ -9,6 +9,13 @@ use edgeflag::{Snapshot, Update};
 use serde_json::json;
 use worker::{console_error, Env, Request, Response, Result};
 
+/// KV key of the copy of the last published snapshot, beside `SNAPSHOT_KEY`: a snapshot written
+/// to KV directly (not through the endpoint) is not checked before isolates read it, and a new
+/// isolate that finds it refused serves this copy rather than nothing.
+pub fn last_good_key(key: &str) -> String {
+    format!("{key}.last-good")
+}
+
 /// Largest snapshot accepted (KV values may be 25 MiB; a snapshot this big is already unusual).
 pub const MAX_SNAPSHOT_BYTES: usize = 16 << 20;
 
@@ -29,23 +36,36 @@ pub async fn refresh(env: &Env) {
         Ok(kv) => kv.get(&key).text().await.map_err(|e| e.to_string()),
         Err(e) => Err(e.to_string()),
     };
-    state::with(env, |s| match read {
+    let stranded = state::with(env, |s| match read {
         Ok(Some(text)) => {
             s.cache.kv_trouble = None;
-            if let Err(r) = s.cache.offer(&text, now, Origin::Kv) {
+            let refused = s.cache.offer(&text, now, Origin::Kv).err();
+            if let Some(r) = &refused {
                 let at = if r.path.is_empty() { String::new() } else { format!("{}: ", r.path) };
                 console_error!("snapshot in KV refused, the last good one keeps serving: {at}{}", r.message);
             }
+            refused.is_some() && s.cache.snapshot().is_none()
         }
         Ok(None) => {
             let message = format!("KV has no value under {key:?}");
             s.cache.kv_trouble = Some(KvTrouble { at: now, message });
+            false
         }
         Err(message) => {
             console_error!("KV read failed: {message}");
             s.cache.kv_trouble = Some(KvTrouble { at: now, message });
+            false
         }
     });
+    if stranded {
+        let copy = match env.kv(state::FLAGS_KV) {
+            Ok(kv) => kv.get(&last_good_key(&key)).text().await.ok().flatten(),
+            Err(_) => None,
+        };
+        if let Some(text) = copy {
+            state::with(env, |s| s.cache.fall_back(&text, now));
+        }
+    }
 }
 
 /// `PUT /admin/snapshot`: checks the token, loads the body (refusing what does not load, is
@@ -86,6 +106,7 @@ pub async fn publish(req: &mut Request, env: &Env) -> Result<Response> {
     if current.as_deref() != Some(text.as_str()) {
         kv.put(&key, text.as_str())?.execute().await?;
     }
+    kv.put(&last_good_key(&key), text.as_str())?.execute().await?;
     let now = crate::now();
     let serving = state::with(env, |s| {
         let offered = s.cache.offer(&text, now, Origin::Admin);

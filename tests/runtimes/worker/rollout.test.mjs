@@ -120,3 +120,34 @@ test('with no ADMIN_TOKEN configured, nobody may publish', async () => {
     await open.mf.dispose();
   }
 });
+
+test('a new isolate facing a refused snapshot serves the last published copy, or says it has none', async () => {
+  const w2 = await startWorker({ snapshot: identitySnapshot(1), vars: { SNAPSHOT_TTL_SECONDS: String(TTL_S) } });
+  try {
+    const put = await w2.request('/admin/snapshot', { method: 'PUT', body: JSON.stringify(identitySnapshot(2)), admin: true });
+    assert.equal(put.status, 200);
+    assert.equal(JSON.parse(await (await w2.kv()).get('snapshot.last-good')).version, 2);
+    // Written to KV directly, not through the endpoint: nothing checked it.
+    await (await w2.kv()).put('snapshot', '{"version": 3, "flags": ');
+    await w2.mf.setOptions(w2.options); // a new isolate, nothing loaded
+    const served = await w2.request('/flags/ramp?key=u1');
+    assert.deepEqual([served.status, served.json.version], [200, 2]);
+    const h = (await w2.request('/health')).json;
+    assert.deepEqual([h.status, h.snapshot.origin, h.refused.kind], ['degraded', 'last-good', 'invalid_json']);
+    await (await w2.kv()).put('snapshot', JSON.stringify(identitySnapshot(3)));
+    await sleep(TTL_S * 1000 + 50);
+    assert.equal((await w2.request('/flags/ramp?key=u1')).json.version, 3);
+    assert.equal((await w2.request('/health')).json.status, 'ok');
+
+    // No copy at all: nothing to serve, and /health says why.
+    await (await w2.kv()).delete('snapshot.last-good');
+    await (await w2.kv()).put('snapshot', '{"version": 4, "flags": ');
+    await w2.mf.setOptions(w2.options);
+    const none = await w2.request('/flags?key=u1');
+    assert.deepEqual([none.status, none.json.error], [503, 'unavailable']);
+    const h2 = await w2.request('/health');
+    assert.deepEqual([h2.status, h2.json.status, h2.json.refused.kind], [503, 'unavailable', 'invalid_json']);
+  } finally {
+    await w2.mf.dispose();
+  }
+});
