@@ -3,10 +3,9 @@
 //
 // Two measurements per snapshot:
 // - latency: one connection, requests one after another, each timed with a µs clock (autocannon
-//   reports whole milliseconds), alternating with the same requests to a trivial Worker on the
-//   same runtime that answers a fixed body as long as the Worker's answer (the baseline: what
-//   the client, loopback HTTP and workerd cost before any edgeflag code runs); p50/p99 minus
-//   the baseline's is the Worker's own share;
+//   reports whole milliseconds), alternating with requests to a trivial Worker in the same
+//   workerd that answers as many bytes (the baseline: what the client, loopback HTTP and workerd
+//   cost before any edgeflag code runs); p50/p99 minus the baseline's is the Worker's own share;
 // - throughput: autocannon with several connections for a fixed time (and a request cap).
 // Usage: node load.mjs [--seconds 10] [--connections 8] [--latency-requests 3000] [--json out.json]
 // Needs the built Worker (build.sh) and the edgeflag CLI (cargo build --release).
@@ -36,16 +35,17 @@ const quiet = { handleRuntimeStdio: (out, err) => (out.resume(), err.resume()) }
 // during the warm-up, so their exposures are already recorded (the steady state of a site).
 const paths = (query = '', users = 100000) => Array.from({ length: 100000 }, (_, i) => `/flags?key=user-${i % users}${query}`);
 
-/** Paired: requests alternate between the Worker and the baseline, one connection each, so
- * both see the same moments of a noisy machine; each request timed with a µs clock. */
-async function latency(url, list, headers, baseUrl) {
+/** Paired: requests alternate between the Worker and the baseline (a second Worker in the same
+ * workerd, answering as many bytes), one connection each, so both see the same moments of a
+ * noisy machine; each request timed with a µs clock. */
+async function latency(url, list, headers, baselineBytes) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const baseAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const get = (target, a, path, h) =>
+  const get = (a, path, h) =>
     new Promise((resolve, reject) => {
       const t0 = process.hrtime.bigint();
       http
-        .get(target + path, { agent: a, headers: h }, (r) => {
+        .get(url + path, { agent: a, headers: h }, (r) => {
           r.on('data', () => {});
           r.on('end', () => (r.statusCode === 200 ? resolve(Number(process.hrtime.bigint() - t0) / 1000) : reject(new Error(`${r.statusCode}`))));
         })
@@ -56,15 +56,15 @@ async function latency(url, list, headers, baseUrl) {
   const us = [];
   const base = [];
   for (let i = 0; i < n + warm; i++) {
-    const t = await get(url, agent, list[i % list.length], headers);
-    const b = baseUrl ? await get(baseUrl, baseAgent, list[i % list.length], {}) : 0;
+    const t = await get(agent, list[i % list.length], headers);
+    const b = baselineBytes ? await get(baseAgent, `/?bytes=${baselineBytes}`, { host: BASELINE_HOST }) : 0;
     if (i >= warm) us.push(t), base.push(b);
   }
   agent.destroy();
   baseAgent.destroy();
   const pick = (xs, q) => Math.round([...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))]);
   const out = { p50us: pick(us, 0.5), p99us: pick(us, 0.99) };
-  if (baseUrl) Object.assign(out, { baseP50us: pick(base, 0.5), baseP99us: pick(base, 0.99) });
+  if (baselineBytes) Object.assign(out, { baseP50us: pick(base, 0.5), baseP99us: pick(base, 0.99) });
   return out;
 }
 
@@ -85,11 +85,9 @@ async function throughput(url, list, headers) {
 async function measure(name, mf, list, headers = {}, check = () => {}) {
   const url = (await mf.ready).toString().replace(/\/$/, '');
   const text = await (await fetch(url + list[0], { headers })).text();
-  const body = JSON.parse(text);
-  check(body);
-  const base = name.startsWith('baseline') ? undefined : trivial(text);
-  const lat = await latency(url, list, headers, base && (await base.ready).toString().replace(/\/$/, ''));
-  await base?.dispose();
+  check(JSON.parse(text));
+  const paired = !name.startsWith('trivial');
+  const lat = await latency(url, list, headers, paired && Buffer.byteLength(text));
   const thr = await throughput(url, list.slice(list.length / 2), headers);
   await mf.dispose();
   return { name, ...lat, ...thr, responseBytes: text.length };
@@ -98,23 +96,33 @@ async function measure(name, mf, list, headers = {}, check = () => {}) {
 async function worker(snapshotText) {
   // The Queue's consumer runs elsewhere in production; here it would share the two cores with
   // the Worker and the client, so messages stay in the local Queue (the sends are measured).
-  const mf = new Miniflare({ ...localOptions({ port: 0, secrets: { ADMIN_TOKEN } }), queueConsumers: {}, ...quiet });
+  const { host, port, cf, kvPersist, r2Persist, queuesPersist, ...edgeflag } = localOptions({ port: 0, secrets: { ADMIN_TOKEN } });
+  const mf = new Miniflare({
+    host,
+    port,
+    cf,
+    workers: [{ name: 'edgeflag', ...edgeflag, queueConsumers: {} }, { name: 'baseline', ...trivialWorker, routes: [`${BASELINE_HOST}/*`] }],
+    ...quiet,
+  });
   await seedSnapshot(mf, snapshotText);
   return mf;
 }
 
-// Answers every request with `body`: for each scenario, the Worker's own answer to its first
-// request, so that the baseline moves as many bytes.
-const trivial = (body = '{}') =>
-  new Miniflare({
-    modules: true,
-    script: `const body = ${JSON.stringify(body)};
-export default { fetch() { return new Response(body, { headers: { "content-type": "application/json; charset=utf-8" } }); } };`,
-    compatibilityDate: '2025-09-01',
-    host: '127.0.0.1',
-    port: 0,
-    ...quiet,
-  });
+// The baseline: answers `?bytes=N` with N bytes (as many as the Worker's answer), nothing else.
+const BASELINE_HOST = 'baseline.test';
+const trivialWorker = {
+  modules: true,
+  compatibilityDate: '2025-09-01',
+  script: `const bodies = new Map();
+export default {
+  fetch(request) {
+    const n = Number(new URL(request.url).searchParams.get('bytes')) || 2;
+    if (!bodies.has(n)) bodies.set(n, '{' + ' '.repeat(Math.max(0, n - 2)) + '}');
+    return new Response(bodies.get(n), { headers: { 'content-type': 'application/json; charset=utf-8' } });
+  },
+};`,
+};
+const trivial = () => new Miniflare({ ...trivialWorker, host: '127.0.0.1', port: 0, ...quiet });
 const flagCount = (n) => (b) => {
   if (Object.keys(b.flags ?? {}).length !== n) throw new Error(`expected ${n} flags: ${JSON.stringify(b).slice(0, 200)}`);
 };
@@ -124,7 +132,7 @@ const big = execFileSync(join(root, 'target/release/edgeflag'), ['generate', '--
 const preview = { authorization: `Bearer ${ADMIN_TOKEN}` };
 const returning = paths('', 100);
 const scenarios = [
-  () => measure('baseline: trivial Worker (2-byte answer)', trivial(), paths()),
+  () => measure('trivial Worker alone (2-byte answer)', trivial(), paths()),
   async () => measure('example (6 client-visible flags), new users', await worker(example), paths(), {}, flagCount(6)),
   async () => measure('example, returning users', await worker(example), returning, {}, flagCount(6)),
   async () => measure('1,000 flags (500 client-visible), new users', await worker(big), paths(), {}, flagCount(500)),
