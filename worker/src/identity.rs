@@ -55,7 +55,8 @@ pub fn identify(sources: Sources<'_>, issue: impl FnOnce() -> String) -> Result<
                 _ => Vec::new(),
             };
             let key = members.iter().find(|(k, _)| k == "key").and_then(|(_, v)| v.as_str()).unwrap_or_default();
-            (members.clone(), key.to_string(), None)
+            let key = key.to_string();
+            (members, key, None)
         }
         None => {
             let given = [sources.header_key, sources.query_key, sources.cookie_key].into_iter().flatten().next();
