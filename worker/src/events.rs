@@ -22,7 +22,7 @@ pub async fn collect(req: &mut Request, env: &Env) -> Result<Response> {
         Ok(b) => b,
         Err(e) => return http::error(400, "invalid_batch", &e.message, Some(&e.path)),
     };
-    if let Err(e) = exposures::send(env, text).await {
+    if let Err(e) = exposures::send(env, &text).await {
         console_error!("events: the Queue refused a batch: {e}");
         // 503: the sender keeps the batch and retries (the Reporter does).
         return http::error(503, "queue_unavailable", "the batch could not be queued; retry", None);

@@ -13,6 +13,7 @@
 use crate::state::{self, Settings, EXPOSURE_ARCHIVE, EXPOSURE_QUEUE};
 use edgeflag::{decode_batch, ExposureConfig, Recorder};
 use std::time::Duration;
+use worker::wasm_bindgen::JsValue;
 use worker::Conditional;
 use worker::{console_error, console_log, Delay, Env, MessageBatch, MessageExt, QueueContentType, RawMessageBuilder};
 
@@ -71,10 +72,10 @@ pub async fn send_later(env: Env, delay_ms: u64) {
     let batches = state::with(&env, |s| s.exposures.take_all(now));
     let mut lost = 0;
     for batch in batches {
-        if let Err(e) = send(&env, batch.clone()).await {
+        if let Err(e) = send(&env, &batch).await {
             // One retry: a failing Queue is rare, and the isolate may be near its end.
             Delay::from(Duration::from_millis(200)).await;
-            if send(&env, batch.clone()).await.is_err() {
+            if send(&env, &batch).await.is_err() {
                 let n = decode_batch(&batch).map_or(0, |b| b.exposures as u64);
                 console_error!("exposures: {n} lost, the Queue refused a batch: {e}");
                 lost += n;
@@ -88,8 +89,8 @@ pub async fn send_later(env: Env, delay_ms: u64) {
 }
 
 /// Sends one batch (JSON text, already valid) as a text message.
-pub async fn send(env: &Env, batch: String) -> worker::Result<()> {
-    let message = RawMessageBuilder::new(batch.into()).build_with_content_type(QueueContentType::Text);
+pub async fn send(env: &Env, batch: &str) -> worker::Result<()> {
+    let message = RawMessageBuilder::new(JsValue::from_str(batch)).build_with_content_type(QueueContentType::Text);
     env.queue(EXPOSURE_QUEUE)?.send_raw(message).await
 }
 
