@@ -24,6 +24,16 @@ pub struct Refusal {
     pub message: String,
 }
 
+impl core::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut core::fmt::Formatter) -> core::fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
 /// Why KV could not be read (the snapshot serving, if any, keeps serving).
 #[derive(Clone, Debug)]
 pub struct KvTrouble {
@@ -56,6 +66,27 @@ impl Cache {
 
     /// Offers snapshot text; `Err` when it was refused (also kept in `refused`).
     pub fn offer(&mut self, text: &str, now: i64, origin: Origin) -> Result<Update, Refusal> {
+        self.offer_with(text, now, origin, Snapshot::parse)
+    }
+
+    /// [`Cache::offer`] for text already loaded into `snapshot`: not parsed again.
+    pub fn offer_loaded(
+        &mut self,
+        text: &str,
+        snapshot: Snapshot,
+        now: i64,
+        origin: Origin,
+    ) -> Result<Update, Refusal> {
+        self.offer_with(text, now, origin, |_| Ok(snapshot))
+    }
+
+    fn offer_with(
+        &mut self,
+        text: &str,
+        now: i64,
+        origin: Origin,
+        load: impl FnOnce(&str) -> Result<Snapshot, LoadError>,
+    ) -> Result<Update, Refusal> {
         let digest = hash(text.as_bytes());
         if self.offered == Some(digest) {
             return match &self.refused {
@@ -64,7 +95,7 @@ impl Cache {
             };
         }
         self.offered = Some(digest);
-        let result = Snapshot::parse(text).and_then(|s| self.engine.update(s));
+        let result = load(text).and_then(|s| self.engine.update(s));
         let refusal = match result {
             Ok(Update::Replaced { from, to }) => {
                 (self.origin, self.loaded_at, self.refused) = (Some(origin), Some(now), None);

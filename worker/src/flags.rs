@@ -4,7 +4,8 @@
 //! with the admin token; such previews record no exposures.
 
 use crate::identity::{self, Identity, Sources, CONTEXT_HEADER, KEY_COOKIE, KEY_HEADER};
-use crate::{admin, http, signed, state};
+use crate::state::{self, Settings};
+use crate::{admin, http, signed};
 use edgeflag::{parse_timestamp, Evaluation, EvaluationJson, Json, Recorder, Snapshot};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use worker::js_sys::Reflect;
@@ -20,7 +21,7 @@ struct Asked {
 }
 
 pub async fn serve(req: &Request, env: &Env, only: Option<&str>) -> Result<Response> {
-    let asked = match read(req, env) {
+    let asked = match state::with(env, |s| read(req, &s.settings)) {
         Ok(a) => a,
         Err(refusal) => return refusal,
     };
@@ -56,13 +57,12 @@ pub async fn serve(req: &Request, env: &Env, only: Option<&str>) -> Result<Respo
 }
 
 /// The request's context and time, or the answer refusing it.
-fn read(req: &Request, env: &Env) -> core::result::Result<Asked, Result<Response>> {
+fn read(req: &Request, settings: &Settings) -> core::result::Result<Asked, Result<Response>> {
     let now = crate::now();
     let header = |name| req.headers().get(name).ok().flatten();
     let url = req.url().map_err(Err)?;
     let query = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
-    let (admin_token, secret) =
-        state::with(env, |s| (s.settings.admin_token.clone(), s.settings.context_secret.clone()));
+    let (admin_token, secret) = (&settings.admin_token, &settings.context_secret);
 
     let mut at = None;
     if let Some(text) = query("at") {

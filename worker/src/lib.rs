@@ -27,16 +27,10 @@ async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
     let method = req.method();
     let resp = match (method.clone(), path.as_str()) {
         (Method::Options, _) => http::preflight(),
-        (Method::Get, "/flags") => {
+        (Method::Get, p) if p == "/flags" || p.starts_with("/flags/") => {
+            let only = p.strip_prefix("/flags/").map(percent_decode);
             store::refresh(&env).await;
-            let resp = flags::serve(&req, &env, None).await;
-            schedule_exposures(&env, &ctx);
-            resp
-        }
-        (Method::Get, p) if p.starts_with("/flags/") => {
-            store::refresh(&env).await;
-            let key = percent_decode(&p["/flags/".len()..]);
-            let resp = flags::serve(&req, &env, Some(&key)).await;
+            let resp = flags::serve(&req, &env, only.as_deref()).await;
             schedule_exposures(&env, &ctx);
             resp
         }

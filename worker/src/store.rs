@@ -41,8 +41,7 @@ pub async fn refresh(env: &Env) {
             s.cache.kv_trouble = None;
             let refused = s.cache.offer(&text, now, Origin::Kv).err();
             if let Some(r) = &refused {
-                let at = if r.path.is_empty() { String::new() } else { format!("{}: ", r.path) };
-                console_error!("snapshot in KV refused, the last good one keeps serving: {at}{}", r.message);
+                console_error!("snapshot in KV refused, the last good one keeps serving: {r}");
             }
             refused.is_some() && s.cache.snapshot().is_none()
         }
@@ -107,9 +106,10 @@ pub async fn publish(req: &mut Request, env: &Env) -> Result<Response> {
         kv.put(&key, text.as_str())?.execute().await?;
     }
     kv.put(&last_good_key(&key), text.as_str())?.execute().await?;
+    let (version, flag_count) = (next.version(), next.flags().len());
     let now = crate::now();
     let serving = state::with(env, |s| {
-        let offered = s.cache.offer(&text, now, Origin::Admin);
+        let offered = s.cache.offer_loaded(&text, next, now, Origin::Admin);
         s.cache.checked_at = Some(now);
         match offered {
             Ok(Update::Replaced { to, .. } | Update::Unchanged { version: to }) => Some(to),
@@ -117,9 +117,9 @@ pub async fn publish(req: &mut Request, env: &Env) -> Result<Response> {
         }
     });
     let body = json!({
-        "published": next.version(),
+        "published": version,
         "previous": previous,
-        "flagCount": next.flags().len(),
+        "flagCount": flag_count,
         "serving": serving,
     });
     http::json(200, body.to_string())
