@@ -10,7 +10,7 @@ import { attach } from './lib/core.js';
 if (!(wasmModule instanceof WebAssembly.Module)) Object.setPrototypeOf(wasmModule, WebAssembly.Module.prototype);
 attach(initSync({ module: wasmModule }));
 
-export { Engine, LoadError } from './lib/engine.js';
+export { Engine, LoadError, clientSnapshot } from './lib/engine.js';
 export { Reporter } from './lib/reporter.js';
 /** Already loaded on the edge runtime; kept so the same code runs in every runtime. */
 export async function init() {}

@@ -287,3 +287,11 @@ export class Reporter {
  * elsewhere. `source`: URL, Response, bytes or a compiled `WebAssembly.Module`.
  */
 export function init(source?: URL | string | Response | Promise<Response> | BufferSource | WebAssembly.Module): Promise<void>;
+
+/**
+ * The client-safe snapshot of `snapshot` (JSON text or object), as JSON text: the client-visible
+ * flags, the flags they need as prerequisites (kept with `clientVisible: false`) and the segments
+ * they use, without descriptions or owners (docs/snapshot.md, "Client-safe snapshots"). Throws
+ * `LoadError` for a snapshot that does not load, as `new Engine(snapshot)` would.
+ */
+export function clientSnapshot(snapshot: string | object): string;

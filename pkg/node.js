@@ -5,7 +5,7 @@ import { attach } from './lib/core.js';
 
 attach(initSync({ module: readFileSync(new URL('./wasm/edgeflag_bg.wasm', import.meta.url)) }));
 
-export { Engine, LoadError } from './lib/engine.js';
+export { Engine, LoadError, clientSnapshot } from './lib/engine.js';
 export { Reporter } from './lib/reporter.js';
 /** Already loaded on Node; kept so the same code runs in every runtime. */
 export async function init() {}

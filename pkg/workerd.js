@@ -6,7 +6,7 @@ import { attach } from './lib/core.js';
 
 attach(initSync({ module: wasmModule }));
 
-export { Engine, LoadError } from './lib/engine.js';
+export { Engine, LoadError, clientSnapshot } from './lib/engine.js';
 export { Reporter } from './lib/reporter.js';
 /** Already loaded on Workers; kept so the same code runs in every runtime. */
 export async function init() {}

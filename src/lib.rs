@@ -7,7 +7,8 @@
 //! `docs/snapshot.md` and `docs/bucketing.md`.
 //!
 //! With the `json` feature, a [`Recorder`] records exposures and renders them into batches
-//! (`docs/exposures.md`), and [`decode_batch`] checks a batch as a collector receives it.
+//! (`docs/exposures.md`), [`decode_batch`] checks a batch as a collector receives it, and
+//! [`client_snapshot`] derives the part of a snapshot a browser may receive.
 //!
 //! ```
 //! # #[cfg(feature = "json")] {
@@ -44,6 +45,8 @@ extern crate std;
 
 mod attribute;
 pub mod bucketing;
+#[cfg(feature = "json")]
+mod client;
 mod context;
 mod engine;
 mod error;
@@ -76,6 +79,8 @@ mod version;
 #[cfg(feature = "wasm")]
 mod wasm;
 
+#[cfg(feature = "json")]
+pub use client::client_snapshot;
 pub use context::{Context, ContextError};
 pub use engine::{Engine, Update};
 pub use error::{LoadError, LoadErrorKind};

@@ -44,12 +44,7 @@ impl Snapshot {
     /// Validates and compiles a snapshot given as JSON text.
     #[cfg(feature = "json")]
     pub fn parse(text: &str) -> Result<Snapshot, LoadError> {
-        let value = Json::parse(text).map_err(|e| LoadError {
-            kind: crate::LoadErrorKind::InvalidJson,
-            path: alloc::string::String::new(),
-            message: fill("invalid JSON: \u{2}", &e.text(), ""),
-        })?;
-        Snapshot::from_json(&value)
+        Snapshot::from_json(&parse_document(text)?)
     }
 
     /// The snapshot's `version`.
@@ -179,6 +174,16 @@ impl Snapshot {
         }
         Ok(())
     }
+}
+
+/// Snapshot text as a JSON value, or the `invalid_json` error loading it gives.
+#[cfg(feature = "json")]
+pub(crate) fn parse_document(text: &str) -> Result<Json<'_>, LoadError> {
+    Json::parse(text).map_err(|e| LoadError {
+        kind: crate::LoadErrorKind::InvalidJson,
+        path: alloc::string::String::new(),
+        message: fill("invalid JSON: \u{2}", &e.text(), ""),
+    })
 }
 
 /// The `FLAG_NOT_FOUND` result for `key`.

@@ -143,6 +143,51 @@ fn validate_reports_the_kind_and_path_of_an_error() {
 }
 
 #[test]
+fn client_snapshot_prints_the_client_safe_snapshot_and_refuses_like_validate() {
+    let r = edgeflag(&["client-snapshot"]);
+    assert!(r.ok, "{}", r.stderr);
+    let derived = json(&r.stdout);
+    assert_eq!(derived["version"], 7);
+    let flags = keys(&derived["flags"]);
+    assert_eq!(
+        flags,
+        [
+            "ai_search",
+            "checkout_experiment",
+            "conversations_enabled",
+            "new_editor",
+            "plan_limits",
+            "response_suggestions",
+            "sentiment_analysis"
+        ]
+    );
+    assert_eq!(derived["flags"]["sentiment_analysis"]["clientVisible"], false, "a prerequisite only");
+    assert_eq!(keys(&derived["segments"]), ["beta_customers", "internal_users"]);
+    assert!(!r.stdout.contains("\"description\"") && !r.stdout.contains("\"owner\""), "{}", r.stdout);
+    // What it prints is what the library derives, and it loads.
+    assert_eq!(r.stdout.trim_end(), edgeflag::client_snapshot(EXAMPLE).expect("derives"));
+    let out = temp("client.json");
+    let path = temp("full.json");
+    std::fs::write(&path, EXAMPLE).expect("write");
+    let written =
+        edgeflag(&["client-snapshot", path.to_str().expect("UTF-8"), "--out", out.to_str().expect("UTF-8 path")]);
+    assert!(written.ok && written.stdout.is_empty(), "{}", written.stderr);
+    let text = std::fs::read_to_string(&out).expect("written");
+    assert_eq!(text, r.stdout.trim_end());
+    assert!(edgeflag(&["validate", out.to_str().expect("UTF-8 path")]).ok);
+
+    let bad = EXAMPLE.replacen(r#""op": "semverGte""#, r#""op": "semverGe""#, 1);
+    std::fs::write(&path, bad).expect("write");
+    let refused = edgeflag(&["client-snapshot", path.to_str().expect("UTF-8 path")]);
+    let validate = edgeflag(&["validate", path.to_str().expect("UTF-8 path")]);
+    assert!(!refused.ok && refused.stdout.is_empty(), "{}", refused.stdout);
+    assert_eq!(refused.stderr, validate.stderr, "the same message as validate");
+    assert!(refused
+        .stderr
+        .contains(r#"flags.new_editor.rules[0].clauses[0].op: unknown operator "semverGe" [unknown_operator]"#));
+}
+
+#[test]
 fn eval_prints_the_documented_result() {
     // Bob: pro tier, opted into the beta → the first rule of conversations_enabled.
     let r = edgeflag(&[

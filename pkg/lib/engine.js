@@ -50,11 +50,11 @@ export class Engine {
     const previousVersion = this.version;
     let text;
     try {
-      text = typeof snapshot === 'string' ? snapshot : JSON.stringify(snapshot);
-    } catch (e) {
-      return { ok: false, error: new LoadError('invalid_json', '', `snapshot is not JSON: ${e.message}`), version: previousVersion };
+      text = snapshotText(snapshot);
+    } catch (error) {
+      return { ok: false, error, version: previousVersion };
     }
-    const code = this.#core.update(text ?? 'undefined');
+    const code = this.#core.update(text);
     if (code < 0) {
       const [kind, path, message] = JSON.parse(this.#text(this.#core.load_error()));
       return { ok: false, error: new LoadError(kind, path, message), version: previousVersion };
@@ -353,6 +353,33 @@ class Scope {
   }
   #tracks(options) {
     return options?.track === undefined ? this.#track : options.track !== false;
+  }
+}
+
+let deriving = null; // a core engine used only for its text output
+
+/**
+ * The client-safe snapshot of `snapshot` (JSON text or object) as JSON text: client-visible
+ * flags, the flags they need as prerequisites and the segments they use, without descriptions or
+ * owners (docs/snapshot.md). Throws LoadError for a snapshot that does not load.
+ */
+export function clientSnapshot(snapshot) {
+  const text = snapshotText(snapshot);
+  const c = (deriving ??= new WasmEngine());
+  const length = c.client_snapshot(text); // first: it may grow the memory, detaching old buffers
+  const out = utf8.decode(new Uint8Array(core().memory.buffer, c.out_ptr(), length));
+  if (out[0] !== '[') return out;
+  const [kind, path, message] = JSON.parse(out);
+  throw new LoadError(kind, path, message);
+}
+
+/** A snapshot as the JSON text the core reads; a value JSON cannot hold is a LoadError. */
+function snapshotText(snapshot) {
+  if (typeof snapshot === 'string') return snapshot;
+  try {
+    return JSON.stringify(snapshot) ?? 'undefined';
+  } catch (e) {
+    throw new LoadError('invalid_json', '', `snapshot is not JSON: ${e.message}`);
   }
 }
 

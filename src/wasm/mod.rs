@@ -115,6 +115,21 @@ impl WasmEngine {
         self.out_len()
     }
 
+    /// The client-safe snapshot of `text` ([`crate::client_snapshot`]) as JSON text, or when
+    /// `text` does not load its error as `[kind, path, message]` (see `out_ptr`); the wrapper
+    /// tells them apart by the first byte. A method writing to `out` rather than a function
+    /// returning a `String`: measured 27 bytes smaller gzipped, module and bundled JS together.
+    pub fn client_snapshot(&mut self, text: &str) -> u32 {
+        match crate::client_snapshot(text) {
+            Ok(derived) => self.out = derived,
+            Err(e) => {
+                self.out.clear();
+                describe::strings(&mut self.out, &mut [e.kind.code(), &e.path, &e.message].into_iter());
+            }
+        }
+        self.out_len()
+    }
+
     /// The serving snapshot's tables as JSON text (see `describe` and `out_ptr`).
     pub fn describe(&mut self) -> u32 {
         self.out.clear();

@@ -1,6 +1,6 @@
 //! Reading command-line inputs: snapshots, contexts, times.
 
-use edgeflag::{parse_timestamp, Context, Json, Snapshot};
+use edgeflag::{parse_timestamp, Context, Json, LoadError, Snapshot};
 use std::io::Read;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -30,7 +30,12 @@ impl Source {
     }
 
     pub fn snapshot(&self) -> Result<Snapshot, String> {
-        Snapshot::parse(&self.text).map_err(|e| format!("{}: {} [{}]", self.name, e, e.kind.code()))
+        Snapshot::parse(&self.text).map_err(|e| self.refusal(&e))
+    }
+
+    /// How a load error reads: `file: path: message [kind]`.
+    pub fn refusal(&self, e: &LoadError) -> String {
+        format!("{}: {} [{}]", self.name, e, e.kind.code())
     }
 }
 

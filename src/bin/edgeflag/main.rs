@@ -106,6 +106,14 @@ enum Command {
         #[arg(long)]
         now: Option<String>,
     },
+    /// Print the client-safe snapshot a browser may receive: client-visible flags, the flags
+    /// they need as prerequisites and the segments they use, without descriptions or owners.
+    ClientSnapshot {
+        snapshot: Option<String>,
+        /// Write it here instead of stdout.
+        #[arg(long)]
+        out: Option<String>,
+    },
     /// List flags past their `expiresAt`.
     Stale {
         snapshot: Option<String>,
@@ -223,6 +231,15 @@ fn run(command: Command) -> Result<(), String> {
                 None => print(&text),
             }
             eprintln!("{report}");
+            Ok(())
+        }
+        Command::ClientSnapshot { snapshot, out } => {
+            let source = Source::read(snapshot.as_deref())?;
+            let text = edgeflag::client_snapshot(&source.text).map_err(|e| source.refusal(&e))?;
+            match out {
+                Some(path) => std::fs::write(&path, text).map_err(|e| format!("cannot write {path}: {e}"))?,
+                None => print(&text),
+            }
             Ok(())
         }
         Command::Stale { snapshot, now } => {

@@ -19,13 +19,14 @@ const expected = {
   planPro: native('plan_limits', '{"key":"u-1","tier":"pro"}'),
   planEnterprise: native('plan_limits', '{"key":"u-2","tier":"enterprise"}'),
   aiStaff: native('ai_search', '{"key":"u-3","email":"ana@example.com"}'),
+  clientSnapshot: execFileSync(cli, ['client-snapshot', example], { encoding: 'utf8' }).trimEnd(),
 };
 writeFileSync(join(dir, 'expected.json'), JSON.stringify(expected));
 writeFileSync(
   join(dir, 'main.mjs'),
   `import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Engine, LoadError, init } from 'edgeflag';
+import { Engine, LoadError, clientSnapshot, init } from 'edgeflag';
 
 await init(); // a no-op on Node, kept so the same code runs everywhere
 const expected = JSON.parse(readFileSync('expected.json', 'utf8'));
@@ -43,6 +44,22 @@ assert.deepEqual(empty.values({ key: 'u' }), {});
 
 // A refused snapshot throws from the constructor with kind and path.
 assert.throws(() => new Engine(text.replace('"in"', '"inside"')), (e) => e instanceof LoadError && e.kind === 'unknown_operator');
+
+// Client-safe snapshots: the native engine's bytes, from text or an object; a refused snapshot
+// throws the loader's error; no state is kept between calls (an older version is fine).
+assert.equal(clientSnapshot(text), expected.clientSnapshot);
+assert.equal(clientSnapshot(JSON.parse(text)), expected.clientSnapshot);
+const client = JSON.parse(expected.clientSnapshot);
+assert.equal(client.flags.sentiment_analysis.clientVisible, false);
+assert.equal(client.flags.retry_logic, undefined);
+assert.equal(new Engine(expected.clientSnapshot).flag('ai_search').clientVisible, true);
+assert.equal(JSON.parse(clientSnapshot({ ...JSON.parse(text), version: 1 })).version, 1);
+assert.throws(
+  () => clientSnapshot(text.replace('"semverGte"', '"semverGe"')),
+  (e) => e instanceof LoadError && e.kind === 'unknown_operator' && e.path === 'flags.new_editor.rules[0].clauses[0].op',
+);
+assert.throws(() => clientSnapshot('{'), (e) => e instanceof LoadError && e.kind === 'invalid_json' && e.path === '');
+assert.throws(() => clientSnapshot({ version: 1n }), (e) => e instanceof LoadError && e.kind === 'invalid_json');
 
 const engine = new Engine(text, { now });
 assert.equal(engine.version, 7);
