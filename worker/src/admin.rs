@@ -1,7 +1,9 @@
 //! Operator access: `Authorization: Bearer <ADMIN_TOKEN>`.
 
+use crate::http;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+use worker::{Response, Result};
 
 /// Whether an `Authorization` header carries the admin token. Both sides are hashed first so the
 /// comparison is constant-time in the token's length as well as its content. No token
@@ -12,6 +14,14 @@ pub fn authorized(header: Option<&str>, token: Option<&str>) -> bool {
     let given = Sha256::digest(given.trim().as_bytes());
     let expected = Sha256::digest(token.as_bytes());
     given.as_slice().ct_eq(expected.as_slice()).into()
+}
+
+/// The 401 for a request to `what` (`PUT /admin/snapshot`) without the token.
+pub fn unauthorized(what: &str) -> Result<Response> {
+    let mut resp =
+        http::error(401, "unauthorized", &format!("{what} needs Authorization: Bearer <ADMIN_TOKEN>"), None)?;
+    resp.headers_mut().set("www-authenticate", "Bearer")?;
+    Ok(resp)
 }
 
 #[cfg(test)]

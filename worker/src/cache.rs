@@ -2,7 +2,7 @@
 //! replaced only by a snapshot that loads and is newer. A refused snapshot leaves the last good
 //! one serving and is reported by `/health` until a good one arrives.
 
-use edgeflag::{bucketing::hash, Engine, LoadError, Snapshot, Update};
+use edgeflag::{bucketing::hash, client_snapshot, Engine, LoadError, Snapshot, Update};
 
 /// Where the serving snapshot came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -41,6 +41,21 @@ pub struct KvTrouble {
     pub message: String,
 }
 
+/// Snapshot text as `GET /snapshot` and `GET /admin/snapshot` serve it, with its strong ETag:
+/// the version and the hash of the bytes served (`"7-0123456789abcdef"`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Served {
+    pub text: String,
+    pub etag: String,
+}
+
+impl Served {
+    fn new(version: u64, text: String) -> Served {
+        let etag = format!("\"{version}-{:016x}\"", hash(text.as_bytes()));
+        Served { text, etag }
+    }
+}
+
 #[derive(Default)]
 pub struct Cache {
     pub engine: Engine,
@@ -52,6 +67,10 @@ pub struct Cache {
     pub kv_trouble: Option<KvTrouble>,
     /// Hash of the text last offered, so an unchanged KV value is not parsed again.
     offered: Option<u64>,
+    /// The text of the snapshot serving.
+    full: Option<Served>,
+    /// Its client-safe snapshot, derived on first use after each accepted snapshot.
+    client: Option<Served>,
 }
 
 impl Cache {
@@ -99,6 +118,7 @@ impl Cache {
         let refusal = match result {
             Ok(Update::Replaced { from, to }) => {
                 (self.origin, self.loaded_at, self.refused) = (Some(origin), Some(now), None);
+                self.serving(to, text);
                 return Ok(Update::Replaced { from, to });
             }
             // Different text under the version serving: the change would silently not apply.
@@ -120,11 +140,34 @@ impl Cache {
         if self.snapshot().is_some() {
             return false;
         }
-        let loaded = Snapshot::parse(text).ok().and_then(|s| self.engine.update(s).ok()).is_some();
-        if loaded {
+        let loaded = Snapshot::parse(text).ok().and_then(|s| self.engine.update(s).ok());
+        if let Some(Update::Replaced { to, .. }) = loaded {
             (self.origin, self.loaded_at) = (Some(Origin::LastGood), Some(now));
+            self.serving(to, text);
         }
-        loaded
+        loaded.is_some()
+    }
+
+    /// Keeps the text of the snapshot now serving; its client-safe snapshot is derived again.
+    fn serving(&mut self, version: u64, text: &str) {
+        self.full = Some(Served::new(version, text.into()));
+        self.client = None;
+    }
+
+    /// The text of the snapshot serving (`GET /admin/snapshot`).
+    pub fn full(&self) -> Option<&Served> {
+        self.full.as_ref()
+    }
+
+    /// The client-safe snapshot of the one serving (`GET /snapshot`), derived once per accepted
+    /// snapshot, on first use. It cannot fail (the text loaded); `None` if nothing serves.
+    pub fn client(&mut self) -> Option<&Served> {
+        if self.client.is_none() {
+            let full = self.full.as_ref()?;
+            let version = self.engine.snapshot().map_or(0, Snapshot::version);
+            self.client = client_snapshot(&full.text).ok().map(|text| Served::new(version, text));
+        }
+        self.client.as_ref()
     }
 
     /// Health: `ok`, `degraded` (serving, but the latest snapshot or KV read failed) or
@@ -180,6 +223,31 @@ mod tests {
         // KV fixed: the next read replaces the copy and the refusal.
         assert!(c.offer(&snapshot(9, true), 30, Origin::Kv).is_ok());
         assert_eq!((c.status(), c.origin), ("ok", Some(Origin::Kv)));
+    }
+
+    #[test]
+    fn the_serving_text_and_its_client_snapshot_follow_each_accepted_snapshot() {
+        let mut c = Cache::default();
+        assert!(c.full().is_none() && c.client().is_none());
+        let server_only = r#"{"version":3,"generatedAt":"2026-11-20T00:00:00Z","flags":{
+          "f":{"on":true,"clientVisible":true,"variations":[{"name":"on","value":true}],"fallthrough":{"variation":"on"}},
+          "s":{"on":true,"variations":[{"name":"a","value":1}],"fallthrough":{"variation":"a"},"metadata":{"owner":"x"}}}}"#;
+        assert!(c.offer(server_only, 10, Origin::Kv).is_ok());
+        let full = c.full().cloned().expect("serving");
+        assert_eq!(full.text, server_only);
+        assert!(full.etag.starts_with("\"3-") && full.etag.ends_with('"') && full.etag.len() == 20, "{}", full.etag);
+        let client = c.client().cloned().expect("derived");
+        assert_eq!(Ok(client.text.clone()), client_snapshot(server_only));
+        assert!(client.text.contains("\"f\"") && !client.text.contains("\"s\"") && !client.text.contains("owner"));
+        assert_ne!(client.etag, full.etag);
+        // A refused snapshot changes neither; the next accepted one changes both.
+        assert!(c.offer("{", 20, Origin::Kv).is_err());
+        assert_eq!((c.client().cloned(), c.full()), (Some(client.clone()), Some(&full)));
+        assert!(c.offer(&snapshot(4, false), 30, Origin::Admin).is_ok());
+        assert_eq!(c.full().map(|s| s.text.as_str()), Some(snapshot(4, false).as_str()));
+        let next = c.client().cloned().expect("derived");
+        assert!(next.etag.starts_with("\"4-") && next.etag != client.etag);
+        assert_eq!(Ok(next.text), client_snapshot(&snapshot(4, false)));
     }
 
     #[test]

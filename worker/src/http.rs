@@ -38,7 +38,7 @@ pub fn cors(req: &Request, mut resp: Response, settings: &Settings) -> Result<Re
 pub fn preflight() -> Result<Response> {
     let headers = Headers::new();
     headers.set("access-control-allow-methods", "GET, POST, OPTIONS")?;
-    headers.set("access-control-allow-headers", "content-type, x-edgeflag-key, x-edgeflag-context")?;
+    headers.set("access-control-allow-headers", "content-type, if-none-match, x-edgeflag-key, x-edgeflag-context")?;
     headers.set("access-control-max-age", "86400")?;
     Ok(Response::empty()?.with_status(204).with_headers(headers))
 }

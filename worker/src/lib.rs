@@ -11,6 +11,7 @@ mod health;
 mod http;
 mod identity;
 mod signed;
+mod snapshot;
 mod state;
 mod store;
 
@@ -40,15 +41,20 @@ async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
             let now = now();
             state::with(&env, |s| health::report(&s.cache, &s.exposures, now, s.settings.ttl_ms))
         }
+        (Method::Get, "/snapshot") => {
+            store::refresh(&env).await;
+            snapshot::client(&req, &env)
+        }
+        (Method::Get, "/admin/snapshot") => snapshot::full(&req, &env).await,
         (Method::Put, "/admin/snapshot") => store::publish(&mut req, &env).await,
-        (_, "/flags" | "/events" | "/health" | "/admin/snapshot") => {
+        (_, "/flags" | "/events" | "/health" | "/snapshot" | "/admin/snapshot") => {
             http::error(405, "method_not_allowed", &format!("{method} is not allowed on {path}"), None)
         }
         (_, p) if p.starts_with("/flags/") => http::error(405, "method_not_allowed", "only GET", None),
         _ => http::error(
             404,
             "not_found",
-            "endpoints: GET /flags, GET /flags/:key, POST /events, GET /health, PUT /admin/snapshot",
+            "endpoints: GET /flags, GET /flags/:key, GET /snapshot, POST /events, GET /health, GET and PUT /admin/snapshot",
             None,
         ),
     }?;

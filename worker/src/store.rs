@@ -72,10 +72,7 @@ pub async fn refresh(env: &Env) {
 pub async fn publish(req: &mut Request, env: &Env) -> Result<Response> {
     let (token, key) = state::with(env, |s| (s.settings.admin_token.clone(), s.settings.snapshot_key.clone()));
     if !admin::authorized(req.headers().get("authorization")?.as_deref(), token.as_deref()) {
-        let mut resp =
-            http::error(401, "unauthorized", "PUT /admin/snapshot needs Authorization: Bearer <ADMIN_TOKEN>", None)?;
-        resp.headers_mut().set("www-authenticate", "Bearer")?;
-        return Ok(resp);
+        return admin::unauthorized("PUT /admin/snapshot");
     }
     let Ok(text) = req.text().await else {
         return http::error(400, "invalid_json", "the body is not UTF-8 text", None);

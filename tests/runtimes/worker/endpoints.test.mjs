@@ -120,7 +120,8 @@ test('errors: unknown paths, wrong methods, CORS', async () => {
   assert.equal((await w.request('/nope')).status, 404);
   assert.equal((await w.request('/flags', { method: 'POST' })).status, 405);
   assert.equal((await w.request('/health', { method: 'DELETE' })).status, 405);
-  assert.equal((await w.request('/admin/snapshot')).status, 405);
+  assert.equal((await w.request('/admin/snapshot', { method: 'DELETE' })).status, 405);
+  assert.equal((await w.request('/admin/snapshot')).status, 401, 'GET needs the admin token');
   const pre = await w.request('/flags', { method: 'OPTIONS', headers: { origin: 'https://app.example' } });
   assert.equal(pre.status, 204);
   assert.match(pre.headers.get('access-control-allow-headers'), /x-edgeflag-context/);
