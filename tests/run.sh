@@ -7,17 +7,10 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*"; }
 
-step "toolchain"
-for target in wasm32v1-none wasm32-unknown-unknown; do
-  rustup target list --installed | grep -qx "$target" || rustup target add "$target"
-done
+step "toolchain: Rust targets, nightly rust-src, wasm-bindgen-cli at the version in Cargo.lock"
 rustup component list --installed | grep -q '^clippy' || rustup component add clippy
 rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
-# The Wasm build rebuilds std for size (pkg/build.sh): a nightly toolchain with rust-src.
-rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
-rustup component list --toolchain nightly --installed | grep -q '^rust-src' || rustup component add rust-src --toolchain nightly
-rustup target list --toolchain nightly --installed | grep -qx wasm32-unknown-unknown ||
-  rustup target add wasm32-unknown-unknown --toolchain nightly
+pkg/tools.sh
 
 step "format and lints"
 cargo fmt --check
@@ -40,11 +33,7 @@ cargo test --benches
 step "independent checks in JavaScript: buckets recomputed with xxhash-wasm, JSON Schema"
 (cd tests/js && npm ci --no-audit --no-fund --loglevel=error && node --test --test-reporter=spec)
 
-step "wasm-bindgen-cli at the version in Cargo.lock, Debian chromium"
-wb_version=$(grep -A1 '^name = "wasm-bindgen"$' Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
-if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $wb_version"; then
-  cargo install wasm-bindgen-cli --version "$wb_version"
-fi
+step "Debian chromium"
 if ! command -v chromium >/dev/null; then
   apt-get install -y --no-install-recommends chromium || { apt-get update && apt-get install -y --no-install-recommends chromium; }
 fi
@@ -74,10 +63,17 @@ node tests/runtimes/readme/run.mjs --tarball "$tarball"
 step "exposures: counting tests over real HTTP on 127.0.0.1 in Node, workerd, headless Chromium"
 node tests/runtimes/exposures/run.mjs --tarball "$tarball"
 
+step "the browser client and its React hook (edgeflag/client, edgeflag/react) in Node: bootstrap, ETag refresh, exposures, SSR, bundles"
+EDGEFLAG_TARBALL="$PWD/$tarball" node --test --test-reporter=spec tests/runtimes/client/
+
 step "the Cloudflare Worker on workerd: endpoints, vectors equal to native, rollout and kill switch, admin, exposures through the Queue"
 worker/build.sh >/dev/null
 EDGEFLAG_NATIVE_RESULTS="$PWD/$out/native.json" node --test --test-reporter=spec --test-concurrency=1 tests/runtimes/worker/
 node tests/runtimes/worker/size.mjs
+
+step "the web face (www/): next build + next start, edge middleware, browser SDK, playground, in headless Chromium; the demo"
+www/install.sh "$tarball"
+EDGEFLAG_CLI="$PWD/target/release/edgeflag" node --test --test-reporter=spec --test-concurrency=1 tests/runtimes/www/
 
 step "the Worker under load (short run, loopback; docs/performance.md has the full one)"
 (cd worker && node load.mjs --seconds 2 --latency-requests 300 --json "../$out/worker-load.json")

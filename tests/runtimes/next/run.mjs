@@ -6,16 +6,15 @@
 // --webpack` fails in 16.4.6 even for a plain edge route without edgeflag (ENOENT
 // route_client-reference-manifest.js). `next start` lets edge code compile Wasm from bytes, so the
 // route first imports no-wasm-codegen.js, which forbids that as Vercel Edge does.
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { freePort, ready, run, start, stopAll as stop } from '../processes.mjs';
 import { args, freshProject, here, vectorFiles } from '../project.mjs';
 
 const { tarball, out } = args();
 const NEXT = join(here, 'node_modules/next/dist/bin/next');
 const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
-const children = new Set();
+const next = (argv) => [NEXT, ...argv];
 
 const dir = freshProject('next', tarball);
 main().then(
@@ -31,13 +30,13 @@ for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => stop().then(() =>
 async function main() {
   writeApp();
   let t = Date.now();
-  await run(['build'], 300_000);
+  await run(process.execPath, next(['build']), { cwd: dir, env }, 300_000);
   console.log(`next: build took ${((Date.now() - t) / 1000).toFixed(1)} s`);
   checkBundle();
 
   t = Date.now();
   const port = await freePort();
-  const server = start(['start', '-p', String(port), '-H', '127.0.0.1']);
+  const server = start(process.execPath, next(['start', '-p', String(port), '-H', '127.0.0.1']), { cwd: dir, env });
   const url = `http://127.0.0.1:${port}/api/vectors`;
   try {
     await ready(url, server, 60_000);
@@ -106,70 +105,4 @@ function checkBundle() {
   if (!entries.has('edge-light.js') || entries.size !== 1) throw new Error(`bundled edgeflag entries: ${list}; want edge-light.js only`);
   console.log(`next: bundled edgeflag/${list}; Wasm bindings: ${wasm.map((w) => w.filePath).join(', ')}`);
   if (wasm.length > 1) console.warn(`next: warning: the .wasm is in the edge function ${wasm.length} times`);
-}
-
-/** A `next` command in its own process group, output kept for error reports. */
-function start(argv, inherit = false) {
-  const child = spawn(process.execPath, [NEXT, ...argv], { cwd: dir, env, detached: true, stdio: inherit ? 'inherit' : 'pipe' });
-  let output = '';
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
-  child.exited = new Promise((res) => child.on('exit', (code, sig) => res(sig ?? code)));
-  child.output = () => output;
-  children.add(child);
-  child.exited.then(() => children.delete(child));
-  return child;
-}
-
-/** Runs a `next` command to the end (output shown as it goes); throws on failure or timeout. */
-async function run(argv, ms) {
-  const child = start(argv, true);
-  const timer = setTimeout(() => kill(child), ms);
-  const status = await child.exited;
-  clearTimeout(timer);
-  if (status !== 0) throw new Error(`next ${argv.join(' ')} exited with ${status}${status === 'SIGTERM' ? ` (timeout ${ms / 1000} s?)` : ''}`);
-}
-
-async function ready(url, server, ms) {
-  const deadline = Date.now() + ms;
-  let exited = false;
-  server.exited.then(() => (exited = true));
-  while (Date.now() < deadline) {
-    if (exited) throw new Error('next start exited before it was ready');
-    try {
-      await fetch(url, { signal: AbortSignal.timeout(2000) }); // any HTTP answer (405 for GET) means ready
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-  throw new Error(`next start was not ready within ${ms / 1000} s`);
-}
-
-function freePort() {
-  return new Promise((res, rej) => {
-    const srv = createServer().once('error', rej);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => res(port));
-    });
-  });
-}
-
-/** SIGTERM to the whole process group, SIGKILL after 5 s. */
-async function kill(child) {
-  const signal = (s) => {
-    try {
-      process.kill(-child.pid, s);
-    } catch {}
-  };
-  signal('SIGTERM');
-  const late = setTimeout(() => signal('SIGKILL'), 5000);
-  await child.exited;
-  clearTimeout(late);
-  signal('SIGKILL'); // grandchildren left in the group
-}
-
-function stop() {
-  return Promise.all([...children].map(kill));
 }

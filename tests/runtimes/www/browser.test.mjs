@@ -1,0 +1,393 @@
+// The web face, end to end: www/ built with the real `next build` (the packed package installed
+// from its tarball by www/install.sh), served by `next start`, its snapshot from a local server
+// that checks the ETag, its exposures to the test collector, and pages driven in Debian's
+// Chromium by playwright-core. Every value is checked against the native engine (the CLI).
+// Run: EDGEFLAG_CLI=target/release/edgeflag node --test tests/runtimes/www/
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startCollector } from '../exposures/collector.mjs';
+import { freePort, ready, run, start, stopAll } from '../processes.mjs';
+import { root } from '../project.mjs';
+import { inspect } from './pixels.mjs';
+import { native, startSnapshotServer } from './fixtures.mjs';
+
+const www = join(root, 'www');
+const NEXT = join(www, 'node_modules/next/dist/bin/next');
+const shots = join(root, 'target/www-screenshots');
+const example = JSON.parse(readFileSync(join(root, 'examples/snapshot.json'), 'utf8'));
+let current = example; // what the snapshot server publishes (a kill switch replaces it below)
+const CLIENT_FLAGS = Object.keys(example.flags).filter((k) => example.flags[k].clientVisible);
+const FIELDS = ['value', 'variation', 'variationIndex', 'reason', 'errorCode', 'ruleId', 'prerequisiteFailed', 'bucket', 'variantBucket', 'inExperiment'];
+
+let snapshots, collector, server, base, browser;
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  console.log(`screenshots: ${shots}`);
+  snapshots = await startSnapshotServer(example, 'test-token');
+  collector = await startCollector();
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+  await run(process.execPath, [NEXT, 'build'], { cwd: www, env }, 300_000);
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = start(process.execPath, [NEXT, 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: www,
+    env: {
+      ...env,
+      EDGEFLAG_SNAPSHOT_URL: snapshots.url,
+      EDGEFLAG_SNAPSHOT_TOKEN: 'test-token',
+      EDGEFLAG_SNAPSHOT_TTL_MS: '300',
+      EDGEFLAG_EVENTS_URL: collector.url,
+    },
+  });
+  await ready(`${base}/api/edgeflag/snapshot`, server, 60_000);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await stopAll();
+  await collector?.close();
+  await snapshots?.close();
+  if (server && process.exitCode) console.log(server.output());
+});
+
+/** A page's HTML for a cookie header, and the bootstrap it embeds. */
+async function fetchPage(path, cookie = '') {
+  const res = await fetch(base + path, { headers: { cookie }, redirect: 'manual' });
+  const html = await res.text();
+  const m = /<script id="edgeflag-bootstrap" type="application\/json">(.*?)<\/script>/s.exec(html);
+  return { res, html, bootstrap: m ? JSON.parse(m[1]) : null };
+}
+
+const pick = (d) => Object.fromEntries(FIELDS.filter((f) => d?.[f] !== undefined).map((f) => [f, d[f]]));
+
+function assertNative(bootstrap, context, snapshot, label) {
+  assert.deepEqual(Object.keys(bootstrap.flags).sort(), CLIENT_FLAGS.slice().sort(), `${label}: only client-visible flags`);
+  const want = native(snapshot, context, Date.now());
+  for (const k of CLIENT_FLAGS) assert.deepEqual(pick(bootstrap.flags[k]), pick(want[k]), `${label}: ${k}`);
+}
+
+test('the middleware runs on the edge runtime, with the .wasm as a Wasm binding', async () => {
+  const manifest = JSON.parse(readFileSync(join(www, '.next/server/middleware-manifest.json'), 'utf8'));
+  const mw = manifest.middleware['/'];
+  assert.ok(mw, 'middleware.ts is an edge function in middleware-manifest.json');
+  assert.ok(mw.wasm.some((w) => /edgeflag_bg/.test(w.filePath)), 'edgeflag_bg.wasm is bound to the middleware');
+  const { res } = await fetchPage('/', 'ef_key=user-1');
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('x-edgeflag-runtime'), 'edge-runtime');
+  assert.equal(res.headers.get('x-edgeflag-version'), String(example.version));
+});
+
+test('server HTML holds the native engine’s results for each user, and only client-visible flags', async () => {
+  for (let i = 0; i < 30; i++) {
+    const key = `user-${i}`;
+    const { bootstrap } = await fetchPage('/', `ef_key=${key}`);
+    assert.deepEqual(bootstrap.context, { key, anonymous: true });
+    assertNative(bootstrap, bootstrap.context, example, key);
+  }
+  const personas = ['pro-beta', 'pro', 'free', 'staff', 'acme'];
+  for (const p of personas) {
+    const { bootstrap, html } = await fetchPage('/', `ef_user=${p}`);
+    assertNative(bootstrap, bootstrap.context, example, p);
+    // sentiment_analysis may be named: a prerequisite of response_suggestions, which the browser evaluates.
+    for (const k of ['enhanced_metadata_context', 'retry_logic', 'auto_escalation']) {
+      assert.ok(!html.includes(k), `${p}: the server-only flag ${k} is not in the page`);
+    }
+  }
+  // Beta customers (a server-only prerequisite) get suggested replies; others do not.
+  assert.equal((await fetchPage('/', 'ef_user=acme')).bootstrap.flags.response_suggestions.value, true);
+  assert.equal((await fetchPage('/', 'ef_user=free')).bootstrap.flags.response_suggestions.value, false);
+});
+
+test('/checkout is rewritten to the variant the native engine picks; variant URLs redirect back', async () => {
+  const seen = new Set();
+  for (let i = 0; i < 40; i++) {
+    const key = `shopper-${i}`;
+    const want = native(example, { key, anonymous: true }, Date.now()).checkout_experiment.value;
+    const { res, html } = await fetchPage('/checkout', `ef_key=${key}`);
+    assert.equal(res.status, 200, 'a rewrite, not a redirect');
+    assert.equal(res.headers.get('set-cookie'), null, 'a known visitor keeps their key');
+    assert.match(html, new RegExp(`data-testid="checkout" data-variant="${want}"`), `${key}: variant ${want}`);
+    seen.add(want);
+  }
+  assert.deepEqual([...seen].sort(), ['a', 'b', 'control'], 'all three arms served');
+  const direct = await fetchPage('/checkout/b', 'ef_key=shopper-1');
+  assert.equal(direct.res.status, 307);
+  assert.equal(new URL(direct.res.headers.get('location'), base).pathname, '/checkout');
+});
+
+test('an anonymous visitor gets a key in a cookie and keeps their buckets', async () => {
+  for (let i = 0; i < 10; i++) {
+    const { res, html } = await fetchPage('/checkout');
+    assert.equal(res.status, 200, 'a new visitor is rewritten to an arm');
+    assert.equal(res.headers.getSetCookie().length, 1, 'one key issued');
+    const key = /ef_key=([^;]+)/.exec(res.headers.get('set-cookie'))[1];
+    const arm = native(current, { key, anonymous: true }, Date.now()).checkout_experiment.value;
+    assert.match(html, new RegExp(`data-variant="${arm}"`), `the arm of the key issued (${key})`);
+  }
+  const first = await fetchPage('/');
+  const cookie = first.res.headers.get('set-cookie');
+  const key = /ef_key=(anon-[0-9a-f]{32})/.exec(cookie)?.[1];
+  assert.ok(key, `an anonymous key is issued: ${cookie}`);
+  assert.match(cookie, /HttpOnly/i);
+  assert.equal(first.bootstrap.context.key, key);
+  const again = await fetchPage('/', `ef_key=${key}`);
+  assert.equal(again.res.headers.get('set-cookie'), null, 'no new key for a returning visitor');
+  assert.deepEqual(again.bootstrap.flags, first.bootstrap.flags);
+});
+
+test('the snapshot URL is revalidated with its ETag; a kill switch arrives, a bad snapshot never serves', async () => {
+  await fetchPage('/', 'ef_key=user-1');
+  const before = snapshots.stats();
+  await new Promise((r) => setTimeout(r, 400)); // past the TTL
+  await fetchPage('/', 'ef_key=user-1');
+  await fetchPage('/', 'ef_key=user-1');
+  await waitFor(() => snapshots.stats().notModified > before.notModified, 'a 304 answer to If-None-Match');
+  assert.ok(snapshots.stats().unauthorized === 0, 'the bearer token is sent');
+
+  // The kill switch: the next version with new_editor off, published at the URL.
+  const killed = structuredClone(example);
+  killed.version = example.version + 1;
+  killed.flags.new_editor.on = false;
+  snapshots.publish(killed);
+  await waitFor(async () => (await fetchPage('/', 'ef_user=pro-beta')).bootstrap.version === killed.version, 'version 8 served');
+  const served = (await fetchPage('/', 'ef_user=pro-beta')).bootstrap;
+  assert.equal(served.flags.new_editor.reason, 'DISABLED');
+  assertNative(served, served.context, killed, 'after the kill switch');
+
+  // A snapshot that does not load: refused, version 8 keeps serving.
+  const bad = structuredClone(killed);
+  bad.version = killed.version + 1;
+  bad.flags.plan_limits.rules[0].clauses[0].op = 'inside';
+  snapshots.publish(bad);
+  const count = snapshots.stats().ok;
+  await waitFor(async () => (await fetchPage('/', 'ef_key=user-1'), snapshots.stats().ok > count + 1), 'the bad snapshot fetched');
+  const still = await fetchPage('/', 'ef_user=pro');
+  assert.equal(still.res.status, 200);
+  assert.equal(still.bootstrap.version, killed.version);
+  assertNative(still.bootstrap, still.bootstrap.context, killed, 'after a refused snapshot');
+  snapshots.publish(killed); // v8 again, for the tests below
+  current = killed;
+});
+
+test('/api/edgeflag/snapshot: the client-safe snapshot, with an ETag and 304', async () => {
+  const res = await fetch(`${base}/api/edgeflag/snapshot`);
+  assert.equal(res.status, 200);
+  const etag = res.headers.get('etag');
+  assert.match(etag, /^"\d+-[0-9a-f]{24}"$/);
+  const text = await res.text();
+  const snap = JSON.parse(text);
+  const kept = Object.keys(snap.flags).sort();
+  // Client-visible flags, plus sentiment_analysis: a prerequisite of response_suggestions.
+  assert.deepEqual(kept, [...CLIENT_FLAGS, 'sentiment_analysis'].sort());
+  assert.equal(snap.flags.sentiment_analysis.clientVisible, false);
+  for (const k of ['enhanced_metadata_context', 'retry_logic', 'auto_escalation', 'team-ai-platform', 'owner', 'description']) {
+    assert.ok(!text.includes(k), `${k} is not in the client-safe snapshot`);
+  }
+  const again = await fetch(`${base}/api/edgeflag/snapshot`, { headers: { 'if-none-match': etag } });
+  assert.equal(again.status, 304);
+  assert.equal(await again.text(), '');
+});
+
+test('first paint already shows the variant: the server HTML and the first screenshot, before the Wasm loads', async () => {
+  // shopper-3's arm, from the native engine; its button colour tells the arm apart on screen.
+  const colours = { control: [28, 35, 51], a: [227, 155, 45], b: [46, 158, 91] };
+  for (const [key, arm] of Object.entries(await armsFor(['a', 'b', 'control']))) {
+    const ctx = await browser.newContext({ viewport: { width: 1000, height: 700 } });
+    await ctx.addCookies([{ name: 'ef_key', value: key, url: base }]);
+    const page = await ctx.newPage();
+    const changes = await watchFlags(page);
+    const wasm = holdWasm(page);
+    await page.goto(`${base}/checkout`, { waitUntil: 'domcontentloaded' });
+    const png = await page.screenshot({ path: join(shots, `first-paint-checkout-${arm}.png`) });
+    assert.equal(wasm.delivered(), false, 'the screenshot was taken before the Wasm arrived');
+    const box = await page.locator('.pay').boundingBox();
+    const [rgb] = (await inspect(page, png, [[box.x + 6, box.y + box.height / 2]])).pixels;
+    assert.ok(close(rgb, colours[arm]), `${key}: the first screenshot shows arm ${arm}'s button (${rgb})`);
+    assert.equal(await page.locator('[data-testid=checkout]').getAttribute('data-variant'), arm);
+    wasm.release();
+    await page.waitForSelector('html[data-edgeflag=engine]', { timeout: 20_000 });
+    assert.equal(await page.locator('[data-testid=checkout]').getAttribute('data-served'), arm, 'the engine agrees');
+    assert.deepEqual(await changes(), [], 'no flag text or variation changed after the first paint');
+    await ctx.close();
+  }
+
+  // The home page too: every panel's value stays as the server rendered it.
+  const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  await ctx.addCookies([{ name: 'ef_user', value: 'pro-beta', url: base }]);
+  const page = await ctx.newPage();
+  const changes = await watchFlags(page);
+  const wasm = holdWasm(page);
+  await page.goto(`${base}/`, { waitUntil: 'domcontentloaded' });
+  await page.screenshot({ path: join(shots, 'first-paint-home.png') });
+  const want = native(current, (await fetchPage('/', 'ef_user=pro-beta')).bootstrap.context, Date.now());
+  for (const k of CLIENT_FLAGS) {
+    const shown = page.locator(`[data-testid="value-${k}"]`);
+    if ((await shown.count()) === 0) continue;
+    assert.deepEqual(JSON.parse(await shown.textContent()), want[k].value, `first paint: ${k}`);
+  }
+  wasm.release();
+  await page.waitForSelector('html[data-edgeflag=engine]', { timeout: 20_000 });
+  assert.deepEqual(await changes(), [], 'nothing changed when the engine took over');
+  await page.screenshot({ path: join(shots, 'home-engine.png') });
+  await ctx.close();
+});
+
+test('changing the context in the browser re-evaluates there, as the native engine does', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  await ctx.addCookies([{ name: 'ef_user', value: 'free', url: base }]);
+  const page = await ctx.newPage();
+  await page.goto(`${base}/`);
+  await page.waitForSelector('html[data-edgeflag=engine]', { timeout: 20_000 });
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  const free = (await fetchPage('/', 'ef_user=free')).bootstrap.context;
+  const value = async (k) => JSON.parse(await page.locator(`[data-testid="value-${k}"]`).textContent());
+  assert.deepEqual(await value('plan_limits'), native(current, free, Date.now()).plan_limits.value);
+
+  await page.click('[data-action=upgrade]');
+  const upgraded = { ...free, tier: 'pro' };
+  const want = native(current, upgraded, Date.now());
+  await page.waitForFunction(() => document.querySelector('[data-testid=tier]')?.textContent === 'pro');
+  for (const k of ['plan_limits', 'conversations_enabled', 'new_editor', 'ai_search']) assert.deepEqual(await value(k), want[k].value, `upgraded: ${k}`);
+  assert.equal(await page.locator('[data-testid=tier]').textContent(), 'pro');
+
+  await page.click('[data-persona=staff]');
+  const staff = native(current, (await fetchPage('/', 'ef_user=staff')).bootstrap.context, Date.now());
+  await page.waitForFunction(() => document.querySelector('[data-testid=who]').textContent === 'u-ops-1');
+  for (const k of ['ai_search', 'plan_limits', 'conversations_enabled']) assert.deepEqual(await value(k), staff[k].value, `staff: ${k}`);
+  assert.equal(await value('ai_search'), true, 'internal_users (a segment) get AI search');
+  assert.deepEqual(requests.filter((u) => u.startsWith(base)), [], 'no request to the server: evaluated in the browser');
+  await page.screenshot({ path: join(shots, 'context-changed.png') });
+  await ctx.close();
+});
+
+test('exposures of what was shown reach the collector when the page is hidden', async () => {
+  const ctx = await browser.newContext();
+  await ctx.addCookies([{ name: 'ef_user', value: 'acme', url: base }]);
+  const page = await ctx.newPage();
+  await page.goto(`${base}/`);
+  await page.waitForSelector('html[data-edgeflag=engine]', { timeout: 20_000 });
+  await new Promise((r) => setTimeout(r, 300));
+  const key = 'user-5150';
+  assert.equal(collector.exposures().filter((e) => e.key === key).length, 0, 'nothing sent while the page is visible');
+  await page.evaluate(() => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  });
+  const shown = ['conversations_enabled', 'ai_search', 'response_suggestions', 'new_editor', 'plan_limits', 'checkout_experiment'];
+  await collector.waitFor(() => collector.exposures().filter((e) => e.key === key).length >= shown.length, 10_000);
+  const got = collector.exposures().filter((e) => e.key === key);
+  const context = (await fetchPage('/', 'ef_user=acme')).bootstrap.context;
+  const want = native(current, context, Date.now());
+  assert.deepEqual(got.map((e) => e.flagKey).sort(), shown.slice().sort(), 'one exposure per flag shown');
+  for (const e of got) {
+    assert.equal(e.variation, want[e.flagKey].variation, `${e.flagKey}: the variation shown`);
+    assert.equal(e.version, current.version);
+  }
+  assert.equal(collector.duplicates(), 0);
+  await ctx.close();
+});
+
+test('the playground shows each flag with its reason and step, and charts a ramp that only adds', async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1200, height: 1600 } });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/playground`);
+  await page.waitForSelector('[data-testid=results] tbody tr', { timeout: 20_000 });
+  const context = { key: 'user-1042', tier: 'pro', beta: true, app_version: '2.4.0' };
+  const when = Date.parse(await page.locator('[data-testid=time]').inputValue());
+  const want = native(example, context, when);
+  for (const k of Object.keys(example.flags)) {
+    const cells = await page.locator(`[data-testid=results] tr[data-flag="${k}"] td`).allTextContents();
+    assert.deepEqual(JSON.parse(cells[1]), want[k].value, `${k}: value`);
+    assert.equal(cells[3], want[k].reason, `${k}: reason`);
+    if (want[k].ruleId) assert.match(cells[4], new RegExp(`rule "${want[k].ruleId}"`), `${k}: the deciding step`);
+    if (want[k].bucket !== undefined) assert.match(cells[4], new RegExp(want[k].bucket.toLocaleString('en')), `${k}: bucket`);
+  }
+
+  // conversations_enabled's paid-ramp rule, 10 % → 50 %, over 2,000 pro-tier users.
+  const option = await page.locator('[data-testid=rollout] option', { hasText: 'paid-ramp' }).getAttribute('value');
+  await page.selectOption('[data-testid=rollout]', option);
+  const summary = page.locator('[data-testid=ramp-summary]');
+  await page.waitForSelector('[data-testid=ramp-summary]');
+  const added = Number(await summary.getAttribute('data-added'));
+  const removed = Number(await summary.getAttribute('data-removed'));
+  assert.equal(removed, 0, 'raising the ramp removes nobody');
+  // Independently: users whose native rollout bucket lies in [10,000, 50,000).
+  const expected = nativeBuckets(example, context, 2000).filter((b) => b >= 10_000 && b < 50_000).length;
+  assert.equal(added, expected, 'the users added are exactly those bucketed between 10 % and 50 %');
+  const chart = page.locator('[data-testid=rollout-chart]');
+  const png = await chart.screenshot({ path: join(shots, 'playground-ramp.png') });
+  const b = await inspect(page, png);
+  assert.ok(b.colours >= 4 && b.inked > 0.05, `the chart is not blank (${b.colours} colours, ${(b.inked * 100).toFixed(1)} % inked)`);
+  await page.screenshot({ path: join(shots, 'playground.png'), fullPage: true });
+  console.log(`playground: 10 % → 50 % over 2,000 users: ${added} added, ${removed} removed`);
+  await ctx.close();
+});
+
+/** Rollout buckets of `sample-0…` for conversations_enabled, from the native CLI's `bucket`. */
+function nativeBuckets(snapshot, context, n) {
+  const all = [];
+  for (let i = 0; i < n; i++) all.push({ ...context, key: `sample-${i}` });
+  return native(snapshot, all, Date.now(), 'conversations_enabled').map((d) => d.bucket);
+}
+
+/** A key per arm, found with the native engine. */
+async function armsFor(arms) {
+  const out = {};
+  for (let i = 0; Object.keys(out).length < arms.length; i++) {
+    const key = `shopper-${i}`;
+    const arm = native(current, { key, anonymous: true }, Date.now()).checkout_experiment.value;
+    if (!Object.values(out).includes(arm)) out[key] = arm;
+  }
+  return out;
+}
+
+/** Records every change to a flag's shown value or variation from the document's start. */
+async function watchFlags(page) {
+  await page.addInitScript(() => {
+    window.__flagChanges = [];
+    const watch = () => {
+      new MutationObserver((records) => {
+        for (const r of records) {
+          const el = r.type === 'characterData' ? r.target.parentElement : r.target;
+          const flag = el?.closest?.('[data-flag],[data-testid=checkout]');
+          if (flag) window.__flagChanges.push(`${r.type} ${r.attributeName ?? ''} in ${flag.dataset.flag ?? 'checkout'}: ${el.textContent}`);
+        }
+      }).observe(document.documentElement, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['data-variation', 'data-variant', 'data-served'] });
+    };
+    document.addEventListener('DOMContentLoaded', watch);
+  });
+  return () => page.evaluate(() => window.__flagChanges);
+}
+
+/** Holds the .wasm request until `release()`: what the page shows before that is the server's. */
+function holdWasm(page) {
+  let release;
+  let delivered = false;
+  const gate = new Promise((r) => (release = r));
+  page.route(/\.wasm(\?|$)/, async (route) => {
+    await gate;
+    delivered = true;
+    await route.continue();
+  });
+  return { release: () => release(), delivered: () => delivered };
+}
+
+const close = (a, b) => a.every((v, i) => Math.abs(v - b[i]) < 24);
+
+async function waitFor(check, what, ms = 10_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
