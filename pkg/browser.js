@@ -1,6 +1,6 @@
 // Browser entry (and the default): the .wasm is fetched, so loading is asynchronous —
 // `await init()` once before creating engines.
-import initWasm, { initSync } from './wasm/edgeflag.js';
+import initWasm, { WasmEngine, initSync } from './wasm/edgeflag.js';
 import { attach, attached } from './lib/core.js';
 
 export { Engine, LoadError, clientSnapshot } from './lib/engine.js';
@@ -15,11 +15,11 @@ let loading = null;
 export function init(source) {
   if (attached()) return Promise.resolve();
   if (source instanceof WebAssembly.Module) {
-    attach(initSync({ module: source }));
+    attach(initSync({ module: source }), WasmEngine);
     return Promise.resolve();
   }
   loading ??= initWasm({ module_or_path: source ?? new URL('./wasm/edgeflag_bg.wasm', import.meta.url) }).then(
-    attach,
+    (exports) => attach(exports, WasmEngine),
     (e) => {
       loading = null; // let a later call retry
       throw e;

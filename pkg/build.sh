@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the Wasm core into pkg/wasm/ (ignored by git): cargo → wasm-bindgen (--target web, the
-# glue every runtime can use with initSync or init) → wasm-opt -Oz. Needs a nightly toolchain
+# Builds the Wasm core into pkg/wasm/ (ignored by git), twice (browsers' and servers' module, see
+# below): cargo → wasm-bindgen (--target web, the glue every runtime can use with initSync or
+# init) → wasm-opt -Oz. Needs a nightly toolchain
 # with rust-src, wasm-bindgen-cli at the version in Cargo.lock (tests/run.sh installs both) and
 # npm (for binaryen's wasm-opt).
 set -euo pipefail
@@ -11,25 +12,34 @@ cd "$(dirname "$0")/.."
 # (docs/performance.md). A cdylib only here: declared in Cargo.toml it would also be linked for
 # no_std targets.
 toolchain=${EDGEFLAG_WASM_TOOLCHAIN:-nightly}
-RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
-  cargo "+$toolchain" rustc --lib --crate-type cdylib --profile wasm --target wasm32-unknown-unknown \
-  --no-default-features --features wasm -Zbuild-std=std,panic_abort --target-dir target/wasm-build
-rm -rf pkg/wasm
 # binaryen from npm (pkg devDependency): newer than distributions ship, and the same everywhere.
 WASM_OPT=pkg/node_modules/.bin/wasm-opt
 [ -x "$WASM_OPT" ] || (cd pkg && npm ci --no-audit --no-fund --loglevel=error)
-wasm-bindgen --target web --no-typescript --out-dir pkg/wasm --out-name edgeflag \
-  target/wasm-build/wasm32-unknown-unknown/wasm/edgeflag.wasm
-# The features rustc emits for wasm32-unknown-unknown (all in every supported runtime). The
-# flatten/rereloop round restructures control flow before two more -Oz rounds: 0.2 KB smaller
-# gzipped, the same speed in the peer bench (docs/performance.md).
-"$WASM_OPT" -Oz --flatten --rereloop -Oz -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
-  --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  pkg/wasm/edgeflag_bg.wasm -o pkg/wasm/edgeflag_bg.wasm
-# The glue's default path for the async init makes bundlers (Turbopack, webpack) ship the .wasm a
-# second time as an asset in edge and Worker bundles; browser.js always passes its own URL.
-default_path="module_or_path = new URL('edgeflag_bg.wasm', import.meta.url);"
-grep -qF "$default_path" pkg/wasm/edgeflag.js || { echo "build.sh: glue default path not found" >&2; exit 1; }
-sed -i "s|$default_path|throw new Error('edgeflag: init() needs the .wasm location');|" pkg/wasm/edgeflag.js
+rm -rf pkg/wasm
+
+# Two modules: `edgeflag` for browsers, and `edgeflag_server` for the server entries (node.js,
+# workerd.js, edge-light.js) with what only servers call (deriving client-safe snapshots), so
+# browsers do not download it. Each has its own target folder, so both stay cached.
+module() {
+  local name=$1 features=$2 target=target/wasm-build$3
+  RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
+    cargo "+$toolchain" rustc --lib --crate-type cdylib --profile wasm --target wasm32-unknown-unknown \
+    --no-default-features --features "$features" -Zbuild-std=std,panic_abort --target-dir "$target"
+  wasm-bindgen --target web --no-typescript --out-dir pkg/wasm --out-name "$name" \
+    "$target/wasm32-unknown-unknown/wasm/edgeflag.wasm"
+  # The features rustc emits for wasm32-unknown-unknown (all in every supported runtime). The
+  # flatten/rereloop round restructures control flow before two more -Oz rounds: 0.2 KB smaller
+  # gzipped, the same speed in the peer bench (docs/performance.md).
+  "$WASM_OPT" -Oz --flatten --rereloop -Oz -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+    --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "pkg/wasm/${name}_bg.wasm" -o "pkg/wasm/${name}_bg.wasm"
+  # The glue's default path for the async init makes bundlers (Turbopack, webpack) ship the .wasm a
+  # second time as an asset in edge and Worker bundles; browser.js always passes its own URL.
+  local default_path="module_or_path = new URL('${name}_bg.wasm', import.meta.url);"
+  grep -qF "$default_path" "pkg/wasm/$name.js" || { echo "build.sh: glue default path not found" >&2; exit 1; }
+  sed -i "s|$default_path|throw new Error('edgeflag: init() needs the .wasm location');|" "pkg/wasm/$name.js"
+}
+module edgeflag wasm ""
+module edgeflag_server wasm-server -server
 rm -f pkg/wasm/.gitignore
 ls -l pkg/wasm

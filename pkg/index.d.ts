@@ -292,6 +292,7 @@ export function init(source?: URL | string | Response | Promise<Response> | Buff
  * The client-safe snapshot of `snapshot` (JSON text or object), as JSON text: the client-visible
  * flags, the flags they need as prerequisites (kept with `clientVisible: false`) and the segments
  * they use, without descriptions or owners (docs/snapshot.md, "Client-safe snapshots"). Throws
- * `LoadError` for a snapshot that does not load, as `new Engine(snapshot)` would.
+ * `LoadError` for a snapshot that does not load, as `new Engine(snapshot)` would. Servers only
+ * (the node, workerd and edge-light entries): the browsers' module leaves it out, and throws.
  */
 export function clientSnapshot(snapshot: string | object): string;

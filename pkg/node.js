@@ -1,9 +1,9 @@
 // Node.js entry: reads the .wasm beside this file and instantiates it synchronously at import.
 import { readFileSync } from 'node:fs';
-import { initSync } from './wasm/edgeflag.js';
+import { WasmEngine, initSync } from './wasm/edgeflag_server.js';
 import { attach } from './lib/core.js';
 
-attach(initSync({ module: readFileSync(new URL('./wasm/edgeflag_bg.wasm', import.meta.url)) }));
+attach(initSync({ module: readFileSync(new URL('./wasm/edgeflag_server_bg.wasm', import.meta.url)) }), WasmEngine);
 
 export { Engine, LoadError, clientSnapshot } from './lib/engine.js';
 export { Reporter } from './lib/reporter.js';

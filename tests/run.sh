@@ -15,7 +15,7 @@ pkg/tools.sh
 step "format and lints"
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
-cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features wasm-context-object -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --no-default-features --features wasm-context-object,wasm-server -- -D warnings
 cargo clippy -p edgeflag-worker --all-targets -- -D warnings
 cargo clippy -p edgeflag-worker --lib --target wasm32-unknown-unknown -- -D warnings
 

@@ -1,9 +1,18 @@
 // The instantiated Wasm module, shared by every Engine. Each runtime's entry (node.js,
-// workerd.js, edge-light.js, browser.js) loads the module its own way and attaches it here.
+// workerd.js, edge-light.js, browser.js) loads its module (the servers' or the browsers', see
+// pkg/build.sh) its own way and attaches it here with that module's glue class.
 let exports = null;
+let Glue = null;
 
-export function attach(wasmExports) {
+export function attach(wasmExports, WasmEngine) {
   exports = wasmExports;
+  Glue = WasmEngine;
+}
+
+/** A new core engine of the attached module. */
+export function newCore() {
+  core();
+  return new Glue();
 }
 
 export function core() {

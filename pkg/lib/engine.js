@@ -2,8 +2,7 @@
 // in as JSON text, results come back as integers in the core's buffer (see src/wasm/slots.rs)
 // and are turned into values through tables the core describes (src/wasm/describe.rs): the
 // snapshot's once per update, each flag's on its first use.
-import { WasmEngine } from '../wasm/edgeflag.js';
-import { core } from './core.js';
+import { core, newCore } from './core.js';
 
 const WIDTH = 8; // i32 per result in the core's buffer
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
@@ -35,7 +34,7 @@ export class Engine {
    */
   constructor(snapshot, options = {}) {
     this.#memory = core().memory; // throws a clear error before `init()` in browsers
-    this.#core = new WasmEngine();
+    this.#core = newCore();
     this.#now = options.now ?? Date.now;
     this.#tables = this.#describe();
     if (options.exposures) this.recordExposures(options.exposures === true ? {} : options.exposures);
@@ -365,7 +364,8 @@ let deriving = null; // a core engine used only for its text output
  */
 export function clientSnapshot(snapshot) {
   const text = snapshotText(snapshot);
-  const c = (deriving ??= new WasmEngine());
+  const c = (deriving ??= newCore());
+  if (!c.client_snapshot) throw new Error('edgeflag: clientSnapshot runs on servers (the node, workerd and edge-light entries); browsers receive client-safe snapshots');
   const length = c.client_snapshot(text); // first: it may grow the memory, detaching old buffers
   const out = utf8.decode(new Uint8Array(core().memory.buffer, c.out_ptr(), length));
   if (out[0] !== '[') return out;

@@ -119,6 +119,8 @@ impl WasmEngine {
     /// `text` does not load its error as `[kind, path, message]` (see `out_ptr`); the wrapper
     /// tells them apart by the first byte. A method writing to `out` rather than a function
     /// returning a `String`: measured 27 bytes smaller gzipped, module and bundled JS together.
+    /// Only in the servers' module: browsers receive client-safe snapshots, never derive them.
+    #[cfg(feature = "wasm-server")]
     pub fn client_snapshot(&mut self, text: &str) -> u32 {
         match crate::client_snapshot(text) {
             Ok(derived) => self.out = derived,

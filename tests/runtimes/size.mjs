@@ -12,6 +12,12 @@ const { project, 'limit-kib': limitKib, json } = args();
 const pkg = join(project, 'node_modules/edgeflag');
 const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
 const wasm = readFileSync(join(pkg, 'wasm/edgeflag_bg.wasm'));
+// Browsers get the module without the servers' extras (pkg/build.sh): check it is that one.
+const exported = (bytes) => WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name);
+const server = readFileSync(join(pkg, 'wasm/edgeflag_server_bg.wasm'));
+if (exported(wasm).some((n) => /client_snapshot/.test(n)) || !exported(server).some((n) => /client_snapshot/.test(n))) {
+  throw new Error('the browser module must leave out client_snapshot, the server module must have it');
+}
 const shipped = ['browser.js', 'lib/core.js', 'lib/engine.js', 'lib/reporter.js', 'wasm/edgeflag.js'].map((f) => readFileSync(join(pkg, f)));
 const bundle = await build({
   stdin: { contents: "export * from 'edgeflag';", resolveDir: project },
@@ -53,7 +59,9 @@ const chunks = split.outputFiles.filter((f) => f.path.endsWith('.js'));
 row.clientFirstGzip = gz(chunks.find((f) => f.path.endsWith(entry.replace(/^out\//, ''))).contents);
 row.clientEngineGzip = chunks.reduce((n, f) => n + gz(f.contents), 0) - row.clientFirstGzip + row.wasmGzip;
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
-console.log(`wasm             ${row.wasmBytes} bytes, ${kib(row.wasmGzip)} gzipped`);
+row.serverWasmBytes = server.length;
+row.serverWasmGzip = gz(server);
+console.log(`wasm             ${row.wasmBytes} bytes, ${kib(row.wasmGzip)} gzipped (the servers' module: ${row.serverWasmBytes} bytes, ${kib(row.serverWasmGzip)})`);
 console.log(`browser JS       ${kib(row.jsShippedGzip)} gzipped as shipped (${shipped.length} files); bundled + minified ${row.jsBundleBytes} bytes, ${kib(row.jsBundleGzip)} gzipped`);
 console.log(`a browser loads  ${kib(row.totalGzip)} gzipped (wasm + bundled JS)`);
 console.log(`edgeflag/client  ${kib(row.clientFirstGzip)} gzipped before the engine; the engine it loads once started ${kib(row.clientEngineGzip)} (JS chunk + wasm)`);

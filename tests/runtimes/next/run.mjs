@@ -90,8 +90,8 @@ function checkBundle() {
   const manifest = JSON.parse(readFileSync(join(dir, '.next/server/middleware-manifest.json'), 'utf8'));
   const fn = manifest.functions['/api/vectors/route'];
   if (!fn) throw new Error('/api/vectors is not an edge function in middleware-manifest.json');
-  const wasm = fn.wasm.filter((w) => /edgeflag_bg/.test(w.filePath));
-  if (!wasm.length) throw new Error('edgeflag_bg.wasm is not a Wasm binding of the edge function');
+  const wasm = fn.wasm.filter((w) => /edgeflag(_server)?_bg/.test(w.filePath));
+  if (!wasm.length) throw new Error('edgeflag_server_bg.wasm is not a Wasm binding of the edge function');
   const entries = new Set();
   for (const f of fn.files) {
     const map = join(dir, '.next', `${f}.map`);

@@ -78,7 +78,7 @@ test('the middleware runs on the edge runtime, with the .wasm as a Wasm binding'
   const manifest = JSON.parse(readFileSync(join(www, '.next/server/middleware-manifest.json'), 'utf8'));
   const mw = manifest.middleware['/'];
   assert.ok(mw, 'middleware.ts is an edge function in middleware-manifest.json');
-  assert.ok(mw.wasm.some((w) => /edgeflag_bg/.test(w.filePath)), 'edgeflag_bg.wasm is bound to the middleware');
+  assert.ok(mw.wasm.some((w) => /edgeflag_server_bg/.test(w.filePath)), 'edgeflag_server_bg.wasm is bound to the middleware');
   const { res } = await fetchPage('/', 'ef_key=user-1');
   assert.equal(res.status, 200);
   assert.equal(res.headers.get('x-edgeflag-runtime'), 'edge-runtime');
@@ -215,6 +215,8 @@ test('first paint already shows the variant: the server HTML and the first scree
     wasm.release();
     await page.waitForSelector('html[data-edgeflag=engine]', { timeout: 20_000 });
     assert.equal(await page.locator('[data-testid=checkout]').getAttribute('data-served'), arm, 'the engine agrees');
+    assert.equal(wasm.urls.length, 1);
+    assert.match(wasm.urls[0], /\/edgeflag_bg\.[^/]*wasm$/, 'the browsers’ module, not the servers’ (pkg/build.sh)');
     assert.deepEqual(await changes(), [], 'no flag text or variation changed after the first paint');
     await ctx.close();
   }
@@ -373,12 +375,14 @@ function holdWasm(page) {
   let release;
   let delivered = false;
   const gate = new Promise((r) => (release = r));
+  const urls = [];
   page.route(/\.wasm(\?|$)/, async (route) => {
+    urls.push(new URL(route.request().url()).pathname);
     await gate;
     delivered = true;
     await route.continue();
   });
-  return { release: () => release(), delivered: () => delivered };
+  return { release: () => release(), delivered: () => delivered, urls };
 }
 
 const close = (a, b) => a.every((v, i) => Math.abs(v - b[i]) < 24);
