@@ -5,32 +5,18 @@
 
 mod common;
 
-use common::Rng;
+use common::{load_vector, vector_files, Rng};
 use edgeflag::{client_snapshot, parse_timestamp, Context, Json, Snapshot};
 use std::collections::BTreeSet;
-use std::fs;
-use std::path::PathBuf;
 
 const EXAMPLE: &str = include_str!("../examples/snapshot.json");
 const DEFAULT_NOW: &str = "2026-01-01T00:00:00Z";
 
 fn vector_docs() -> Vec<(String, Json<'static>)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
-    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
-        .expect("tests/vectors exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
+    let files = vector_files();
     assert!(files.len() >= 10, "vectors not found: {files:?}");
-    files
-        .iter()
-        .map(|p| {
-            let text = fs::read_to_string(p).expect("readable vector file");
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
-            (name, Json::parse(&text).expect("vector JSON").to_owned_json())
-        })
-        .collect()
+    let name = |p: &std::path::Path| p.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
+    files.iter().map(|p| (name(p), load_vector(p))).collect()
 }
 
 /// Every snapshot to derive from: the example and each vector file's (as text).

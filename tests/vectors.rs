@@ -1,28 +1,13 @@
 //! Runs every conformance vector in tests/vectors/ against the native engine.
 //! The same files run in every other runtime; see tests/vectors/README.md for the format.
 
+mod common;
+
+use common::{load_vector, vector_files};
 use edgeflag::{parse_timestamp, Context, Engine, EvaluationJson, Json, Snapshot};
-use std::fs;
-use std::path::PathBuf;
 
 const DEFAULT_NOW: &str = "2026-01-01T00:00:00Z";
 const OPTIONAL: &[&str] = &["errorCode", "ruleId", "prerequisiteFailed", "bucket", "variantBucket", "inExperiment"];
-
-fn vector_files() -> Vec<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
-    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
-        .expect("tests/vectors exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    files
-}
-
-fn load(path: &PathBuf) -> Json<'static> {
-    let text = fs::read_to_string(path).expect("readable vector file");
-    Json::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_owned_json()
-}
 
 /// Structural equality with objects compared as sets of members.
 fn same(a: &Json, b: &Json) -> bool {
@@ -149,7 +134,7 @@ fn conformance_vectors() {
     let (mut cases, mut load_errors) = (0, 0);
     for path in vector_files() {
         let file = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
-        let doc = load(&path);
+        let doc = load_vector(&path);
         let n = if doc.get("cases").is_some() {
             let n = run_cases(&file, &doc, &mut failures);
             cases += n;

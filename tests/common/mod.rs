@@ -2,6 +2,27 @@
 // Each test crate uses a part of it.
 #![allow(dead_code)]
 
+use edgeflag::Json;
+use std::path::{Path, PathBuf};
+
+/// The conformance vector files (tests/vectors/*.json), in name order.
+pub fn vector_files() -> Vec<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/vectors");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/vectors exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// A vector file's document.
+pub fn load_vector(path: &Path) -> Json<'static> {
+    let text = std::fs::read_to_string(path).expect("readable vector file");
+    Json::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_owned_json()
+}
+
 /// SplitMix64: deterministic, no dependency.
 pub struct Rng(pub u64);
 

@@ -19,17 +19,22 @@ if (exported(wasm).some((n) => /client_snapshot/.test(n)) || !exported(server).s
   throw new Error('the browser module must leave out client_snapshot, the server module must have it');
 }
 const shipped = ['browser.js', 'lib/core.js', 'lib/engine.js', 'lib/reporter.js', 'wasm/edgeflag.js'].map((f) => readFileSync(join(pkg, f)));
-const bundle = await build({
-  stdin: { contents: "export * from 'edgeflag';", resolveDir: project },
-  bundle: true,
-  minify: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  write: false,
-  loader: { '.wasm': 'file' },
-  outdir: 'out',
-});
+/** `contents` bundled for browsers as an app would, minified; chunks split where it imports lazily. */
+const bundleOf = (contents) =>
+  build({
+    stdin: { contents, resolveDir: project },
+    bundle: true,
+    minify: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    loader: { '.wasm': 'file' },
+    outdir: 'out',
+    metafile: true,
+  });
+const bundle = await bundleOf("export * from 'edgeflag';");
 const js = bundle.outputFiles.find((f) => f.path.endsWith('.js')).contents;
 const row = {
   wasmBytes: wasm.length,
@@ -41,19 +46,7 @@ const row = {
 row.totalGzip = row.wasmGzip + row.jsBundleGzip;
 // The browser client (edgeflag/client): what the page needs before the engine (the client's own
 // code) and the engine chunk it imports once started, as an app bundler splits them.
-const split = await build({
-  stdin: { contents: "export { createClient } from 'edgeflag/client';", resolveDir: project },
-  bundle: true,
-  minify: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  write: false,
-  loader: { '.wasm': 'file' },
-  outdir: 'out',
-  metafile: true,
-});
+const split = await bundleOf("export { createClient } from 'edgeflag/client';");
 const entry = Object.entries(split.metafile.outputs).find(([, o]) => o.entryPoint)[0];
 const chunks = split.outputFiles.filter((f) => f.path.endsWith('.js'));
 row.clientFirstGzip = gz(chunks.find((f) => f.path.endsWith(entry.replace(/^out\//, ''))).contents);
