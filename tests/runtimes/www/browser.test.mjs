@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startCollector } from '../exposures/collector.mjs';
-import { freePort, ready, run, start, stopAll } from '../processes.mjs';
+import { freePort, kill, ready, run, start, stopAll } from '../processes.mjs';
 import { root } from '../project.mjs';
 import { inspect } from './pixels.mjs';
 import { native, startSnapshotServer } from './fixtures.mjs';
@@ -175,6 +175,33 @@ test('the snapshot URL is revalidated with its ETag; a kill switch arrives, a ba
   assertNative(still.bootstrap, still.bootstrap.context, killed, 'after a refused snapshot');
   snapshots.publish(killed); // v8 again, for the tests below
   current = killed;
+});
+
+test('the other snapshot sources: an Edge Config-style value, the embedded example, the example while the URL is down', async () => {
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
+  const config = structuredClone(example);
+  config.version = 42;
+  config.flags.plan_limits.on = false;
+  const cases = [
+    ['config', { EDGEFLAG_SNAPSHOT: JSON.stringify(config) }, config],
+    ['example', {}, example],
+    ['example (fallback)', { EDGEFLAG_SNAPSHOT_URL: 'http://127.0.0.1:9/unreachable.json' }, example],
+  ];
+  for (const [origin, vars, snapshot] of cases) {
+    const port = await freePort();
+    const other = start(process.execPath, [NEXT, 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: www, env: { ...env, ...vars } });
+    try {
+      await ready(`http://127.0.0.1:${port}/api/edgeflag/snapshot`, other, 60_000);
+      const res = await fetch(`http://127.0.0.1:${port}/`, { headers: { cookie: 'ef_user=pro' } });
+      const html = await res.text();
+      const label = /data-testid="snapshot">(.*?)<\/span>/.exec(html)[1].replaceAll('<!-- -->', '');
+      assert.equal(label, `snapshot v${snapshot.version} · ${origin} · edge-runtime`);
+      const bootstrap = JSON.parse(/<script id="edgeflag-bootstrap" type="application\/json">(.*?)<\/script>/s.exec(html)[1]);
+      assertNative(bootstrap, bootstrap.context, snapshot, origin);
+    } finally {
+      await kill(other);
+    }
+  }
 });
 
 test('/api/edgeflag/snapshot: the client-safe snapshot, with an ETag and 304', async () => {
