@@ -2,14 +2,16 @@
 // run on Node). For every page request: the snapshot (lib/snapshot.ts), the request's context
 // (the demo sign-in's persona, else a stable anonymous key in a cookie), every flag evaluated
 // once, and the results handed to the server components in a request header. The checkout
-// experiment is served by rewriting /checkout to the variant's page; another variant's URL
+// experiment is served by rewriting /checkout to the variant's page; a variant's own URL
 // redirects back to /checkout, so a visitor cannot pick an arm.
 import { NextResponse, type NextFetchEvent, type NextRequest } from 'next/server';
 import { source } from './lib/snapshot';
 import { KEY_COOKIE, PERSONAS, USER_COOKIE } from './lib/personas';
 import { HEADER, encode, type Served } from './lib/served';
 
-export const config = { matcher: ['/', '/checkout/:path*', '/playground'] };
+// Every page, so the results header server components read is always this middleware's (an
+// incoming one is replaced); not the API routes or static files.
+export const config = { matcher: ['/((?!api/|_next/|favicon.ico).*)'] };
 
 const YEAR = 60 * 60 * 24 * 365;
 const REWRITE = 'x-edgeflag-rewrite';

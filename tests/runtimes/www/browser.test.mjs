@@ -101,6 +101,13 @@ test('server HTML holds the native engine’s results for each user, and only cl
       assert.ok(!html.includes(k), `${p}: the server-only flag ${k} is not in the page`);
     }
   }
+  // A results header sent by the visitor is replaced by the middleware's, on every page.
+  for (const path of ['/', '/playground', '/no-such-page']) {
+    const forged = { version: 1, origin: 'forged', runtime: 'x', context: { key: 'x' }, clientVisible: ['plan_limits'], flags: { plan_limits: { value: 'forged' } } };
+    const res = await fetch(base + path, { headers: { cookie: 'ef_user=free', 'x-edgeflag': encodeURIComponent(JSON.stringify(forged)) } });
+    const html = await res.text();
+    assert.ok(!html.includes('forged'), `${path}: the forged results header is not used`);
+  }
   // Beta customers (a server-only prerequisite) get suggested replies; others do not.
   assert.equal((await fetchPage('/', 'ef_user=acme')).bootstrap.flags.response_suggestions.value, true);
   assert.equal((await fetchPage('/', 'ef_user=free')).bootstrap.flags.response_suggestions.value, false);
