@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{load_vector, vector_files, Rng};
+use common::{load_vector, same, vector_files, Rng};
 use edgeflag::{client_snapshot, parse_timestamp, Context, Json, Snapshot};
 use std::collections::BTreeSet;
 
@@ -176,17 +176,6 @@ fn stripped(flag: &Json<'static>, client_visible: bool) -> Json<'static> {
     }
     f.set("clientVisible", Json::Bool(client_visible));
     f
-}
-
-/// Structural equality with objects compared as sets of members (member order may differ).
-fn same(a: &Json, b: &Json) -> bool {
-    match (a, b) {
-        (Json::Object(x), Json::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| b.get(k).is_some_and(|w| same(v, w)))
-        }
-        (Json::Array(x), Json::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same(v, w)),
-        _ => a == b,
-    }
 }
 
 /// Names of description/owner members left anywhere a snapshot holds notes.

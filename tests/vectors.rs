@@ -3,22 +3,11 @@
 
 mod common;
 
-use common::{load_vector, vector_files};
+use common::{load_vector, same, vector_files};
 use edgeflag::{parse_timestamp, Context, Engine, EvaluationJson, Json, Snapshot};
 
 const DEFAULT_NOW: &str = "2026-01-01T00:00:00Z";
 const OPTIONAL: &[&str] = &["errorCode", "ruleId", "prerequisiteFailed", "bucket", "variantBucket", "inExperiment"];
-
-/// Structural equality with objects compared as sets of members.
-fn same(a: &Json, b: &Json) -> bool {
-    match (a, b) {
-        (Json::Object(x), Json::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| b.get(k).is_some_and(|w| same(v, w)))
-        }
-        (Json::Array(x), Json::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same(v, w)),
-        _ => a == b,
-    }
-}
 
 /// The result as the vectors spell it: `errorMessage` dropped, `inExperiment: false` absent.
 fn actual(e: &edgeflag::Evaluation, default: Option<&Json>) -> Json<'static> {

@@ -23,6 +23,17 @@ pub fn load_vector(path: &Path) -> Json<'static> {
     Json::parse(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display())).to_owned_json()
 }
 
+/// Structural equality with objects compared as sets of members (member order may differ).
+pub fn same(a: &Json, b: &Json) -> bool {
+    match (a, b) {
+        (Json::Object(x), Json::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| b.get(k).is_some_and(|w| same(v, w)))
+        }
+        (Json::Array(x), Json::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(v, w)| same(v, w)),
+        _ => a == b,
+    }
+}
+
 /// SplitMix64: deterministic, no dependency.
 pub struct Rng(pub u64);
 
