@@ -43,7 +43,7 @@ export class Client {
     this.#options = options;
     this.#boot = options.bootstrap ?? null;
     this.#context = options.context ?? this.#boot?.context ?? {};
-    this.#results = freeze({ ...(this.#boot?.flags ?? {}) });
+    this.#results = Object.freeze({ ...(this.#boot?.flags ?? {}) });
     this.#staged = options.snapshot;
     if (options.start ?? typeof document !== 'undefined') this.start();
   }
@@ -219,10 +219,10 @@ export class Client {
       const prev = this.#results[f.key];
       const d = all[f.key];
       // Unchanged results keep their object, so a React hook does not re-render for them.
-      next[f.key] = prev && same(prev, d) ? prev : ((changed = true), freeze(d));
+      next[f.key] = prev && same(prev, d) ? prev : ((changed = true), Object.freeze(d));
     }
     if (Object.keys(this.#results).some((k) => !(k in next))) changed = true;
-    this.#results = freeze(next);
+    this.#results = Object.freeze(next);
     const unexposed = this.#unexposed;
     this.#unexposed = new Map();
     for (const [context, keys] of unexposed) for (const flagKey of keys) engine.evaluate(flagKey, context);
@@ -243,8 +243,4 @@ const FIELDS = ['variation', 'reason', 'errorCode', 'errorMessage', 'ruleId', 'p
 function same(a, b) {
   if (FIELDS.some((f) => a[f] !== b[f])) return false;
   return a.value === b.value || JSON.stringify(a.value) === JSON.stringify(b.value);
-}
-
-function freeze(o) {
-  return Object.freeze(o);
 }

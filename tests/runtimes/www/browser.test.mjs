@@ -12,7 +12,7 @@ import { startCollector } from '../exposures/collector.mjs';
 import { freePort, kill, ready, run, start, stopAll } from '../processes.mjs';
 import { root } from '../project.mjs';
 import { inspect } from './pixels.mjs';
-import { native, startSnapshotServer } from './fixtures.mjs';
+import { native, readPage, startSnapshotServer } from './fixtures.mjs';
 
 const www = join(root, 'www');
 const NEXT = join(www, 'node_modules/next/dist/bin/next');
@@ -62,8 +62,7 @@ after(async () => {
 async function fetchPage(path, cookie = '') {
   const res = await fetch(base + path, { headers: { cookie }, redirect: 'manual' });
   const html = await res.text();
-  const m = /<script id="edgeflag-bootstrap" type="application\/json">(.*?)<\/script>/s.exec(html);
-  return { res, html, bootstrap: m ? JSON.parse(m[1]) : null };
+  return { res, html, bootstrap: readPage(html).bootstrap };
 }
 
 const pick = (d) => Object.fromEntries(FIELDS.filter((f) => d?.[f] !== undefined).map((f) => [f, d[f]]));
@@ -201,9 +200,8 @@ test('the other snapshot sources: an Edge Config-style value, the embedded examp
       await ready(`http://127.0.0.1:${port}/api/edgeflag/snapshot`, other, 60_000);
       const res = await fetch(`http://127.0.0.1:${port}/`, { headers: { cookie: 'ef_user=pro' } });
       const html = await res.text();
-      const label = /data-testid="snapshot">(.*?)<\/span>/.exec(html)[1].replaceAll('<!-- -->', '');
+      const { label, bootstrap } = readPage(html);
       assert.equal(label, `snapshot v${snapshot.version} · ${origin} · edge-runtime`);
-      const bootstrap = JSON.parse(/<script id="edgeflag-bootstrap" type="application\/json">(.*?)<\/script>/s.exec(html)[1]);
       assertNative(bootstrap, bootstrap.context, snapshot, origin);
     } finally {
       await kill(other);
@@ -233,7 +231,7 @@ test('/api/edgeflag/snapshot: the client-safe snapshot, with an ETag and 304', a
 test('first paint already shows the variant: the server HTML and the first screenshot, before the Wasm loads', async () => {
   // shopper-3's arm, from the native engine; its button colour tells the arm apart on screen.
   const colours = { control: [28, 35, 51], a: [227, 155, 45], b: [46, 158, 91] };
-  for (const [key, arm] of Object.entries(await armsFor(['a', 'b', 'control']))) {
+  for (const [key, arm] of Object.entries(armsFor(['a', 'b', 'control']))) {
     const ctx = await browser.newContext({ viewport: { width: 1000, height: 700 } });
     await ctx.addCookies([{ name: 'ef_key', value: key, url: base }]);
     const page = await ctx.newPage();
@@ -376,7 +374,7 @@ function nativeBuckets(snapshot, context, n) {
 }
 
 /** A key per arm, found with the native engine. */
-async function armsFor(arms) {
+function armsFor(arms) {
   const out = {};
   for (let i = 0; Object.keys(out).length < arms.length; i++) {
     const key = `shopper-${i}`;

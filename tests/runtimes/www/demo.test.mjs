@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { freePort, kill } from '../processes.mjs';
+import { readPage } from './fixtures.mjs';
 
 const script = new URL('../../../www/dev.sh', import.meta.url).pathname;
 
@@ -29,7 +30,7 @@ test('www/dev.sh serves the app and the Worker; its links answer; the kill switc
     }
     const home = await fetch(`http://127.0.0.1:${port}/`, { headers: { cookie: 'ef_key=user-1042' } });
     assert.equal(home.headers.get('x-edgeflag-runtime'), 'edge-runtime');
-    const label = /data-testid="snapshot">(.*?)<\/span>/.exec(await home.text())[1].replaceAll('<!-- -->', '');
+    const { label } = readPage(await home.text());
     assert.equal(label, 'snapshot v7 · url · edge-runtime', 'the app serves the Worker’s snapshot');
 
     // The printed kill switch, sent as printed.
@@ -46,7 +47,7 @@ test('www/dev.sh serves the app and the Worker; its links answer; the kill switc
       if (waited > 15_000) throw new Error(`the app still serves version ${bootstrap?.version}`);
       await new Promise((r) => setTimeout(r, 250));
       const page = await (await fetch(`http://127.0.0.1:${port}/`, { headers: { cookie: 'ef_key=user-1042' } })).text();
-      bootstrap = JSON.parse(/<script id="edgeflag-bootstrap" type="application\/json">(.*?)<\/script>/s.exec(page)[1]);
+      bootstrap = readPage(page).bootstrap;
     }
     assert.equal(bootstrap.flags[off].reason, 'DISABLED', `${off} is off in the app`);
   } finally {

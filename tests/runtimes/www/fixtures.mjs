@@ -30,6 +30,13 @@ export function native(snapshot, contexts, nowMs, flag) {
   }
 }
 
+/** What a page of the app shows of its flags: the embedded bootstrap and the snapshot label. */
+export function readPage(html) {
+  const boot = /<script id="edgeflag-bootstrap" type="application\/json">(.*?)<\/script>/s.exec(html);
+  const label = /data-testid="snapshot">(.*?)<\/span>/.exec(html);
+  return { bootstrap: boot ? JSON.parse(boot[1]) : null, label: label?.[1].replaceAll('<!-- -->', '') ?? null };
+}
+
 /**
  * A snapshot URL as a flag service would serve it: a bearer token, a strong ETag, 304 for a
  * matching If-None-Match. `publish(snapshot)` changes what it serves; `stats()` counts answers.
