@@ -17,7 +17,7 @@ use crate::bucketing::{hash, SEPARATOR};
 use crate::context::Context;
 use crate::engine::not_ready;
 use crate::flag::{Flag, Kind};
-use crate::json::{write_quoted, Json};
+use crate::json::{write_quoted, Json, MAX_SAFE_INTEGER};
 use crate::json_text::{member, write};
 use crate::message::fill;
 use crate::result::Evaluation;
@@ -134,7 +134,12 @@ impl Recorder {
         let mut attributes = Vec::new();
         for (i, text) in config.attributes.iter().enumerate() {
             match AttrRef::parse(text) {
-                Ok(a) if !text.is_empty() => attributes.push(a),
+                // Named twice, copied once: a member repeated in `attributes` makes the batch invalid.
+                Ok(a) if !text.is_empty() => {
+                    if !attributes.iter().any(|b: &AttrRef| b.text == a.text) {
+                        attributes.push(a);
+                    }
+                }
                 _ => {
                     let mut setting = String::from("attributes[");
                     setting.push_str(itoa::Buffer::new().format(i as i64));
@@ -219,7 +224,8 @@ impl Recorder {
             return;
         }
         if self.lengths.len() >= self.queue_capacity {
-            self.dropped += 1;
+            // Saturating, as in `lost`, which may have taken it to the top.
+            self.dropped = self.dropped.saturating_add(1);
             return;
         }
         let q = &mut self.queue;
@@ -335,7 +341,8 @@ impl Recorder {
         for (name, n) in [
             ("sequence", self.sequence as i64),
             ("sentAt", now),
-            ("dropped", core::mem::take(&mut self.dropped) as i64),
+            // At most 2^53 - 1, the decoders' bound, whatever `lost` was given: a batch stays valid.
+            ("dropped", core::mem::take(&mut self.dropped).min(MAX_SAFE_INTEGER as u64) as i64),
             ("unsummarized", unsummarized as i64),
         ] {
             member(&mut out, name);

@@ -118,11 +118,13 @@ impl Entry {
 
     fn add(&mut self, e: &Evaluation<'_>, now: i64) {
         if self.count == 0 {
-            self.start = now;
+            (self.start, self.end) = (now, now);
         }
         self.count += 1;
         self.errors += u64::from(e.reason == Reason::Error);
-        self.end = now;
+        // The latest time counted, not the last: a host clock stepping back must not render
+        // `start` after `end`, which decoders refuse (and the batch would be lost).
+        self.end = self.end.max(now);
     }
 
     fn write(&self, out: &mut String) {
