@@ -38,6 +38,12 @@ export interface ClientOptions {
   load?: () => Promise<typeof import('./index.js')>;
   /** The engine's clock (default Date.now). */
   now?: () => number;
+  /**
+   * Public keys (64 hex digits each) the snapshots must be signed with, `snapshot` and every one
+   * fetched from `snapshotUrl` (docs/snapshot.md, "Signed snapshots"): an unsigned or changed one
+   * is refused (`onError`, `refresh()`'s `error`) and the last good one keeps serving.
+   */
+  publicKeys?: readonly string[] | string;
   /** Told of load, refresh and delivery failures; the client keeps serving what it has. */
   onError?: (error: unknown) => void;
 }

@@ -37,7 +37,7 @@ export class Client {
 
   /**
    * @param options `{ context, bootstrap, snapshot, snapshotUrl, refreshIntervalMs, reporter,
-   *   exposures, start, load, now, onError }` (see client.d.ts)
+   *   exposures, start, load, now, publicKeys, onError }` (see client.d.ts)
    */
   constructor(options = {}) {
     this.#options = options;
@@ -161,7 +161,8 @@ export class Client {
     try {
       const { init, Engine, Reporter } = await (o.load?.() ?? import('edgeflag'));
       await init(o.wasm);
-      const engine = new Engine(undefined, { now: o.now });
+      // With publicKeys, every snapshot offered (option or fetched) must be signed by one of them.
+      const engine = new Engine(undefined, { now: o.now, publicKeys: o.publicKeys });
       if (o.reporter) {
         engine.recordExposures(o.exposures ?? {});
         this.#reporter = new Reporter(engine, { ...o.reporter, onError: o.reporter.onError ?? ((e) => this.#fail(e)) });

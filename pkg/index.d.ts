@@ -47,6 +47,10 @@ export interface Details<T = JsonValue> {
 /** A snapshot the engine refused; `kind` and `path` as in docs/snapshot.md ("Load errors"). */
 export class LoadError extends Error {
   readonly name: 'EdgeflagLoadError';
+  /**
+   * e.g. `unknown_operator`; for signed snapshots `unsigned` (path `signature`), `unknown_key`
+   * (`signature.keyId`), `bad_signature` (`signature.value`).
+   */
   readonly kind: string;
   /** Where in the snapshot, e.g. `flags.checkout.rules[2].clauses[0].op`. */
   readonly path: string;
@@ -80,6 +84,14 @@ export interface EngineOptions {
   now?: () => number;
   /** Records exposures from the start: `true` for the defaults, or options (see `recordExposures`). */
   exposures?: boolean | ExposureOptions;
+  /**
+   * Ed25519 public keys, 64 hex digits each (one, or several while keys rotate): every snapshot
+   * must then be a signed snapshot (docs/snapshot.md, "Signed snapshots"), given as text, that one
+   * of them verifies; others are refused (`unsigned`, `unknown_key`, `bad_signature`) and the last
+   * good snapshot keeps serving. A key that is not one throws a TypeError. Unset or empty: every
+   * snapshot loads, a signed one unverified.
+   */
+  publicKeys?: readonly string[] | string;
 }
 
 /** The last argument of every evaluation (and of `Engine.context`, for a whole scope). */
@@ -292,7 +304,9 @@ export function init(source?: URL | string | Response | Promise<Response> | Buff
  * The client-safe snapshot of `snapshot` (JSON text or object), as JSON text: the client-visible
  * flags, the flags they need as prerequisites (kept with `clientVisible: false`) and the segments
  * they use, without descriptions or owners (docs/snapshot.md, "Client-safe snapshots"). Throws
- * `LoadError` for a snapshot that does not load, as `new Engine(snapshot)` would. Servers only
- * (the node, workerd and edge-light entries): the browsers' module leaves it out, and throws.
+ * `LoadError` for a snapshot that does not load, as `new Engine(snapshot)` would. A signed snapshot
+ * gives the client-safe snapshot of its contents, unsigned, and its signature is not checked here:
+ * pass what an engine with keys accepted. Servers only (the node, workerd and edge-light entries):
+ * the browsers' module leaves it out, and throws.
  */
 export function clientSnapshot(snapshot: string | object): string;

@@ -5,15 +5,20 @@ use crate::error::{LoadError, LoadErrorKind};
 use crate::json::Json;
 use crate::message::fill;
 use crate::result::{ErrorCode, Evaluation};
+#[cfg(feature = "json")]
+use crate::signature::Keys;
 use crate::snapshot::Snapshot;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 /// Holds the last good snapshot. A snapshot that fails to load, or is older than the one held,
-/// is refused with an error and the engine keeps serving what it had.
+/// is refused with an error and the engine keeps serving what it had. An engine given public keys
+/// ([`Engine::trust`]) also refuses snapshot text that is not signed with one of them.
 #[derive(Clone, Debug, Default)]
 pub struct Engine {
     current: Option<Snapshot>,
+    #[cfg(feature = "json")]
+    keys: Keys,
 }
 
 /// What an accepted update did.
@@ -39,6 +44,29 @@ impl Engine {
         Engine::default()
     }
 
+    /// An engine that loads only snapshots signed with one of `keys` (see [`Engine::trust`]).
+    #[cfg(feature = "json")]
+    pub fn with_keys(keys: Keys) -> Engine {
+        Engine { current: None, keys }
+    }
+
+    /// From now on, snapshot text must be signed with one of `keys` (`docs/snapshot.md`, "Signed
+    /// snapshots"): [`Engine::update_str`] refuses anything else with `unsigned`, `unknown_key` or
+    /// `bad_signature`, keeping the snapshot it holds, and [`Engine::update_json`] refuses every
+    /// value (a value carries no signed bytes). No keys: any snapshot loads, as without a call.
+    /// [`Engine::update`] takes a snapshot the host compiled itself (with
+    /// [`Snapshot::parse_signed`] to verify it).
+    #[cfg(feature = "json")]
+    pub fn trust(&mut self, keys: Keys) {
+        self.keys = keys;
+    }
+
+    /// The keys snapshot text must be signed with (none: any snapshot loads).
+    #[cfg(feature = "json")]
+    pub fn keys(&self) -> &Keys {
+        &self.keys
+    }
+
     /// Offers a compiled snapshot.
     pub fn update(&mut self, next: Snapshot) -> Result<Update, LoadError> {
         let from = self.current.as_ref().map(Snapshot::version);
@@ -61,15 +89,20 @@ impl Engine {
         }
     }
 
-    /// Offers a snapshot as a JSON value.
+    /// Offers a snapshot as a JSON value; refused as `unsigned` when the engine trusts keys.
     pub fn update_json(&mut self, value: &Json<'_>) -> Result<Update, LoadError> {
+        #[cfg(feature = "json")]
+        if !self.keys.is_empty() {
+            return Err(self.keys.unsigned());
+        }
         self.update(Snapshot::from_json(value)?)
     }
 
-    /// Offers a snapshot as JSON text.
+    /// Offers a snapshot as JSON text: signed by a trusted key when the engine has keys, plain or
+    /// signed otherwise ([`Snapshot::parse_signed`]).
     #[cfg(feature = "json")]
     pub fn update_str(&mut self, text: &str) -> Result<Update, LoadError> {
-        self.update(Snapshot::parse(text)?)
+        self.update(Snapshot::parse_signed(text, &self.keys)?)
     }
 
     /// The snapshot serving now.

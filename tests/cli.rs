@@ -440,3 +440,59 @@ fn demo_runs_and_covers_every_flag() {
         assert!(r.stdout.contains(&flag), "the demo never mentions {flag}");
     }
 }
+
+#[test]
+fn keygen_sign_and_verify() {
+    let (key, signed) = (temp("signing.key"), temp("signed.json"));
+    let (key_s, signed_s) = (key.to_str().unwrap(), signed.to_str().unwrap());
+    let made = edgeflag(&["keygen", "--out", key_s]);
+    assert!(made.ok, "{}", made.stderr);
+    let public = json(&made.stdout);
+    let (hex, id) = (public["publicKey"].as_str().unwrap(), public["keyId"].as_str().unwrap());
+    assert_eq!((hex.len(), id.len()), (64, 16));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+    let again = edgeflag(&["keygen", "--out", key_s]);
+    assert!(!again.ok && again.stderr.contains("not overwriting"), "{}", again.stderr);
+
+    let r = edgeflag(&["sign", "examples/snapshot.json", "--key", key_s, "--out", signed_s]);
+    assert!(r.ok, "{}", r.stderr);
+    assert!(r.stderr.contains(id), "{}", r.stderr);
+    let text = std::fs::read_to_string(&signed).unwrap();
+    assert_eq!(json(&text)["snapshot"], json(EXAMPLE), "the snapshot inside, unchanged");
+    assert!(text.ends_with(&format!("{}}}", EXAMPLE.trim())), "byte for byte");
+
+    let ok = edgeflag(&["verify", signed_s, "--public-key", hex]);
+    assert!(ok.ok, "{}", ok.stderr);
+    assert!(ok.stdout.contains(&format!("signed with key {id}")) && ok.stdout.contains("version 7"), "{}", ok.stdout);
+    let validated = edgeflag(&["validate", signed_s, "--public-key", hex]);
+    assert!(validated.ok && validated.stdout.contains(id), "{}", validated.stderr);
+    let evaluated = edgeflag(&["eval", signed_s, "--public-key", hex, "--flag", "new_editor", "--now", PEAK]);
+    assert!(evaluated.ok, "{}", evaluated.stderr);
+
+    // Tampered, unsigned, another key: refused with kind and path.
+    let tampered = temp("tampered.json");
+    std::fs::write(&tampered, text.replacen("\"version\": 7", "\"version\": 8", 1)).unwrap();
+    let r = edgeflag(&["verify", tampered.to_str().unwrap(), "--public-key", hex]);
+    assert!(!r.ok && r.stderr.contains("signature.value:") && r.stderr.contains("[bad_signature]"), "{}", r.stderr);
+    let r = edgeflag(&["validate", "examples/snapshot.json", "--public-key", hex]);
+    assert!(!r.ok && r.stderr.contains("[unsigned]"), "{}", r.stderr);
+    let other = "79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664";
+    let r = edgeflag(&["eval", signed_s, "--public-key", other]);
+    assert!(!r.ok && r.stderr.contains("signature.keyId:") && r.stderr.contains("[unknown_key]"), "{}", r.stderr);
+    let r = edgeflag(&["verify", signed_s, "--public-key", "00"]);
+    assert!(!r.ok && r.stderr.contains("--public-key"), "{}", r.stderr);
+    // Two keys (rotation): either verifies.
+    assert!(edgeflag(&["verify", signed_s, "--public-key", &format!("{other},{hex}")]).ok);
+    // Without a key, signed snapshots still read (unverified).
+    assert!(edgeflag(&["validate", signed_s]).ok);
+
+    // A snapshot that does not load is not signed.
+    let bad = temp("bad.json");
+    std::fs::write(&bad, EXAMPLE.replacen("\"in\"", "\"betwen\"", 1)).unwrap();
+    let r = edgeflag(&["sign", bad.to_str().unwrap(), "--key", key_s]);
+    assert!(!r.ok && r.stderr.contains("[unknown_operator]") && r.stdout.is_empty(), "{}", r.stderr);
+}

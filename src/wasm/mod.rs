@@ -105,6 +105,19 @@ impl WasmEngine {
         }
     }
 
+    /// Trusts the public keys in `keys` (64 hex digits each, separated by commas; empty: none):
+    /// from then on an update must be signed with one of them (docs/snapshot.md, "Signed
+    /// snapshots"). Returns 0, or the length of the message in `out` (see `out_ptr`) when a key is
+    /// refused; the keys trusted then stay as they were.
+    pub fn trust(&mut self, keys: &str) -> u32 {
+        self.out.clear();
+        match crate::signature::Keys::parse(keys) {
+            Ok(keys) => self.engine.trust(keys),
+            Err(e) => self.out = e.0,
+        }
+        self.out_len()
+    }
+
     /// The last refusal as `[kind, path, message]`, JSON text (see `out_ptr`); empty when the
     /// last update was accepted.
     pub fn load_error(&mut self) -> u32 {
@@ -115,14 +128,16 @@ impl WasmEngine {
         self.out_len()
     }
 
-    /// The client-safe snapshot of `text` ([`crate::client_snapshot`]) as JSON text, or when
+    /// The client-safe snapshot of `text` ([`crate::client_snapshot`]; of its contents when it is
+    /// signed) as JSON text, or when
     /// `text` does not load its error as `[kind, path, message]` (see `out_ptr`); the wrapper
     /// tells them apart by the first byte. A method writing to `out` rather than a function
     /// returning a `String`: measured 27 bytes smaller gzipped, module and bundled JS together.
     /// Only in the servers' module: browsers receive client-safe snapshots, never derive them.
     #[cfg(feature = "wasm-server")]
     pub fn client_snapshot(&mut self, text: &str) -> u32 {
-        match crate::client_snapshot(text) {
+        // A signed snapshot gives its contents (verified by whoever accepted it).
+        match crate::signature::contents(text).and_then(crate::client_snapshot) {
             Ok(derived) => self.out = derived,
             Err(e) => {
                 self.out.clear();

@@ -28,6 +28,7 @@ export function freshProject(name, tarball, extra = {}) {
   writeFileSync(join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', resolve(tarball)], { cwd: dir, stdio: 'inherit' });
   copyFileSync(join(here, 'conformance.mjs'), join(dir, 'conformance.mjs'));
+  copyFileSync(join(here, 'signed.mjs'), join(dir, 'signed.mjs'));
   return dir;
 }
 

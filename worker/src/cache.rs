@@ -2,6 +2,7 @@
 //! replaced only by a snapshot that loads and is newer. A refused snapshot leaves the last good
 //! one serving and is reported by `/health` until a good one arrives.
 
+use edgeflag::signature::{self, Keys, SigningKey};
 use edgeflag::{bucketing::hash, client_snapshot, Engine, LoadError, Snapshot, Update};
 
 /// Where the serving snapshot came from.
@@ -34,6 +35,11 @@ impl core::fmt::Display for Refusal {
     }
 }
 
+/// A load error as a refusal at `now`.
+fn refusal(LoadError { kind, path, message }: LoadError, now: i64) -> Refusal {
+    Refusal { at: now, kind: kind.code(), path, message }
+}
+
 /// Why KV could not be read (the snapshot serving, if any, keeps serving).
 #[derive(Clone, Debug)]
 pub struct KvTrouble {
@@ -56,9 +62,41 @@ impl Served {
     }
 }
 
+/// Signed snapshots (docs/snapshot.md, "Signed snapshots"): the keys what is loaded must be
+/// signed with, and the key that signs the client-safe snapshot served to browsers.
+#[derive(Debug, Default)]
+pub struct Signing {
+    /// `EDGEFLAG_PUBLIC_KEYS`: snapshots must be signed with one of them; none, plain ones load.
+    pub keys: Keys,
+    /// Why `EDGEFLAG_PUBLIC_KEYS` could not be read (the setting is the refusal's path): every
+    /// snapshot is then refused, never loaded unverified.
+    pub keys_error: Option<String>,
+    /// `EDGEFLAG_CLIENT_SIGNING_KEY`: signs the client-safe snapshot; none, it is served unsigned.
+    pub client_key: Option<SigningKey>,
+    /// Why it could not be read: `GET /snapshot` then fails rather than serve it unsigned.
+    pub client_key_error: Option<String>,
+}
+
+impl Signing {
+    /// From the two settings' text (public keys comma-separated; the signing key's seed in hex).
+    pub fn read(public_keys: Option<&str>, client_key: Option<&str>) -> Signing {
+        let (keys, keys_error) = match Keys::parse(public_keys.unwrap_or_default()) {
+            Ok(keys) => (keys, None),
+            Err(e) => (Keys::default(), Some(e.to_string())),
+        };
+        let (client_key, client_key_error) = match client_key.map(SigningKey::from_hex) {
+            None => (None, None),
+            Some(Ok(key)) => (Some(key), None),
+            Some(Err(e)) => (None, Some(e.to_string())),
+        };
+        Signing { keys, keys_error, client_key, client_key_error }
+    }
+}
+
 #[derive(Default)]
 pub struct Cache {
     pub engine: Engine,
+    pub signing: Signing,
     pub origin: Option<Origin>,
     pub loaded_at: Option<i64>,
     /// When KV was last read (or a read began: concurrent requests do not all read it).
@@ -74,8 +112,22 @@ pub struct Cache {
 }
 
 impl Cache {
+    pub fn new(signing: Signing) -> Cache {
+        Cache { signing, ..Cache::default() }
+    }
+
     pub fn snapshot(&self) -> Option<&Snapshot> {
         self.engine.snapshot()
+    }
+
+    /// Loads snapshot text: signed with a trusted key when keys are set (verified before it is
+    /// parsed), plain or signed otherwise. `Err` as a refusal at `now`.
+    pub fn load(&self, text: &str, now: i64) -> Result<Snapshot, Refusal> {
+        if let Some(message) = &self.signing.keys_error {
+            let path = "EDGEFLAG_PUBLIC_KEYS".into();
+            return Err(Refusal { at: now, kind: "invalid_setting", path, message: message.clone() });
+        }
+        Snapshot::parse_signed(text, &self.signing.keys).map_err(|e| refusal(e, now))
     }
 
     /// Whether KV should be read now.
@@ -85,7 +137,7 @@ impl Cache {
 
     /// Offers snapshot text; `Err` when it was refused (also kept in `refused`).
     pub fn offer(&mut self, text: &str, now: i64, origin: Origin) -> Result<Update, Refusal> {
-        self.offer_with(text, now, origin, Snapshot::parse)
+        self.offer_with(text, now, origin, None)
     }
 
     /// [`Cache::offer`] for text already loaded into `snapshot`: not parsed again.
@@ -96,7 +148,7 @@ impl Cache {
         now: i64,
         origin: Origin,
     ) -> Result<Update, Refusal> {
-        self.offer_with(text, now, origin, |_| Ok(snapshot))
+        self.offer_with(text, now, origin, Some(snapshot))
     }
 
     fn offer_with(
@@ -104,7 +156,7 @@ impl Cache {
         text: &str,
         now: i64,
         origin: Origin,
-        load: impl FnOnce(&str) -> Result<Snapshot, LoadError>,
+        loaded: Option<Snapshot>,
     ) -> Result<Update, Refusal> {
         let digest = hash(text.as_bytes());
         if self.offered == Some(digest) {
@@ -114,7 +166,11 @@ impl Cache {
             };
         }
         self.offered = Some(digest);
-        let result = load(text).and_then(|s| self.engine.update(s));
+        let loaded = match loaded {
+            Some(s) => Ok(s),
+            None => self.load(text, now),
+        };
+        let result = loaded.and_then(|s| self.engine.update(s).map_err(|e| refusal(e, now)));
         let refusal = match result {
             Ok(Update::Replaced { from, to }) => {
                 (self.origin, self.loaded_at, self.refused) = (Some(origin), Some(now), None);
@@ -128,7 +184,7 @@ impl Cache {
                 path: "version".into(),
                 message: format!("version {version} is already serving with different content; raise the version"),
             },
-            Err(LoadError { kind, path, message }) => Refusal { at: now, kind: kind.code(), path, message },
+            Err(refused) => refused,
         };
         self.refused = Some(refusal.clone());
         Err(refusal)
@@ -140,7 +196,7 @@ impl Cache {
         if self.snapshot().is_some() {
             return false;
         }
-        let loaded = Snapshot::parse(text).ok().and_then(|s| self.engine.update(s).ok());
+        let loaded = self.load(text, now).ok().and_then(|s| self.engine.update(s).ok());
         if let Some(Update::Replaced { to, .. }) = loaded {
             (self.origin, self.loaded_at) = (Some(Origin::LastGood), Some(now));
             self.serving(to, text);
@@ -160,12 +216,20 @@ impl Cache {
     }
 
     /// The client-safe snapshot of the one serving (`GET /snapshot`), derived once per accepted
-    /// snapshot, on first use. It cannot fail (the text loaded); `None` if nothing serves.
+    /// snapshot, on first use, from the snapshot inside when it is signed (verified when it was
+    /// accepted), and signed with the client key when there is one. It cannot fail (the text
+    /// loaded); `None` if nothing serves.
     pub fn client(&mut self) -> Option<&Served> {
         if self.client.is_none() {
             let full = self.full.as_ref()?;
             let version = self.engine.snapshot().map_or(0, Snapshot::version);
-            self.client = client_snapshot(&full.text).ok().map(|text| Served::new(version, text));
+            let text = signature::contents(&full.text).ok()?;
+            let key = self.signing.client_key.as_ref();
+            let derived = client_snapshot(text).ok().map(|text| match key {
+                Some(k) => k.sign(&text),
+                None => text,
+            });
+            self.client = derived.map(|text| Served::new(version, text));
         }
         self.client.as_ref()
     }
@@ -248,6 +312,38 @@ mod tests {
         let next = c.client().cloned().expect("derived");
         assert!(next.etag.starts_with("\"4-") && next.etag != client.etag);
         assert_eq!(Ok(next.text), client_snapshot(&snapshot(4, false)));
+    }
+
+    #[test]
+    fn with_public_keys_only_signed_snapshots_load_and_the_client_snapshot_is_signed() {
+        let (publisher, worker) = (SigningKey::from_seed([1; 32]).unwrap(), SigningKey::from_seed([2; 32]).unwrap());
+        let signing = Signing::read(Some(&publisher.public_key().to_hex()), Some(&worker.seed_hex()));
+        let mut c = Cache::new(signing);
+        let r = c.offer(&snapshot(3, true), 10, Origin::Kv).unwrap_err();
+        assert_eq!((r.kind, r.path.as_str()), ("unsigned", "signature"));
+        assert!(c.offer(&publisher.sign(&snapshot(3, true)), 20, Origin::Kv).is_ok());
+        let tampered = publisher.sign(&snapshot(4, true)).replace("\"on\":true", "\"on\":false");
+        let r = c.offer(&tampered, 30, Origin::Admin).unwrap_err();
+        assert_eq!((r.kind, r.path.as_str()), ("bad_signature", "signature.value"));
+        assert_eq!((c.status(), c.snapshot().map(Snapshot::version)), ("degraded", Some(3)));
+        // The full text serves as published; the client-safe one is derived from the snapshot
+        // inside and signed with the Worker's key.
+        assert_eq!(c.full().map(|s| s.text.clone()), Some(publisher.sign(&snapshot(3, true))));
+        let client = c.client().cloned().expect("derived");
+        assert_eq!(client.text, worker.sign(&client_snapshot(&snapshot(3, true)).unwrap()));
+        let keys = Keys::new([worker.public_key()]);
+        assert_eq!(Snapshot::parse_signed(&client.text, &keys).map(|s| s.version()), Ok(3));
+        assert!(!c.fall_back(&snapshot(2, true), 40), "only when nothing serves");
+    }
+
+    #[test]
+    fn unreadable_keys_refuse_every_snapshot() {
+        let mut c = Cache::new(Signing::read(Some("not-a-key"), Some("zz")));
+        let r = c.offer(&snapshot(1, true), 10, Origin::Kv).unwrap_err();
+        assert_eq!((r.kind, r.path.as_str()), ("invalid_setting", "EDGEFLAG_PUBLIC_KEYS"));
+        assert!(!c.fall_back(&snapshot(1, true), 10));
+        assert!(c.signing.client_key_error.as_deref().is_some_and(|e| e.contains("64 hex digits")), "{:?}", c.signing);
+        assert_eq!(Signing::read(None, None).keys, Keys::default());
     }
 
     #[test]

@@ -30,6 +30,13 @@ pub fn report(cache: &Cache, exposures: &Exposures, now: i64, ttl_ms: i64) -> Re
     if let Some(r) = &cache.refused {
         body["refused"] = json!({ "at": r.at, "kind": r.kind, "path": r.path, "message": r.message });
     }
+    // Which keys snapshots must be signed with, and which signs the client-safe one: ids only.
+    let signing = &cache.signing;
+    if !signing.keys.is_empty() || signing.client_key.is_some() {
+        let trusted: Vec<String> = signing.keys.keys().iter().map(|k| k.id_hex()).collect();
+        let client = signing.client_key.as_ref().map(|k| k.public_key().id_hex());
+        body["signatures"] = json!({ "trustedKeyIds": trusted, "clientKeyId": client });
+    }
     if let Some(t) = &cache.kv_trouble {
         body["kvError"] = json!({ "at": t.at, "message": t.message });
     }

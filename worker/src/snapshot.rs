@@ -7,11 +7,17 @@ use crate::cache::Served;
 use crate::{admin, http, state, store};
 use worker::{Env, Headers, Request, Response, Result};
 
-/// `GET /snapshot`: client-visible flags, their prerequisites and segments, no notes.
+/// `GET /snapshot`: client-visible flags, their prerequisites and segments, no notes; signed with
+/// `EDGEFLAG_CLIENT_SIGNING_KEY` when it is set.
 pub fn client(req: &Request, env: &Env) -> Result<Response> {
-    state::with(env, |s| match s.cache.client() {
-        Some(served) => respond(req, served),
-        None => unavailable(),
+    state::with(env, |s| {
+        if let Some(message) = &s.cache.signing.client_key_error {
+            return http::error(500, "invalid_setting", message, Some("EDGEFLAG_CLIENT_SIGNING_KEY"));
+        }
+        match s.cache.client() {
+            Some(served) => respond(req, served),
+            None => unavailable(),
+        }
     })
 }
 

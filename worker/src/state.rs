@@ -3,7 +3,7 @@
 //! isolate (JavaScript's single thread), so a thread-local `RefCell` is the whole story; no
 //! borrow is held across an `await`.
 
-use crate::cache::Cache;
+use crate::cache::{Cache, Signing};
 use crate::exposures::Exposures;
 use std::cell::RefCell;
 use worker::Env;
@@ -38,6 +38,12 @@ pub struct Settings {
     pub exposure_key_salt: Option<String>,
     /// Origins allowed to call from browsers (`ALLOWED_ORIGINS`, comma-separated or `*`).
     pub allowed_origins: Vec<String>,
+    /// Public keys snapshots must be signed with (`EDGEFLAG_PUBLIC_KEYS`, comma-separated hex);
+    /// none: plain snapshots load.
+    pub public_keys: Option<String>,
+    /// The seed (64 hex digits) of the key that signs the client-safe snapshot
+    /// (`EDGEFLAG_CLIENT_SIGNING_KEY` secret); none: it is served unsigned.
+    pub client_signing_key: Option<String>,
 }
 
 impl Settings {
@@ -59,6 +65,8 @@ impl Settings {
             exposure_dedupe_capacity: number("EXPOSURE_DEDUPE_CAPACITY", 100_000.0) as usize,
             exposure_key_salt: text("EXPOSURE_KEY_SALT"),
             allowed_origins: list("ALLOWED_ORIGINS", "*"),
+            public_keys: text("EDGEFLAG_PUBLIC_KEYS"),
+            client_signing_key: text("EDGEFLAG_CLIENT_SIGNING_KEY"),
         }
     }
 }
@@ -80,7 +88,15 @@ pub fn with<R>(env: &Env, f: impl FnOnce(&mut Isolate) -> R) -> R {
         let isolate = slot.get_or_insert_with(|| {
             let settings = Settings::read(env);
             let exposures = Exposures::new(&settings);
-            Isolate { settings, cache: Cache::default(), exposures }
+            let signing = Signing::read(settings.public_keys.as_deref(), settings.client_signing_key.as_deref());
+            let problems = [
+                ("EDGEFLAG_PUBLIC_KEYS", &signing.keys_error),
+                ("EDGEFLAG_CLIENT_SIGNING_KEY", &signing.client_key_error),
+            ];
+            for (setting, problem) in problems.iter().filter_map(|(s, p)| Some((s, p.as_ref()?))) {
+                worker::console_error!("{setting}: {problem}");
+            }
+            Isolate { settings, cache: Cache::new(signing), exposures }
         });
         f(isolate)
     })

@@ -3,12 +3,15 @@
 // the environment as an Edge Config item would be (EDGEFLAG_SNAPSHOT), or the example snapshot
 // embedded at build time. A snapshot the engine refuses never replaces the one serving; with no
 // snapshot at all yet (the URL unreachable at a cold start), the embedded one serves until the URL
-// answers. Runs on the edge runtime: no Node APIs.
+// answers. With EDGEFLAG_PUBLIC_KEYS (comma-separated), only snapshots signed with one of those
+// keys load (docs/snapshot.md, "Signed snapshots"). Runs on the edge runtime: no Node APIs.
 import { Engine, clientSnapshot } from 'edgeflag';
 import example from '../../examples/snapshot.json';
 
 const env = (name: string) => process.env[name] || undefined;
 const TTL_MS = Number(env('EDGEFLAG_SNAPSHOT_TTL_MS') ?? 5_000);
+// Not filtered: an empty entry makes the engine throw rather than quietly trust no key.
+const publicKeys = env('EDGEFLAG_PUBLIC_KEYS')?.split(',').map((k) => k.trim());
 
 export interface Health {
   version: number | null;
@@ -18,7 +21,7 @@ export interface Health {
 }
 
 class Source {
-  readonly engine = new Engine();
+  readonly engine = new Engine(undefined, { publicKeys });
   origin = 'none';
   lastError: string | null = null;
   #text: string | null = null; // the serving snapshot, for its client-safe copy

@@ -1,5 +1,6 @@
 //! Reading command-line inputs: snapshots, contexts, times.
 
+use edgeflag::signature::{Keys, SigningKey};
 use edgeflag::{parse_timestamp, Context, Json, LoadError, Snapshot};
 use std::io::Read;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -29,8 +30,19 @@ impl Source {
         }
     }
 
+    /// The snapshot, plain or signed (a signed one's signature unchecked: see [`Source::load`]).
     pub fn snapshot(&self) -> Result<Snapshot, String> {
-        Snapshot::parse(&self.text).map_err(|e| self.refusal(&e))
+        self.load(&Keys::default())
+    }
+
+    /// The snapshot, which must be signed with one of `keys` when there are any.
+    pub fn load(&self, keys: &Keys) -> Result<Snapshot, String> {
+        Snapshot::parse_signed(&self.text, keys).map_err(|e| self.refusal(&e))
+    }
+
+    /// The snapshot's text: a signed snapshot's contents, else the text read.
+    pub fn contents(&self) -> Result<&str, String> {
+        edgeflag::signature::contents(&self.text).map_err(|e| self.refusal(&e))
     }
 
     /// How a load error reads: `file: path: message [kind]`.
@@ -51,6 +63,17 @@ pub fn context_arg(arg: &str) -> Result<Context<'static>, String> {
         Some(e) => Err(format!("--context: {} [{}]", e.message, e.code.name())),
         None => Ok(ctx.into_owned()),
     }
+}
+
+/// `--public-key`, repeated or comma-separated: the keys a snapshot must be signed with.
+pub fn keys_arg(args: &[String]) -> Result<Keys, String> {
+    Keys::parse(&args.join(",")).map_err(|e| format!("--public-key: {e}"))
+}
+
+/// A key file written by `edgeflag keygen`: the secret seed as 64 hex digits.
+pub fn signing_key(path: &str) -> Result<SigningKey, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+    SigningKey::from_hex(&text).map_err(|e| format!("{path}: {e}"))
 }
 
 pub fn json_arg<'a>(name: &str, arg: &'a str) -> Result<Json<'a>, String> {

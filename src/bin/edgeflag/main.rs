@@ -17,8 +17,9 @@ mod rollout;
 
 use clap::{Parser, Subcommand};
 use edgeflag::bucketing::{bucket, BucketKey, Purpose, Scheme};
-use edgeflag::{EvaluationJson, Json};
-use input::{context_arg, now_arg, Source};
+use edgeflag::signature::{Envelope, Keys, SigningKey};
+use edgeflag::{EvaluationJson, Json, Snapshot};
+use input::{context_arg, keys_arg, now_arg, Source};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -36,10 +37,17 @@ enum Command {
     Validate {
         /// Snapshot file (`-` for stdin; default: the embedded example).
         snapshot: Option<String>,
+        /// The snapshot must be signed with this key (64 hex digits; repeat or comma-separate
+        /// for several). Without it a signed snapshot loads unverified.
+        #[arg(long)]
+        public_key: Vec<String>,
     },
     /// Evaluate one flag, or all flags, for a context; prints JSON results.
     Eval {
         snapshot: Option<String>,
+        /// The snapshot must be signed with this key (as for `validate`).
+        #[arg(long)]
+        public_key: Vec<String>,
         /// The context as JSON text, or @FILE.
         #[arg(long, default_value = "{}")]
         context: String,
@@ -114,6 +122,33 @@ enum Command {
         #[arg(long)]
         out: Option<String>,
     },
+    /// Make an Ed25519 key for signing snapshots: the secret seed goes to a new file (never
+    /// overwritten); prints the public key runtimes are given and its key id.
+    Keygen {
+        /// Where to write the secret key (created with mode 0600; must not exist).
+        #[arg(long)]
+        out: String,
+    },
+    /// Sign a snapshot (checked to load first): writes the signed snapshot, an envelope around
+    /// the snapshot's exact bytes (docs/snapshot.md, "Signed snapshots").
+    Sign {
+        /// Snapshot file (`-` for stdin). A signed one is signed again, its contents with this key.
+        snapshot: String,
+        /// The key file `keygen` wrote.
+        #[arg(long)]
+        key: String,
+        /// Write it here instead of stdout.
+        #[arg(long)]
+        out: Option<String>,
+    },
+    /// Check a signed snapshot: its signature against the public keys given, then that it loads.
+    Verify {
+        /// Signed snapshot file (`-` for stdin).
+        signed: String,
+        /// A trusted public key (64 hex digits; repeat or comma-separate for several).
+        #[arg(long, required = true)]
+        public_key: Vec<String>,
+    },
     /// List flags past their `expiresAt`.
     Stale {
         snapshot: Option<String>,
@@ -149,21 +184,59 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<(), String> {
     match command {
         Command::Demo => demo::run(),
-        Command::Validate { snapshot } => {
+        Command::Validate { snapshot, public_key } => {
             let source = Source::read(snapshot.as_deref())?;
-            let s = source.snapshot()?;
+            let keys = keys_arg(&public_key)?;
+            let s = source.load(&keys)?;
             say!(
-                "ok: {} — version {}, {} flags, {} segments, bucketing {}",
+                "ok: {} — version {}, {} flags, {} segments, bucketing {}{}",
                 source.name,
                 s.version(),
                 s.flags().len(),
                 s.segment_count(),
-                s.bucketing().name()
+                s.bucketing().name(),
+                signer(&source.text, &keys)
             );
             Ok(())
         }
-        Command::Eval { snapshot, context, flag, now, default } => {
-            let s = Source::read(snapshot.as_deref())?.snapshot()?;
+        Command::Keygen { out } => {
+            let mut seed = [0u8; 32];
+            getrandom::fill(&mut seed).map_err(|e| format!("no randomness for a key: {e}"))?;
+            let key = SigningKey::from_seed(seed).map_err(|e| e.to_string())?;
+            write_new(&out, &format!("{}\n", key.seed_hex()))?;
+            let public = key.public_key();
+            print(&to_pretty(&serde_json::json!({ "publicKey": public.to_hex(), "keyId": public.id_hex() })));
+            eprintln!("the secret key is in {out}: keep it secret; give runtimes the public key");
+            Ok(())
+        }
+        Command::Sign { snapshot, key, out } => {
+            let source = Source::read(Some(&snapshot))?;
+            let contents = source.contents()?;
+            let s = Snapshot::parse(contents).map_err(|e| source.refusal(&e))?;
+            let key = input::signing_key(&key)?;
+            let signed = key.sign(contents);
+            match out {
+                Some(path) => std::fs::write(&path, &signed).map_err(|e| format!("cannot write {path}: {e}"))?,
+                None => print(&signed),
+            }
+            eprintln!("signed {} (version {}) with key {}", source.name, s.version(), key.public_key().id_hex());
+            Ok(())
+        }
+        Command::Verify { signed, public_key } => {
+            let source = Source::read(Some(&signed))?;
+            let keys = keys_arg(&public_key)?;
+            let s = source.load(&keys)?;
+            say!(
+                "ok: {} — version {}, {} flags{}",
+                source.name,
+                s.version(),
+                s.flags().len(),
+                signer(&source.text, &keys)
+            );
+            Ok(())
+        }
+        Command::Eval { snapshot, public_key, context, flag, now, default } => {
+            let s = Source::read(snapshot.as_deref())?.load(&keys_arg(&public_key)?)?;
             let ctx = context_arg(&context)?;
             let now = now_arg(now.as_deref())?;
             let default = default
@@ -235,7 +308,7 @@ fn run(command: Command) -> Result<(), String> {
         }
         Command::ClientSnapshot { snapshot, out } => {
             let source = Source::read(snapshot.as_deref())?;
-            let text = edgeflag::client_snapshot(&source.text).map_err(|e| source.refusal(&e))?;
+            let text = edgeflag::client_snapshot(source.contents()?).map_err(|e| source.refusal(&e))?;
             match out {
                 Some(path) => std::fs::write(&path, text).map_err(|e| format!("cannot write {path}: {e}"))?,
                 None => print(&text),
@@ -268,6 +341,28 @@ fn run(command: Command) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// `, signed with key <id>` for a snapshot that verified with `keys` (none given: nothing).
+fn signer(text: &str, keys: &Keys) -> String {
+    match Envelope::parse(text).ok().filter(|_| !keys.is_empty()).and_then(|e| e.verify(keys).ok()) {
+        Some(key) => format!(", signed with key {}", key.id_hex()),
+        None => String::new(),
+    }
+}
+
+/// Writes a new file only: a key file is never overwritten, and only its owner may read it.
+fn write_new(path: &str, text: &str) -> Result<(), String> {
+    use std::io::Write as _;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => format!("{path} exists; not overwriting a key"),
+        _ => format!("cannot create {path}: {e}"),
+    })?;
+    file.write_all(text.as_bytes()).map_err(|e| format!("cannot write {path}: {e}"))
 }
 
 fn print(text: &str) {

@@ -21,7 +21,8 @@ pub fn run(source: &Source, req: &Request) -> Result<(String, String), String> {
     let flag = before.flag(req.flag).ok_or(format!("no flag {:?}", req.flag))?;
     let names: Vec<&str> = flag.variations().iter().map(|v| v.name()).collect();
     let weight = parse_percent(req.percent)?;
-    let mut doc = Json::parse(&source.text).map_err(|e| e.to_string())?;
+    // A signed snapshot's contents: the snapshot written is unsigned (sign it again).
+    let mut doc = Json::parse(source.contents()?).map_err(|e| e.to_string())?;
     let version = doc.get("version").and_then(Json::as_integer).unwrap_or(0);
 
     let flag_doc = doc.get_mut("flags").and_then(|f| f.get_mut(req.flag)).ok_or("flag not found")?;

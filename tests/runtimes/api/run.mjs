@@ -1,11 +1,15 @@
 // The package API beyond the vectors, from the packed tarball in a fresh Node project: updates
 // that keep the last good snapshot, contexts JSON cannot represent, typed getters, scopes that
-// interleave, frozen values, flag tables. Expectations come from the native CLI where a result
+// interleave, frozen values, flag tables, signed snapshots (and that the CLI and Node.js's own
+// Ed25519 sign alike and verify each other). Expectations come from the native CLI where a result
 // is involved. Usage: node api/run.mjs --tarball edgeflag-0.1.0.tgz
+import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { createPublicKey, verify } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { args, freshProject, root } from '../project.mjs';
+import { SEEDS, signedCases, testKey } from '../signing.mjs';
 
 const { tarball } = args();
 const dir = freshProject('api', tarball);
@@ -21,12 +25,31 @@ const expected = {
   aiStaff: native('ai_search', '{"key":"u-3","email":"ana@example.com"}'),
   clientSnapshot: execFileSync(cli, ['client-snapshot', example], { encoding: 'utf8' }).trimEnd(),
 };
+
+// Signed snapshots across implementations, with a test key (its seed is in signing.mjs): the
+// CLI's envelope is Node's byte for byte, Node verifies the CLI's signature, the CLI Node's.
+const publisher = testKey(SEEDS.publisher);
+const exampleText = readFileSync(example, 'utf8');
+writeFileSync(join(dir, 'test.key'), `${publisher.seed}\n`);
+const cliSigned = execFileSync(cli, ['sign', example, '--key', join(dir, 'test.key')], { encoding: 'utf8' }).trimEnd();
+assert.equal(cliSigned, publisher.sign(exampleText), 'the CLI and Node sign alike');
+const envelope = JSON.parse(cliSigned).signature;
+const raw = Buffer.from(publisher.publicKey, 'hex');
+const nodeKey = createPublicKey({ key: Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), raw]), format: 'der', type: 'spki' });
+const message = Buffer.concat([Buffer.from('edgeflag-snapshot-v1\n'), Buffer.from(exampleText.trim())]);
+assert.ok(verify(null, message, nodeKey, Buffer.from(envelope.value, 'hex')), 'Node verifies the CLI');
+writeFileSync(join(dir, 'node-signed.json'), publisher.sign(exampleText.replace('"version": 7', '"version": 9')));
+execFileSync(cli, ['verify', join(dir, 'node-signed.json'), '--public-key', publisher.publicKey], { stdio: 'pipe' });
+expected.signed = signedCases(exampleText);
+expected.cliSigned = cliSigned;
+expected.publicKey = publisher.publicKey;
 writeFileSync(join(dir, 'expected.json'), JSON.stringify(expected));
 writeFileSync(
   join(dir, 'main.mjs'),
   `import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Engine, LoadError, clientSnapshot, init } from 'edgeflag';
+import { runSigned } from './signed.mjs';
 
 await init(); // a no-op on Node, kept so the same code runs everywhere
 const expected = JSON.parse(readFileSync('expected.json', 'utf8'));
@@ -127,6 +150,23 @@ assert.equal(info.kind, 'json');
 assert.deepEqual(info.rules, ['tier-pro', 'tier-enterprise']);
 assert.equal(engine.flag('no_such_flag'), undefined);
 assert.equal(engine.flags().length, Object.keys(JSON.parse(text).flags).length);
+// Signed snapshots: refusals keep the last good one; the CLI's envelope loads; a signed one
+// gives the same client-safe snapshot as its contents; keys that are not keys throw.
+const { cases, expected: answers } = expected.signed;
+assert.deepEqual(runSigned({ Engine }, cases), answers);
+const trusting = new Engine(expected.cliSigned, { publicKeys: expected.publicKey, now });
+assert.equal(trusting.version, 7);
+assert.deepEqual(trusting.evaluate('plan_limits', { key: 'u-1', tier: 'pro' }), expected.planPro);
+const asObject = trusting.update({ ...JSON.parse(text), version: 8 });
+assert.equal(asObject.error.kind, 'unsigned');
+assert.equal(trusting.version, 7);
+assert.equal(clientSnapshot(expected.cliSigned), expected.clientSnapshot);
+assert.equal(new Engine(expected.cliSigned).version, 7, 'without keys a signed snapshot loads');
+for (const bad of [[''], ['00'], 'zz', [7], {}]) {
+  assert.throws(() => new Engine(undefined, { publicKeys: bad }), TypeError, JSON.stringify(bad));
+}
+assert.throws(() => new Engine(expected.cliSigned, { publicKeys: ['ff'.repeat(31) + '7f'] }), /publicKeys: public key .*not an Ed25519 public key/);
+assert.equal(new Engine(text, { publicKeys: [] }).version, 7, 'no keys: unsigned loads');
 console.log('api: all checks passed');
 `,
 );

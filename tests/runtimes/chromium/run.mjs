@@ -1,18 +1,23 @@
 // Headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core): a fresh project is
 // served on 127.0.0.1; its page maps `edgeflag` (import map) to the package's `browser` export,
-// calls `await init()` (which fetches the .wasm beside that entry) and runs every vector.
+// calls `await init()` (which fetches the .wasm beside that entry) and runs every vector, then the
+// signed snapshot cases (signing.mjs).
 // Fails on any console error, page error or failed request.
 // Usage: node chromium/run.mjs --tarball edgeflag-0.1.0.tgz --out results/chromium.json
 import { readFile } from 'node:fs/promises';
-import { writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { chromium } from 'playwright-core';
-import { args, browserImportMap, freshProject, vectorFiles } from '../project.mjs';
+import { args, browserImportMap, freshProject, root, vectorFiles } from '../project.mjs';
+import { signedCases } from '../signing.mjs';
 
 const { tarball, out } = args();
 const dir = freshProject('chromium', tarball);
 writeFileSync(join(dir, 'vectors.json'), JSON.stringify(vectorFiles()));
+const { cases, expected } = signedCases(readFileSync(join(root, 'examples/snapshot.json'), 'utf8'));
+writeFileSync(join(dir, 'signed.json'), JSON.stringify(cases));
 
 const importMap = browserImportMap(dir);
 
@@ -25,9 +30,11 @@ writeFileSync(
 <script type="module">
 import * as edgeflag from 'edgeflag';
 import { runVectors } from './conformance.mjs';
+import { runSigned } from './signed.mjs';
 try {
   await edgeflag.init();
   const files = await (await fetch('./vectors.json')).json();
+  window.__signed = runSigned(edgeflag, await (await fetch('./signed.json')).json());
   window.__results = JSON.stringify(runVectors(edgeflag, files));
 } catch (e) {
   window.__error = String(e?.stack ?? e);
@@ -72,8 +79,10 @@ try {
   await page.goto(`${origin}/`);
   await page.waitForFunction(() => window.__results || window.__error, null, { timeout: 60_000 });
   let error;
-  ({ results, error } = await page.evaluate(() => ({ results: window.__results, error: window.__error })));
+  let signed;
+  ({ results, error, signed } = await page.evaluate(() => ({ results: window.__results, error: window.__error, signed: window.__signed })));
   if (error) problems.push(`in the page: ${error}`);
+  else assert.deepEqual(signed, expected, 'signed snapshots in Chromium');
   if (!served.some((u) => u.endsWith('.wasm'))) problems.push('the page never fetched the .wasm');
   console.log(`chromium ${browser.version()}: ${importMap.imports.edgeflag} via import map; served ${served.join(' ')}`);
 } finally {

@@ -14,6 +14,7 @@ import { build } from 'esbuild';
 import { createElement } from 'react';
 import { renderToString } from 'react-dom/server';
 import { freshProject, root } from '../project.mjs';
+import { SEEDS, testKey } from '../signing.mjs';
 
 const text = readFileSync(join(root, 'examples/snapshot.json'), 'utf8');
 const example = JSON.parse(text);
@@ -121,6 +122,39 @@ test('refresh revalidates with the ETag; a refused snapshot keeps the last good 
   assert.equal(c.get('new_editor', true), false);
   assert.equal(c.details('new_editor').reason, 'DISABLED');
   assert.equal(events, 1);
+  served = ef.clientSnapshot(text);
+  await c.close();
+});
+
+test('publicKeys: only signed snapshots load, given or fetched; unsigned and tampered ones keep the last good', async () => {
+  const key = testKey(SEEDS.publisher);
+  const errors = [];
+  served = ef.clientSnapshot(text); // unsigned at the URL
+  const c = client.createClient({
+    snapshot: key.sign(ef.clientSnapshot(text)),
+    snapshotUrl: url(),
+    publicKeys: [key.publicKey],
+    start: false,
+    refreshIntervalMs: 0,
+    now: () => NOW,
+    context: { key: 'u-2', app_version: '2.4.0' },
+    onError: (e) => errors.push(e),
+  });
+  await c.start();
+  assert.deepEqual([c.source, c.version], ['engine', example.version], 'the signed snapshot given serves');
+  assert.deepEqual([errors.at(-1)?.kind, errors.at(-1)?.path], ['unsigned', 'signature'], 'the unsigned one fetched is refused');
+  const next = JSON.parse(ef.clientSnapshot(text));
+  next.version = 101;
+  next.flags.new_editor.on = false;
+  served = key.sign(JSON.stringify(next)).replace('"version":101', '"version":102');
+  const tampered = await c.refresh();
+  assert.deepEqual([tampered.ok, tampered.error.kind, tampered.error.path], [false, 'bad_signature', 'signature.value']);
+  assert.equal(c.version, example.version);
+  assert.equal(c.get('new_editor', false), true);
+  served = key.sign(JSON.stringify(next));
+  const r = await c.refresh();
+  assert.deepEqual([r.ok, r.changed, r.version], [true, true, 101]);
+  assert.equal(c.get('new_editor', true), false);
   served = ef.clientSnapshot(text);
   await c.close();
 });
