@@ -6,9 +6,11 @@
 //! flags need to evaluate exactly as they do on the server, and nothing else.
 
 use crate::error::LoadError;
+use crate::hashed::{self, Salt};
 use crate::json::Json;
 use crate::json_text::{comma, member, write};
 use crate::load::reader::map;
+use crate::load::reader::unit_text;
 use crate::operators::{Clause, Test};
 use crate::snapshot::{parse_document, Snapshot};
 use alloc::string::String;
@@ -27,7 +29,12 @@ use alloc::vec::Vec;
 /// - only the segments those flags use through `segmentMatch`, directly or through other kept
 ///   segments;
 /// - no `metadata.description`, `metadata.owner` or rule or variation `description`: people's
-///   notes, never read by evaluation (`tags`, dates and `trackEvents` stay).
+///   notes, never read by evaluation (`tags`, dates and `trackEvents` stay);
+/// - no target key or segment member: targets' `values` become `hashes`, segments' `included`
+///   and `excluded` become `includedHashes` and `excludedHashes` (sorted), salted with the
+///   snapshot's `keyHashing.salt` if it has one, else with a salt derived from `text` (written
+///   as `keyHashing`), so membership evaluates as before and each published snapshot hashes
+///   differently.
 ///
 /// Flags and segments come out sorted by key, every other member in document order, so the
 /// same snapshot always gives the same bytes (an ETag over them is stable).
@@ -61,6 +68,7 @@ pub fn client_snapshot(text: &str) -> Result<String, LoadError> {
         }
     }
 
+    let salt = snapshot.salt.unwrap_or_else(|| derived_salt(&doc.to_text()));
     let mut out = String::from("{");
     if let Json::Object(top) = &doc {
         // Besides these the loader allows only formatVersion, version, generatedAt, bucketing.
@@ -69,8 +77,16 @@ pub fn client_snapshot(text: &str) -> Result<String, LoadError> {
             write(v, &mut out);
         }
     }
-    write_kept(&doc, "segments", &segments, &mut out);
-    write_kept(&doc, "flags", &flags, &mut out);
+    if snapshot.salt.is_none() {
+        member(&mut out, "keyHashing");
+        out.push_str("{\"algorithm\":\"");
+        out.push_str(hashed::ALGORITHM);
+        out.push_str("\",\"salt\":\"");
+        out.push_str(&crate::hex::encode(&salt.0));
+        out.push_str("\"}");
+    }
+    write_kept(&doc, "segments", &segments, &salt, &mut out);
+    write_kept(&doc, "flags", &flags, &salt, &mut out);
     out.push('}');
     Ok(out)
 }
@@ -105,13 +121,13 @@ fn mark(clauses: &[Clause], segments: &mut [u8]) -> bool {
 /// is sorted by key as the compiled flags and segments are, so entry `i` is `kept[i]`. Flags get
 /// `clientVisible` last, false for those kept only as prerequisites, so hosts neither list nor
 /// serve them.
-fn write_kept(doc: &Json<'_>, name: &str, kept: &[u8], out: &mut String) {
+fn write_kept(doc: &Json<'_>, name: &str, kept: &[u8], salt: &Salt, out: &mut String) {
     member(out, name);
     out.push('{');
     let entries = doc.get(name).and_then(|v| map(v).ok()).unwrap_or_default();
     for ((key, v), &k) in entries.iter().zip(kept).filter(|(_, k)| **k > 0) {
         member(out, key);
-        write_clean(v, out);
+        write_clean(v, salt, false, out);
         if name == "flags" {
             // A flag has members (`on` at least), so this follows one.
             out.pop();
@@ -121,22 +137,59 @@ fn write_kept(doc: &Json<'_>, name: &str, kept: &[u8], out: &mut String) {
     out.push('}');
 }
 
-/// `v` without notes: members named `description` or `owner` are dropped wherever the format
-/// allows them (metadata, rules, variations), and `clientVisible`, which `write_kept` writes;
-/// variation values, which are data, are written as they are.
-fn write_clean(v: &Json<'_>, out: &mut String) {
+/// `v` without notes or keys: members named `description` or `owner` are dropped wherever the
+/// format allows them (metadata, rules, variations), and `clientVisible`, which `write_kept`
+/// writes; listed values are hashed (a target's `values`, when `target`; a segment's `included`
+/// and `excluded`, the only members so named); variation values, which are data, are written as
+/// they are.
+fn write_clean(v: &Json<'_>, salt: &Salt, target: bool, out: &mut String) {
     match v {
         Json::Object(members) => {
             out.push('{');
+            let hashed_as = |name: &str| match name {
+                "values" | "hashes" if target => Some("hashes"),
+                "included" | "includedHashes" => Some("includedHashes"),
+                "excluded" | "excludedHashes" => Some("excludedHashes"),
+                _ => None,
+            };
+            let mut lists: Vec<(&str, Vec<String>)> = Vec::new();
             for (name, value) in
                 members.iter().filter(|(k, _)| !matches!(&**k, "description" | "owner" | "clientVisible"))
             {
+                if let Some(list) = hashed_as(name) {
+                    let items = match value {
+                        Json::Array(items) => &items[..],
+                        _ => &[],
+                    };
+                    // Already hashed lists are kept; values (strings or integers) are hashed.
+                    let digests = items.iter().map(|v| match name.ends_with("Hashes") || *name == "hashes" {
+                        true => String::from(v.as_str().unwrap_or_default()),
+                        false => String::from(hashed::text(&salt.hash(&unit_text(v)))),
+                    });
+                    match lists.iter_mut().find(|(l, _)| *l == list) {
+                        Some((_, all)) => all.extend(digests),
+                        None => lists.push((list, digests.collect())),
+                    }
+                    continue;
+                }
                 member(out, name);
                 if name == "value" {
                     write(value, out);
                 } else {
-                    write_clean(value, out);
+                    write_clean(value, salt, name == "targets", out);
                 }
+            }
+            // Sorted, so that their order says nothing of the keys' (or of when they were added).
+            for (list, digests) in lists {
+                member(out, list);
+                out.push('[');
+                for i in crate::sets::order_by_key(digests.len(), &|i| &digests[i]) {
+                    comma(out);
+                    out.push('"');
+                    out.push_str(&digests[i]);
+                    out.push('"');
+                }
+                out.push(']');
             }
             out.push('}');
         }
@@ -144,10 +197,23 @@ fn write_clean(v: &Json<'_>, out: &mut String) {
             out.push('[');
             for item in items {
                 comma(out);
-                write_clean(item, out);
+                write_clean(item, salt, target, out);
             }
             out.push(']');
         }
         _ => write(v, out),
     }
+}
+
+/// The salt of a snapshot's client-safe derivation when it has none: the first 16 bytes of
+/// SHA-512("edgeflag-client-salt\n" ‖ `compact`, the snapshot as compact JSON text), new with
+/// every snapshot published and the same for the same snapshot however it is spaced (so an
+/// ETag over the result is stable, and every runtime derives the same bytes).
+fn derived_salt(text: &str) -> Salt {
+    let mut h = ed25519_compact::sha512::Hash::new();
+    h.update(b"edgeflag-client-salt\n");
+    h.update(text.as_bytes());
+    let mut salt = [0u8; 16];
+    salt.copy_from_slice(&h.finalize()[..16]);
+    Salt(salt)
 }

@@ -26,6 +26,10 @@ pub enum LoadErrorKind {
     PrerequisiteCycle,
     SegmentCycle,
     TooDeep,
+    TooLarge,
+    Unsigned,
+    BadSignature,
+    UnknownKey,
     VersionBackwards,
 }
 
@@ -53,6 +57,10 @@ impl LoadErrorKind {
             PrerequisiteCycle => "prerequisite_cycle",
             SegmentCycle => "segment_cycle",
             TooDeep => "too_deep",
+            TooLarge => "too_large",
+            Unsigned => "unsigned",
+            BadSignature => "bad_signature",
+            UnknownKey => "unknown_key",
             VersionBackwards => "version_backwards",
         }
     }

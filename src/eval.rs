@@ -5,6 +5,7 @@ use crate::bucketing::{bucket, Purpose, BUCKETS};
 use crate::context::Context;
 use crate::explain::{ClauseStep, ClauseWhy, Step};
 use crate::flag::Flag;
+use crate::limits::MAX_EVALUATION_WORK;
 use crate::message::fill;
 use crate::operators::Outcome;
 use crate::result::{ErrorCode, Evaluation, Reason};
@@ -12,12 +13,17 @@ use crate::rule::{Rule, Serve, Slices};
 use crate::snapshot::Snapshot;
 use alloc::string::ToString;
 use alloc::vec::Vec;
+use core::cell::Cell;
 
-/// Everything an evaluation reads.
+/// Everything an evaluation reads, and the work done so far by the flag being evaluated.
 pub(crate) struct Env<'s, 'c> {
     pub snapshot: &'s Snapshot,
     pub ctx: &'c Context<'c>,
     pub now: i64,
+    /// Tests made for the flag being evaluated (its prerequisites count their own), against
+    /// `MAX_EVALUATION_WORK`. Per flag, so that a result never depends on whether its
+    /// prerequisites were evaluated for it or before it (`evaluate_all`).
+    work: Cell<u64>,
 }
 
 /// Collects explanation steps; `()` collects nothing and compiles away.
@@ -77,14 +83,46 @@ impl<'s> Prereqs<'s> for Memo {
 }
 
 impl<'s, 'c> Env<'s, 'c> {
-    pub fn in_segment(&self, segment: u32) -> bool {
-        self.snapshot.segments[segment as usize].contains(self)
+    pub fn new(snapshot: &'s Snapshot, ctx: &'c Context<'c>, now: i64) -> Env<'s, 'c> {
+        Env { snapshot, ctx, now, work: Cell::new(0) }
     }
 
-    /// Evaluates a flag whose context is known to be valid.
+    pub fn in_segment(&self, segment: u32) -> bool {
+        self.charge(1) && self.snapshot.segments[segment as usize].contains(self)
+    }
+
+    /// Counts `n` tests; false once the flag's work is past `MAX_EVALUATION_WORK`, and from
+    /// then on each test is refused at once, so the rest of the evaluation is one step per
+    /// clause.
+    pub fn charge(&self, n: u64) -> bool {
+        let work = self.work.get().saturating_add(n);
+        self.work.set(work);
+        work <= MAX_EVALUATION_WORK
+    }
+
+    /// Evaluates a flag whose context is known to be valid, within `MAX_EVALUATION_WORK`.
+    pub fn flag<T: Trace<'s>>(&self, flag: &'s Flag, prereqs: &mut dyn Prereqs<'s>, trace: &mut T) -> Evaluation<'s> {
+        let outer = self.work.replace(0);
+        let e = self.flag_within(flag, prereqs, trace);
+        let work = self.work.replace(outer);
+        if work <= MAX_EVALUATION_WORK {
+            return e;
+        }
+        let template = "evaluation stopped after \u{2} tests of the context's items (docs/hardening.md)";
+        Evaluation::error(
+            ErrorCode::General,
+            fill(template, itoa::Buffer::new().format(MAX_EVALUATION_WORK as i64), ""),
+        )
+    }
+
     /// Prerequisite results come through `dyn`: one copy of this code serves single evaluations
     /// and `evaluate_all` (a smaller Wasm module; the call is once per prerequisite).
-    pub fn flag<T: Trace<'s>>(&self, flag: &'s Flag, prereqs: &mut dyn Prereqs<'s>, trace: &mut T) -> Evaluation<'s> {
+    fn flag_within<T: Trace<'s>>(
+        &self,
+        flag: &'s Flag,
+        prereqs: &mut dyn Prereqs<'s>,
+        trace: &mut T,
+    ) -> Evaluation<'s> {
         // Steps are built only when traced: dropping an unused one is a call in the Wasm module.
         if !flag.on {
             if T::ON {
@@ -138,7 +176,14 @@ impl<'s, 'c> Env<'s, 'c> {
         for group in &flag.targets {
             let Ok(unit) = Unit::of(self.ctx.lookup(&group.attr)) else { continue };
             let mut buf = itoa::Buffer::new();
-            if let Some(&(variation, target)) = group.entries.get(unit.as_str(&mut buf)) {
+            let unit = unit.as_str(&mut buf);
+            let mut found = group.entries.get(unit).copied();
+            if let (false, Some(salt)) = (group.hashed.is_empty(), self.snapshot.salt) {
+                let digest = salt.hash(unit);
+                let hashed = group.hashed.get(crate::hashed::text(&digest)).copied();
+                found = found.into_iter().chain(hashed).min_by_key(|&(_, target)| target);
+            }
+            if let Some((variation, target)) = found {
                 if best.is_none_or(|(t, _)| target < t) {
                     best = Some((target, variation));
                 }

@@ -81,6 +81,8 @@ pub struct Metadata {
 pub(crate) struct TargetGroup {
     pub attr: AttrRef,
     pub entries: KeyMap<(u32, u32)>,
+    /// The same for hashed values: hash (hex) → (variation, index of the target).
+    pub hashed: KeyMap<(u32, u32)>,
 }
 
 /// `flag` must serve `variation` (indexes into the snapshot's flags and that flag's variations).

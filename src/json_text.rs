@@ -55,7 +55,7 @@ const STOPS: [bool; 256] = {
 
 /// Arrays and objects nested deeper are refused rather than exhausting the stack (serde_json's
 /// limit, to the level).
-const MAX_NESTING: u32 = 127;
+const MAX_NESTING: u32 = crate::limits::MAX_NESTING as u32;
 
 type Result<T> = core::result::Result<T, ParseError>;
 

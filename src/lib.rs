@@ -7,8 +7,9 @@
 //! `docs/snapshot.md` and `docs/bucketing.md`.
 //!
 //! With the `json` feature, a [`Recorder`] records exposures and renders them into batches
-//! (`docs/exposures.md`), [`decode_batch`] checks a batch as a collector receives it, and
-//! [`client_snapshot`] derives the part of a snapshot a browser may receive.
+//! (`docs/exposures.md`), [`decode_batch`] checks a batch as a collector receives it,
+//! [`client_snapshot`] derives the part of a snapshot a browser may receive, and [`signature`]
+//! reads signed snapshots: an [`Engine`] given public keys loads only those one of them signed.
 //!
 //! ```
 //! # #[cfg(feature = "json")] {
@@ -55,11 +56,14 @@ mod explain;
 #[cfg(feature = "json")]
 mod exposure;
 mod flag;
+mod hashed;
+mod hex;
 mod json;
 #[cfg(feature = "serde")]
 mod json_serde;
 #[cfg(feature = "json")]
 mod json_text;
+pub mod limits;
 mod load;
 mod message;
 mod operators;
@@ -71,6 +75,8 @@ mod segment;
 #[cfg(feature = "serde")]
 mod serialize;
 mod sets;
+#[cfg(feature = "json")]
+pub mod signature;
 mod snapshot;
 #[cfg(feature = "std")]
 pub mod synthetic;
@@ -98,10 +104,3 @@ pub use result::{ErrorCode, EvalError, Evaluation, Reason};
 pub use serialize::EvaluationJson;
 pub use snapshot::Snapshot;
 pub use timestamp::parse_timestamp;
-
-/// Limits the loader enforces so evaluation stays bounded (see `docs/snapshot.md`).
-pub mod limits {
-    /// Deepest prerequisite chain (a flag without prerequisites has depth 0), and deepest
-    /// nesting of segments through `segmentMatch`.
-    pub const MAX_DEPTH: usize = 64;
-}

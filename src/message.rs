@@ -28,6 +28,18 @@ pub(crate) fn fill(template: &str, a: &str, b: &str) -> String {
     out
 }
 
+/// `<before><n><after>; the limit is <limit>`: how every limit says what went past it.
+pub(crate) fn past_limit(before: &str, n: u64, after: &str, limit: u64) -> String {
+    // One integer formatter for the whole crate (i64): each width is its own code in the module.
+    let int = |n: u64| n.min(i64::MAX as u64) as i64;
+    let mut out = String::from(before);
+    out.push_str(itoa::Buffer::new().format(int(n)));
+    out.push_str(after);
+    out.push_str("; the limit is ");
+    out.push_str(itoa::Buffer::new().format(int(limit)));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::fill;

@@ -20,6 +20,9 @@ pub(crate) struct Clause {
     pub attr: Option<AttrRef>,
     pub test: Test,
     pub negate: bool,
+    /// What testing one item costs, the item's own length aside (`limits::MAX_EVALUATION_WORK`):
+    /// see `Test::work`.
+    pub work: u32,
 }
 
 /// A comparison, as the set of orderings it accepts: bit 0 less, bit 1 equal, bit 2 greater
@@ -99,7 +102,7 @@ impl Clause {
             Test::Exists => !matches!(self.lookup(env), None | Some(Json::Null)),
             test => match self.lookup(env) {
                 None | Some(Json::Null) => return Outcome::Missing,
-                Some(value) => match test.any_item(value) {
+                Some(value) => match test.any_item(value, self.work, env) {
                     Some(hit) => hit,
                     None => return Outcome::WrongType,
                 },
@@ -122,7 +125,7 @@ impl Clause {
 impl Test {
     /// Whether some item of `value` passes (for `notIn`: none is in the set); `None` when
     /// every item is of the wrong type.
-    fn any_item(&self, value: &Json<'_>) -> Option<bool> {
+    fn any_item(&self, value: &Json<'_>, work: u32, env: &Env) -> Option<bool> {
         let items = match value {
             Json::Array(items) => items.as_slice(),
             single => core::slice::from_ref(single),
@@ -132,6 +135,9 @@ impl Test {
         }
         let mut typed = false;
         for item in items {
+            if !env.charge(self.scanned(work, item)) {
+                return Some(false); // the flag is past its limit: the result is discarded
+            }
             match self.item(item) {
                 Some(true) => return Some(!matches!(self, Test::NotIn(_))),
                 Some(false) => typed = true,
@@ -141,11 +147,42 @@ impl Test {
         typed.then_some(matches!(self, Test::NotIn(_)))
     }
 
+    /// What testing one item costs, in tests (`limits::MAX_EVALUATION_WORK`), without the
+    /// item's length: per operand compared, one plus one per 64 bytes of it; a string set, its
+    /// search steps at the cost of its longest string. Computed once, at load.
+    pub fn work(&self) -> u64 {
+        let text = |vs: &[String]| vs.iter().map(|v| 1 + v.len() as u64 / 64).sum::<u64>();
+        match self {
+            Test::In(set) | Test::NotIn(set) => (set.numbers.len() as u64 + set.strings.work()).max(1),
+            Test::StartsWith(vs) | Test::EndsWith(vs) | Test::Contains(vs) => text(vs),
+            Test::Number(_, vs) => vs.len() as u64,
+            Test::Semver(_, vs) => vs.len() as u64,
+            Test::Before(vs) | Test::After(vs) => vs.len() as u64,
+            Test::Exists | Test::Segment(_) | Test::Schedule(_) | Test::Recurring(_) => 1,
+        }
+    }
+
+    /// `work` for `item`, with what its length adds: `contains` scans it for every operand,
+    /// semver and timestamp operators parse it once; one test per 64 bytes.
+    fn scanned(&self, work: u32, item: &Json<'_>) -> u64 {
+        let chunks = item.as_str().map_or(0, |s| s.len() as u64 / 64);
+        match self {
+            Test::Contains(vs) => work as u64 + vs.len() as u64 * chunks,
+            Test::Semver(..) | Test::Before(_) | Test::After(_) => work as u64 + chunks,
+            _ => work as u64,
+        }
+    }
+
     /// One item against the operands: `None` = wrong type. `notIn` tests membership here.
     fn item(&self, item: &Json<'_>) -> Option<bool> {
         match self {
             Test::In(set) | Test::NotIn(set) => set.contains(item),
-            Test::StartsWith(vs) | Test::EndsWith(vs) | Test::Contains(vs) => {
+            // Core's searcher: linear in the item whatever the operand (a plain scan is not).
+            Test::Contains(vs) => {
+                let s = item.as_str()?;
+                Some(vs.iter().any(|v| s.contains(v.as_str())))
+            }
+            Test::StartsWith(vs) | Test::EndsWith(vs) => {
                 let s = item.as_str()?.as_bytes();
                 Some(vs.iter().any(|v| self.text_at(s, v.as_bytes())))
             }
@@ -169,25 +206,12 @@ impl Test {
 }
 
 impl Test {
-    /// `startsWith`, `endsWith` or `contains`: whether `needle` occurs in `haystack` at an
-    /// offset the operator allows. One plain scan for all three, not core's two-way searcher
-    /// (0.8 KB of the Wasm module): attribute values and operands are short.
+    /// `startsWith` or `endsWith`: whether `needle` is at the start or the end of `haystack`,
+    /// one comparison of the needle's length.
     fn text_at(&self, haystack: &[u8], needle: &[u8]) -> bool {
-        let Some(last) = haystack.len().checked_sub(needle.len()) else { return false };
-        let (first, last) = match self {
-            Test::StartsWith(_) => (0, 0),
-            Test::EndsWith(_) => (last, last),
-            _ => (0, last),
-        };
-        let mut at = first;
-        loop {
-            if haystack.get(at..).is_some_and(|h| h.starts_with(needle)) {
-                return true;
-            }
-            if at >= last {
-                return false;
-            }
-            at += 1;
+        match self {
+            Test::EndsWith(_) => haystack.ends_with(needle),
+            _ => haystack.starts_with(needle),
         }
     }
 }
@@ -195,6 +219,7 @@ impl Test {
 #[cfg(test)]
 mod tests {
     use super::{Cmp, Test};
+    use crate::json::Json;
     use alloc::vec::Vec;
     use core::cmp::Ordering::{Equal, Greater, Less};
 
@@ -211,7 +236,7 @@ mod tests {
     #[test]
     fn text_operators_find_their_offsets() {
         let at = |t: fn(Vec<alloc::string::String>) -> Test, h: &str, n: &str| {
-            t(Vec::new()).text_at(h.as_bytes(), n.as_bytes())
+            t(alloc::vec![n.into()]).item(&Json::String(h.into())) == Some(true)
         };
         assert!(at(Test::Contains, "Mozilla/5.0 (iPhone)", "iPhone"));
         assert!(at(Test::Contains, "abc", ""));

@@ -2,6 +2,7 @@
 
 use crate::attribute::{AttrRef, Unit};
 use crate::eval::Env;
+use crate::hashed;
 use crate::operators::{Clause, Outcome};
 use crate::sets::KeySet;
 use alloc::string::String;
@@ -13,20 +14,26 @@ pub(crate) struct Segment {
     pub attr: AttrRef,
     pub included: KeySet,
     pub excluded: KeySet,
+    /// Hashes (hex) of included and excluded values (`includedHashes`, `excludedHashes`).
+    pub included_hashed: KeySet,
+    pub excluded_hashed: KeySet,
     pub rules: Vec<Vec<Clause>>,
 }
 
 impl Segment {
     /// Included → in; excluded → out; otherwise in when some rule's clauses all match.
     pub fn contains(&self, env: &Env) -> bool {
-        if !(self.included.is_empty() && self.excluded.is_empty()) {
+        let hashed = !(self.included_hashed.is_empty() && self.excluded_hashed.is_empty());
+        if hashed || !(self.included.is_empty() && self.excluded.is_empty()) {
             if let Ok(unit) = Unit::of(env.ctx.lookup(&self.attr)) {
                 let mut buf = itoa::Buffer::new();
                 let unit = unit.as_str(&mut buf);
-                if self.included.contains(unit) {
+                let digest = env.snapshot.salt.filter(|_| hashed).map(|s| s.hash(unit));
+                let digest = digest.as_ref().map(hashed::text);
+                if self.included.contains(unit) || digest.is_some_and(|d| self.included_hashed.contains(d)) {
                     return true;
                 }
-                if self.excluded.contains(unit) {
+                if self.excluded.contains(unit) || digest.is_some_and(|d| self.excluded_hashed.contains(d)) {
                     return false;
                 }
             }

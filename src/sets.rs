@@ -25,6 +25,20 @@ impl KeySet {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// What a lookup can cost, in tests of `limits::MAX_EVALUATION_WORK`: its comparisons (a
+    /// scan of up to 8, else a binary search) at one plus one per 64 bytes of its longest key
+    /// each (a comparison stops within the shorter string).
+    pub fn work(&self) -> u64 {
+        lookup_work(self.0.len(), self.0.iter().map(String::len).max().unwrap_or(0))
+    }
+}
+
+/// What a lookup among `n` keys, the longest `longest` bytes long, can cost (see `KeySet::work`).
+fn lookup_work(n: usize, longest: usize) -> u64 {
+    let n = n as u64;
+    let steps = if n <= 8 { n } else { 64 - n.leading_zeros() as u64 };
+    steps * (1 + longest as u64 / 64)
 }
 
 /// A map from strings to small values.
@@ -35,6 +49,16 @@ impl<V> KeyMap<V> {
     /// Keys must be distinct (the loader reports duplicates before building this).
     pub fn new(entries: Vec<(String, V)>) -> KeyMap<V> {
         KeyMap(in_order(entries, |e| &e.0))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// What a lookup can cost (see `KeySet::work`; maps always search).
+    pub fn work(&self) -> u64 {
+        let n = self.0.len() as u64;
+        (64 - n.leading_zeros() as u64) * (1 + self.0.iter().map(|e| e.0.len()).max().unwrap_or(0) as u64 / 64)
     }
 
     pub fn get(&self, key: &str) -> Option<&V> {

@@ -7,6 +7,8 @@ use crate::eval::{Env, Memo, PrereqResult, Prereqs};
 use crate::explain::Explanation;
 use crate::flag::{Flag, Kind};
 use crate::json::Json;
+#[cfg(feature = "json")]
+use crate::limits::MAX_SNAPSHOT_BYTES;
 use crate::message::fill;
 use crate::result::{ErrorCode, Evaluation};
 use crate::segment::Segment;
@@ -22,6 +24,8 @@ pub struct Snapshot {
     pub(crate) version: u64,
     pub(crate) generated_at: i64,
     pub(crate) scheme: Scheme,
+    /// The salt of hashed lists (`keyHashing`), when it has them.
+    pub(crate) salt: Option<crate::hashed::Salt>,
     /// Sorted by key (UTF-8 bytes).
     pub(crate) flags: Vec<Flag>,
     /// Sorted by key.
@@ -45,6 +49,23 @@ impl Snapshot {
     #[cfg(feature = "json")]
     pub fn parse(text: &str) -> Result<Snapshot, LoadError> {
         Snapshot::from_json(&parse_document(text)?)
+    }
+
+    /// Validates and compiles a snapshot given as JSON text that may be signed: with `keys`, it
+    /// must be a signed snapshot one of them verifies (`docs/snapshot.md`, "Signed snapshots"),
+    /// checked before it is parsed; without, a plain or a signed one (unverified) loads. Errors
+    /// inside a signed snapshot have the paths they have in the snapshot alone.
+    #[cfg(feature = "json")]
+    pub fn parse_signed(text: &str, keys: &crate::signature::Keys) -> Result<Snapshot, LoadError> {
+        let inner = keys.open(text)?;
+        if inner.len() == text.len() {
+            return Snapshot::parse(text);
+        }
+        Snapshot::parse(inner).map_err(|e| match e.kind {
+            // Reported in the whole text, where its line and column are.
+            crate::LoadErrorKind::InvalidJson => crate::signature::diagnose(text, e),
+            _ => e,
+        })
     }
 
     /// The snapshot's `version`.
@@ -89,7 +110,7 @@ impl Snapshot {
     /// whose values are of another kind gives `TYPE_MISMATCH` (a `null` default checks nothing).
     pub fn evaluate(&self, key: &str, ctx: &Context<'_>, now: i64, default: Option<&Json<'_>>) -> Evaluation<'_> {
         match self.prepare(key, ctx, default) {
-            Ok(flag) => Env { snapshot: self, ctx, now }.flag(flag, &mut Memo::default(), &mut ()),
+            Ok(flag) => Env::new(self, ctx, now).flag(flag, &mut Memo::default(), &mut ()),
             Err(e) => e,
         }
     }
@@ -105,7 +126,7 @@ impl Snapshot {
             );
         };
         match self.check(flag, ctx, default) {
-            Ok(()) => Env { snapshot: self, ctx, now }.flag(flag, &mut Memo::default(), &mut ()),
+            Ok(()) => Env::new(self, ctx, now).flag(flag, &mut Memo::default(), &mut ()),
             Err(e) => e,
         }
     }
@@ -114,7 +135,7 @@ impl Snapshot {
     pub fn explain(&self, key: &str, ctx: &Context<'_>, now: i64, default: Option<&Json<'_>>) -> Explanation<'_> {
         let mut steps = Vec::new();
         let evaluation = match self.prepare(key, ctx, default) {
-            Ok(flag) => Env { snapshot: self, ctx, now }.flag(flag, &mut Memo::default(), &mut steps),
+            Ok(flag) => Env::new(self, ctx, now).flag(flag, &mut Memo::default(), &mut steps),
             Err(e) => e,
         };
         Explanation { evaluation, steps }
@@ -143,7 +164,7 @@ impl Snapshot {
             return;
         }
         let mut done: Vec<Option<PrereqResult>> = alloc::vec![None; self.flags.len()];
-        let env = Env { snapshot: self, ctx, now };
+        let env = Env::new(self, ctx, now);
         for &i in &self.order {
             let flag = &self.flags[i as usize];
             let e = env.flag(flag, &mut Computed(&done), &mut ());
@@ -179,6 +200,18 @@ impl Snapshot {
 /// Snapshot text as a JSON value, or the `invalid_json` error loading it gives.
 #[cfg(feature = "json")]
 pub(crate) fn parse_document(text: &str) -> Result<Json<'_>, LoadError> {
+    if text.len() > MAX_SNAPSHOT_BYTES {
+        return Err(LoadError {
+            kind: crate::LoadErrorKind::TooLarge,
+            path: alloc::string::String::new(),
+            message: crate::message::past_limit(
+                "snapshot text is ",
+                text.len() as u64,
+                " bytes",
+                MAX_SNAPSHOT_BYTES as u64,
+            ),
+        });
+    }
     Json::parse(text).map_err(|e| LoadError {
         kind: crate::LoadErrorKind::InvalidJson,
         path: alloc::string::String::new(),

@@ -1,13 +1,42 @@
 //! Client-safe snapshots (`client_snapshot`): what is kept and stripped is checked against an
 //! independent reading of the full snapshot's JSON, and every client-visible flag must evaluate
 //! exactly as it does from the full snapshot, for every context in the vectors and for generated
-//! contexts over the example.
+//! contexts over the example. Hashed lists are recomputed with an independent SHA-512 (`sha2`),
+//! and no listed key may be left in the bytes.
 
 mod common;
 
 use common::{load_vector, same, vector_files, Rng};
 use edgeflag::{client_snapshot, parse_timestamp, Context, Json, Snapshot};
+use sha2::{Digest, Sha512};
 use std::collections::BTreeSet;
+
+/// The first 16 bytes of SHA-512 of `parts`, as hex.
+fn sha512_128(parts: &[&[u8]]) -> String {
+    let mut h = Sha512::new();
+    parts.iter().for_each(|p| h.update(p));
+    h.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A listed value's text: a string as it is, an integer in decimal.
+fn unit(v: &Json<'static>) -> String {
+    v.as_str().map(String::from).unwrap_or_else(|| v.to_text())
+}
+
+/// `values` hashed with `salt` (hex) and `hashes` as they are, sorted: a derived hashed list.
+fn hashed(salt: &str, values: &[Json<'static>], hashes: &[Json<'static>]) -> Json<'static> {
+    let salt: Vec<u8> = (0..16).map(|i| u8::from_str_radix(&salt[2 * i..2 * i + 2], 16).expect("hex")).collect();
+    let mut all: Vec<String> = values.iter().map(|v| sha512_128(&[&salt, unit(v).as_bytes()])).collect();
+    all.extend(hashes.iter().map(|h| h.as_str().expect("a hash").to_string()));
+    all.sort();
+    Json::Array(all.into_iter().map(Json::from).collect())
+}
+
+/// The salt a derivation from `text` uses when `text` has none: of its compact JSON text.
+fn derived_salt(text: &str) -> String {
+    let compact = Json::parse(text).expect("JSON").to_text();
+    sha512_128(&[b"edgeflag-client-salt\n", compact.as_bytes()])
+}
 
 const EXAMPLE: &str = include_str!("../examples/snapshot.json");
 const DEFAULT_NOW: &str = "2026-01-01T00:00:00Z";
@@ -158,9 +187,19 @@ fn expected_keep(full: &Json<'static>) -> (BTreeSet<String>, BTreeSet<String>) {
     (kept, used)
 }
 
-/// The full flag with what derivation strips removed: what the derived flag must equal.
-fn stripped(flag: &Json<'static>, client_visible: bool) -> Json<'static> {
+/// The full flag with what derivation strips removed and its targets hashed with `salt`: what
+/// the derived flag must equal.
+fn stripped(flag: &Json<'static>, client_visible: bool, salt: &str) -> Json<'static> {
     let mut f = flag.clone();
+    if let Some(Json::Array(targets)) = f.get_mut("targets") {
+        for t in targets.iter_mut() {
+            let list = hashed(salt, &items(t.get("values")), &items(t.get("hashes")));
+            if let Json::Object(m) = t {
+                m.retain(|(k, _)| k != "values" && k != "hashes");
+            }
+            t.set("hashes", list);
+        }
+    }
     let drop = |v: &mut Json<'static>, names: &[&str]| {
         if let Json::Object(m) = v {
             m.retain(|(k, _)| !names.contains(&&**k));
@@ -215,6 +254,15 @@ fn check_derived(name: &str, text: &str) -> String {
     let doc = Json::parse(&derived).expect("JSON").to_owned_json();
     let full = Snapshot::parse(text).expect("loads");
     assert_eq!((loaded.version(), loaded.generated_at()), (full.version(), full.generated_at()), "{name}");
+    let salt = doc.get("keyHashing").and_then(|k| k.get("salt")).and_then(Json::as_str).expect("keyHashing.salt");
+    let want_salt = match full_doc.get("keyHashing") {
+        Some(k) => k.get("salt").and_then(Json::as_str).expect("a salt").to_string(),
+        None => derived_salt(text),
+    };
+    assert_eq!(salt, want_salt, "{name}: salt");
+    if full_doc.get("keyHashing").is_some() {
+        assert_eq!(doc.get("keyHashing"), full_doc.get("keyHashing"), "{name}: keyHashing");
+    }
     for member in ["formatVersion", "version", "generatedAt", "bucketing"] {
         assert_eq!(doc.get(member), full_doc.get(member), "{name}: {member}");
     }
@@ -228,7 +276,7 @@ fn check_derived(name: &str, text: &str) -> String {
     for (key, flag) in object(doc.get("flags")) {
         let original = full_flags.iter().find(|(k, _)| *k == key).map(|(_, f)| f).expect("in the full snapshot");
         let visible = full.flag(&key).expect("loaded").client_visible();
-        let want = stripped(original, visible);
+        let want = stripped(original, visible, salt);
         assert!(
             same(&flag, &want),
             "{name}: flag {key} changed beyond stripping:\n{}\n{}",
@@ -241,8 +289,17 @@ fn check_derived(name: &str, text: &str) -> String {
     }
     let full_segments = object(full_doc.get("segments"));
     for (key, segment) in object(doc.get("segments")) {
-        let original = full_segments.iter().find(|(k, _)| *k == key).map(|(_, s)| s);
-        assert_eq!(Some(&segment), original, "{name}: segment {key} changed");
+        let mut want = full_segments.iter().find(|(k, _)| *k == key).map(|(_, s)| s.clone()).expect("kept");
+        for (raw, hashes) in [("included", "includedHashes"), ("excluded", "excludedHashes")] {
+            if want.get(raw).is_some() || want.get(hashes).is_some() {
+                let list = hashed(salt, &items(want.get(raw)), &items(want.get(hashes)));
+                if let Json::Object(m) = &mut want {
+                    m.retain(|(k, _)| k != raw && k != hashes);
+                }
+                want.set(hashes, list);
+            }
+        }
+        assert!(same(&segment, &want), "{name}: segment {key} changed:\n{}\n{}", segment.to_text(), want.to_text());
     }
     assert_eq!(notes_left(&doc), Vec::<String>::new(), "{name}: notes left");
     // Nothing listed that is neither client-visible nor needed by one.
@@ -371,9 +428,12 @@ fn no_client_visible_flag_gives_no_flags_and_no_segments() {
     let text = r#"{"$schema":"x","version":3,"generatedAt":"2026-01-01","segments":{"s":{"included":["a"]}},
       "flags":{"f":{"on":true,"variations":[{"name":"a","value":1}],"fallthrough":{"variation":"a"},
       "rules":[{"id":"r","clauses":[{"op":"segmentMatch","values":["s"]}],"serve":{"variation":0}}]}}}"#;
+    let salt = derived_salt(text);
     assert_eq!(
-        client_snapshot(text).as_deref(),
-        Ok(r#"{"version":3,"generatedAt":"2026-01-01","segments":{},"flags":{}}"#)
+        client_snapshot(text),
+        Ok(format!(
+            r#"{{"version":3,"generatedAt":"2026-01-01","keyHashing":{{"algorithm":"sha512-128","salt":"{salt}"}},"segments":{{}},"flags":{{}}}}"#
+        ))
     );
 }
 
@@ -400,4 +460,88 @@ fn a_snapshot_that_does_not_load_gives_the_loaders_error() {
         assert!(!got.message.is_empty());
         assert_eq!(got, want);
     }
+}
+
+/// Every raw value listed in `doc`'s targets and segments, as `(its JSON text, is an integer)`.
+fn listed_values(doc: &Json<'static>) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut add = |v: &Json<'static>| out.push((v.to_text(), v.as_str().is_none()));
+    for (_, flag) in object(doc.get("flags")) {
+        for t in items(flag.get("targets")) {
+            items(t.get("values")).iter().for_each(&mut add);
+        }
+    }
+    for (_, segment) in object(doc.get("segments")) {
+        for list in ["included", "excluded"] {
+            items(segment.get(list)).iter().for_each(&mut add);
+        }
+    }
+    out
+}
+
+/// Every number in `v`, as JSON text (integers read from JSON are numbers).
+fn numbers(v: &Json<'static>, out: &mut Vec<String>) {
+    match v {
+        Json::Number(_) => out.push(v.to_text()),
+        Json::Array(items) => items.iter().for_each(|i| numbers(i, out)),
+        Json::Object(members) => members.iter().for_each(|(_, m)| numbers(m, out)),
+        _ => {}
+    }
+}
+
+/// The leak test: with every flag client-visible, no raw target key or segment member is left
+/// in the client-safe snapshot's bytes. A key that is also written elsewhere (a clause value, a
+/// variation name, a flag key) must appear exactly as often as in the derivation of the same
+/// snapshot with every list emptied, so only what the lists put there is counted.
+#[test]
+fn no_listed_key_is_left_in_the_client_snapshot() {
+    let mut checked = 0;
+    for (name, text) in snapshots() {
+        let mut doc = Json::parse(&text).expect("JSON").to_owned_json();
+        let keys: Vec<String> = object(doc.get("flags")).into_iter().map(|(k, _)| k).collect();
+        for key in &keys {
+            if let Some(flag) = doc.get_mut("flags").and_then(|f| f.get_mut(key)) {
+                flag.set("clientVisible", Json::Bool(true));
+            }
+        }
+        let values = listed_values(&doc);
+        let derived = client_snapshot(&doc.to_text()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut empty = doc.clone();
+        for (kind, lists) in [("flags", &["targets"][..]), ("segments", &["included", "excluded"][..])] {
+            let entries: Vec<String> = object(empty.get(kind)).into_iter().map(|(k, _)| k).collect();
+            for entry in entries {
+                let Some(e) = empty.get_mut(kind).and_then(|m| m.get_mut(&entry)) else { continue };
+                for list in lists {
+                    if e.get(list).is_some() {
+                        e.set(list, Json::Array(Vec::new()));
+                    }
+                }
+            }
+        }
+        let baseline = client_snapshot(&empty.to_text()).unwrap_or_else(|e| panic!("{name} emptied: {e}"));
+        let number_tokens = |t: &str| {
+            let mut out = Vec::new();
+            numbers(&Json::parse(t).expect("JSON").to_owned_json(), &mut out);
+            out
+        };
+        // A string counts as its quoted JSON text (a hash is quoted whole, so cannot hide one),
+        // an integer as a number token (hex digits could hold its digits).
+        let occurrences = |text: &str, value: &str, integer: bool| match integer {
+            true => number_tokens(text).iter().filter(|t| *t == value).count(),
+            false => text.matches(value).count(),
+        };
+        let (full_text, empty_text) = (doc.to_text(), empty.to_text());
+        for (value, integer) in &values {
+            // The same count finds every listed value in the full snapshot: it can see a leak.
+            assert!(
+                occurrences(&full_text, value, *integer) > occurrences(&empty_text, value, *integer),
+                "{name}: {value}"
+            );
+            let (got, want) = (occurrences(&derived, value, *integer), occurrences(&baseline, value, *integer));
+            assert_eq!(got, want, "{name}: listed value {value} is in the client snapshot");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 40, "only {checked} listed values checked");
+    eprintln!("leak test: {checked} listed values, none left in the client snapshots");
 }

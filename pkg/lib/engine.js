@@ -29,19 +29,31 @@ export class Engine {
 
   /**
    * @param snapshot optional snapshot (JSON text or object); throws LoadError if it is refused
-   * @param options `{ now: () => ms, exposures: true | {...} }` the clock (default Date.now);
-   *   exposure recording (see `recordExposures`)
+   * @param options `{ now: () => ms, exposures: true | {...}, publicKeys: [hex] }` the clock
+   *   (default Date.now); exposure recording (see `recordExposures`); the keys every snapshot
+   *   must then be signed with (docs/snapshot.md, "Signed snapshots")
    */
   constructor(snapshot, options = {}) {
     this.#memory = core().memory; // throws a clear error before `init()` in browsers
     this.#core = newCore();
     this.#now = options.now ?? Date.now;
     this.#tables = this.#describe();
+    if (options.publicKeys !== undefined) this.#trust(options.publicKeys);
     if (options.exposures) this.recordExposures(options.exposures === true ? {} : options.exposures);
     if (snapshot !== undefined) {
       const result = this.update(snapshot);
       if (!result.ok) throw result.error;
     }
+  }
+
+  #trust(keys) {
+    const list = typeof keys === 'string' ? [keys] : keys;
+    // An empty entry (an unset variable split on commas) must not quietly mean "trust none".
+    if (!Array.isArray(list) || !list.every((k) => typeof k === 'string' && k.trim() !== '')) {
+      throw new TypeError('edgeflag: publicKeys must be an array of public keys, 64 hex digits each');
+    }
+    const n = this.#core.trust(list.join(','));
+    if (n) throw new TypeError(`edgeflag: publicKeys: ${this.#text(n)}`);
   }
 
   /** Offers a snapshot; a refused one leaves the serving snapshot in place. Never throws. */
@@ -360,7 +372,8 @@ let deriving = null; // a core engine used only for its text output
 /**
  * The client-safe snapshot of `snapshot` (JSON text or object) as JSON text: client-visible
  * flags, the flags they need as prerequisites and the segments they use, without descriptions or
- * owners (docs/snapshot.md). Throws LoadError for a snapshot that does not load.
+ * owners (docs/snapshot.md). Throws LoadError for a snapshot that does not load. A signed
+ * snapshot gives its contents' (unsigned; the signature is the accepting engine's to check).
  */
 export function clientSnapshot(snapshot) {
   const text = snapshotText(snapshot);
@@ -373,9 +386,23 @@ export function clientSnapshot(snapshot) {
   throw new LoadError(kind, path, message);
 }
 
-/** A snapshot as the JSON text the core reads; a value JSON cannot hold is a LoadError. */
+/**
+ * A snapshot as the JSON text the core reads: text, bytes (UTF-8, as a fetch body gives them) or
+ * a value. Bytes that are not UTF-8, text that UTF-8 cannot encode (a lone surrogate) and a
+ * value JSON cannot hold are LoadErrors: passed on, they would reach the core silently altered.
+ */
 function snapshotText(snapshot) {
-  if (typeof snapshot === 'string') return snapshot;
+  if (snapshot instanceof ArrayBuffer || ArrayBuffer.isView(snapshot)) {
+    try {
+      return strictUtf8.decode(snapshot);
+    } catch {
+      throw new LoadError('invalid_json', '', 'snapshot bytes are not UTF-8');
+    }
+  }
+  if (typeof snapshot === 'string') {
+    if (!wellFormed(snapshot)) throw new LoadError('invalid_json', '', `snapshot text ${LONE_SURROGATE}`);
+    return snapshot;
+  }
   try {
     return JSON.stringify(snapshot) ?? 'undefined';
   } catch (e) {
@@ -385,13 +412,18 @@ function snapshotText(snapshot) {
 
 /** A context as the JSON text the core reads; JSON text is passed as is. */
 function text(context) {
-  if (typeof context === 'string') return context;
+  if (typeof context === 'string') return wellFormed(context) ? context : { error: `context text ${LONE_SURROGATE}` };
   try {
     return JSON.stringify(context) ?? 'null';
   } catch (e) {
     return { error: `context is not representable as JSON: ${e.message}` };
   }
 }
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const LONE_SURROGATE = 'holds a lone surrogate (U+D800–U+DFFF), which UTF-8 cannot encode';
+// String.prototype.isWellFormed is in every runtime the package supports but older ones.
+const wellFormed = (s) => s.isWellFormed?.() ?? !/\p{Cs}/u.test(s);
 
 const OPTIONS = ['source', 'queueCapacity', 'dedupeWindowMs', 'dedupeCapacity', 'summaryCapacity', 'attributes', 'keySalt'];
 

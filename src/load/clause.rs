@@ -1,10 +1,13 @@
 //! Clauses: operators, their operands (parsed here, once) and attribute references.
 
-use super::reader::{check, empty, fail, missing, opt, req, wrong_type, Field, Obj, Result, Ty, Ty::*};
+use super::reader::{
+    at_most, check, empty, fail, missing, opt, req, too_long, wrong_type, Field, Obj, Result, Ty, Ty::*,
+};
 use super::Names;
 use crate::attribute::AttrRef;
 use crate::error::LoadErrorKind as K;
 use crate::json::Json;
+use crate::limits::{MAX_CLAUSES, MAX_STRING_BYTES};
 use crate::operators::{Clause, Cmp, Test, ValueSet};
 use crate::schedule::{Recurring, Weekly, Window};
 use crate::sets::KeySet;
@@ -72,7 +75,9 @@ pub(super) fn attribute(text: Option<&str>) -> AttrRef {
     text.and_then(|t| AttrRef::parse(t).ok()).unwrap_or_else(AttrRef::key)
 }
 
-pub(super) fn clauses(names: &Names, items: &[Json<'_>]) -> Result<Vec<Clause>> {
+/// The clauses of a rule, `at` the rule's `clauses` array.
+pub(super) fn clauses(names: &Names, at: &Json<'_>, items: &[Json<'_>]) -> Result<Vec<Clause>> {
+    at_most(at, items.len(), MAX_CLAUSES, "clauses")?;
     let mut out = Vec::new();
     for c in items {
         out.push(clause(names, c)?);
@@ -125,7 +130,9 @@ fn clause(names: &Names, v: &Json<'_>) -> Result<Clause> {
         Operator::Schedule => Test::Schedule(window(&o)?),
         Operator::Recurring => Test::Recurring(recurring(&o)?),
     };
-    Ok(Clause { op, attr, test, negate: o.bool("negate") })
+    // Within u32: 100,000 values of at most 8 KiB, or the 16 MiB text, keep it far below.
+    let work = test.work().min(u32::MAX as u64) as u32;
+    Ok(Clause { op, attr, test, negate: o.bool("negate"), work })
 }
 
 fn value_set(values: &[Json<'_>]) -> Result<ValueSet> {
@@ -133,6 +140,7 @@ fn value_set(values: &[Json<'_>]) -> Result<ValueSet> {
     let mut strings = Vec::new();
     for v in values {
         match v {
+            Json::String(s) if s.len() > MAX_STRING_BYTES => return too_long(v, "a string", s.len()),
             Json::String(s) => strings.push(String::from(&**s)),
             Json::Number(n) => set.numbers.push(*n),
             Json::Bool(true) => set.has_true = true,

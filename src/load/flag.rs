@@ -1,12 +1,13 @@
 //! Flags: variations, targets, rules, fallthrough, prerequisites, metadata.
 
-use super::reader::{check, fail, first_repeat, no_separator, opt, req, unit_text, Field, Obj, Result, Ty::*};
+use super::reader::{at_most, check, fail, first_repeat, no_separator, opt, req, unit_text, Field, Obj, Result, Ty::*};
 use super::serve::{serve, variation_ref};
 use super::{clause, Names};
 use crate::attribute::AttrRef;
 use crate::error::LoadErrorKind as K;
 use crate::flag::{Flag, Kind, Metadata, Prerequisite, TargetGroup, Variation};
 use crate::json::Json;
+use crate::limits::{MAX_RULES, MAX_VARIATIONS};
 use crate::rule::Rule;
 use crate::sets::KeyMap;
 use alloc::string::String;
@@ -28,7 +29,8 @@ const FLAG: &[Field] = &[
 const VARIATION: &[Field] = &[req("name", Name), req("value", Any), opt("description", Str)];
 // Target values are checked as they are scanned, so that a repeat before a bad value is the
 // error reported (the first in document order).
-const TARGET: &[Field] = &[req("variation", Variation), req("values", List(&Any)), opt("attribute", Attribute)];
+const TARGET: &[Field] =
+    &[req("variation", Variation), opt("values", List(&Any)), opt("hashes", List(&Str)), opt("attribute", Attribute)];
 const RULE: &[Field] =
     &[req("id", Name), opt("description", Str), req("clauses", Items(&Object)), req("serve", Object)];
 const METADATA: &[Field] = &[
@@ -43,6 +45,7 @@ const PREREQUISITE: &[Field] = &[req("flag", Name), req("variation", Variation)]
 /// Everything but prerequisites, which [`prerequisites`] resolves in a second pass.
 pub(super) fn flag(names: &Names, key: &str, v: &Json<'_>) -> Result<Flag> {
     let o = Obj::read(v, FLAG)?;
+    at_most(o.value("variations"), o.items("variations").len(), MAX_VARIATIONS, "variations")?;
     let (variations, kind) = variations(o.items("variations"))?;
     let salt = match o.str("salt") {
         Some(s) => {
@@ -58,15 +61,16 @@ pub(super) fn flag(names: &Names, key: &str, v: &Json<'_>) -> Result<Flag> {
         Some(r) => Some(variation_ref(r, &variations)?),
         None => None,
     };
-    let targets = targets(o.items("targets"), &variations)?;
+    let targets = targets(names, o.items("targets"), &variations)?;
     let mut rules: Vec<Rule> = Vec::new();
+    at_most(o.value("rules"), o.items("rules").len(), MAX_RULES, "rules")?;
     for item in o.items("rules") {
         let r = Obj::read(item, RULE)?;
         let id = r.str("id").unwrap_or_default();
         if rules.iter().any(|rule| rule.id == id) {
             return fail(K::Duplicate, r.value("id"), "rule id \u{1} is used twice", id, "");
         }
-        let clauses = clause::clauses(names, r.items("clauses"))?;
+        let clauses = clause::clauses(names, r.value("clauses"), r.items("clauses"))?;
         let serve = serve(names, salt, r.value("serve"), &variations)?;
         rules.push(Rule { id: id.into(), clauses, serve });
     }
@@ -131,37 +135,64 @@ fn variations(items: &[Json<'_>]) -> Result<(Vec<Variation>, Kind)> {
 struct Group<'j> {
     attr: AttrRef,
     entries: Vec<(String, (u32, u32))>,
-    at: Vec<((u32, u32), &'j Json<'j>)>,
+    at: Vec<Written<'j>>,
+    /// The same for hashed values (`hashes`, whose positions follow the target's `values`).
+    hashed: Vec<(String, (u32, u32))>,
+    hashed_at: Vec<Written<'j>>,
 }
 
-fn targets<'j>(items: &'j [Json<'j>], variations: &[Variation]) -> Result<Vec<TargetGroup>> {
+fn targets<'j>(names: &Names, items: &'j [Json<'j>], variations: &[Variation]) -> Result<Vec<TargetGroup>> {
     let mut groups: Vec<Group> = Vec::new();
-    let scanned = scan_targets(items, variations, &mut groups);
+    let scanned = scan_targets(names, items, variations, &mut groups);
     // A value on two lists of one attribute is reported where a scan in document order meets
-    // it, so before any error found after it.
+    // it, so before any error found after it (a hash likewise among hashes).
     let first = groups
         .iter()
-        .filter_map(|g| {
-            let units: Vec<&str> = g.entries.iter().map(|e| e.0.as_str()).collect();
-            first_repeat(&units).map(|k| (g.at[k], &g.entries[k].0))
-        })
+        .flat_map(|g| [repeat(&g.entries, &g.at), repeat(&g.hashed, &g.hashed_at)])
+        .flatten()
         .min_by_key(|((position, _), _)| *position);
     if let Some(((_, at), unit)) = first {
         return fail(K::Duplicate, at, "\u{1} is already targeted by this flag", unit, "");
     }
     scanned?;
-    Ok(groups.into_iter().map(|g| TargetGroup { attr: g.attr, entries: KeyMap::new(g.entries) }).collect())
+    Ok(groups
+        .into_iter()
+        .map(|g| TargetGroup { attr: g.attr, entries: KeyMap::new(g.entries), hashed: KeyMap::new(g.hashed) })
+        .collect())
 }
 
-fn scan_targets<'j>(items: &'j [Json<'j>], variations: &[Variation], groups: &mut Vec<Group<'j>>) -> Result<()> {
+/// A listed value's position (target, index) and the value itself, for errors.
+type Written<'j> = ((u32, u32), &'j Json<'j>);
+
+/// The first repeat among `entries` (written at `at`): where, and the value repeated.
+fn repeat<'g, 'j>(entries: &'g [(String, (u32, u32))], at: &'g [Written<'j>]) -> Option<(Written<'j>, &'g String)> {
+    let units: Vec<&str> = entries.iter().map(|e| e.0.as_str()).collect();
+    first_repeat(&units).map(|k| (at[k], &entries[k].0))
+}
+
+fn scan_targets<'j>(
+    names: &Names,
+    items: &'j [Json<'j>],
+    variations: &[Variation],
+    groups: &mut Vec<Group<'j>>,
+) -> Result<()> {
     for (t, item) in items.iter().enumerate() {
         let o = Obj::read(item, TARGET)?;
+        if o.get("values").is_none() && o.get("hashes").is_none() {
+            o.need("values")?;
+        }
         let variation = variation_ref(o.value("variation"), variations)?;
         let attr = clause::attribute(o.str("attribute"));
         let g = match groups.iter().position(|g| g.attr.text == attr.text) {
             Some(g) => g,
             None => {
-                groups.push(Group { attr, entries: Vec::new(), at: Vec::new() });
+                groups.push(Group {
+                    attr,
+                    entries: Vec::new(),
+                    at: Vec::new(),
+                    hashed: Vec::new(),
+                    hashed_at: Vec::new(),
+                });
                 groups.len() - 1
             }
         };
@@ -170,6 +201,12 @@ fn scan_targets<'j>(items: &'j [Json<'j>], variations: &[Variation], groups: &mu
             check(value, Unit)?;
             group.entries.push((unit_text(value), (variation, t as u32)));
             group.at.push(((t as u32, i as u32), value));
+        }
+        let listed = o.items("values").len() as u32;
+        for (i, value) in o.items("hashes").iter().enumerate() {
+            let digest = super::hash_of(names, value)?;
+            group.hashed.push((digest.into(), (variation, t as u32)));
+            group.hashed_at.push(((t as u32, listed + i as u32), value));
         }
     }
     Ok(())

@@ -3,11 +3,14 @@
 
 use super::reader::{fail, Result};
 use crate::error::LoadErrorKind as K;
-use crate::flag::Flag;
+use crate::flag::{Flag, TargetGroup};
 use crate::json::Json;
-use crate::limits::MAX_DEPTH;
-use crate::operators::Test;
+use crate::limits::{MAX_DEPTH, MAX_EVALUATION_COST, MAX_PREREQUISITES};
+use crate::message::past_limit;
+use crate::operators::{Clause, Test};
+use crate::rule::Serve;
 use crate::segment::Segment;
+use alloc::string::String;
 use alloc::vec::Vec;
 
 /// An edge, with where it is written for error paths.
@@ -99,9 +102,9 @@ pub(super) fn prerequisite_order(flags: &[Flag], members: &[(&str, &Json<'_>)]) 
     }
 }
 
-/// Segments referring to segments: no cycles, nesting at most `MAX_DEPTH`. `members` are the
-/// segments' documents.
-pub(super) fn check_segments(segments: &[Segment], members: &[(&str, &Json<'_>)]) -> Result<()> {
+/// Segments referring to segments: no cycles, nesting at most `MAX_DEPTH`, each within
+/// `MAX_EVALUATION_COST`. Returns each segment's cost. `members` are the segments' documents.
+pub(super) fn check_segments(segments: &[Segment], members: &[(&str, &Json<'_>)]) -> Result<Vec<u64>> {
     let edges: Vec<Vec<Edge>> = segments
         .iter()
         .map(|s| {
@@ -123,12 +126,120 @@ pub(super) fn check_segments(segments: &[Segment], members: &[(&str, &Json<'_>)]
             let to = &segments[edges[node][e].to].key;
             fail(K::SegmentCycle, at, "segment \u{1} closes a cycle", to, "")
         }
-        Ok((_, depth)) => match depth.iter().position(|&d| d > MAX_DEPTH) {
-            Some(i) => {
+        Ok((order, depth)) => {
+            if let Some(i) = depth.iter().position(|&d| d > MAX_DEPTH) {
                 let at = members[i].1.get("rules").unwrap_or(members[i].1);
-                fail(K::TooDeep, at, "segments nest deeper than 64", "", "")
+                return fail(K::TooDeep, at, "segments nest deeper than 64", "", "");
             }
-            None => Ok(()),
-        },
+            // Segment results are not remembered during an evaluation, so a segment costs what
+            // the segments it names cost, every time it names them.
+            let mut cost = alloc::vec![0u64; segments.len()];
+            for &i in &order {
+                let s = &segments[i as usize];
+                cost[i as usize] =
+                    s.rules.iter().flatten().fold(lists_cost(s), |sum, c| sum.saturating_add(clause_cost(c, &cost)));
+            }
+            match (0..segments.len()).find(|&i| cost[i] > MAX_EVALUATION_COST) {
+                Some(i) => {
+                    too_costly(members[i].1, "matching this segment", cost[i], MAX_EVALUATION_COST, "clause tests")
+                }
+                None => Ok(cost),
+            }
+        }
     }
+}
+
+/// A lookup in a hashed list: one SHA-512 of the unit value, about as long as 16 other tests.
+const HASH_COST: u64 = 16;
+
+/// What one clause can cost, in tests of a value against an item: sets are one test, lists
+/// scanned one per value, `segmentMatch` the segments' costs (`segments`, already computed).
+fn clause_cost(c: &Clause, segments: &[u64]) -> u64 {
+    match &c.test {
+        Test::Recurring(r) => r.windows.len() as u64,
+        Test::Segment(to) => {
+            to.iter().fold(1, |sum, &s| sum.saturating_add(segments.get(s as usize).copied().unwrap_or(0)))
+        }
+        _ => c.work as u64,
+    }
+}
+
+/// What checking a segment's lists costs, before its rules.
+fn lists_cost(s: &Segment) -> u64 {
+    let hashed = !(s.included_hashed.is_empty() && s.excluded_hashed.is_empty());
+    let hashing = if hashed { HASH_COST + s.included_hashed.work() + s.excluded_hashed.work() } else { 0 };
+    1 + s.included.work() + s.excluded.work() + hashing
+}
+
+/// What looking a flag's targets up costs.
+fn targets_cost(f: &Flag) -> u64 {
+    let group = |g: &TargetGroup| g.entries.work() + if g.hashed.is_empty() { 0 } else { HASH_COST + g.hashed.work() };
+    f.targets.iter().map(group).sum()
+}
+
+/// What a serve costs: the variation found among the slices.
+fn serve_cost(serve: &Serve) -> u64 {
+    match serve {
+        Serve::Variation(_) => 1,
+        Serve::Rollout(r) => 1 + r.slices.0.len() as u64,
+        Serve::Experiment(e) => 2 + e.slices.0.len() as u64,
+    }
+}
+
+/// Each flag's evaluation within `MAX_EVALUATION_COST` and `MAX_PREREQUISITES`, given the
+/// segments' costs and the prerequisite order. Prerequisites are counted along every path: an
+/// upper bound, exact when none is shared.
+pub(super) fn check_costs(
+    flags: &[Flag],
+    order: &[u32],
+    segments: &[u64],
+    members: &[(&str, &Json<'_>)],
+) -> Result<()> {
+    let mut cost = alloc::vec![0u64; flags.len()];
+    let mut prerequisites = alloc::vec![0u64; flags.len()];
+    for &i in order {
+        let f = &flags[i as usize];
+        let mut sum = (1 + targets_cost(f)).saturating_add(serve_cost(&f.fallthrough));
+        for r in &f.rules {
+            sum = r
+                .clauses
+                .iter()
+                .fold(sum.saturating_add(serve_cost(&r.serve)), |s, c| s.saturating_add(clause_cost(c, segments)));
+        }
+        let mut needed = 0u64;
+        for p in &f.prerequisites {
+            sum = sum.saturating_add(cost[p.flag as usize]);
+            needed = needed.saturating_add(1 + prerequisites[p.flag as usize]);
+        }
+        cost[i as usize] = sum;
+        prerequisites[i as usize] = needed;
+    }
+    // Reported for the first flag in key order, as every other flag-level error.
+    for i in 0..flags.len() {
+        let at = members[i].1;
+        if prerequisites[i] > MAX_PREREQUISITES {
+            let at = at.get("prerequisites").unwrap_or(at);
+            return too_costly(
+                at,
+                "evaluating this flag",
+                prerequisites[i],
+                MAX_PREREQUISITES,
+                "prerequisite evaluations",
+            );
+        }
+        if cost[i] > MAX_EVALUATION_COST {
+            return too_costly(at, "evaluating this flag", cost[i], MAX_EVALUATION_COST, "clause tests");
+        }
+    }
+    Ok(())
+}
+
+/// `<doing> can take up to <n> <unit>; the limit is <limit>` (`n` saturates at `u64::MAX`).
+#[cold]
+fn too_costly<T>(at: &Json<'_>, doing: &str, n: u64, limit: u64, unit: &str) -> Result<T> {
+    let mut before = String::from(doing);
+    before.push_str(" can take up to ");
+    let mut after = String::from(" ");
+    after.push_str(unit);
+    fail(K::TooLarge, at, "\u{2}", &past_limit(&before, n, &after, limit), "")
 }

@@ -9,7 +9,8 @@
 use crate::attribute::AttrRef;
 use crate::error::{LoadError, LoadErrorKind as K};
 use crate::json::Json;
-use crate::message::fill;
+use crate::limits::{MAX_LIST_ITEMS, MAX_STRING_BYTES};
+use crate::message::{fill, past_limit};
 use crate::timestamp;
 use alloc::borrow::Cow;
 use alloc::boxed::Box;
@@ -124,7 +125,9 @@ pub(crate) const fn opt(name: &'static str, ty: Ty) -> Field {
 /// Checks a value against a type, elements of arrays included.
 pub(crate) fn check(v: &Json<'_>, ty: Ty) -> Result<()> {
     match (ty, v) {
-        (Ty::Any, _) | (Ty::Bool, Json::Bool(_)) | (Ty::Str, Json::String(_)) | (Ty::Object, Json::Object(_)) => Ok(()),
+        (Ty::Any, _) => Ok(()),
+        (_, Json::String(s)) if s.len() > MAX_STRING_BYTES => too_long(v, "a string", s.len()),
+        (Ty::Bool, Json::Bool(_)) | (Ty::Str, Json::String(_)) | (Ty::Object, Json::Object(_)) => Ok(()),
         (Ty::Variation, Json::String(_)) => Ok(()),
         (Ty::Name | Ty::Unit | Ty::Attribute, Json::String(s)) if s.is_empty() => empty(v),
         (Ty::Attribute, Json::String(s)) => match AttrRef::parse(s) {
@@ -138,6 +141,11 @@ pub(crate) fn check(v: &Json<'_>, ty: Ty) -> Result<()> {
         },
         (Ty::Integer(..) | Ty::Unit | Ty::Variation | Ty::Time, Json::Number(_)) => {
             let Some(n) = v.as_integer() else {
+                // Past 2^52 every double is an integer (JSON text holds no infinity).
+                if matches!(v, Json::Number(n) if !(-4_503_599_627_370_496.0..=4_503_599_627_370_496.0).contains(n)) {
+                    let template = "an integer beyond ±(2^53 − 1), which not every runtime represents exactly";
+                    return fail(K::InvalidValue, v, template, "", "");
+                }
                 let expected = match ty {
                     Ty::Time => "integer milliseconds",
                     Ty::Unit => "a string or an integer",
@@ -159,6 +167,7 @@ pub(crate) fn check(v: &Json<'_>, ty: Ty) -> Result<()> {
             if items.is_empty() && matches!(ty, Ty::Items(_)) {
                 return empty(v);
             }
+            at_most(v, items.len(), MAX_LIST_ITEMS, "items")?;
             for v in items {
                 check(v, *item)?;
             }
@@ -166,6 +175,26 @@ pub(crate) fn check(v: &Json<'_>, ty: Ty) -> Result<()> {
         }
         _ => wrong_type(v, ty.expected()),
     }
+}
+
+/// A string (`what`: "a string", "a key") of `len` bytes, longer than `MAX_STRING_BYTES`.
+#[cold]
+pub(crate) fn too_long<T>(v: &Json<'_>, what: &str, len: usize) -> Result<T> {
+    let mut before = String::from(what);
+    before.push_str(" of ");
+    let message = past_limit(&before, len as u64, " bytes", MAX_STRING_BYTES as u64);
+    fail(K::TooLarge, v, "\u{2}", &message, "")
+}
+
+/// `n` things of a kind (`what`, plural) at `v`, refused past `limit`.
+pub(crate) fn at_most(v: &Json<'_>, n: usize, limit: usize, what: &str) -> Result<()> {
+    if n <= limit {
+        return Ok(());
+    }
+    let mut after = String::from(" ");
+    after.push_str(what);
+    let message = past_limit("", n as u64, &after, limit as u64);
+    fail(K::TooLarge, v, "\u{2}", &message, "")
 }
 
 #[cold]
@@ -291,6 +320,10 @@ pub(crate) fn map<'j>(v: &'j Json<'j>) -> Result<Vec<(&'j str, &'j Json<'j>)>> {
         if name.is_empty() {
             return fail(K::InvalidValue, value, "keys must not be empty", "", "");
         }
+    }
+    // The longest key sorts anywhere, so every key is measured (in document order).
+    if let Some((name, value)) = members.iter().find(|(name, _)| name.len() > MAX_STRING_BYTES) {
+        return too_long(value, "a key", name.len());
     }
     Ok(order.into_iter().map(|i| (&*members[i].0, &members[i].1)).collect())
 }

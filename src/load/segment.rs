@@ -1,9 +1,10 @@
 //! Segments: included / excluded lists and rules.
 
-use super::reader::{check, fail, first_repeat, opt, req, unit_text, Field, Obj, Result, Ty::*};
+use super::reader::{at_most, check, fail, first_repeat, opt, req, unit_text, Field, Obj, Result, Ty::*};
 use super::{clause, Names};
 use crate::error::LoadErrorKind as K;
 use crate::json::Json;
+use crate::limits::MAX_RULES;
 use crate::segment::Segment;
 use crate::sets::KeySet;
 use alloc::string::String;
@@ -15,6 +16,8 @@ const SEGMENT: &[Field] = &[
     opt("attribute", Attribute),
     opt("included", List(&Any)),
     opt("excluded", List(&Any)),
+    opt("includedHashes", List(&Str)),
+    opt("excludedHashes", List(&Str)),
     opt("rules", List(&Object)),
 ];
 const RULE: &[Field] = &[opt("id", Name), req("clauses", Items(&Object))];
@@ -35,8 +38,23 @@ pub(super) fn segment(names: &Names, key: &str, v: &Json<'_>) -> Result<Segment>
         return fail(K::Duplicate, seen[i].1, "\u{1} is listed twice in this segment", units[i], "");
     }
     let (included, excluded) = (included?, excluded?);
+    // Hashes likewise: a hash both included and excluded is the same value on both lists.
+    let mut hashes: Vec<(&str, &Json<'_>)> = Vec::new();
+    for name in ["includedHashes", "excludedHashes"] {
+        for v in o.items(name) {
+            hashes.push((super::hash_of(names, v)?, v));
+        }
+    }
+    let digests: Vec<&str> = hashes.iter().map(|(d, _)| *d).collect();
+    if let Some(i) = first_repeat(&digests) {
+        return fail(K::Duplicate, hashes[i].1, "hash \u{1} is listed twice in this segment", digests[i], "");
+    }
+    let included_count = o.items("includedHashes").len();
+    let set = |range: &[&str]| KeySet::new(range.iter().map(|d| String::from(*d)).collect());
+    let (included_hashed, excluded_hashed) = (set(&digests[..included_count]), set(&digests[included_count..]));
     let mut rules = Vec::new();
     let mut ids: Vec<&str> = Vec::new();
+    at_most(o.value("rules"), o.items("rules").len(), MAX_RULES, "rules")?;
     for rule in o.items("rules") {
         let r = Obj::read(rule, RULE)?;
         if let Some(id) = r.str("id") {
@@ -45,9 +63,9 @@ pub(super) fn segment(names: &Names, key: &str, v: &Json<'_>) -> Result<Segment>
             }
             ids.push(id);
         }
-        rules.push(clause::clauses(names, r.items("clauses"))?);
+        rules.push(clause::clauses(names, r.value("clauses"), r.items("clauses"))?);
     }
-    Ok(Segment { key: key.into(), attr, included, excluded, rules })
+    Ok(Segment { key: key.into(), attr, included, excluded, included_hashed, excluded_hashed, rules })
 }
 
 /// An included or excluded list; a value may appear once across both.

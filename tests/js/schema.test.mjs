@@ -48,6 +48,9 @@ test("every snapshot in the evaluation vectors is valid", (t) => {
 // (the latter guard against a schema stricter than docs/snapshot.md).
 const flag = (s, key) => s.flags[key];
 const rejected = {
+  "hash in upper case": (s) => { s.keyHashing = { algorithm: "sha512-128", salt: "000102030405060708090a0b0c0d0e0f" }; s.flags.new_editor.targets = [{ variation: 1, hashes: ["A1C4855C55D64D61F750C29F721E8170"] }]; },
+  "target with neither values nor hashes": (s) => { s.flags.new_editor.targets = [{ variation: 1 }]; },
+  "keyHashing with another algorithm": (s) => { s.keyHashing = { algorithm: "sha256", salt: "000102030405060708090a0b0c0d0e0f" }; },
   "unknown op": (s) => { flag(s, "new_editor").rules[0].clauses[0].op = "semverGreater"; },
   "missing fallthrough": (s) => { delete flag(s, "ai_search").fallthrough; },
   "extra member (negated)": (s) => { flag(s, "ai_search").rules[1].clauses[0].negated = true; },
@@ -81,6 +84,11 @@ const rejected = {
   "trackEvents as a string": (s) => { flag(s, "ai_search").trackEvents = "false"; },
 };
 const accepted = {
+  "hashed lists": (s) => {
+    s.keyHashing = { algorithm: "sha512-128", salt: "000102030405060708090a0b0c0d0e0f" };
+    s.segments.internal_users.includedHashes = ["a1c4855c55d64d61f750c29f721e8170"];
+    s.flags.new_editor.targets = [{ variation: 1, hashes: ["a1c4855c55d64d61f750c29f721e8170"] }];
+  },
   "$schema member": (s) => { s.$schema = "https://edgeflag.dev/schema/snapshot-v1.json"; },
   "integer and full-date timestamps": (s) => { s.generatedAt = 1795167000000; flag(s, "new_editor").metadata.createdAt = "2026-03-16"; },
   "offset date-time with fraction": (s) => { s.generatedAt = "2026-11-20T10:30:00.250+01:00"; },

@@ -5,6 +5,7 @@
 
 use crate::cache::{KvTrouble, Origin};
 use crate::{admin, http, state};
+use edgeflag::signature::Keys;
 use edgeflag::{Snapshot, Update};
 use serde_json::json;
 use worker::{console_error, Env, Request, Response, Result};
@@ -16,8 +17,9 @@ pub fn last_good_key(key: &str) -> String {
     format!("{key}.last-good")
 }
 
-/// Largest snapshot accepted (KV values may be 25 MiB; a snapshot this big is already unusual).
-pub const MAX_SNAPSHOT_BYTES: usize = 16 << 20;
+/// Largest snapshot accepted: the core's limit (KV values may be 25 MiB), checked on the body
+/// so that the answer is a 413.
+pub use edgeflag::limits::MAX_SNAPSHOT_BYTES;
 
 /// Reads KV when the TTL has passed (or nothing serves yet) and offers what it holds.
 pub async fn refresh(env: &Env) {
@@ -74,20 +76,27 @@ pub async fn publish(req: &mut Request, env: &Env) -> Result<Response> {
     if !admin::authorized(req.headers().get("authorization")?.as_deref(), token.as_deref()) {
         return admin::unauthorized("PUT /admin/snapshot");
     }
-    let Ok(text) = req.text().await else {
+    // Bytes, then UTF-8 strictly: `text()` would replace invalid bytes with U+FFFD unnoticed.
+    let Some(text) = req.bytes().await.ok().and_then(|b| String::from_utf8(b).ok()) else {
         return http::error(400, "invalid_json", "the body is not UTF-8 text", None);
     };
     if text.len() > MAX_SNAPSHOT_BYTES {
         return http::error(413, "snapshot_too_large", "a snapshot may be at most 16 MiB", None);
     }
-    let next = match Snapshot::parse(&text) {
+    // With EDGEFLAG_PUBLIC_KEYS, only a snapshot signed with one of them (docs/snapshot.md).
+    let next = match state::with(env, |s| s.cache.load(&text, crate::now())) {
         Ok(s) => s,
-        Err(e) => return http::error(400, e.kind.code(), &e.message, Some(&e.path)),
+        Err(r) => {
+            let status = if r.kind == "invalid_setting" { 500 } else { 400 };
+            return http::error(status, r.kind, &r.message, Some(&r.path));
+        }
     };
     let kv = env.kv(state::FLAGS_KV)?;
-    // KV's version, not this isolate's: another isolate may have published since.
+    // KV's version, not this isolate's: another isolate may have published since. Only its
+    // version is read, so a signed one is not verified again.
     let current = kv.get(&key).text().await?;
-    let previous = current.as_deref().and_then(|t| Snapshot::parse(t).ok()).map(|s| s.version());
+    let previous =
+        current.as_deref().and_then(|t| Snapshot::parse_signed(t, &Keys::default()).ok()).map(|s| s.version());
     match previous {
         Some(v) if next.version() < v => {
             let message = format!("version {} is older than the published version {v}", next.version());

@@ -1,0 +1,60 @@
+// Hostile input that only JavaScript can give (docs/hardening.md, "Limits"): snapshot bytes that
+// are not UTF-8, and text with a lone surrogate, which UTF-8 cannot encode. Each is refused with
+// a clear error and the serving snapshot stays. Without the check, the bindings would replace
+// them with U+FFFD and the core would evaluate a key no other runtime sees.
+// Usage: node hostile/run.mjs --tarball edgeflag-0.1.0.tgz
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { args, freshProject, root } from '../project.mjs';
+
+const { tarball } = args();
+const dir = freshProject('hostile', tarball);
+writeFileSync(
+  join(dir, 'main.mjs'),
+  `import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { Engine, LoadError } from 'edgeflag';
+
+const text = readFileSync(${JSON.stringify(join(root, 'examples/snapshot.json'))}, 'utf8');
+const engine = new Engine(text);
+const version = engine.version;
+const next = JSON.parse(text);
+next.version = version + 1;
+const refused = (snapshot, message) => {
+  const result = engine.update(snapshot);
+  assert.equal(result.ok, false, message);
+  assert.ok(result.error instanceof LoadError);
+  assert.equal(result.error.kind, 'invalid_json');
+  assert.equal(result.error.message, message);
+  assert.equal(engine.version, version, 'the serving snapshot stays');
+};
+
+// Bytes: UTF-8 is read (as a fetch body's arrayBuffer() gives it), anything else refused.
+const bytes = new TextEncoder().encode(JSON.stringify(next));
+const broken = new Uint8Array([...bytes.slice(0, 40), 0xff, ...bytes.slice(40)]);
+refused(broken, 'snapshot bytes are not UTF-8');
+refused(broken.buffer, 'snapshot bytes are not UTF-8');
+const lone = JSON.stringify(next).replace('"on"', '"on\\ud800"'); // a raw lone surrogate, not an escape
+assert.notEqual(lone, JSON.stringify(next));
+refused(lone, 'snapshot text holds a lone surrogate (U+D800–U+DFFF), which UTF-8 cannot encode');
+const accepted = engine.update(bytes);
+assert.equal(accepted.ok, true, JSON.stringify(accepted.error));
+assert.equal(engine.version, version + 1);
+
+// Contexts: text with a lone surrogate is an error result; an object holding one is escaped by
+// JSON.stringify, and the core refuses the escape as every runtime does.
+const flag = engine.flags()[0].key;
+const fromText = engine.evaluate(flag, '{"key":"user-\\ud800"}');
+assert.equal(fromText.reason, 'ERROR');
+assert.equal(fromText.errorCode, 'INVALID_CONTEXT');
+assert.equal(fromText.errorMessage, 'context text holds a lone surrogate (U+D800–U+DFFF), which UTF-8 cannot encode');
+const fromObject = engine.evaluate(flag, { key: 'user-\\ud800' });
+assert.equal(fromObject.errorCode, 'PARSE_ERROR');
+assert.match(fromObject.errorMessage, /lone leading surrogate/);
+const pair = engine.evaluate(flag, { key: 'user-\\ud83e\\udd80' });
+assert.equal(pair.errorCode, undefined, 'a surrogate pair is one character');
+console.log('hostile input from JavaScript: 3 snapshots and 2 contexts refused with their errors, the serving snapshot kept');
+`,
+);
+execFileSync(process.execPath, ['main.mjs'], { cwd: dir, stdio: 'inherit' });
