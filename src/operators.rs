@@ -158,7 +158,8 @@ impl Test {
             Test::Number(_, vs) => vs.len() as u64,
             Test::Semver(_, vs) => vs.len() as u64,
             Test::Before(vs) | Test::After(vs) => vs.len() as u64,
-            Test::Exists | Test::Segment(_) | Test::Schedule(_) | Test::Recurring(_) => 1,
+            Test::Recurring(r) => r.windows.len() as u64,
+            Test::Exists | Test::Segment(_) | Test::Schedule(_) => 1,
         }
     }
 

@@ -30,14 +30,19 @@ impl KeySet {
     /// scan of up to 8, else a binary search) at one plus one per 64 bytes of its longest key
     /// each (a comparison stops within the shorter string).
     pub fn work(&self) -> u64 {
-        lookup_work(self.0.len(), self.0.iter().map(String::len).max().unwrap_or(0))
+        let n = self.0.len();
+        let steps = if n <= 8 { n as u64 } else { search_steps(n) };
+        lookup_work(steps, self.0.iter().map(String::len).max().unwrap_or(0))
     }
 }
 
-/// What a lookup among `n` keys, the longest `longest` bytes long, can cost (see `KeySet::work`).
-fn lookup_work(n: usize, longest: usize) -> u64 {
-    let n = n as u64;
-    let steps = if n <= 8 { n } else { 64 - n.leading_zeros() as u64 };
+/// Comparisons a binary search among `n` keys can make.
+fn search_steps(n: usize) -> u64 {
+    64 - (n as u64).leading_zeros() as u64
+}
+
+/// What `steps` comparisons with keys of at most `longest` bytes cost (see `KeySet::work`).
+fn lookup_work(steps: u64, longest: usize) -> u64 {
     steps * (1 + longest as u64 / 64)
 }
 
@@ -57,8 +62,7 @@ impl<V> KeyMap<V> {
 
     /// What a lookup can cost (see `KeySet::work`; maps always search).
     pub fn work(&self) -> u64 {
-        let n = self.0.len() as u64;
-        (64 - n.leading_zeros() as u64) * (1 + self.0.iter().map(|e| e.0.len()).max().unwrap_or(0) as u64 / 64)
+        lookup_work(search_steps(self.0.len()), self.0.iter().map(|e| e.0.len()).max().unwrap_or(0))
     }
 
     pub fn get(&self, key: &str) -> Option<&V> {

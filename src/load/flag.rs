@@ -134,11 +134,30 @@ fn variations(items: &[Json<'_>]) -> Result<(Vec<Variation>, Kind)> {
 /// (target, index), for document order, and the value itself, for the error.
 struct Group<'j> {
     attr: AttrRef,
+    values: Listed<'j>,
+    /// Hashed values (`hashes`, whose positions follow the target's `values`).
+    hashes: Listed<'j>,
+}
+
+/// Listed values of one kind: each with what it serves (variation, target) and where it is
+/// written, for errors.
+#[derive(Default)]
+struct Listed<'j> {
     entries: Vec<(String, (u32, u32))>,
     at: Vec<Written<'j>>,
-    /// The same for hashed values (`hashes`, whose positions follow the target's `values`).
-    hashed: Vec<(String, (u32, u32))>,
-    hashed_at: Vec<Written<'j>>,
+}
+
+impl<'j> Listed<'j> {
+    fn push(&mut self, text: String, served: (u32, u32), at: Written<'j>) {
+        self.entries.push((text, served));
+        self.at.push(at);
+    }
+
+    /// The first repeat: where, and the value repeated.
+    fn repeat(&self) -> Option<(Written<'j>, &str)> {
+        let units: Vec<&str> = self.entries.iter().map(|e| e.0.as_str()).collect();
+        first_repeat(&units).map(|k| (self.at[k], units[k]))
+    }
 }
 
 fn targets<'j>(names: &Names, items: &'j [Json<'j>], variations: &[Variation]) -> Result<Vec<TargetGroup>> {
@@ -148,7 +167,7 @@ fn targets<'j>(names: &Names, items: &'j [Json<'j>], variations: &[Variation]) -
     // it, so before any error found after it (a hash likewise among hashes).
     let first = groups
         .iter()
-        .flat_map(|g| [repeat(&g.entries, &g.at), repeat(&g.hashed, &g.hashed_at)])
+        .flat_map(|g| [g.values.repeat(), g.hashes.repeat()])
         .flatten()
         .min_by_key(|((position, _), _)| *position);
     if let Some(((_, at), unit)) = first {
@@ -157,18 +176,16 @@ fn targets<'j>(names: &Names, items: &'j [Json<'j>], variations: &[Variation]) -
     scanned?;
     Ok(groups
         .into_iter()
-        .map(|g| TargetGroup { attr: g.attr, entries: KeyMap::new(g.entries), hashed: KeyMap::new(g.hashed) })
+        .map(|g| TargetGroup {
+            attr: g.attr,
+            entries: KeyMap::new(g.values.entries),
+            hashed: KeyMap::new(g.hashes.entries),
+        })
         .collect())
 }
 
 /// A listed value's position (target, index) and the value itself, for errors.
 type Written<'j> = ((u32, u32), &'j Json<'j>);
-
-/// The first repeat among `entries` (written at `at`): where, and the value repeated.
-fn repeat<'g, 'j>(entries: &'g [(String, (u32, u32))], at: &'g [Written<'j>]) -> Option<(Written<'j>, &'g String)> {
-    let units: Vec<&str> = entries.iter().map(|e| e.0.as_str()).collect();
-    first_repeat(&units).map(|k| (at[k], &entries[k].0))
-}
 
 fn scan_targets<'j>(
     names: &Names,
@@ -186,27 +203,19 @@ fn scan_targets<'j>(
         let g = match groups.iter().position(|g| g.attr.text == attr.text) {
             Some(g) => g,
             None => {
-                groups.push(Group {
-                    attr,
-                    entries: Vec::new(),
-                    at: Vec::new(),
-                    hashed: Vec::new(),
-                    hashed_at: Vec::new(),
-                });
+                groups.push(Group { attr, values: Listed::default(), hashes: Listed::default() });
                 groups.len() - 1
             }
         };
         let group = &mut groups[g];
         for (i, value) in o.items("values").iter().enumerate() {
             check(value, Unit)?;
-            group.entries.push((unit_text(value), (variation, t as u32)));
-            group.at.push(((t as u32, i as u32), value));
+            group.values.push(unit_text(value), (variation, t as u32), ((t as u32, i as u32), value));
         }
         let listed = o.items("values").len() as u32;
         for (i, value) in o.items("hashes").iter().enumerate() {
             let digest = super::hash_of(names, value)?;
-            group.hashed.push((digest.into(), (variation, t as u32)));
-            group.hashed_at.push(((t as u32, listed + i as u32), value));
+            group.hashes.push(digest.into(), (variation, t as u32), ((t as u32, listed + i as u32), value));
         }
     }
     Ok(())

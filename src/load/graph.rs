@@ -156,7 +156,6 @@ const HASH_COST: u64 = 16;
 /// scanned one per value, `segmentMatch` the segments' costs (`segments`, already computed).
 fn clause_cost(c: &Clause, segments: &[u64]) -> u64 {
     match &c.test {
-        Test::Recurring(r) => r.windows.len() as u64,
         Test::Segment(to) => {
             to.iter().fold(1, |sum, &s| sum.saturating_add(segments.get(s as usize).copied().unwrap_or(0)))
         }
