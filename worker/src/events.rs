@@ -12,8 +12,7 @@ pub async fn collect(req: &mut Request, env: &Env) -> Result<Response> {
     if declared.is_some_and(|n| n > MAX_MESSAGE_BYTES) {
         return too_large();
     }
-    // Bytes, then UTF-8 strictly: `text()` would replace invalid bytes with U+FFFD unnoticed.
-    let Some(text) = req.bytes().await.ok().and_then(|b| String::from_utf8(b).ok()) else {
+    let Some(text) = http::body_text(req).await else {
         return http::error(400, "invalid_batch", "the body is not UTF-8 text", None);
     };
     if text.len() > MAX_MESSAGE_BYTES {

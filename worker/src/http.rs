@@ -4,6 +4,12 @@ use crate::state::Settings;
 use serde_json::json;
 use worker::{Headers, Request, Response, Result};
 
+/// The request body as UTF-8 text; `None` if it cannot be read or is not UTF-8. Bytes, then
+/// strictly: `text()` would replace invalid bytes with U+FFFD unnoticed.
+pub async fn body_text(req: &mut Request) -> Option<String> {
+    req.bytes().await.ok().and_then(|b| String::from_utf8(b).ok())
+}
+
 /// A JSON response that no cache keeps (answers depend on who asks and on the snapshot).
 pub fn json(status: u16, body: String) -> Result<Response> {
     let headers = Headers::new();

@@ -76,8 +76,7 @@ pub async fn publish(req: &mut Request, env: &Env) -> Result<Response> {
     if !admin::authorized(req.headers().get("authorization")?.as_deref(), token.as_deref()) {
         return admin::unauthorized("PUT /admin/snapshot");
     }
-    // Bytes, then UTF-8 strictly: `text()` would replace invalid bytes with U+FFFD unnoticed.
-    let Some(text) = req.bytes().await.ok().and_then(|b| String::from_utf8(b).ok()) else {
+    let Some(text) = http::body_text(req).await else {
         return http::error(400, "invalid_json", "the body is not UTF-8 text", None);
     };
     if text.len() > MAX_SNAPSHOT_BYTES {
