@@ -1,11 +1,10 @@
 // How should a context cross into Wasm? Measures JSON text (JSON.stringify + one string) against
 // a JS object read through serde-wasm-bindgen, on the peer-bench contexts, each followed by one
-// evaluation of all flags. Needs a build with the `wasm-context-object` feature:
+// evaluation of all flags. Needs the measurement crate beside this file, built for Wasm:
 //
-//   cargo rustc --lib --crate-type cdylib --profile wasm --target wasm32-unknown-unknown \
-//     --no-default-features --features wasm-context-object
+//   cargo build -p edgeflag-context-transport --profile wasm --target wasm32-unknown-unknown
 //   wasm-bindgen --target web --out-dir /tmp/swb --out-name edgeflag \
-//     target/wasm32-unknown-unknown/wasm/edgeflag.wasm
+//     target/wasm32-unknown-unknown/wasm/edgeflag_context_transport.wasm
 //   node benches/context-transport.mjs /tmp/swb ../shared/bench/peers
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -13,24 +12,22 @@ import { pathToFileURL } from 'node:url';
 
 const [glueDir, peersDir] = process.argv.slice(2).map((p) => resolve(p));
 const glue = await import(pathToFileURL(`${glueDir}/edgeflag.js`).href);
-const wasm = glue.initSync({ module: readFileSync(`${glueDir}/edgeflag_bg.wasm`) });
+glue.initSync({ module: readFileSync(`${glueDir}/edgeflag_bg.wasm`) });
 const { makeScenario, makeContexts } = await import(pathToFileURL(`${peersDir}/scenario.mjs`).href);
 const { snapshot } = await import('./peers-adapter.mjs');
 
-const engine = new glue.WasmEngine();
-if (engine.update(JSON.stringify(snapshot(makeScenario()))) !== 0) throw new Error('snapshot refused');
+const engine = new glue.Transport();
+if (!engine.update(JSON.stringify(snapshot(makeScenario())))) throw new Error('snapshot refused');
 const contexts = makeContexts(20000);
 const ways = {
   'JSON text': (c) => engine.set_context(JSON.stringify(c)),
   'serde-wasm-bindgen': (c) => engine.set_context_value(c),
 };
-// Both ways must give the same results (the core's result buffer, 8 i32 per flag).
-const flagCount = JSON.parse(engine.describe()).flags.length;
+// Both ways must give the same results (each flag's variation).
 for (const c of contexts.slice(0, 2000)) {
   const [a, b] = Object.values(ways).map((set) => {
     set(c);
-    engine.evaluate_all(0);
-    return new Int32Array(wasm.memory.buffer, engine.slots_ptr(), flagCount * 8).join();
+    return engine.evaluate_all(0).join();
   });
   if (a !== b) throw new Error(`the two ways disagree for ${JSON.stringify(c)}`);
 }

@@ -9,8 +9,8 @@ cd "$(dirname "$0")/.."
 
 # The standard library is rebuilt with the crate (nightly `build-std`) so that panics are plain
 # traps, without formatting machinery or source locations in the module: 15 % smaller
-# (docs/performance.md). A cdylib only here: declared in Cargo.toml it would also be linked for
-# no_std targets.
+# (docs/performance.md). The bindings are the crate in this folder (`edgeflag-wasm`), a cdylib
+# only here: declared in its Cargo.toml it would also be linked for every native build.
 toolchain=${EDGEFLAG_WASM_TOOLCHAIN:-nightly}
 # binaryen from npm (pkg devDependency): newer than distributions ship, and the same everywhere.
 WASM_OPT=pkg/node_modules/.bin/wasm-opt
@@ -23,10 +23,10 @@ rm -rf pkg/wasm
 module() {
   local name=$1 features=$2 target=target/wasm-build$3
   RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
-    cargo "+$toolchain" rustc --lib --crate-type cdylib --profile wasm --target wasm32-unknown-unknown \
-    --no-default-features --features "$features" -Zbuild-std=std,panic_abort --target-dir "$target"
+    cargo "+$toolchain" rustc -p edgeflag-wasm --lib --crate-type cdylib --profile wasm --target wasm32-unknown-unknown \
+    --features "$features" -Zbuild-std=std,panic_abort --target-dir "$target"
   wasm-bindgen --target web --no-typescript --out-dir pkg/wasm --out-name "$name" \
-    "$target/wasm32-unknown-unknown/wasm/edgeflag.wasm"
+    "$target/wasm32-unknown-unknown/wasm/edgeflag_wasm.wasm"
   # The features rustc emits for wasm32-unknown-unknown (all in every supported runtime). The
   # flatten/rereloop round restructures control flow before two more -Oz rounds: 0.2 KB smaller
   # gzipped, the same speed in the peer bench (docs/performance.md).
@@ -39,7 +39,7 @@ module() {
   grep -qF "$default_path" "pkg/wasm/$name.js" || { echo "build.sh: glue default path not found" >&2; exit 1; }
   sed -i "s|$default_path|throw new Error('edgeflag: init() needs the .wasm location');|" "pkg/wasm/$name.js"
 }
-module edgeflag wasm ""
-module edgeflag_server wasm-server -server
+module edgeflag "" ""
+module edgeflag_server server -server
 rm -f pkg/wasm/.gitignore
 ls -l pkg/wasm

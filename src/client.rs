@@ -7,12 +7,13 @@
 
 use crate::error::LoadError;
 use crate::hashed::{self, Salt};
+use crate::json::document as parse_document;
+use crate::json::schema::map;
+use crate::json::schema::unit_text;
+use crate::json::write::{comma, member, write};
 use crate::json::Json;
-use crate::json_text::{comma, member, write};
-use crate::load::reader::map;
-use crate::load::reader::unit_text;
-use crate::operators::{Clause, Test};
-use crate::snapshot::{parse_document, Snapshot};
+use crate::model::clause::{Clause, Test};
+use crate::model::snapshot::Snapshot;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;

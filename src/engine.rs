@@ -1,14 +1,13 @@
 //! The engine: holds the current snapshot and refuses bad or older ones.
 
-use crate::context::Context;
 use crate::error::{LoadError, LoadErrorKind};
+use crate::eval::context::Context;
+use crate::eval::result::Evaluation;
 use crate::json::Json;
 use crate::message::fill;
-use crate::result::{ErrorCode, Evaluation};
+use crate::model::snapshot::Snapshot;
 #[cfg(feature = "json")]
 use crate::signature::Keys;
-use crate::snapshot::Snapshot;
-use alloc::string::String;
 use alloc::vec::Vec;
 
 /// Holds the last good snapshot. A snapshot that fails to load, or is older than the one held,
@@ -114,7 +113,7 @@ impl Engine {
     pub fn evaluate(&self, key: &str, ctx: &Context<'_>, now: i64, default: Option<&Json<'_>>) -> Evaluation<'_> {
         match &self.current {
             Some(s) => s.evaluate(key, ctx, now, default),
-            None => not_ready(),
+            None => Evaluation::no_snapshot(),
         }
     }
 
@@ -125,9 +124,4 @@ impl Engine {
             None => Vec::new(),
         }
     }
-}
-
-/// The `GENERAL` result of an engine with no snapshot.
-pub(crate) fn not_ready<'s>() -> Evaluation<'s> {
-    Evaluation::error(ErrorCode::General, String::from("no snapshot loaded"))
 }

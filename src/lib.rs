@@ -44,63 +44,48 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
-mod attribute;
-pub mod bucketing;
 #[cfg(feature = "json")]
 mod client;
-mod context;
 mod engine;
 mod error;
 mod eval;
-mod explain;
 #[cfg(feature = "json")]
 mod exposure;
-mod flag;
 mod hashed;
 mod hex;
-mod json;
-#[cfg(feature = "serde")]
-mod json_serde;
-#[cfg(feature = "json")]
-mod json_text;
+pub mod json;
 pub mod limits;
 mod load;
 mod message;
-mod operators;
-mod path;
-mod result;
-mod rule;
-mod schedule;
-mod segment;
-#[cfg(feature = "serde")]
-mod serialize;
+mod model;
+mod quote;
 mod sets;
 #[cfg(feature = "json")]
 pub mod signature;
-mod snapshot;
 #[cfg(feature = "std")]
 pub mod synthetic;
 mod timestamp;
 mod version;
-#[cfg(feature = "wasm")]
-mod wasm;
 
 #[cfg(feature = "json")]
 pub use client::client_snapshot;
-pub use context::{Context, ContextError};
 pub use engine::{Engine, Update};
 pub use error::{LoadError, LoadErrorKind};
-pub use explain::{ClauseStep, ClauseWhy, Explanation, Step};
+/// Bucketing: the one place that hashes (`docs/bucketing.md`).
+pub use eval::bucketing;
+pub use eval::context::{Context, ContextError};
+pub use eval::explain::{ClauseStep, ClauseWhy, Explanation, Step};
+pub use eval::result::{ErrorCode, EvalError, Evaluation, Reason};
+#[cfg(feature = "serde")]
+pub use eval::serialize::EvaluationJson;
 #[cfg(feature = "json")]
 pub use exposure::{
     decode_batch, Batch, BatchError, ConfigError, ExposureConfig, Recorder, Subject, MAX_ATTRIBUTE_BYTES, MAX_CAPACITY,
 };
-pub use flag::{Flag, Kind, Metadata, Variation};
 pub use json::Json;
 #[cfg(feature = "json")]
-pub use json_text::ParseError;
-pub use result::{ErrorCode, EvalError, Evaluation, Reason};
-#[cfg(feature = "serde")]
-pub use serialize::EvaluationJson;
-pub use snapshot::Snapshot;
+pub use json::ParseError;
+pub use model::flag::{Flag, Metadata};
+pub use model::snapshot::Snapshot;
+pub use model::variation::{Kind, Variation};
 pub use timestamp::parse_timestamp;

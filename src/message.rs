@@ -1,7 +1,7 @@
 //! Messages for people, filled in from templates. `format!` would bring `core::fmt` into the
 //! Wasm module, 3.5 KB of it gzipped (docs/performance.md, "Size"), for text only errors need.
 
-use crate::json::write_quoted;
+use crate::quote::write_quoted;
 use alloc::string::String;
 
 /// A template with up to two arguments: `\u{1}` is `a` quoted as a JSON string, `\u{2}` is `a`

@@ -16,8 +16,6 @@
 //!
 //! A full-date (exactly ten bytes) is midnight UTC on that date.
 
-use crate::json::Json;
-
 const MS_PER_DAY: i64 = 86_400_000;
 
 /// Parses an RFC 3339 date-time (`2026-11-20T09:30:00Z`, `…+01:00`, fractions allowed) or
@@ -130,15 +128,6 @@ fn days_from_civil(year: i64, month: i64) -> i64 {
     let y = year + 400 - i64::from(month <= 2);
     let doy = (153 * ((month + 9) % 12) + 2) / 5; // day of the March-based year of the first
     365 * y + y / 4 - y / 100 + y / 400 + doy - 146_097 - 719_468
-}
-
-/// A timestamp written as a string or as integer milliseconds.
-pub(crate) fn from_json(v: &Json<'_>) -> Option<i64> {
-    match v {
-        Json::String(s) => parse_timestamp(s),
-        Json::Number(_) => v.as_integer(),
-        _ => None,
-    }
 }
 
 #[cfg(test)]

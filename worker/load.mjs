@@ -8,7 +8,7 @@
 //   cost before any edgeflag code runs); p50/p99 minus the baseline's is the Worker's own share;
 // - throughput: autocannon with several connections for a fixed time (and a request cap).
 // Usage: node load.mjs [--seconds 10] [--connections 8] [--latency-requests 3000] [--json out.json]
-// Needs the built Worker (build.sh) and the edgeflag CLI (cargo build --release).
+// Needs the built Worker (build.sh) and the edgeflag CLI (cargo build --release -p edgeflag-cli).
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -8,8 +8,8 @@
 
 use super::MAX_ATTRIBUTE_BYTES;
 use crate::error::LoadErrorKind as K;
+use crate::json::schema::{check, empty, fail, map, opt, req, wrong_type, Field, Obj, Result, Ty, Ty::*};
 use crate::json::{Json, MAX_SAFE_INTEGER};
-use crate::load::reader::{check, empty, fail, map, opt, req, wrong_type, Field, Obj, Result, Ty, Ty::*};
 use crate::message::fill;
 use alloc::string::String;
 use core::fmt;

@@ -12,17 +12,17 @@ mod batch;
 mod seen;
 mod summary;
 
-use crate::attribute::AttrRef;
-use crate::bucketing::{hash, SEPARATOR};
-use crate::context::Context;
-use crate::engine::not_ready;
-use crate::flag::{Flag, Kind};
-use crate::json::{write_quoted, Json, MAX_SAFE_INTEGER};
-use crate::json_text::{member, write};
+use crate::eval::bucketing::{hash, SEPARATOR};
+use crate::eval::context::Context;
+use crate::eval::result::Evaluation;
+use crate::json::write::{member, write};
+use crate::json::{Json, MAX_SAFE_INTEGER};
 use crate::message::fill;
-use crate::result::Evaluation;
-use crate::snapshot::not_found;
-use crate::snapshot::Snapshot;
+use crate::model::attribute::AttrRef;
+use crate::model::flag::Flag;
+use crate::model::snapshot::Snapshot;
+use crate::model::variation::Kind;
+use crate::quote::write_quoted;
 use alloc::string::String;
 use alloc::vec::Vec;
 use seen::Seen;
@@ -276,8 +276,8 @@ impl Recorder {
             }
             None => {
                 let e = match snapshot {
-                    Some(_) => not_found(key),
-                    None => not_ready(),
+                    Some(_) => Evaluation::flag_not_found(key),
+                    None => Evaluation::no_snapshot(),
                 };
                 self.record_unknown(snapshot, key, &e, now);
                 e

@@ -2,10 +2,10 @@
 //! (docs/exposures.md, "Summaries"). Bounded: past the capacity, evaluations needing a new
 //! entry are counted as `unsummarized`.
 
-use crate::flag::Flag;
-use crate::json::write_quoted;
-use crate::json_text::{comma, member};
-use crate::result::{Evaluation, Reason};
+use crate::eval::result::{Evaluation, Reason};
+use crate::json::write::{comma, member};
+use crate::model::flag::Flag;
+use crate::quote::write_quoted;
 use alloc::string::String;
 use alloc::vec::Vec;
 

@@ -1,15 +1,14 @@
 //! Clauses: operators, their operands (parsed here, once) and attribute references.
 
-use super::reader::{
+use super::{attribute, Names};
+use crate::error::LoadErrorKind as K;
+use crate::eval::schedule::{Recurring, Weekly, Window};
+use crate::json::schema::{
     at_most, check, empty, fail, missing, opt, req, too_long, wrong_type, Field, Obj, Result, Ty, Ty::*,
 };
-use super::Names;
-use crate::attribute::AttrRef;
-use crate::error::LoadErrorKind as K;
 use crate::json::Json;
 use crate::limits::{MAX_CLAUSES, MAX_STRING_BYTES};
-use crate::operators::{Clause, Cmp, Test, ValueSet};
-use crate::schedule::{Recurring, Weekly, Window};
+use crate::model::clause::{Clause, Cmp, Test, ValueSet};
 use crate::sets::KeySet;
 use crate::version::{parse_version, Version};
 use alloc::string::String;
@@ -70,11 +69,6 @@ const OPERATORS: [(&str, Operator); 20] = [
     ("recurring", Operator::Recurring),
 ];
 
-/// A checked `Attribute` member (`key` when absent).
-pub(super) fn attribute(text: Option<&str>) -> AttrRef {
-    text.and_then(|t| AttrRef::parse(t).ok()).unwrap_or_else(AttrRef::key)
-}
-
 /// The clauses of a rule, `at` the rule's `clauses` array.
 pub(super) fn clauses(names: &Names, at: &Json<'_>, items: &[Json<'_>]) -> Result<Vec<Clause>> {
     at_most(at, items.len(), MAX_CLAUSES, "clauses")?;
@@ -104,7 +98,7 @@ fn clause(names: &Names, v: &Json<'_>) -> Result<Clause> {
     }
     let attr = match operator {
         Operator::Segment | Operator::Schedule | Operator::Recurring => None,
-        _ => Some(attribute(o.need("attribute")?.as_str())),
+        _ => Some(attribute::attribute(o.need("attribute")?.as_str())),
     };
     let values = o.items("values");
     match operator {
@@ -192,7 +186,7 @@ fn timestamps(values: &[Json<'_>]) -> Result<Vec<i64>> {
     let mut out = Vec::new();
     for v in values {
         check(v, Time)?;
-        out.push(crate::timestamp::from_json(v).unwrap_or_default());
+        out.push(v.as_time().unwrap_or_default());
     }
     Ok(out)
 }

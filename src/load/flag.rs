@@ -1,14 +1,17 @@
 //! Flags: variations, targets, rules, fallthrough, prerequisites, metadata.
 
-use super::reader::{at_most, check, fail, first_repeat, no_separator, opt, req, unit_text, Field, Obj, Result, Ty::*};
-use super::serve::{serve, variation_ref};
-use super::{clause, Names};
-use crate::attribute::AttrRef;
+use super::serve::serve;
+use super::variation::{self, variation_ref};
+use super::{attribute, rule, Names};
 use crate::error::LoadErrorKind as K;
-use crate::flag::{Flag, Kind, Metadata, Prerequisite, TargetGroup, Variation};
+use crate::json::schema::{
+    at_most, check, fail, first_repeat, no_separator, opt, req, unit_text, Field, Obj, Result, Ty::*,
+};
 use crate::json::Json;
-use crate::limits::{MAX_RULES, MAX_VARIATIONS};
-use crate::rule::Rule;
+use crate::limits::MAX_VARIATIONS;
+use crate::model::attribute::AttrRef;
+use crate::model::flag::{Flag, Metadata, Prerequisite, TargetGroup};
+use crate::model::variation::Variation;
 use crate::sets::KeyMap;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -26,13 +29,10 @@ const FLAG: &[Field] = &[
     opt("trackEvents", Bool),
     opt("metadata", Object),
 ];
-const VARIATION: &[Field] = &[req("name", Name), req("value", Any), opt("description", Str)];
 // Target values are checked as they are scanned, so that a repeat before a bad value is the
 // error reported (the first in document order).
 const TARGET: &[Field] =
     &[req("variation", Variation), opt("values", List(&Any)), opt("hashes", List(&Str)), opt("attribute", Attribute)];
-const RULE: &[Field] =
-    &[req("id", Name), opt("description", Str), req("clauses", Items(&Object)), req("serve", Object)];
 const METADATA: &[Field] = &[
     opt("description", Str),
     opt("owner", Str),
@@ -46,7 +46,7 @@ const PREREQUISITE: &[Field] = &[req("flag", Name), req("variation", Variation)]
 pub(super) fn flag(names: &Names, key: &str, v: &Json<'_>) -> Result<Flag> {
     let o = Obj::read(v, FLAG)?;
     at_most(o.value("variations"), o.items("variations").len(), MAX_VARIATIONS, "variations")?;
-    let (variations, kind) = variations(o.items("variations"))?;
+    let (variations, kind) = variation::variations(o.items("variations"))?;
     let salt = match o.str("salt") {
         Some(s) => {
             no_separator(s, o.value("salt"))?;
@@ -62,18 +62,7 @@ pub(super) fn flag(names: &Names, key: &str, v: &Json<'_>) -> Result<Flag> {
         None => None,
     };
     let targets = targets(names, o.items("targets"), &variations)?;
-    let mut rules: Vec<Rule> = Vec::new();
-    at_most(o.value("rules"), o.items("rules").len(), MAX_RULES, "rules")?;
-    for item in o.items("rules") {
-        let r = Obj::read(item, RULE)?;
-        let id = r.str("id").unwrap_or_default();
-        if rules.iter().any(|rule| rule.id == id) {
-            return fail(K::Duplicate, r.value("id"), "rule id \u{1} is used twice", id, "");
-        }
-        let clauses = clause::clauses(names, r.value("clauses"), r.items("clauses"))?;
-        let serve = serve(names, salt, r.value("serve"), &variations)?;
-        rules.push(Rule { id: id.into(), clauses, serve });
-    }
+    let rules = rule::rules(names, salt, o.value("rules"), o.items("rules"), &variations)?;
     let fallthrough = serve(names, salt, o.value("fallthrough"), &variations)?;
     let metadata = match o.get("metadata") {
         Some(m) => {
@@ -103,31 +92,6 @@ pub(super) fn flag(names: &Names, key: &str, v: &Json<'_>) -> Result<Flag> {
         metadata,
         is_static: false,
     })
-}
-
-fn variations(items: &[Json<'_>]) -> Result<(Vec<Variation>, Kind)> {
-    let mut out: Vec<Variation> = Vec::new();
-    let mut kind: Option<Kind> = None;
-    for item in items {
-        let o = Obj::read(item, VARIATION)?;
-        let name = o.str("name").unwrap_or_default();
-        if out.iter().any(|v| v.name == name) {
-            return fail(K::Duplicate, o.value("name"), "variation name \u{1} is used twice", name, "");
-        }
-        let value = o.value("value");
-        let Some(k) = Kind::of(value) else {
-            return fail(K::InvalidValue, value, "a variation value must not be null", "", "");
-        };
-        match kind {
-            Some(first) if first != k => {
-                return fail(K::MixedKinds, value, "a \u{2} value among \u{4} variations", k.name(), first.name())
-            }
-            _ => kind = Some(k),
-        }
-        out.push(Variation { name: name.into(), value: value.to_owned_json() });
-    }
-    // `Items` guarantees at least one variation, hence a kind.
-    Ok((out, kind.unwrap_or(Kind::Boolean)))
 }
 
 /// Targets of one attribute while loading, with where each value is written: its position
@@ -199,7 +163,7 @@ fn scan_targets<'j>(
             o.need("values")?;
         }
         let variation = variation_ref(o.value("variation"), variations)?;
-        let attr = clause::attribute(o.str("attribute"));
+        let attr = attribute::attribute(o.str("attribute"));
         let g = match groups.iter().position(|g| g.attr.text == attr.text) {
             Some(g) => g,
             None => {

@@ -1,15 +1,15 @@
 //! Reference graphs: prerequisite cycles, depth and evaluation order; segment cycles and depth.
 //! Iterative depth-first search, so a hostile snapshot cannot exhaust the stack while loading.
 
-use super::reader::{fail, Result};
 use crate::error::LoadErrorKind as K;
-use crate::flag::{Flag, TargetGroup};
+use crate::json::schema::{fail, Result};
 use crate::json::Json;
 use crate::limits::{MAX_DEPTH, MAX_EVALUATION_COST, MAX_PREREQUISITES};
 use crate::message::past_limit;
-use crate::operators::{Clause, Test};
-use crate::rule::Serve;
-use crate::segment::Segment;
+use crate::model::clause::{Clause, Test};
+use crate::model::flag::{Flag, TargetGroup};
+use crate::model::segment::Segment;
+use crate::model::serve::Serve;
 use alloc::string::String;
 use alloc::vec::Vec;
 

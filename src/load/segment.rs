@@ -1,11 +1,11 @@
 //! Segments: included / excluded lists and rules.
 
-use super::reader::{at_most, check, fail, first_repeat, opt, req, unit_text, Field, Obj, Result, Ty::*};
-use super::{clause, Names};
+use super::{attribute, clause, Names};
 use crate::error::LoadErrorKind as K;
+use crate::json::schema::{at_most, check, fail, first_repeat, opt, req, unit_text, Field, Obj, Result, Ty::*};
 use crate::json::Json;
 use crate::limits::MAX_RULES;
-use crate::segment::Segment;
+use crate::model::segment::Segment;
 use crate::sets::KeySet;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -24,7 +24,7 @@ const RULE: &[Field] = &[opt("id", Name), req("clauses", Items(&Object))];
 
 pub(super) fn segment(names: &Names, key: &str, v: &Json<'_>) -> Result<Segment> {
     let o = Obj::read(v, SEGMENT)?;
-    let attr = clause::attribute(o.str("attribute"));
+    let attr = attribute::attribute(o.str("attribute"));
     // Every value listed so far, across both lists: a repeat is reported where a scan in
     // document order meets it, before any later error.
     let mut seen: Vec<(String, &Json<'_>)> = Vec::new();

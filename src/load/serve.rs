@@ -1,13 +1,14 @@
 //! What a rule or the fallthrough serves: a variation, a rollout or an experiment.
 
-use super::reader::{fail, no_separator, opt, req, Field, Obj, Result, Ty::*};
-use super::{clause, Names};
-use crate::attribute::AttrRef;
-use crate::bucketing::{BucketKey, Purpose, BUCKETS};
+use super::variation::variation_ref;
+use super::{attribute, Names};
 use crate::error::LoadErrorKind as K;
-use crate::flag::Variation;
+use crate::eval::bucketing::{BucketKey, Purpose, BUCKETS};
+use crate::json::schema::{fail, no_separator, opt, req, Field, Obj, Result, Ty::*};
 use crate::json::Json;
-use crate::rule::{Experiment, Rollout, Serve, Slice, Slices};
+use crate::model::attribute::AttrRef;
+use crate::model::serve::{Experiment, Rollout, Serve, Slice, Slices};
+use crate::model::variation::Variation;
 use alloc::vec::Vec;
 
 const SERVE: &[Field] = &[opt("variation", Variation), opt("rollout", Object), opt("experiment", Object)];
@@ -20,22 +21,6 @@ const EXPERIMENT: &[Field] = &[
     opt("salt", Str),
 ];
 const SLICE: &[Field] = &[req("variation", Variation), req("weight", Integer(&(0, BUCKETS as i64)))];
-
-/// A checked `Variation` value, resolved: the index into `variations`.
-pub(super) fn variation_ref(v: &Json<'_>, variations: &[Variation]) -> Result<u32> {
-    let found = match v {
-        Json::String(name) => variations.iter().position(|x| x.name == *name),
-        _ => v.as_integer().filter(|i| *i < variations.len() as i64).map(|i| i as usize),
-    };
-    match (found, v) {
-        (Some(i), _) => Ok(i as u32),
-        (None, Json::String(name)) => fail(K::UnknownVariation, v, "no variation named \u{1}", name, ""),
-        (None, _) => {
-            let index = v.as_integer().unwrap_or_default();
-            fail(K::UnknownVariation, v, "no variation at index \u{2}", itoa::Buffer::new().format(index), "")
-        }
-    }
-}
 
 pub(super) fn serve(names: &Names, flag_salt: &str, v: &Json<'_>, variations: &[Variation]) -> Result<Serve> {
     let o = Obj::read(v, SERVE)?;
@@ -70,7 +55,7 @@ pub(super) fn serve(names: &Names, flag_salt: &str, v: &Json<'_>, variations: &[
 
 /// `bucketBy` (default `key`) and the salt (rollout's, else the flag's).
 fn unit_and_salt<'j>(o: &Obj<'j>, flag_salt: &'j str) -> Result<(AttrRef, &'j str)> {
-    let bucket_by = clause::attribute(o.str("bucketBy"));
+    let bucket_by = attribute::attribute(o.str("bucketBy"));
     no_separator(&bucket_by.text, o.value("bucketBy"))?;
     let salt = match o.str("salt") {
         Some(s) => {

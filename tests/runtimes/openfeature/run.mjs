@@ -19,7 +19,7 @@ if (!tarball) throw new Error('usage: node tests/runtimes/openfeature/run.mjs --
 // a stale binary would make the providers look wrong.
 const cli = join(root, 'target/release/edgeflag');
 if (!existsSync(cli) || process.env.EDGEFLAG_SKIP_CARGO !== '1') {
-  execFileSync('cargo', ['build', '--release', '--quiet', '--bin', 'edgeflag'], { cwd: root, stdio: 'inherit' });
+  execFileSync('cargo', ['build', '--release', '--quiet', '-p', 'edgeflag-cli'], { cwd: root, stdio: 'inherit' });
 }
 
 // A fixed clock (a Saturday night, so retry_logic's off-peak rule applies), the same for the CLI

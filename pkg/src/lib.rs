@@ -1,0 +1,332 @@
+//! The wasm-bindgen surface under the npm package `edgeflag` (this folder). Only the package's JS
+//! wrappers call it; their API is the public one (`pkg/README.md`).
+//!
+//! The per-request path is shaped for JavaScript: a context crosses once, as JSON text (measured
+//! faster than serde-wasm-bindgen, see docs/performance.md) and serves every flag evaluated after
+//! it; results are written as integers into a buffer the wrapper reads in place
+//! ([`slots`], whose layout the tables name), and values come from tables the wrapper reads once
+//! per snapshot and flag
+//! ([`describe`]). No string crosses per evaluation except error messages. Text going out (those
+//! tables, messages) is read in place as well, from one buffer (`out_ptr`).
+
+#![no_std]
+#![forbid(unsafe_code)]
+
+extern crate alloc;
+
+mod describe;
+mod numbers;
+mod slots;
+
+use alloc::string::String;
+use edgeflag::{
+    Context, Engine, ErrorCode, Evaluation, ExposureConfig, Json, Kind, LoadError, Recorder, Subject, Update,
+};
+use slots::Slots;
+use wasm_bindgen::prelude::*;
+
+// talc instead of Rust's default dlmalloc for wasm32: measured smaller (docs/performance.md).
+#[cfg(target_family = "wasm")]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
+self_cell::self_cell!(
+    /// A context parsed from text it keeps: strings stay borrowed from that text rather than
+    /// copied one by one (the per-request path does one allocation for the text, one for members).
+    struct OwnedContext {
+        owner: String,
+        #[covariant]
+        dependent: Context,
+    }
+);
+
+/// One engine: the snapshot serving, the current context, and the result buffer.
+#[wasm_bindgen]
+pub struct WasmEngine {
+    engine: Engine,
+    context: OwnedContext,
+    slots: Slots,
+    load_error: Option<LoadError>,
+    /// The last text output: a `String` return would cost a wasm-bindgen shim per method.
+    out: String,
+    /// Exposures, once the host turns recording on.
+    recorder: Option<Recorder>,
+    /// The current context prepared for the recorder, on its first tracked evaluation.
+    subject: Option<Subject>,
+}
+
+#[wasm_bindgen]
+impl WasmEngine {
+    /// An engine with no snapshot.
+    #[wasm_bindgen(constructor)]
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> WasmEngine {
+        #[cfg(debug_assertions)]
+        console_error_panic_hook::set_once();
+        numbers::install();
+        WasmEngine {
+            engine: Engine::new(),
+            context: OwnedContext::new(String::from("{}"), |t| Context::parse(t)),
+            slots: Slots::default(),
+            load_error: None,
+            out: String::new(),
+            recorder: None,
+            subject: None,
+        }
+    }
+
+    /// Offers snapshot text: 0 replaced, 1 same version kept, -1 refused (see `load_error`).
+    pub fn update(&mut self, text: &str) -> i32 {
+        match self.engine.update_str(text) {
+            Ok(Update::Replaced { .. }) => {
+                self.load_error = None;
+                0
+            }
+            Ok(Update::Unchanged { .. }) => {
+                self.load_error = None;
+                1
+            }
+            Err(e) => {
+                self.load_error = Some(e);
+                -1
+            }
+        }
+    }
+
+    /// Trusts the public keys in `keys` (64 hex digits each, separated by commas; empty: none):
+    /// from then on an update must be signed with one of them (docs/snapshot.md, "Signed
+    /// snapshots"). Returns 0, or the length of the message in `out` (see `out_ptr`) when a key is
+    /// refused; the keys trusted then stay as they were.
+    pub fn trust(&mut self, keys: &str) -> u32 {
+        self.out.clear();
+        match edgeflag::signature::Keys::parse(keys) {
+            Ok(keys) => self.engine.trust(keys),
+            Err(e) => self.out = e.0,
+        }
+        self.out_len()
+    }
+
+    /// The last refusal as `[kind, path, message]`, JSON text (see `out_ptr`); empty when the
+    /// last update was accepted.
+    pub fn load_error(&mut self) -> u32 {
+        self.out.clear();
+        if let Some(e) = &self.load_error {
+            describe::strings(&mut self.out, &mut [e.kind.code(), &e.path, &e.message].into_iter());
+        }
+        self.out_len()
+    }
+
+    /// The client-safe snapshot of `text` ([`edgeflag::client_snapshot`]; of its contents when it is
+    /// signed) as JSON text, or when
+    /// `text` does not load its error as `[kind, path, message]` (see `out_ptr`); the wrapper
+    /// tells them apart by the first byte. A method writing to `out` rather than a function
+    /// returning a `String`: measured 27 bytes smaller gzipped, module and bundled JS together.
+    /// Only in the servers' module: browsers receive client-safe snapshots, never derive them.
+    #[cfg(feature = "server")]
+    pub fn client_snapshot(&mut self, text: &str) -> u32 {
+        // A signed snapshot gives its contents (verified by whoever accepted it).
+        match edgeflag::signature::contents(text).and_then(edgeflag::client_snapshot) {
+            Ok(derived) => self.out = derived,
+            Err(e) => {
+                self.out.clear();
+                describe::strings(&mut self.out, &mut [e.kind.code(), &e.path, &e.message].into_iter());
+            }
+        }
+        self.out_len()
+    }
+
+    /// The serving snapshot's tables as JSON text (see `describe` and `out_ptr`).
+    pub fn describe(&mut self) -> u32 {
+        self.out.clear();
+        describe::tables(self.engine.snapshot(), &mut self.out);
+        self.out_len()
+    }
+
+    /// The table of the flag at `index`, JSON text (see `out_ptr`); empty when there is none.
+    pub fn describe_flag(&mut self, index: u32) -> u32 {
+        self.out.clear();
+        if let Some(f) = self.engine.snapshot().and_then(|s| s.flags().get(index as usize)) {
+            describe::flag(f, &mut self.out);
+        }
+        self.out_len()
+    }
+
+    /// Sets the context every evaluation uses until the next call, from JSON text. Invalid text
+    /// or a non-object gives each later evaluation a `PARSE_ERROR` / `INVALID_CONTEXT` result.
+    pub fn set_context(&mut self, text: String) {
+        self.context = OwnedContext::new(text, |t| Context::parse(t));
+        self.subject = None;
+    }
+
+    /// Sets a context the host could not turn into JSON (a cycle, a BigInt): every evaluation
+    /// gives `INVALID_CONTEXT` with `message`.
+    pub fn set_context_error(&mut self, message: &str) {
+        self.context =
+            OwnedContext::new(String::new(), |_| Context::invalid(ErrorCode::InvalidContext, message.into()));
+        self.subject = None;
+    }
+
+    /// Evaluates the flag at `index` of the described flags into slot 0. `default_kind` is
+    /// 0 for none (or null), else 1 + the position in the described `kinds`. `track`: record it
+    /// (when recording is on).
+    pub fn evaluate(&mut self, index: u32, now: f64, default_kind: u32, track: bool) {
+        self.slots.clear(1);
+        let now = millis(now);
+        match self.engine.snapshot() {
+            Some(s) => {
+                let e = s.evaluate_at(index as usize, self.context.borrow_dependent(), now, kind(default_kind));
+                self.slots.write(0, s, index as usize, &e);
+                let ctx = self.context.borrow_dependent();
+                if let Some((r, who)) = prepared(track, &mut self.recorder, &mut self.subject, ctx) {
+                    r.record(who, s, index as usize, &e, now);
+                }
+            }
+            None => self.slots.write_error(0, &Evaluation::no_snapshot()),
+        }
+    }
+
+    /// Evaluates a flag by key into slot 0: for keys the wrapper does not know, so the core
+    /// decides (`FLAG_NOT_FOUND`, or `GENERAL` with no snapshot). `FLAG_NOT_FOUND` is built
+    /// here: `Engine::evaluate` would link a second copy of the evaluation checks.
+    pub fn evaluate_key(&mut self, key: &str, now: f64, default_kind: u32, track: bool) {
+        let s = self.engine.snapshot();
+        match s.map(|s| s.index_of(key)) {
+            Some(Some(i)) => self.evaluate(i as u32, now, default_kind, track),
+            found => {
+                let e = if found.is_some() { Evaluation::flag_not_found(key) } else { Evaluation::no_snapshot() };
+                self.slots.clear(1);
+                self.slots.write_error(0, &e);
+                if let (true, Some(r)) = (track, &mut self.recorder) {
+                    r.record_unknown(s, key, &e, millis(now));
+                }
+            }
+        }
+    }
+
+    /// Evaluates every flag into slot `i` for the described flag `i`.
+    pub fn evaluate_all(&mut self, now: f64, track: bool) {
+        let Some(s) = self.engine.snapshot() else { return self.slots.clear(0) };
+        let now = millis(now);
+        let slots = &mut self.slots;
+        slots.clear(s.flags().len());
+        let ctx = self.context.borrow_dependent();
+        let mut recorder = prepared(track, &mut self.recorder, &mut self.subject, ctx);
+        s.evaluate_each(ctx, now, |i, e| {
+            slots.write(i, s, i, &e);
+            if let Some((r, who)) = &mut recorder {
+                r.record(who, s, i, &e, now);
+            }
+        });
+    }
+
+    /// Turns exposure recording on (docs/exposures.md); `attributes` is a JSON array of
+    /// attribute references. Returns 0, or the length of `[setting, message]` JSON text in `out`
+    /// when the configuration is refused (recording then stays as it was). The wrapper calls it
+    /// once per engine.
+    #[allow(clippy::too_many_arguments)]
+    pub fn record_exposures(
+        &mut self,
+        source: &str,
+        queue_capacity: u32,
+        dedupe_window_ms: f64,
+        dedupe_capacity: u32,
+        summary_capacity: u32,
+        attributes: &str,
+        key_salt: Option<String>,
+    ) -> u32 {
+        let mut config = ExposureConfig::new(source);
+        config.queue_capacity = queue_capacity as usize;
+        config.dedupe_window_ms = millis(dedupe_window_ms);
+        config.dedupe_capacity = dedupe_capacity as usize;
+        config.summary_capacity = summary_capacity as usize;
+        if let Ok(Json::Array(items)) = Json::parse(attributes) {
+            config.attributes = items.iter().filter_map(Json::as_str).map(String::from).collect();
+        }
+        config.key_salt = key_salt;
+        self.out.clear();
+        match Recorder::new(config) {
+            Ok(r) => {
+                self.recorder = Some(r);
+                self.subject = None;
+            }
+            Err(e) => describe::strings(&mut self.out, &mut [e.setting.as_str(), &e.message].into_iter()),
+        }
+        self.out_len()
+    }
+
+    /// The next exposure batch, JSON text of at most about `max_bytes` (see `out_ptr`); 0 when
+    /// there is nothing to send or recording is off.
+    pub fn take_exposures(&mut self, now: f64, max_bytes: u32) -> u32 {
+        self.out.clear();
+        if let Some(batch) = self.recorder.as_mut().and_then(|r| r.take_batch(millis(now), max_bytes as usize)) {
+            self.out = batch;
+        }
+        self.out_len()
+    }
+
+    /// Exposures waiting for a batch.
+    pub fn exposures_pending(&self) -> u32 {
+        self.recorder.as_ref().map_or(0, |r| r.pending() as u32)
+    }
+
+    /// Adds `n` undeliverable exposures to the next batch's `dropped`.
+    pub fn exposures_lost(&mut self, n: f64) {
+        if let Some(r) = &mut self.recorder {
+            r.lost(millis(n).max(0) as u64);
+        }
+    }
+
+    /// Address of the result buffer in the module's memory (stable until the next evaluation
+    /// call that needs more slots than before).
+    pub fn slots_ptr(&self) -> *const i32 {
+        self.slots.ptr()
+    }
+
+    /// The error message of slot `i`'s result (see `out_ptr`).
+    pub fn message(&mut self, slot: u32) -> u32 {
+        self.out.clear();
+        self.out.push_str(self.slots.message(slot as usize));
+        self.out_len()
+    }
+
+    /// Address of the text the last `load_error`, `describe`, `describe_flag` or `message` wrote
+    /// (they return its length in bytes), valid until the next call.
+    pub fn out_ptr(&self) -> *const u8 {
+        self.out.as_ptr()
+    }
+}
+
+impl WasmEngine {
+    /// Texts are far below 4 GiB (the Wasm memory's limit).
+    fn out_len(&self) -> u32 {
+        self.out.len() as u32
+    }
+}
+
+/// The recorder and the context prepared for it, when `track` and recording is on.
+fn prepared<'a>(
+    track: bool,
+    recorder: &'a mut Option<Recorder>,
+    subject: &'a mut Option<Subject>,
+    ctx: &Context<'_>,
+) -> Option<(&'a mut Recorder, &'a Subject)> {
+    let r = recorder.as_mut().filter(|_| track)?;
+    let who: &Subject = match subject {
+        Some(who) => who,
+        None => subject.insert(r.subject(ctx)),
+    };
+    Some((r, who))
+}
+
+/// The host's clock value in ms; a non-finite value counts as the epoch.
+fn millis(now: f64) -> i64 {
+    if now.is_finite() {
+        now as i64
+    } else {
+        0
+    }
+}
+
+fn kind(code: u32) -> Option<Kind> {
+    describe::KINDS.get((code as usize).checked_sub(1)?).copied()
+}

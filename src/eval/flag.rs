@@ -1,0 +1,335 @@
+//! The evaluation algorithm: off → prerequisites → targets → rules → fallthrough.
+
+use crate::eval::bucketing::{bucket, Purpose, BUCKETS};
+use crate::eval::context::Context;
+use crate::eval::explain::{ClauseStep, ClauseWhy, Step};
+use crate::eval::operators::Outcome;
+use crate::eval::result::{ErrorCode, Evaluation, Reason};
+use crate::limits::MAX_EVALUATION_WORK;
+use crate::message::fill;
+use crate::model::attribute::{AttrRef, NotUnit, Unit};
+use crate::model::flag::Flag;
+use crate::model::rule::Rule;
+use crate::model::serve::{Serve, Slices};
+use crate::model::snapshot::Snapshot;
+use alloc::string::ToString;
+use alloc::vec::Vec;
+use core::cell::Cell;
+
+/// Everything an evaluation reads, and the work done so far by the flag being evaluated.
+pub(crate) struct Env<'s, 'c> {
+    pub snapshot: &'s Snapshot,
+    pub ctx: &'c Context<'c>,
+    pub now: i64,
+    /// Tests made for the flag being evaluated (its prerequisites count their own), against
+    /// `MAX_EVALUATION_WORK`. Per flag, so that a result never depends on whether its
+    /// prerequisites were evaluated for it or before it (`evaluate_all`).
+    work: Cell<u64>,
+}
+
+/// Collects explanation steps; `()` collects nothing and compiles away.
+pub(crate) trait Trace<'s> {
+    const ON: bool;
+    fn step(&mut self, step: Step<'s>);
+}
+
+impl<'s> Trace<'s> for () {
+    const ON: bool = false;
+    fn step(&mut self, _: Step<'s>) {}
+}
+
+impl<'s> Trace<'s> for Vec<Step<'s>> {
+    const ON: bool = true;
+    fn step(&mut self, step: Step<'s>) {
+        self.push(step);
+    }
+}
+
+/// What a dependent flag needs to know of a prerequisite's evaluation.
+#[derive(Clone, Copy)]
+pub(crate) struct PrereqResult {
+    pub on: bool,
+    /// The served variation; `None` for errors and missing off variations.
+    pub variation: Option<u32>,
+}
+
+impl PrereqResult {
+    pub fn of(flag: &Flag, e: &Evaluation) -> PrereqResult {
+        let variation = if e.error.is_some() { None } else { e.variation.map(|v| v.0) };
+        PrereqResult { on: flag.on, variation }
+    }
+}
+
+/// Where prerequisite results come from: computed on demand, or already computed by
+/// `evaluate_all`. Either way each prerequisite is evaluated once per call.
+pub(crate) trait Prereqs<'s> {
+    fn result(&mut self, env: &Env<'s, '_>, flag: u32) -> PrereqResult;
+}
+
+/// On-demand prerequisite results for evaluating one flag (allocates only if it has any).
+#[derive(Default)]
+pub(crate) struct Memo(Vec<(u32, PrereqResult)>);
+
+impl<'s> Prereqs<'s> for Memo {
+    fn result(&mut self, env: &Env<'s, '_>, flag: u32) -> PrereqResult {
+        if let Some((_, r)) = self.0.iter().find(|(f, _)| *f == flag) {
+            return *r;
+        }
+        let f = &env.snapshot.flags[flag as usize];
+        let e = env.flag(f, self, &mut ());
+        let r = PrereqResult::of(f, &e);
+        self.0.push((flag, r));
+        r
+    }
+}
+
+impl<'s, 'c> Env<'s, 'c> {
+    pub fn new(snapshot: &'s Snapshot, ctx: &'c Context<'c>, now: i64) -> Env<'s, 'c> {
+        Env { snapshot, ctx, now, work: Cell::new(0) }
+    }
+
+    pub fn in_segment(&self, segment: u32) -> bool {
+        self.charge(1) && self.snapshot.segments[segment as usize].contains(self)
+    }
+
+    /// Counts `n` tests; false once the flag's work is past `MAX_EVALUATION_WORK`, and from
+    /// then on each test is refused at once, so the rest of the evaluation is one step per
+    /// clause.
+    pub fn charge(&self, n: u64) -> bool {
+        let work = self.work.get().saturating_add(n);
+        self.work.set(work);
+        work <= MAX_EVALUATION_WORK
+    }
+
+    /// Evaluates a flag whose context is known to be valid, within `MAX_EVALUATION_WORK`.
+    pub fn flag<T: Trace<'s>>(&self, flag: &'s Flag, prereqs: &mut dyn Prereqs<'s>, trace: &mut T) -> Evaluation<'s> {
+        let outer = self.work.replace(0);
+        let e = self.flag_within(flag, prereqs, trace);
+        let work = self.work.replace(outer);
+        if work <= MAX_EVALUATION_WORK {
+            return e;
+        }
+        let template = "evaluation stopped after \u{2} tests of the context's items (docs/hardening.md)";
+        Evaluation::error(
+            ErrorCode::General,
+            fill(template, itoa::Buffer::new().format(MAX_EVALUATION_WORK as i64), ""),
+        )
+    }
+
+    /// Prerequisite results come through `dyn`: one copy of this code serves single evaluations
+    /// and `evaluate_all` (a smaller Wasm module; the call is once per prerequisite).
+    fn flag_within<T: Trace<'s>>(
+        &self,
+        flag: &'s Flag,
+        prereqs: &mut dyn Prereqs<'s>,
+        trace: &mut T,
+    ) -> Evaluation<'s> {
+        // Steps are built only when traced: dropping an unused one is a call in the Wasm module.
+        if !flag.on {
+            if T::ON {
+                trace.step(Step::Off);
+            }
+            return off(flag, Reason::Disabled);
+        }
+        for p in &flag.prerequisites {
+            let r = prereqs.result(self, p.flag);
+            let met = r.on && r.variation == Some(p.variation);
+            let pre = &self.snapshot.flags[p.flag as usize];
+            if T::ON {
+                trace.step(Step::Prerequisite {
+                    flag: &pre.key,
+                    required: &pre.variations[p.variation as usize].name,
+                    flag_on: r.on,
+                    served: r.variation.map(|v| pre.variations[v as usize].name.as_str()),
+                    met,
+                });
+            }
+            if !met {
+                let mut e = off(flag, Reason::TargetingMatch);
+                e.prerequisite_failed = Some(&pre.key);
+                return e;
+            }
+        }
+        let hit = self.target(flag);
+        if T::ON && !flag.targets.is_empty() {
+            trace.step(Step::Targets { hit: hit.map(|(t, v)| (t, flag.variations[v as usize].name.as_str())) });
+        }
+        if let Some((_, variation)) = hit {
+            return served(flag, variation, Reason::TargetingMatch);
+        }
+        for rule in &flag.rules {
+            if self.rule_matches(rule, trace) {
+                let mut e = self.serve(flag, &rule.serve, Reason::TargetingMatch, trace);
+                e.rule_id = Some(&rule.id);
+                return e;
+            }
+        }
+        if T::ON {
+            trace.step(Step::Fallthrough);
+        }
+        let reason = if flag.is_static { Reason::Static } else { Reason::Default };
+        self.serve(flag, &flag.fallthrough, reason, trace)
+    }
+
+    /// The earliest target (in snapshot order) listing the context's unit value.
+    fn target(&self, flag: &Flag) -> Option<(u32, u32)> {
+        let mut best: Option<(u32, u32)> = None;
+        for group in &flag.targets {
+            let Ok(unit) = Unit::of(self.ctx.lookup(&group.attr)) else { continue };
+            let mut buf = itoa::Buffer::new();
+            let unit = unit.as_str(&mut buf);
+            let mut found = group.entries.get(unit).copied();
+            if let (false, Some(salt)) = (group.hashed.is_empty(), self.snapshot.salt) {
+                let digest = salt.hash(unit);
+                let hashed = group.hashed.get(crate::hashed::text(&digest)).copied();
+                found = found.into_iter().chain(hashed).min_by_key(|&(_, target)| target);
+            }
+            if let Some((variation, target)) = found {
+                if best.is_none_or(|(t, _)| target < t) {
+                    best = Some((target, variation));
+                }
+            }
+        }
+        best
+    }
+
+    fn rule_matches<T: Trace<'s>>(&self, rule: &'s Rule, trace: &mut T) -> bool {
+        if !T::ON {
+            return rule.clauses.iter().all(|c| c.outcome(self) == Outcome::Match);
+        }
+        let mut clauses = Vec::new();
+        let mut matched = true;
+        for (index, c) in rule.clauses.iter().enumerate() {
+            let outcome = c.outcome(self);
+            clauses.push(ClauseStep {
+                index,
+                op: c.op,
+                attribute: c.attr.as_ref().map(|a| a.text.as_str()),
+                negate: c.negate,
+                why: match outcome {
+                    Outcome::Match => ClauseWhy::Matched,
+                    Outcome::NoMatch => ClauseWhy::NotMatched,
+                    Outcome::Missing => ClauseWhy::Missing,
+                    Outcome::WrongType => ClauseWhy::WrongType,
+                },
+            });
+            if outcome != Outcome::Match {
+                matched = false;
+                break;
+            }
+        }
+        trace.step(Step::Rule { id: &rule.id, clauses, matched });
+        matched
+    }
+
+    /// The unit a rollout buckets, as text; an error result when the context has none.
+    fn unit<'b>(&self, attr: &AttrRef, buf: &'b mut itoa::Buffer) -> Result<&'b str, Evaluation<'s>>
+    where
+        'c: 'b,
+    {
+        match Unit::of(self.ctx.lookup(attr)) {
+            Ok(unit) => Ok(unit.as_str(buf)),
+            Err(why) => Err(unit_error(attr, why)),
+        }
+    }
+
+    fn serve<T: Trace<'s>>(&self, flag: &'s Flag, serve: &'s Serve, fixed: Reason, trace: &mut T) -> Evaluation<'s> {
+        match serve {
+            Serve::Variation(v) => served(flag, *v, fixed),
+            Serve::Rollout(r) => {
+                let mut buf = itoa::Buffer::new();
+                let unit = match self.unit(&r.bucket_by, &mut buf) {
+                    Ok(unit) => unit,
+                    Err(e) => return e,
+                };
+                let b = bucket(&r.key, unit.as_bytes());
+                if T::ON {
+                    trace.step(bucket_step(flag, Purpose::Rollout, &r.bucket_by, unit, b, &r.slices));
+                }
+                let mut e = served(flag, r.slices.pick(b), Reason::Split);
+                e.bucket = Some(b);
+                e
+            }
+            Serve::Experiment(x) => {
+                let mut buf = itoa::Buffer::new();
+                let unit = match self.unit(&x.bucket_by, &mut buf) {
+                    Ok(unit) => unit,
+                    Err(e) => return e,
+                };
+                let t = bucket(&x.enrol, unit.as_bytes());
+                if T::ON {
+                    trace.step(Step::Bucket {
+                        purpose: Purpose::Rollout,
+                        attribute: &x.bucket_by.text,
+                        unit: unit.to_string(),
+                        bucket: t,
+                        ranges: alloc::vec![("enrolled", 0, x.traffic), ("not enrolled", x.traffic, BUCKETS)],
+                    });
+                }
+                if t >= x.traffic {
+                    let mut e = served(flag, x.fallback, Reason::Split);
+                    e.bucket = Some(t);
+                    return e;
+                }
+                let v = bucket(&x.variant, unit.as_bytes());
+                if T::ON {
+                    trace.step(bucket_step(flag, Purpose::Variant, &x.bucket_by, unit, v, &x.slices));
+                }
+                let mut e = served(flag, x.slices.pick(v), Reason::Split);
+                e.bucket = Some(t);
+                e.variant_bucket = Some(v);
+                e.in_experiment = true;
+                e
+            }
+        }
+    }
+}
+
+fn served<'s>(flag: &'s Flag, variation: u32, reason: Reason) -> Evaluation<'s> {
+    let v = &flag.variations[variation as usize];
+    let mut e = Evaluation::new(reason);
+    e.value = Some(&v.value);
+    e.variation = Some((variation, &v.name));
+    e
+}
+
+fn off<'s>(flag: &'s Flag, reason: Reason) -> Evaluation<'s> {
+    match flag.off_variation {
+        Some(v) => served(flag, v, reason),
+        None => Evaluation::new(reason),
+    }
+}
+
+fn unit_error<'s>(attr: &AttrRef, why: NotUnit) -> Evaluation<'s> {
+    match why {
+        NotUnit::Missing => Evaluation::error(
+            ErrorCode::TargetingKeyMissing,
+            fill("rollout needs attribute \u{1}, which is missing or empty", &attr.text, ""),
+        ),
+        NotUnit::Invalid => Evaluation::error(
+            ErrorCode::InvalidContext,
+            fill("attribute \u{1} must be a string or an integer to bucket by", &attr.text, ""),
+        ),
+    }
+}
+
+fn bucket_step<'s>(
+    flag: &'s Flag,
+    purpose: Purpose,
+    attr: &'s AttrRef,
+    unit: &str,
+    b: u32,
+    slices: &Slices,
+) -> Step<'s> {
+    let mut start = 0;
+    let ranges = slices
+        .0
+        .iter()
+        .map(|s| {
+            let r = (flag.variations[s.variation as usize].name.as_str(), start, s.end);
+            start = s.end;
+            r
+        })
+        .collect();
+    Step::Bucket { purpose, attribute: &attr.text, unit: unit.to_string(), bucket: b, ranges }
+}

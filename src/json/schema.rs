@@ -1,0 +1,343 @@
+//! Reading JSON against a schema: for the loader, exposure batches and client snapshots. Each object is read against a table of its members and their
+//! types ([`Field`]), checked in one place; the compiling code then takes the types as given and
+//! reports only what a type cannot say (unknown names, duplicates, sums).
+//!
+//! A problem names the value it is about ([`Fault`]), not a path: the path is found by searching
+//! the document for that value, and only when the snapshot is refused. Threading paths and
+//! building messages at every step was a third of the loader's code in the Wasm module.
+
+use crate::error::{LoadError, LoadErrorKind as K};
+use crate::json::Json;
+use crate::limits::{MAX_LIST_ITEMS, MAX_STRING_BYTES};
+use crate::message::{fill, past_limit};
+
+use alloc::borrow::Cow;
+use alloc::boxed::Box;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// A problem: its kind, the value it is about (by address), the member missing from that value
+/// if that is the problem, and the message.
+pub(crate) struct Fault {
+    kind: K,
+    at: usize,
+    member: &'static str,
+    message: String,
+}
+
+/// Boxed: problems are rare, and a one-word error keeps every `Result` the loader moves small.
+pub(crate) type Result<T> = core::result::Result<T, Box<Fault>>;
+
+fn address(v: &Json<'_>) -> usize {
+    v as *const Json<'_> as usize
+}
+
+/// A problem with the value `at`; `template` as in [`fill`].
+// These four are inlined: otherwise each result type gets its own copy (measured 0.5 KB
+// gzipped of the module); the work is in `fault`.
+#[inline(always)]
+pub(crate) fn fail<T>(kind: K, at: &Json<'_>, template: &str, a: &str, b: &str) -> Result<T> {
+    Err(fault(kind, address(at), "", template, a, b))
+}
+
+#[cold]
+#[inline(never)]
+fn fault(kind: K, at: usize, member: &'static str, template: &str, a: &str, b: &str) -> Box<Fault> {
+    Box::new(Fault { kind, at, member, message: fill(template, a, b) })
+}
+
+/// The object `at` lacks the member `name`; the message is `template` with `name` as `a`.
+#[inline(always)]
+pub(crate) fn missing<T>(at: &Json<'_>, name: &'static str, template: &str) -> Result<T> {
+    Err(fault(K::MissingField, address(at), name, template, name, ""))
+}
+
+const MISSING: &str = "missing required member \u{1}";
+
+impl Fault {
+    /// The error as reported, with the path from `root` to the value (and member) concerned.
+    pub(crate) fn into_error(self, root: &Json<'_>) -> LoadError {
+        // Not found (a stand-in value, which reading rules out) leaves the path empty.
+        let mut path = String::new();
+        crate::json::path::find(root, self.at, &mut path);
+        if !self.member.is_empty() {
+            crate::json::path::push_key(&mut path, self.member);
+        }
+        LoadError { kind: self.kind, path, message: self.message }
+    }
+}
+
+/// What a member holds.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Ty {
+    /// Any value.
+    Any,
+    Bool,
+    /// Any string.
+    Str,
+    /// A non-empty string.
+    Name,
+    /// A safe integer in `min..=max` (a reference keeps the tables small).
+    Integer(&'static (i64, i64)),
+    /// An RFC 3339 date-time or date, or integer milliseconds.
+    Time,
+    /// A unit value: a non-empty string or an integer.
+    Unit,
+    /// A variation by name (a string) or by index (an integer from 0).
+    Variation,
+    /// An attribute reference: a non-empty string; a JSON Pointer when it starts with `/`.
+    Attribute,
+    /// An object, read against its own table where it is compiled.
+    Object,
+    /// An array of values of a type.
+    List(&'static Ty),
+    /// A non-empty array.
+    Items(&'static Ty),
+}
+
+impl Ty {
+    fn expected(self) -> &'static str {
+        match self {
+            Ty::Bool => "a boolean",
+            Ty::Str | Ty::Name | Ty::Attribute => "a string",
+            Ty::Integer(..) => "an integer",
+            Ty::Time => "a timestamp",
+            Ty::Unit => "a string or an integer",
+            Ty::Variation => "a variation name or index",
+            Ty::List(_) | Ty::Items(_) => "an array",
+            Ty::Any | Ty::Object => "an object",
+        }
+    }
+}
+
+/// A member of an object: its name, type and whether it is required.
+pub(crate) struct Field(&'static str, Ty, bool);
+
+pub(crate) const fn req(name: &'static str, ty: Ty) -> Field {
+    Field(name, ty, true)
+}
+
+pub(crate) const fn opt(name: &'static str, ty: Ty) -> Field {
+    Field(name, ty, false)
+}
+
+/// Checks a value against a type, elements of arrays included.
+pub(crate) fn check(v: &Json<'_>, ty: Ty) -> Result<()> {
+    match (ty, v) {
+        (Ty::Any, _) => Ok(()),
+        (_, Json::String(s)) if s.len() > MAX_STRING_BYTES => too_long(v, "a string", s.len()),
+        (Ty::Bool, Json::Bool(_)) | (Ty::Str, Json::String(_)) | (Ty::Object, Json::Object(_)) => Ok(()),
+        (Ty::Variation, Json::String(_)) => Ok(()),
+        (Ty::Name | Ty::Unit | Ty::Attribute, Json::String(s)) if s.is_empty() => empty(v),
+        (Ty::Attribute, Json::String(s)) => match s.starts_with('/') && super::pointer::segments(s).is_err() {
+            false => Ok(()),
+            true => fail(K::InvalidValue, v, "malformed JSON Pointer (`~` must be followed by 0 or 1)", "", ""),
+        },
+        (Ty::Name | Ty::Unit, Json::String(_)) => Ok(()),
+        (Ty::Time, Json::String(s)) => match crate::timestamp::parse_timestamp(s) {
+            Some(_) => Ok(()),
+            None => fail(K::InvalidTimestamp, v, "\u{1} is not an RFC 3339 date-time or date", s, ""),
+        },
+        (Ty::Integer(..) | Ty::Unit | Ty::Variation | Ty::Time, Json::Number(_)) => {
+            let Some(n) = v.as_integer() else {
+                // Past 2^52 every double is an integer (JSON text holds no infinity).
+                if matches!(v, Json::Number(n) if !(-4_503_599_627_370_496.0..=4_503_599_627_370_496.0).contains(n)) {
+                    let template = "an integer beyond ±(2^53 − 1), which not every runtime represents exactly";
+                    return fail(K::InvalidValue, v, template, "", "");
+                }
+                let expected = match ty {
+                    Ty::Time => "integer milliseconds",
+                    Ty::Unit => "a string or an integer",
+                    _ => "an integer",
+                };
+                return wrong_type(v, expected);
+            };
+            let (min, max) = match ty {
+                Ty::Integer(&range) => range,
+                Ty::Variation => (0, i64::MAX / 2),
+                _ => return Ok(()),
+            };
+            if n < min || n > max {
+                return out_of_range(v, n, min, max);
+            }
+            Ok(())
+        }
+        (Ty::List(item) | Ty::Items(item), Json::Array(items)) => {
+            if items.is_empty() && matches!(ty, Ty::Items(_)) {
+                return empty(v);
+            }
+            at_most(v, items.len(), MAX_LIST_ITEMS, "items")?;
+            for v in items {
+                check(v, *item)?;
+            }
+            Ok(())
+        }
+        _ => wrong_type(v, ty.expected()),
+    }
+}
+
+/// A string (`what`: "a string", "a key") of `len` bytes, longer than `MAX_STRING_BYTES`.
+#[cold]
+pub(crate) fn too_long<T>(v: &Json<'_>, what: &str, len: usize) -> Result<T> {
+    let mut before = String::from(what);
+    before.push_str(" of ");
+    let message = past_limit(&before, len as u64, " bytes", MAX_STRING_BYTES as u64);
+    fail(K::TooLarge, v, "\u{2}", &message, "")
+}
+
+/// `n` things of a kind (`what`, plural) at `v`, refused past `limit`.
+pub(crate) fn at_most(v: &Json<'_>, n: usize, limit: usize, what: &str) -> Result<()> {
+    if n <= limit {
+        return Ok(());
+    }
+    let mut after = String::from(" ");
+    after.push_str(what);
+    let message = past_limit("", n as u64, &after, limit as u64);
+    fail(K::TooLarge, v, "\u{2}", &message, "")
+}
+
+#[cold]
+fn out_of_range(v: &Json<'_>, n: i64, min: i64, max: i64) -> Result<()> {
+    let mut range = String::from(itoa::Buffer::new().format(min));
+    range.push_str("..=");
+    range.push_str(itoa::Buffer::new().format(max));
+    fail(K::InvalidValue, v, "\u{2} is outside \u{4}", itoa::Buffer::new().format(n), &range)
+}
+
+#[inline(always)]
+pub(crate) fn empty<T>(v: &Json<'_>) -> Result<T> {
+    fail(K::InvalidValue, v, "must not be empty", "", "")
+}
+
+#[inline(always)]
+pub(crate) fn wrong_type<T>(v: &Json<'_>, expected: &str) -> Result<T> {
+    fail(K::WrongType, v, "expected \u{2}, got \u{4}", expected, v.type_name())
+}
+
+/// An object whose members were checked against its table: all known, none repeated, the
+/// required ones present, each of its type.
+#[derive(Clone, Copy)]
+pub(crate) struct Obj<'j> {
+    /// The object itself, for problems about it.
+    pub at: &'j Json<'j>,
+    members: &'j [(Cow<'j, str>, Json<'j>)],
+}
+
+impl<'j> Obj<'j> {
+    pub fn read(v: &'j Json<'j>, fields: &[Field]) -> Result<Obj<'j>> {
+        let Json::Object(members) = v else {
+            return wrong_type(v, "an object");
+        };
+        debug_assert!(fields.len() <= 32);
+        let mut seen = 0u32;
+        for (name, value) in members {
+            let Some(i) = fields.iter().position(|f| f.0 == name) else {
+                return fail(K::UnknownField, value, "unknown member \u{1}", name, "");
+            };
+            if seen & (1 << i) != 0 {
+                return fail(K::Duplicate, value, "member \u{1} appears twice", name, "");
+            }
+            seen |= 1 << i;
+            check(value, fields[i].1)?;
+        }
+        for (i, f) in fields.iter().enumerate() {
+            if f.2 && seen & (1 << i) == 0 {
+                return missing(v, f.0, MISSING);
+            }
+        }
+        Ok(Obj { at: v, members })
+    }
+
+    pub fn get(&self, name: &str) -> Option<&'j Json<'j>> {
+        self.members.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+
+    /// A member optional in the table that the compiling code requires.
+    pub fn need(&self, name: &'static str) -> Result<&'j Json<'j>> {
+        match self.get(name) {
+            Some(v) => Ok(v),
+            None => missing(self.at, name, MISSING),
+        }
+    }
+
+    /// A required member (`null` stands in if it were absent, which reading rules out).
+    pub fn value(&self, name: &str) -> &'j Json<'j> {
+        self.get(name).unwrap_or(&Json::Null)
+    }
+
+    /// A string member (`Str`, `Name` or `Attribute`).
+    pub fn str(&self, name: &str) -> Option<&'j str> {
+        self.get(name).and_then(Json::as_str)
+    }
+
+    /// A `Bool` member; false when absent.
+    pub fn bool(&self, name: &str) -> bool {
+        matches!(self.get(name), Some(Json::Bool(true)))
+    }
+
+    /// An `Integer` member.
+    pub fn int(&self, name: &str) -> Option<i64> {
+        self.get(name).and_then(Json::as_integer)
+    }
+
+    /// A `Time` member, in milliseconds.
+    pub fn time(&self, name: &str) -> Option<i64> {
+        self.get(name).and_then(Json::as_time)
+    }
+
+    /// A `List` or `Items` member; empty when absent.
+    pub fn items(&self, name: &str) -> &'j [Json<'j>] {
+        match self.get(name) {
+            Some(Json::Array(items)) => items,
+            _ => &[],
+        }
+    }
+}
+
+/// A `Unit` value as its text (`42` → `"42"`).
+pub(crate) fn unit_text(v: &Json<'_>) -> String {
+    match (v, v.as_integer()) {
+        (_, Some(n)) => itoa::Buffer::new().format(n).into(),
+        (v, None) => v.as_str().unwrap_or_default().into(),
+    }
+}
+
+/// The members of an object used as a map (flags, segments), sorted by key, none repeated.
+pub(crate) fn map<'j>(v: &'j Json<'j>) -> Result<Vec<(&'j str, &'j Json<'j>)>> {
+    let Json::Object(members) = v else {
+        return wrong_type(v, "an object");
+    };
+    // Ties by position: among equal keys the later member comes later, and is the one reported.
+    let order = crate::sets::order_by_key(members.len(), &|i| &members[i].0);
+    for pair in order.windows(2) {
+        let (name, value) = &members[pair[1]];
+        if members[pair[0]].0 == *name {
+            return fail(K::Duplicate, value, "key \u{1} appears twice", name, "");
+        }
+    }
+    if let Some((name, value)) = order.first().map(|&i| &members[i]) {
+        if name.is_empty() {
+            return fail(K::InvalidValue, value, "keys must not be empty", "", "");
+        }
+    }
+    // The longest key sorts anywhere, so every key is measured (in document order).
+    if let Some((name, value)) = members.iter().find(|(name, _)| name.len() > MAX_STRING_BYTES) {
+        return too_long(value, "a key", name.len());
+    }
+    Ok(order.into_iter().map(|i| (&*members[i].0, &members[i].1)).collect())
+}
+
+/// The smallest position whose text an earlier position holds: the first repeat a scan in
+/// document order meets (by sorting, as everything else here, not a hash set).
+pub(crate) fn first_repeat(items: &[&str]) -> Option<usize> {
+    let order = crate::sets::order_by_key(items.len(), &|i| items[i]);
+    order.windows(2).filter(|p| items[p[0]] == items[p[1]]).map(|p| p[1]).min()
+}
+
+/// A salt or `bucketBy` (the value `at`): may not contain the bucketing separator.
+pub(crate) fn no_separator(s: &str, at: &Json<'_>) -> Result<()> {
+    if s.bytes().any(|b| b == crate::eval::bucketing::SEPARATOR as u8) {
+        return fail(K::InvalidValue, at, "must not contain U+001F", "", "");
+    }
+    Ok(())
+}

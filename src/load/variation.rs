@@ -1,0 +1,51 @@
+//! Variations: names unique, values of one kind and never null; references to them by name or
+//! index.
+
+use crate::error::LoadErrorKind as K;
+use crate::json::schema::{fail, opt, req, Field, Obj, Result, Ty::*};
+use crate::json::Json;
+use crate::model::variation::{Kind, Variation};
+use alloc::vec::Vec;
+
+const VARIATION: &[Field] = &[req("name", Name), req("value", Any), opt("description", Str)];
+/// A flag's `variations` (checked to be a non-empty array of objects), and their kind.
+pub(super) fn variations(items: &[Json<'_>]) -> Result<(Vec<Variation>, Kind)> {
+    let mut out: Vec<Variation> = Vec::new();
+    let mut kind: Option<Kind> = None;
+    for item in items {
+        let o = Obj::read(item, VARIATION)?;
+        let name = o.str("name").unwrap_or_default();
+        if out.iter().any(|v| v.name == name) {
+            return fail(K::Duplicate, o.value("name"), "variation name \u{1} is used twice", name, "");
+        }
+        let value = o.value("value");
+        let Some(k) = Kind::of(value) else {
+            return fail(K::InvalidValue, value, "a variation value must not be null", "", "");
+        };
+        match kind {
+            Some(first) if first != k => {
+                return fail(K::MixedKinds, value, "a \u{2} value among \u{4} variations", k.name(), first.name())
+            }
+            _ => kind = Some(k),
+        }
+        out.push(Variation { name: name.into(), value: value.to_owned_json() });
+    }
+    // `Items` guarantees at least one variation, hence a kind.
+    Ok((out, kind.unwrap_or(Kind::Boolean)))
+}
+
+/// A checked `Variation` value, resolved: the index into `variations`.
+pub(super) fn variation_ref(v: &Json<'_>, variations: &[Variation]) -> Result<u32> {
+    let found = match v {
+        Json::String(name) => variations.iter().position(|x| x.name == *name),
+        _ => v.as_integer().filter(|i| *i < variations.len() as i64).map(|i| i as usize),
+    };
+    match (found, v) {
+        (Some(i), _) => Ok(i as u32),
+        (None, Json::String(name)) => fail(K::UnknownVariation, v, "no variation named \u{1}", name, ""),
+        (None, _) => {
+            let index = v.as_integer().unwrap_or_default();
+            fail(K::UnknownVariation, v, "no variation at index \u{2}", itoa::Buffer::new().format(index), "")
+        }
+    }
+}

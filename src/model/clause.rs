@@ -1,0 +1,100 @@
+//! Clauses: an operator and its operands, parsed at load (versions, timestamps, sets), so that
+//! evaluation (`crate::eval::operators`) reads only the context's attribute.
+
+use super::attribute::AttrRef;
+use crate::eval::schedule::{Recurring, Window};
+use crate::sets::KeySet;
+use crate::version::Version;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::cmp::Ordering;
+
+#[derive(Clone, Debug)]
+pub(crate) struct Clause {
+    /// As written, for explanations.
+    pub op: &'static str,
+    pub attr: Option<AttrRef>,
+    pub test: Test,
+    pub negate: bool,
+    /// What testing one item costs, the item's own length aside (`limits::MAX_EVALUATION_WORK`):
+    /// see `Test::work`.
+    pub work: u32,
+}
+
+/// A comparison, as the set of orderings it accepts: bit 0 less, bit 1 equal, bit 2 greater
+/// (one shift instead of a branch per operator).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Cmp {
+    Eq = 0b010,
+    Lt = 0b001,
+    Lte = 0b011,
+    Gt = 0b100,
+    Gte = 0b110,
+}
+
+impl Cmp {
+    pub fn holds(self, o: Ordering) -> bool {
+        (self as u8 >> (o as i8 + 1)) & 1 != 0
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum Test {
+    In(ValueSet),
+    NotIn(ValueSet),
+    StartsWith(Vec<String>),
+    EndsWith(Vec<String>),
+    Contains(Vec<String>),
+    Number(Cmp, Vec<f64>),
+    Semver(Cmp, Vec<Version>),
+    Before(Vec<i64>),
+    After(Vec<i64>),
+    Exists,
+    Segment(Vec<u32>),
+    Schedule(Window),
+    Recurring(Recurring),
+}
+
+/// The operand of `in` / `notIn`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct ValueSet {
+    pub strings: KeySet,
+    pub numbers: Vec<f64>,
+    pub has_true: bool,
+    pub has_false: bool,
+}
+
+impl Test {
+    /// What testing one item costs, in tests (`limits::MAX_EVALUATION_WORK`), without the
+    /// item's length: per operand compared, one plus one per 64 bytes of it; a string set, its
+    /// search steps at the cost of its longest string. Computed once, at load.
+    pub fn work(&self) -> u64 {
+        let text = |vs: &[String]| vs.iter().map(|v| 1 + v.len() as u64 / 64).sum::<u64>();
+        match self {
+            Test::In(set) | Test::NotIn(set) => (set.numbers.len() as u64 + set.strings.work()).max(1),
+            Test::StartsWith(vs) | Test::EndsWith(vs) | Test::Contains(vs) => text(vs),
+            Test::Number(_, vs) => vs.len() as u64,
+            Test::Semver(_, vs) => vs.len() as u64,
+            Test::Before(vs) | Test::After(vs) => vs.len() as u64,
+            Test::Recurring(r) => r.windows.len() as u64,
+            Test::Exists | Test::Segment(_) | Test::Schedule(_) => 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cmp;
+    use core::cmp::Ordering::{Equal, Greater, Less};
+
+    #[test]
+    fn comparisons_accept_their_orderings() {
+        let accepts = |c: Cmp| [Less, Equal, Greater].map(|o| c.holds(o));
+        assert_eq!(accepts(Cmp::Eq), [false, true, false]);
+        assert_eq!(accepts(Cmp::Lt), [true, false, false]);
+        assert_eq!(accepts(Cmp::Lte), [true, true, false]);
+        assert_eq!(accepts(Cmp::Gt), [false, false, true]);
+        assert_eq!(accepts(Cmp::Gte), [false, true, true]);
+    }
+}

@@ -1,0 +1,56 @@
+//! What a rule or the fallthrough serves: a fixed variation, a weighted rollout or an experiment.
+
+use super::attribute::AttrRef;
+use crate::eval::bucketing::BucketKey;
+use alloc::vec::Vec;
+
+#[derive(Clone, Debug)]
+pub(crate) enum Serve {
+    Variation(u32),
+    Rollout(Rollout),
+    Experiment(Experiment),
+}
+
+/// Variations and the exclusive upper ends of their bucket ranges, in listed order.
+#[derive(Clone, Debug)]
+pub(crate) struct Slices(pub Vec<Slice>);
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Slice {
+    pub variation: u32,
+    pub end: u32,
+}
+
+impl Slices {
+    /// The variation owning `bucket`: the first whose running total exceeds it.
+    pub fn pick(&self, bucket: u32) -> u32 {
+        let mut last = 0;
+        for s in &self.0 {
+            if bucket < s.end {
+                return s.variation;
+            }
+            last = s.variation;
+        }
+        // Unreachable: ends sum to 100000 and buckets are below it.
+        last
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Rollout {
+    pub bucket_by: AttrRef,
+    pub key: BucketKey,
+    pub slices: Slices,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Experiment {
+    pub bucket_by: AttrRef,
+    pub traffic: u32,
+    pub fallback: u32,
+    /// Purpose `rollout`: enrolment.
+    pub enrol: BucketKey,
+    /// Purpose `variant`: the enrolled unit's variation.
+    pub variant: BucketKey,
+    pub slices: Slices,
+}

@@ -1,0 +1,61 @@
+//! A compiled snapshot: its flags sorted by key, its segments, the prerequisite order. Loading
+//! builds it (`crate::load`), evaluation reads it (`crate::eval`).
+
+use super::flag::Flag;
+use super::segment::Segment;
+use crate::eval::bucketing::Scheme;
+use alloc::vec::Vec;
+
+/// A validated, compiled snapshot. Immutable: updating means loading a new one.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    pub(crate) version: u64,
+    pub(crate) generated_at: i64,
+    pub(crate) scheme: Scheme,
+    /// The salt of hashed lists (`keyHashing`), when it has them.
+    pub(crate) salt: Option<crate::hashed::Salt>,
+    /// Sorted by key (UTF-8 bytes).
+    pub(crate) flags: Vec<Flag>,
+    /// Sorted by key.
+    pub(crate) segments: Vec<Segment>,
+    /// Flag indexes, each after its prerequisites.
+    pub(crate) order: Vec<u32>,
+}
+
+impl Snapshot {
+    /// The snapshot's `version`.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// `generatedAt`, in ms since the epoch.
+    pub fn generated_at(&self) -> i64 {
+        self.generated_at
+    }
+
+    /// The bucketing scheme.
+    pub fn bucketing(&self) -> Scheme {
+        self.scheme
+    }
+
+    /// All flags, by key.
+    pub fn flags(&self) -> &[Flag] {
+        &self.flags
+    }
+
+    /// Number of segments.
+    pub fn segment_count(&self) -> usize {
+        self.segments.len()
+    }
+
+    /// One flag.
+    pub fn flag(&self, key: &str) -> Option<&Flag> {
+        self.index_of(key).map(|i| &self.flags[i])
+    }
+
+    /// The position of a flag in [`Snapshot::flags`]: a binary search over the keys, on every
+    /// target (hosts that look keys up per request keep their own index, as the npm package does).
+    pub fn index_of(&self, key: &str) -> Option<usize> {
+        self.flags.binary_search_by(|f| f.key.as_str().cmp(key)).ok()
+    }
+}

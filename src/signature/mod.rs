@@ -1,0 +1,198 @@
+//! Signed snapshots (`docs/snapshot.md`, "Signed snapshots"): an envelope
+//! `{"signature":{"algorithm":"ed25519","keyId":"…","value":"…"},"snapshot":…}` whose Ed25519
+//! signature covers [`DOMAIN`] followed by the `snapshot` member's value, byte for byte as it
+//! stands in the envelope.
+//!
+//! Nothing is serialised again, so there is no canonical form to agree on: the verifier finds
+//! those bytes, checks the signature, and only then parses them. With keys trusted, bytes no
+//! trusted key signed never reach the loader. Verifying is all the npm package's modules do;
+//! signing (feature `sign`) is for the CLI and hosts that sign what they derive.
+
+mod envelope;
+#[cfg(feature = "sign")]
+mod sign;
+
+pub(crate) use envelope::diagnose;
+pub use envelope::{contents, is_envelope, Envelope};
+#[cfg(feature = "sign")]
+pub use sign::SigningKey;
+
+use crate::error::{LoadError, LoadErrorKind};
+use crate::json::scan::trim;
+use crate::message::fill;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+use ed25519_compact::{sha512, Signature};
+
+/// What is signed before the snapshot's bytes: a signature over a snapshot cannot be taken for
+/// one over anything else the same key signs.
+pub const DOMAIN: &[u8] = b"edgeflag-snapshot-v1\n";
+
+/// The `algorithm` of every signature.
+pub const ALGORITHM: &str = "ed25519";
+
+/// An Ed25519 public key a runtime trusts, with its key id: the first 8 bytes of the SHA-512 of
+/// its 32 bytes, which envelopes name it by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PublicKey {
+    bytes: [u8; 32],
+    id: [u8; 8],
+}
+
+impl PublicKey {
+    /// A key from its 32 bytes; refused when they are not a point of the curve, or one of small
+    /// order (no signature could be trusted under it).
+    pub fn from_bytes(bytes: [u8; 32]) -> Result<PublicKey, KeyError> {
+        match ed25519_compact::PublicKey::new(bytes).validate() {
+            Ok(()) => {
+                let mut id = [0; 8];
+                id.copy_from_slice(&sha512::Hash::hash(bytes)[..8]);
+                Ok(PublicKey { bytes, id })
+            }
+            Err(_) => {
+                Err(KeyError(String::from("not an Ed25519 public key (not a curve point, or one of small order)")))
+            }
+        }
+    }
+
+    /// A key from 64 hex digits (either case), as runtimes are given keys.
+    pub fn from_hex(text: &str) -> Result<PublicKey, KeyError> {
+        let text = trim(text);
+        let why = match crate::hex::decode(text, true).map(PublicKey::from_bytes) {
+            Some(Ok(key)) => return Ok(key),
+            Some(Err(e)) => e.0,
+            None => String::from("expected 64 hex digits"),
+        };
+        // Keys are ASCII when they are keys at all; anything else is shown by its length.
+        let shown = if text.len() <= 64 && text.is_ascii() { text } else { "…" };
+        Err(KeyError(fill("public key \u{1}: \u{4}", shown, &why)))
+    }
+
+    /// The key's 32 bytes.
+    pub fn to_bytes(&self) -> [u8; 32] {
+        self.bytes
+    }
+
+    /// The key as 64 lowercase hex digits.
+    pub fn to_hex(&self) -> String {
+        crate::hex::encode(&self.bytes)
+    }
+
+    /// The key id: SHA-512 of the key, first 8 bytes.
+    pub fn id(&self) -> [u8; 8] {
+        self.id
+    }
+
+    /// The key id as envelopes write it: 16 lowercase hex digits.
+    pub fn id_hex(&self) -> String {
+        crate::hex::encode(&self.id)
+    }
+
+    /// Whether `signature` is this key's over [`DOMAIN`] and `snapshot`.
+    fn verifies(&self, signature: &[u8; 64], snapshot: &str) -> bool {
+        let key = ed25519_compact::PublicKey::new(self.bytes);
+        // Streamed: the domain and the snapshot are hashed where they are, not copied together.
+        match key.verify_incremental(&Signature::new(*signature)) {
+            Ok(mut state) => {
+                state.absorb(DOMAIN);
+                state.absorb(snapshot.as_bytes());
+                state.verify().is_ok()
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+/// A key that could not be read (a setting, not a snapshot: no path).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct KeyError(pub String);
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for KeyError {}
+
+/// The public keys a runtime trusts; several at once while keys rotate. None trusted (the
+/// default) means unsigned snapshots load as they always have.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Keys {
+    keys: Vec<PublicKey>,
+}
+
+impl Keys {
+    /// These keys (a key given twice counts once).
+    pub fn new(keys: impl IntoIterator<Item = PublicKey>) -> Keys {
+        let mut out = Keys::default();
+        for k in keys {
+            if !out.keys.contains(&k) {
+                out.keys.push(k);
+            }
+        }
+        out
+    }
+
+    /// Keys as 64 hex digits each, separated by commas (whitespace around each ignored; an empty
+    /// text: none).
+    pub fn parse(list: &str) -> Result<Keys, KeyError> {
+        let mut keys = Vec::new();
+        for item in list.split(',').map(trim).filter(|s| !s.is_empty()) {
+            keys.push(PublicKey::from_hex(item)?);
+        }
+        Ok(Keys::new(keys))
+    }
+
+    /// Whether no key is trusted.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The keys, in the order given.
+    pub fn keys(&self) -> &[PublicKey] {
+        &self.keys
+    }
+
+    /// The snapshot text to load from `text`. With keys: `text` must be an envelope whose
+    /// signature verifies with one of them. Without: a plain snapshot is `text` itself, and an
+    /// envelope gives its snapshot, the signature's shape checked but not the signature (so
+    /// snapshots can be signed before every runtime has the key).
+    pub fn open<'t>(&self, text: &'t str) -> Result<&'t str, LoadError> {
+        if !is_envelope(text) {
+            return if self.is_empty() { Ok(text) } else { Err(self.unsigned()) };
+        }
+        let envelope = Envelope::parse(text)?;
+        if !self.is_empty() {
+            envelope.verify(self)?;
+        }
+        Ok(envelope.snapshot)
+    }
+
+    /// The refusal of a snapshot that is not signed.
+    pub(crate) fn unsigned(&self) -> LoadError {
+        error(
+            LoadErrorKind::Unsigned,
+            "signature",
+            fill("the snapshot is not signed; only snapshots signed with a trusted key load (\u{2})", &self.ids(), ""),
+        )
+    }
+
+    /// The trusted key ids, comma-separated, for messages.
+    fn ids(&self) -> String {
+        let mut out = String::new();
+        for k in &self.keys {
+            if !out.is_empty() {
+                out.push_str(", ");
+            }
+            out.push_str(&k.id_hex());
+        }
+        out
+    }
+}
+
+fn error(kind: LoadErrorKind, path: &str, message: String) -> LoadError {
+    LoadError { kind, path: String::from(path), message }
+}
