@@ -1,7 +1,7 @@
-//! The evaluation algorithm: off → prerequisites → targets → rules → fallthrough.
+//! Evaluating one flag: off → prerequisites → targets → rules → fallthrough.
 
+use super::env::Env;
 use crate::eval::bucketing::{bucket, Purpose, BUCKETS};
-use crate::eval::context::Context;
 use crate::eval::explain::{ClauseStep, ClauseWhy, Step};
 use crate::eval::operators::Outcome;
 use crate::eval::result::{ErrorCode, Evaluation, Reason};
@@ -11,21 +11,8 @@ use crate::model::attribute::{AttrRef, NotUnit, Unit};
 use crate::model::flag::Flag;
 use crate::model::rule::Rule;
 use crate::model::serve::{Serve, Slices};
-use crate::model::snapshot::Snapshot;
 use alloc::string::ToString;
 use alloc::vec::Vec;
-use core::cell::Cell;
-
-/// Everything an evaluation reads, and the work done so far by the flag being evaluated.
-pub(crate) struct Env<'s, 'c> {
-    pub snapshot: &'s Snapshot,
-    pub ctx: &'c Context<'c>,
-    pub now: i64,
-    /// Tests made for the flag being evaluated (its prerequisites count their own), against
-    /// `MAX_EVALUATION_WORK`. Per flag, so that a result never depends on whether its
-    /// prerequisites were evaluated for it or before it (`evaluate_all`).
-    work: Cell<u64>,
-}
 
 /// Collects explanation steps; `()` collects nothing and compiles away.
 pub(crate) trait Trace<'s> {
@@ -84,28 +71,11 @@ impl<'s> Prereqs<'s> for Memo {
 }
 
 impl<'s, 'c> Env<'s, 'c> {
-    pub fn new(snapshot: &'s Snapshot, ctx: &'c Context<'c>, now: i64) -> Env<'s, 'c> {
-        Env { snapshot, ctx, now, work: Cell::new(0) }
-    }
-
-    pub fn in_segment(&self, segment: u32) -> bool {
-        self.charge(1) && self.snapshot.segments[segment as usize].contains(self)
-    }
-
-    /// Counts `n` tests; false once the flag's work is past `MAX_EVALUATION_WORK`, and from
-    /// then on each test is refused at once, so the rest of the evaluation is one step per
-    /// clause.
-    pub fn charge(&self, n: u64) -> bool {
-        let work = self.work.get().saturating_add(n);
-        self.work.set(work);
-        work <= MAX_EVALUATION_WORK
-    }
-
     /// Evaluates a flag whose context is known to be valid, within `MAX_EVALUATION_WORK`.
     pub fn flag<T: Trace<'s>>(&self, flag: &'s Flag, prereqs: &mut dyn Prereqs<'s>, trace: &mut T) -> Evaluation<'s> {
-        let outer = self.work.replace(0);
+        let outer = self.swap_work(0);
         let e = self.flag_within(flag, prereqs, trace);
-        let work = self.work.replace(outer);
+        let work = self.swap_work(outer);
         if work <= MAX_EVALUATION_WORK {
             return e;
         }

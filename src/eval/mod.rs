@@ -4,6 +4,7 @@
 
 pub mod bucketing;
 pub(crate) mod context;
+pub(crate) mod env;
 pub(crate) mod explain;
 pub(crate) mod flag;
 pub(crate) mod operators;
@@ -20,8 +21,9 @@ use crate::model::snapshot::Snapshot;
 use crate::model::variation::Kind;
 use alloc::vec::Vec;
 use context::Context;
+use env::Env;
 use explain::Explanation;
-use flag::{Env, Memo, PrereqResult, Prereqs};
+use flag::{Memo, PrereqResult, Prereqs};
 use result::{ErrorCode, Evaluation};
 
 impl Snapshot {

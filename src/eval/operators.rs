@@ -1,7 +1,7 @@
 //! Operators at evaluation: a clause's outcome for the context, item by item, within the
 //! flag's evaluation budget.
 
-use super::flag::Env;
+use super::env::Env;
 use crate::json::Json;
 use crate::model::clause::{Clause, Test, ValueSet};
 use crate::version;

@@ -1,6 +1,6 @@
 //! Segment membership: the lists first, then the rules.
 
-use super::flag::Env;
+use super::env::Env;
 use super::operators::Outcome;
 use crate::hashed;
 use crate::model::attribute::Unit;
@@ -25,5 +25,11 @@ impl Segment {
             }
         }
         self.rules.iter().any(|clauses| clauses.iter().all(|c| c.outcome(env) == Outcome::Match))
+    }
+}
+
+impl Env<'_, '_> {
+    pub fn in_segment(&self, segment: u32) -> bool {
+        self.charge(1) && self.snapshot.segments[segment as usize].contains(self)
     }
 }
