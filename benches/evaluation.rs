@@ -76,6 +76,14 @@ fn evaluate_all(c: &mut Criterion) {
     assert_eq!(all.len(), 1000);
     assert!(all.iter().all(|(_, e)| e.error.is_none()));
     c.bench_function("evaluate_all/generated (1000 flags)", |b| b.iter(|| big.evaluate_all(black_box(&ctx), NOW)));
+
+    // A flag found by key among 1,000 (the lookup every by-key evaluation makes): the index's
+    // share of an evaluation where there are many flags.
+    let key = big.flags()[617].key().to_string();
+    assert_eq!(big.evaluate(&key, &ctx, NOW, None), all[617].1);
+    c.bench_function("evaluate/by key among 1000 flags", |b| {
+        b.iter(|| big.evaluate(black_box(&key), black_box(&ctx), NOW, None))
+    });
 }
 
 fn load(c: &mut Criterion) {
