@@ -1,10 +1,9 @@
 // The public API over the Wasm core. No evaluation logic lives here: snapshots and contexts go
-// in as JSON text, results come back as integers in the core's buffer (see src/wasm/slots.rs)
-// and are turned into values through tables the core describes (src/wasm/describe.rs): the
-// snapshot's once per update, each flag's on its first use.
+// in as JSON text, results come back as integers in the core's buffer (see pkg/src/slots.rs)
+// and are turned into values through tables the core describes (pkg/src/describe.rs): the
+// snapshot's, with the results' layout, once per update; each flag's on its first use.
 import { core, newCore } from './core.js';
 
-const WIDTH = 8; // i32 per result in the core's buffer
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** A snapshot the engine refused: `kind` and `path` as in docs/snapshot.md ("Load errors"). */
@@ -18,13 +17,7 @@ export class LoadError extends Error {
 }
 
 export class Engine {
-  #core;
-  #now;
-  #tables;
-  #contextText = null; // the context the core holds, as sent
-  #memory = null;
-  #view = null;
-
+  #e; // the core and its tables, shared with this engine's scopes
   #recording = false;
 
   /**
@@ -34,10 +27,7 @@ export class Engine {
    *   must then be signed with (docs/snapshot.md, "Signed snapshots")
    */
   constructor(snapshot, options = {}) {
-    this.#memory = core().memory; // throws a clear error before `init()` in browsers
-    this.#core = newCore();
-    this.#now = options.now ?? Date.now;
-    this.#tables = this.#describe();
+    this.#e = new Evaluator(options.now ?? Date.now);
     if (options.publicKeys !== undefined) this.#trust(options.publicKeys);
     if (options.exposures) this.recordExposures(options.exposures === true ? {} : options.exposures);
     if (snapshot !== undefined) {
@@ -52,12 +42,13 @@ export class Engine {
     if (!Array.isArray(list) || !list.every((k) => typeof k === 'string' && k.trim() !== '')) {
       throw new TypeError('edgeflag: publicKeys must be an array of public keys, 64 hex digits each');
     }
-    const n = this.#core.trust(list.join(','));
-    if (n) throw new TypeError(`edgeflag: publicKeys: ${this.#text(n)}`);
+    const n = this.#e.core.trust(list.join(','));
+    if (n) throw new TypeError(`edgeflag: publicKeys: ${this.#e.text(n)}`);
   }
 
   /** Offers a snapshot; a refused one leaves the serving snapshot in place. Never throws. */
   update(snapshot) {
+    const e = this.#e;
     const previousVersion = this.version;
     let text;
     try {
@@ -65,63 +56,40 @@ export class Engine {
     } catch (error) {
       return { ok: false, error, version: previousVersion };
     }
-    const code = this.#core.update(text);
+    const code = e.core.update(text);
     if (code < 0) {
-      const [kind, path, message] = JSON.parse(this.#text(this.#core.load_error()));
+      const [kind, path, message] = JSON.parse(e.text(e.core.load_error()));
       return { ok: false, error: new LoadError(kind, path, message), version: previousVersion };
     }
-    if (code === 0) this.#tables = this.#describe();
+    if (code === 0) e.describe();
     return { ok: true, changed: code === 0, version: this.version, previousVersion };
   }
 
   /** Version of the serving snapshot, or null before one is loaded. */
   get version() {
-    return this.#tables.version;
+    return this.#e.tables.version;
   }
 
   /** The serving snapshot's flags: key, kind, on, clientVisible, variations, values, rules, metadata. */
   flags() {
-    const t = this.#tables;
-    return (t.all ??= Object.freeze(t.keys.map((_, i) => this.#flag(i))));
+    const e = this.#e;
+    const t = e.tables;
+    return (t.all ??= Object.freeze(t.keys.map((_, i) => e.flag(i))));
   }
 
   /** One flag of the serving snapshot (as in `flags()`), or undefined. */
   flag(flagKey) {
-    const i = this.#tables.index.get(flagKey);
-    return i === undefined ? undefined : this.#flag(i);
+    const i = this.#e.tables.index.get(flagKey);
+    return i === undefined ? undefined : this.#e.flag(i);
   }
 
   // Every evaluation takes a last `options`: `{ track: false }` records no exposure or count.
+  // Each binds its context in a Scope; the typed getters (getBoolean … getJsonDetails) are
+  // defined with Scope's, in its static block.
 
   /** One flag for one context: value, variation, reason and why. */
   evaluate(flagKey, context, defaultValue, options) {
     return this.context(context).evaluate(flagKey, defaultValue, options);
-  }
-
-  // Typed getters: a flag of another kind gives the default with TYPE_MISMATCH.
-  getBooleanDetails(flagKey, context, defaultValue, options) {
-    return this.context(context).getBooleanDetails(flagKey, defaultValue, options);
-  }
-  getStringDetails(flagKey, context, defaultValue, options) {
-    return this.context(context).getStringDetails(flagKey, defaultValue, options);
-  }
-  getNumberDetails(flagKey, context, defaultValue, options) {
-    return this.context(context).getNumberDetails(flagKey, defaultValue, options);
-  }
-  getJsonDetails(flagKey, context, defaultValue, options) {
-    return this.context(context).getJsonDetails(flagKey, defaultValue, options);
-  }
-  getBoolean(flagKey, context, defaultValue, options) {
-    return this.getBooleanDetails(flagKey, context, defaultValue, options).value;
-  }
-  getString(flagKey, context, defaultValue, options) {
-    return this.getStringDetails(flagKey, context, defaultValue, options).value;
-  }
-  getNumber(flagKey, context, defaultValue, options) {
-    return this.getNumberDetails(flagKey, context, defaultValue, options).value;
-  }
-  getJson(flagKey, context, defaultValue, options) {
-    return this.getJsonDetails(flagKey, context, defaultValue, options).value;
   }
 
   /** Every flag for one context: `{ flagKey: details }`. */
@@ -136,7 +104,7 @@ export class Engine {
 
   /** Binds a context once, for evaluating many flags with it (the per-request path). */
   context(context, options) {
-    return new Scope(this, text(context), options?.track !== false);
+    return new Scope(this.#e, text(context), options?.track !== false);
   }
 
   /**
@@ -163,7 +131,7 @@ export class Engine {
     if (o.keySalt !== undefined && typeof o.keySalt !== 'string') throw new TypeError('edgeflag: exposures.keySalt must be a string');
     const source = o.source ?? randomId();
     if (typeof source !== 'string') throw new TypeError('edgeflag: exposures.source must be a string');
-    const n = this.#core.record_exposures(
+    const n = this.#e.core.record_exposures(
       source,
       Math.min(count('queueCapacity', 1000), 2 ** 32 - 1),
       count('dedupeWindowMs', 3_600_000),
@@ -173,7 +141,7 @@ export class Engine {
       o.keySalt,
     );
     if (n) {
-      const [setting, message] = JSON.parse(this.#text(n));
+      const [setting, message] = JSON.parse(this.#e.text(n));
       throw new TypeError(`edgeflag: exposures.${setting} ${message}`);
     }
     this.#recording = true;
@@ -186,7 +154,7 @@ export class Engine {
 
   /** Exposures waiting for a batch. */
   get pendingExposures() {
-    return this.#core.exposures_pending();
+    return this.#e.core.exposures_pending();
   }
 
   /**
@@ -194,107 +162,135 @@ export class Engine {
    * nothing to send. What it holds leaves the engine: deliver it, or report it `exposuresLost`.
    */
   takeExposures(maxBytes = 60_000) {
-    const n = this.#core.take_exposures(this.#now(), Math.max(0, Math.min(maxBytes, 2 ** 32 - 1)) || 0);
-    return n ? this.#text(n) : null;
+    const e = this.#e;
+    const n = e.core.take_exposures(e.now(), Math.max(0, Math.min(maxBytes, 2 ** 32 - 1)) || 0);
+    return n ? e.text(n) : null;
   }
 
   /** Reports `n` exposures that could not be delivered: the next batch counts them as dropped. */
   exposuresLost(n) {
-    if (n > 0) this.#core.exposures_lost(n);
+    if (n > 0) this.#e.core.exposures_lost(n);
   }
 
-  // Internal to the package (Scope and the OpenFeature providers).
-  _use(contextText) {
+  /** Releases the Wasm memory this engine holds (optional: it is also reclaimed by GC). */
+  free() {
+    this.#e.core.free();
+  }
+}
+
+/**
+ * One core engine and the tables that turn its results into values: what an Engine and its
+ * scopes evaluate with. Module-private, so the public classes carry no internal methods.
+ */
+class Evaluator {
+  core;
+  now;
+  tables;
+  #contextText = null; // the context the core holds, as sent
+  #memory;
+  #view = null;
+  #base = 0;
+
+  constructor(now) {
+    this.#memory = core().memory; // throws a clear error before `init()` in browsers
+    this.core = newCore();
+    this.now = now;
+    this.describe();
+  }
+
+  /** One flag for the context `contextText`: its details. */
+  one(contextText, flagKey, defaultValue, kind, track) {
     this.#use(contextText);
-  }
-  _one(flagKey, defaultValue, kind, track = true) {
-    return this.#one(flagKey, defaultValue, kind, track);
-  }
-  _all(details, track = true) {
-    return this.#all(details, track);
-  }
-
-  #use(contextText) {
-    if (contextText === this.#contextText) return;
-    if (typeof contextText === 'string') this.#core.set_context(contextText);
-    else this.#core.set_context_error(contextText.error);
-    this.#contextText = contextText;
-  }
-
-  #one(flagKey, defaultValue, kind, track) {
-    const t = this.#tables;
+    const t = this.tables;
     const index = t.index.get(flagKey);
     const kindCode = kind === undefined ? 0 : (t.kindCodes[kind] ?? 0);
-    if (index === undefined) this.#core.evaluate_key(String(flagKey), this.#now(), kindCode, track);
-    else this.#core.evaluate(index, this.#now(), kindCode, track);
+    if (index === undefined) this.core.evaluate_key(String(flagKey), this.now(), kindCode, track);
+    else this.core.evaluate(index, this.now(), kindCode, track);
     return this.#details(0, index ?? -1, defaultValue);
   }
 
-  #all(details, track) {
-    const t = this.#tables;
+  /** Every flag for the context `contextText`: `{ flagKey: details }`, or values without `details`. */
+  all(contextText, details, track) {
+    this.#use(contextText);
+    const t = this.tables;
+    const { width, variation } = t.slots;
     const out = {};
-    this.#core.evaluate_all(this.#now(), track);
-    const v = this.#slots();
+    this.core.evaluate_all(this.now(), track);
+    const v = this.#results();
     const keys = t.keys;
     for (let i = 0; i < keys.length; i++) {
       if (details) {
         out[keys[i]] = this.#details(i, i, undefined);
       } else {
-        const variation = v[this.#base + i * WIDTH];
-        out[keys[i]] = variation >= 0 ? (t.flags[i] ?? this.#flag(i)).values[variation] : null;
+        const n = v[this.#base + i * width + variation];
+        out[keys[i]] = n >= 0 ? (t.flags[i] ?? this.flag(i)).values[n] : null;
       }
     }
     return out;
   }
 
-  #base = 0;
+  #use(contextText) {
+    if (contextText === this.#contextText) return;
+    if (typeof contextText === 'string') this.core.set_context(contextText);
+    else this.core.set_context_error(contextText.error);
+    this.#contextText = contextText;
+  }
 
   /** The core's result buffer as an Int32Array (re-made when memory grows). */
-  #slots() {
+  #results() {
     const buffer = this.#memory.buffer;
     if (this.#view === null || this.#view.buffer !== buffer) this.#view = new Int32Array(buffer);
-    this.#base = this.#core.slots_ptr() >>> 2;
+    this.#base = this.core.slots_ptr() >>> 2;
     return this.#view;
   }
 
-  /** The core's text output of `length` bytes (read in place, as the slots are). */
-  #text(length) {
-    return utf8.decode(new Uint8Array(this.#memory.buffer, this.#core.out_ptr(), length));
+  /** The core's text output of `length` bytes (read in place, as the results are). */
+  text(length) {
+    return utf8.decode(new Uint8Array(this.#memory.buffer, this.core.out_ptr(), length));
   }
 
+  /** Result `slot` as details, read at the offsets the core describes (`slots`). */
   #details(slot, flagIndex, defaultValue) {
-    const v = this.#slots();
-    const o = this.#base + slot * WIDTH;
-    const t = this.#tables;
-    const flag = flagIndex >= 0 ? this.#flag(flagIndex) : null;
-    const variation = v[o];
+    const v = this.#results();
+    const t = this.tables;
+    const s = t.slots;
+    const o = this.#base + slot * s.width;
+    const flag = flagIndex >= 0 ? this.flag(flagIndex) : null;
+    const variation = v[o + s.variation];
     const d = {
       value: variation >= 0 ? flag.values[variation] : (defaultValue ?? null),
       variation: variation >= 0 ? flag.variations[variation] : null,
       variationIndex: variation >= 0 ? variation : null,
-      reason: t.reasons[v[o + 1]],
+      reason: t.reasons[v[o + s.reason]],
     };
-    if (v[o + 2] >= 0) {
-      d.errorCode = t.errorCodes[v[o + 2]];
-      d.errorMessage = this.#text(this.#core.message(slot));
+    const error = v[o + s.errorCode];
+    if (error >= 0) {
+      d.errorCode = t.errorCodes[error];
+      d.errorMessage = this.text(this.core.message(slot));
     }
-    if (v[o + 3] >= 0) d.ruleId = flag.rules[v[o + 3]];
-    if (v[o + 4] >= 0) d.prerequisiteFailed = t.keys[v[o + 4]];
-    if (v[o + 5] >= 0) d.bucket = v[o + 5];
-    if (v[o + 6] >= 0) d.variantBucket = v[o + 6];
-    if (v[o + 7] === 1) d.inExperiment = true;
+    const rule = v[o + s.rule];
+    if (rule >= 0) d.ruleId = flag.rules[rule];
+    const prerequisite = v[o + s.prerequisite];
+    if (prerequisite >= 0) d.prerequisiteFailed = t.keys[prerequisite];
+    const bucket = v[o + s.bucket];
+    if (bucket >= 0) d.bucket = bucket;
+    const variantBucket = v[o + s.variantBucket];
+    if (variantBucket >= 0) d.variantBucket = variantBucket;
+    if (v[o + s.inExperiment] === 1) d.inExperiment = true;
     return d;
   }
 
-  #describe() {
-    const d = JSON.parse(this.#text(this.#core.describe()));
+  /** Reads the serving snapshot's tables (and the result layout) from the core. */
+  describe() {
+    const d = JSON.parse(this.text(this.core.describe()));
     const kindCodes = {};
     d.kinds.forEach((k, i) => (kindCodes[k] = i + 1));
-    return {
+    this.tables = {
       version: d.version,
       reasons: d.reasons,
       errorCodes: d.errorCodes,
       kindCodes,
+      slots: d.slots, // `width` i32s per result, and each field's offset in it
       keys: d.keys,
       index: new Map(d.keys.map((k, i) => [k, i])),
       flags: new Array(d.keys.length), // each flag's table, on first use
@@ -302,68 +298,59 @@ export class Engine {
   }
 
   /** Flag `i`'s table: variations, frozen values, rule ids, metadata. */
-  #flag(i) {
-    const t = this.#tables;
-    return (t.flags[i] ??= deepFreeze(JSON.parse(this.#text(this.#core.describe_flag(i)))));
-  }
-
-  /** Releases the Wasm memory this engine holds (optional: it is also reclaimed by GC). */
-  free() {
-    this.#core.free();
+  flag(i) {
+    const t = this.tables;
+    return (t.flags[i] ??= deepFreeze(JSON.parse(this.text(this.core.describe_flag(i)))));
   }
 }
 
 /** A context bound once; every call reuses it without converting it again. */
 class Scope {
-  #engine;
+  #e;
   #text;
   #track;
-  constructor(engine, contextText, track) {
-    this.#engine = engine;
+  constructor(evaluator, contextText, track) {
+    this.#e = evaluator;
     this.#text = contextText;
     this.#track = track;
   }
   evaluate(flagKey, defaultValue, options) {
     return this.#one(flagKey, defaultValue, kindOf(defaultValue), options);
   }
-  getBooleanDetails(flagKey, defaultValue, options) {
-    return this.#one(flagKey, defaultValue, 'boolean', options);
-  }
-  getStringDetails(flagKey, defaultValue, options) {
-    return this.#one(flagKey, defaultValue, 'string', options);
-  }
-  getNumberDetails(flagKey, defaultValue, options) {
-    return this.#one(flagKey, defaultValue, 'number', options);
-  }
-  getJsonDetails(flagKey, defaultValue, options) {
-    return this.#one(flagKey, defaultValue, 'json', options);
-  }
-  getBoolean(flagKey, defaultValue, options) {
-    return this.#one(flagKey, defaultValue, 'boolean', options).value;
-  }
-  getString(flagKey, defaultValue, options) {
-    return this.#one(flagKey, defaultValue, 'string', options).value;
-  }
-  getNumber(flagKey, defaultValue, options) {
-    return this.#one(flagKey, defaultValue, 'number', options).value;
-  }
-  getJson(flagKey, defaultValue, options) {
-    return this.#one(flagKey, defaultValue, 'json', options).value;
-  }
   evaluateAll(options) {
-    this.#engine._use(this.#text);
-    return this.#engine._all(true, this.#tracks(options));
+    return this.#e.all(this.#text, true, this.#tracks(options));
   }
   values(options) {
-    this.#engine._use(this.#text);
-    return this.#engine._all(false, this.#tracks(options));
+    return this.#e.all(this.#text, false, this.#tracks(options));
   }
   #one(flagKey, defaultValue, kind, options) {
-    this.#engine._use(this.#text);
-    return this.#engine._one(flagKey, defaultValue, kind, this.#tracks(options));
+    return this.#e.one(this.#text, flagKey, defaultValue, kind, this.#tracks(options));
   }
   #tracks(options) {
     return options?.track === undefined ? this.#track : options.track !== false;
+  }
+
+  // The typed getters, for both classes from one definition: a flag of another kind gives the
+  // default with TYPE_MISMATCH. Engine's bind the context, then call Scope's.
+  static {
+    // Not enumerable, as class methods are.
+    const define = (C, name, value) => Object.defineProperty(C.prototype, name, { value, writable: true, configurable: true });
+    for (const Kind of ['Boolean', 'String', 'Number', 'Json']) {
+      const kind = Kind.toLowerCase();
+      const details = `get${Kind}Details`;
+      define(this, details, function (flagKey, defaultValue, options) {
+        return this.#one(flagKey, defaultValue, kind, options);
+      });
+      define(this, `get${Kind}`, function (flagKey, defaultValue, options) {
+        return this.#one(flagKey, defaultValue, kind, options).value;
+      });
+      define(Engine, details, function (flagKey, context, defaultValue, options) {
+        return this.context(context)[details](flagKey, defaultValue, options);
+      });
+      define(Engine, `get${Kind}`, function (flagKey, context, defaultValue, options) {
+        return this.context(context)[details](flagKey, defaultValue, options).value;
+      });
+    }
   }
 }
 
