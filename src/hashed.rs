@@ -4,7 +4,7 @@
 //!
 //! A hash is the first 16 bytes of SHA-512(salt ‖ unit value as UTF-8), as 32 lowercase hex
 //! digits; the salt is the snapshot's `keyHashing.salt` (16 bytes, 32 hex digits). SHA-512 is the
-//! one Ed25519 already brings (src/signature.rs): hashing adds no code of its own.
+//! one Ed25519 already brings (src/signature/): hashing adds no code of its own.
 
 use ed25519_compact::sha512;
 
