@@ -164,7 +164,9 @@ enum Command {
     },
     /// Print a deterministic synthetic snapshot (for benchmarks and load tests).
     Generate {
-        #[arg(long, default_value_t = 1000)]
+        /// How many flags: at most the limit a snapshot may hold (50,000), so that what is
+        /// generated also loads.
+        #[arg(long, default_value_t = 1000, value_parser = flag_count)]
         flags: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
@@ -371,4 +373,13 @@ fn print(text: &str) {
 
 fn to_pretty<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("\"unserializable: {e}\""))
+}
+
+/// `--flags` of `generate`: a count a snapshot may hold (`limits::MAX_FLAGS`).
+fn flag_count(text: &str) -> Result<usize, String> {
+    let limit = edgeflag::limits::MAX_FLAGS;
+    match text.parse::<usize>() {
+        Ok(n) if n <= limit => Ok(n),
+        _ => Err(format!("expected a number of flags from 0 to {limit}, the most a snapshot may hold")),
+    }
 }

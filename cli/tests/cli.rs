@@ -431,6 +431,24 @@ fn a_bad_percent_is_refused_clearly() {
 }
 
 #[test]
+fn generate_stops_at_the_flag_limit() {
+    // The most a snapshot may hold is generated, and loads (16.3 MB of text, under 16 MiB).
+    let most = edgeflag(&["generate", "--flags", "50000", "--seed", "7"]);
+    assert!(most.ok, "{}", most.stderr);
+    let r = edgeflag_stdin(&["validate", "-"], &most.stdout);
+    assert!(r.ok && r.stdout.contains("50000 flags"), "{}{}", r.stdout, r.stderr);
+    for past in ["50001", "100000", "18446744073709551615", "18446744073709551616", "many"] {
+        let r = edgeflag(&["generate", "--flags", past]);
+        assert!(!r.ok && r.stdout.is_empty(), "--flags {past}");
+        assert!(
+            r.stderr.contains("expected a number of flags from 0 to 50000, the most a snapshot may hold"),
+            "--flags {past}: {}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
 fn a_generated_snapshot_validates_from_stdin() {
     let generated = edgeflag(&["generate", "--flags", "50"]);
     assert!(generated.ok, "{}", generated.stderr);
