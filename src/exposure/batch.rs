@@ -8,7 +8,7 @@
 
 use super::MAX_ATTRIBUTE_BYTES;
 use crate::error::LoadErrorKind as K;
-use crate::json::schema::{check, empty, fail, map, opt, req, wrong_type, Field, Obj, Result, Ty, Ty::*};
+use crate::json::schema::{check, empty, fail, map, members, wrong_type, At, Result, Ty, Ty::*};
 use crate::json::{Json, MAX_SAFE_INTEGER};
 use crate::message::fill;
 use alloc::string::String;
@@ -58,46 +58,52 @@ impl fmt::Display for BatchError {
 impl std::error::Error for BatchError {}
 
 const MAX: i64 = MAX_SAFE_INTEGER as i64;
-const SAFE: Ty = Integer(&(-MAX, MAX));
-const NON_NEGATIVE: Ty = Integer(&(0, MAX));
-const POSITIVE: Ty = Integer(&(1, MAX));
+const SAFE: &(i64, i64) = &(-MAX, MAX);
+const NON_NEGATIVE: &(i64, i64) = &(0, MAX);
+const POSITIVE: &(i64, i64) = &(1, MAX);
 
-const BATCH: &[Field] = &[
-    req("schemaVersion", SAFE),
-    req("source", Name),
-    req("sequence", POSITIVE),
-    req("sentAt", SAFE),
-    req("dropped", NON_NEGATIVE),
-    req("unsummarized", NON_NEGATIVE),
-    req("exposures", List(&Object)),
-    req("summaries", List(&Object)),
-];
+members! {
+    struct BatchDoc<'j> {
+        schema_version "schemaVersion": req Integer(SAFE) => At<'j, i64>,
+        source: req Name => At<'j, &'j str>,
+        sequence: req Integer(POSITIVE) => i64,
+        sent_at "sentAt": req Integer(SAFE) => i64,
+        dropped: req Integer(NON_NEGATIVE) => i64,
+        unsummarized: req Integer(NON_NEGATIVE) => i64,
+        exposures: req List(&Object) => &'j [Json<'j>],
+        summaries: req List(&Object) => &'j [Json<'j>],
+    }
+}
 
-const EXPOSURE: &[Field] = &[
-    req("flagKey", Name),
-    req("variationIndex", NON_NEGATIVE),
-    req("variation", Name),
-    req("reason", Str),
-    opt("ruleId", Name),
-    opt("inExperiment", Bool),
-    req("version", NON_NEGATIVE),
-    opt("key", Str),
-    opt("keyHash", Str),
-    opt("attributes", Object),
-    req("timestamp", SAFE),
-];
+members! {
+    struct ExposureDoc<'j> {
+        _flag_key "flagKey": req Name,
+        _variation_index "variationIndex": req Integer(NON_NEGATIVE),
+        _variation "variation": req Name,
+        reason: req Str => At<'j, &'j str>,
+        _rule_id "ruleId": opt Name,
+        in_experiment "inExperiment": opt Bool,
+        _version "version": req Integer(NON_NEGATIVE),
+        key: opt Str,
+        key_hash "keyHash": opt Str => At<'j, &'j str>,
+        attributes: opt Object,
+        _timestamp "timestamp": req Integer(SAFE),
+    }
+}
 
 // `Any` where `null` is allowed: the nullable members are checked in `summary`.
-const SUMMARY: &[Field] = &[
-    req("flagKey", Str),
-    req("version", Any),
-    req("variationIndex", Any),
-    req("variation", Any),
-    req("count", POSITIVE),
-    req("errors", NON_NEGATIVE),
-    req("start", SAFE),
-    req("end", SAFE),
-];
+members! {
+    struct SummaryDoc<'j> {
+        _flag_key "flagKey": req Str,
+        version: req Any,
+        variation_index "variationIndex": req Any,
+        variation: req Any,
+        count: req Integer(POSITIVE) => i64,
+        errors: req Integer(NON_NEGATIVE) => At<'j, i64>,
+        start: req Integer(SAFE) => At<'j, i64>,
+        end: req Integer(SAFE) => i64,
+    }
+}
 
 /// `ERROR` is left out: an error serves no variation, so it produces no exposure.
 const REASONS: [&str; 5] = ["STATIC", "DEFAULT", "TARGETING_MATCH", "SPLIT", "DISABLED"];
@@ -113,23 +119,23 @@ pub fn decode_batch(text: &str) -> core::result::Result<Batch, BatchError> {
 }
 
 fn batch(v: &Json<'_>) -> Result<Batch> {
-    let o = Obj::read(v, BATCH)?;
-    if let Some(n) = o.int("schemaVersion").filter(|n| *n != 1) {
+    let o = BatchDoc::read(v)?;
+    let (n, at) = o.schema_version;
+    if n != 1 {
         let template = "schema version \u{2} is not supported (this decoder reads 1)";
-        return fail(K::UnsupportedFormat, o.value("schemaVersion"), template, &decimal(n), "");
+        return fail(K::UnsupportedFormat, at, template, &decimal(n), "");
     }
-    let source = o.str("source").unwrap_or_default();
+    let (source, at) = o.source;
     // Characters, as the schema's maxLength counts them, not bytes.
     let chars = source.chars().count() as i64;
     if chars > 128 {
-        let at = o.value("source");
         return fail(K::InvalidValue, at, "longer than 128 characters (\u{2})", &decimal(chars), "");
     }
-    let exposures = o.items("exposures");
+    let exposures = o.exposures;
     for x in exposures {
         exposure(x)?;
     }
-    let summaries = o.items("summaries");
+    let summaries = o.summaries;
     let (mut evaluations, mut errors) = (0u64, 0u64);
     for s in summaries {
         let (count, e) = summary(s)?;
@@ -137,15 +143,14 @@ fn batch(v: &Json<'_>) -> Result<Batch> {
         errors = errors.saturating_add(e);
     }
     // Range-checked by the table: never negative.
-    let unsigned = |name: &str| o.int(name).unwrap_or_default() as u64;
-    let (dropped, unsummarized) = (unsigned("dropped"), unsigned("unsummarized"));
+    let (dropped, unsummarized) = (o.dropped as u64, o.unsummarized as u64);
     if exposures.is_empty() && summaries.is_empty() && dropped == 0 && unsummarized == 0 {
         return fail(K::InvalidValue, v, "empty batch: no exposures, summaries, dropped or unsummarized", "", "");
     }
     Ok(Batch {
         source: source.into(),
-        sequence: unsigned("sequence"),
-        sent_at: o.int("sentAt").unwrap_or_default(),
+        sequence: o.sequence as u64,
+        sent_at: o.sent_at,
         dropped,
         unsummarized,
         exposures: exposures.len(),
@@ -156,25 +161,24 @@ fn batch(v: &Json<'_>) -> Result<Batch> {
 }
 
 fn exposure(v: &Json<'_>) -> Result<()> {
-    let o = Obj::read(v, EXPOSURE)?;
-    let reason = o.str("reason").unwrap_or_default();
+    let o = ExposureDoc::read(v)?;
+    let (reason, at) = o.reason;
     if !REASONS.contains(&reason) {
         let template = "\u{1} is not an exposure reason (STATIC, DEFAULT, TARGETING_MATCH, SPLIT or DISABLED)";
-        return fail(K::InvalidValue, o.value("reason"), template, reason, "");
+        return fail(K::InvalidValue, at, template, reason, "");
     }
-    if let Some(at @ Json::Bool(false)) = o.get("inExperiment") {
+    if let Some(at @ Json::Bool(false)) = o.in_experiment {
         return fail(K::InvalidValue, at, "must be true when present", "", "");
     }
-    if let Some(at) = o.get("keyHash") {
-        if o.get("key").is_some() {
+    if let Some((hex, at)) = o.key_hash {
+        if o.key.is_some() {
             return fail(K::InvalidValue, at, "must not appear together with key", "", "");
         }
-        let hex = at.as_str().unwrap_or_default();
         if hex.len() != 16 || !hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
             return fail(K::InvalidValue, at, "must be 16 lowercase hexadecimal digits", "", "");
         }
     }
-    match o.get("attributes") {
+    match o.attributes {
         Some(a) => attributes(a),
         None => Ok(()),
     }
@@ -201,33 +205,26 @@ fn attributes(v: &Json<'_>) -> Result<()> {
 
 /// A summary's `count` and `errors`.
 fn summary(v: &Json<'_>) -> Result<(u64, u64)> {
-    let o = Obj::read(v, SUMMARY)?;
-    let version = nullable(o.value("version"), NON_NEGATIVE, "an integer or null")?;
-    let index = nullable(o.value("variationIndex"), NON_NEGATIVE, "an integer or null")?;
-    let variation = nullable(o.value("variation"), Name, "a string or null")?;
-    let int = |name: &str| o.int(name).unwrap_or_default();
-    let (count, errors, start, end) = (int("count"), int("errors"), int("start"), int("end"));
+    let o = SummaryDoc::read(v)?;
+    let version = nullable(o.version, Integer(NON_NEGATIVE), "an integer or null")?;
+    let index = nullable(o.variation_index, Integer(NON_NEGATIVE), "an integer or null")?;
+    let variation = nullable(o.variation, Name, "a string or null")?;
+    let (count, (errors, errors_at), (start, start_at), end) = (o.count, o.errors, o.start, o.end);
     if index != variation {
-        let (null, set) = if index { ("variation", "variationIndex") } else { ("variationIndex", "variation") };
-        return fail(K::InvalidValue, o.value(null), "must not be null when \u{2} is set", set, "");
+        let (null, set) = if index { (o.variation, "variationIndex") } else { (o.variation_index, "variation") };
+        return fail(K::InvalidValue, null, "must not be null when \u{2} is set", set, "");
     }
     if index && !version {
-        return fail(K::InvalidValue, o.value("version"), "must not be null when a variation was served", "", "");
+        return fail(K::InvalidValue, o.version, "must not be null when a variation was served", "", "");
     }
     if index && errors != 0 {
-        return fail(K::InvalidValue, o.value("errors"), "must be 0 when a variation was served", "", "");
+        return fail(K::InvalidValue, errors_at, "must be 0 when a variation was served", "", "");
     }
     if errors > count {
-        return fail(
-            K::InvalidValue,
-            o.value("errors"),
-            "\u{2} is more than count \u{4}",
-            &decimal(errors),
-            &decimal(count),
-        );
+        return fail(K::InvalidValue, errors_at, "\u{2} is more than count \u{4}", &decimal(errors), &decimal(count));
     }
     if start > end {
-        return fail(K::InvalidValue, o.value("start"), "\u{2} is after end \u{4}", &decimal(start), &decimal(end));
+        return fail(K::InvalidValue, start_at, "\u{2} is after end \u{4}", &decimal(start), &decimal(end));
     }
     Ok((count as u64, errors as u64))
 }

@@ -1,6 +1,7 @@
-//! Reading JSON against a schema: for the loader, exposure batches and client snapshots. Each object is read against a table of its members and their
-//! types ([`Field`]), checked in one place; the compiling code then takes the types as given and
-//! reports only what a type cannot say (unknown names, duplicates, sums).
+//! Reading JSON against a schema: for the loader, exposure batches and client snapshots. Each
+//! kind of object declares its members once ([`members!`]): a table of their names and types
+//! ([`Field`]), checked in one place, and a struct of their values. The compiling code then takes
+//! the types as given and reports only what a type cannot say (unknown names, duplicates, sums).
 //!
 //! A problem names the value it is about ([`Fault`]), not a path: the path is found by searching
 //! the document for that value, and only when the snapshot is refused. Threading paths and
@@ -11,7 +12,6 @@ use crate::json::Json;
 use crate::limits::{MAX_LIST_ITEMS, MAX_STRING_BYTES};
 use crate::message::{fill, past_limit};
 
-use alloc::borrow::Cow;
 use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -214,85 +214,141 @@ pub(crate) fn wrong_type<T>(v: &Json<'_>, expected: &str) -> Result<T> {
     fail(K::WrongType, v, "expected \u{2}, got \u{4}", expected, v.type_name())
 }
 
-/// An object whose members were checked against its table: all known, none repeated, the
-/// required ones present, each of its type.
-#[derive(Clone, Copy)]
-pub(crate) struct Obj<'j> {
-    /// The object itself, for problems about it.
-    pub at: &'j Json<'j>,
-    members: &'j [(Cow<'j, str>, Json<'j>)],
+/// Reads the object `v` against `fields`: all members known, none repeated, the required ones
+/// present, each of its type; member `i` goes to `slots[i]`. One copy for every table (the
+/// structs of [`members!`] only move the slots into their fields).
+pub(crate) fn read<'j>(v: &'j Json<'j>, fields: &[Field], slots: &mut [Option<&'j Json<'j>>]) -> Result<()> {
+    let Json::Object(members) = v else {
+        return wrong_type(v, "an object");
+    };
+    for (name, value) in members {
+        let Some(i) = fields.iter().position(|f| f.0 == name) else {
+            return fail(K::UnknownField, value, "unknown member \u{1}", name, "");
+        };
+        if slots[i].is_some() {
+            return fail(K::Duplicate, value, "member \u{1} appears twice", name, "");
+        }
+        slots[i] = Some(value);
+        check(value, fields[i].1)?;
+    }
+    for (f, slot) in fields.iter().zip(slots.iter()) {
+        if f.2 && slot.is_none() {
+            return missing(v, f.0, MISSING);
+        }
+    }
+    Ok(())
 }
 
-impl<'j> Obj<'j> {
-    pub fn read(v: &'j Json<'j>, fields: &[Field]) -> Result<Obj<'j>> {
-        let Json::Object(members) = v else {
-            return wrong_type(v, "an object");
-        };
-        debug_assert!(fields.len() <= 32);
-        let mut seen = 0u32;
-        for (name, value) in members {
-            let Some(i) = fields.iter().position(|f| f.0 == name) else {
-                return fail(K::UnknownField, value, "unknown member \u{1}", name, "");
-            };
-            if seen & (1 << i) != 0 {
-                return fail(K::Duplicate, value, "member \u{1} appears twice", name, "");
-            }
-            seen |= 1 << i;
-            check(value, fields[i].1)?;
-        }
-        for (i, f) in fields.iter().enumerate() {
-            if f.2 && seen & (1 << i) == 0 {
-                return missing(v, f.0, MISSING);
-            }
-        }
-        Ok(Obj { at: v, members })
+/// A member optional in its table that the compiling code requires (`name` is for the error).
+#[inline(always)]
+pub(crate) fn need<T>(member: Option<T>, at: &Json<'_>, name: &'static str) -> Result<T> {
+    match member {
+        Some(m) => Ok(m),
+        None => missing(at, name, MISSING),
     }
+}
 
-    pub fn get(&self, name: &str) -> Option<&'j Json<'j>> {
-        self.members.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+/// What a checked member becomes in a struct of [`members!`]. Reading checked the value's type,
+/// so the fallbacks below are never taken.
+pub(crate) trait Member<'j> {
+    fn take(v: &'j Json<'j>) -> Self;
+}
+
+/// A member's value as its type gives it, with the value itself, for problems about it.
+pub(crate) type At<'j, T> = (T, &'j Json<'j>);
+
+impl<'j> Member<'j> for &'j Json<'j> {
+    fn take(v: &'j Json<'j>) -> Self {
+        v
     }
+}
 
-    /// A member optional in the table that the compiling code requires.
-    pub fn need(&self, name: &'static str) -> Result<&'j Json<'j>> {
-        match self.get(name) {
-            Some(v) => Ok(v),
-            None => missing(self.at, name, MISSING),
-        }
+/// `Bool`.
+impl<'j> Member<'j> for bool {
+    fn take(v: &'j Json<'j>) -> Self {
+        matches!(v, Json::Bool(true))
     }
+}
 
-    /// A required member (`null` stands in if it were absent, which reading rules out).
-    pub fn value(&self, name: &str) -> &'j Json<'j> {
-        self.get(name).unwrap_or(&Json::Null)
+/// `Integer`, or `Time` in milliseconds.
+impl<'j> Member<'j> for i64 {
+    fn take(v: &'j Json<'j>) -> Self {
+        v.as_time().unwrap_or_default()
     }
+}
 
-    /// A string member (`Str`, `Name` or `Attribute`).
-    pub fn str(&self, name: &str) -> Option<&'j str> {
-        self.get(name).and_then(Json::as_str)
+/// `Str`, `Name` or `Attribute`.
+impl<'j> Member<'j> for &'j str {
+    fn take(v: &'j Json<'j>) -> Self {
+        v.as_str().unwrap_or_default()
     }
+}
 
-    /// A `Bool` member; false when absent.
-    pub fn bool(&self, name: &str) -> bool {
-        matches!(self.get(name), Some(Json::Bool(true)))
-    }
-
-    /// An `Integer` member.
-    pub fn int(&self, name: &str) -> Option<i64> {
-        self.get(name).and_then(Json::as_integer)
-    }
-
-    /// A `Time` member, in milliseconds.
-    pub fn time(&self, name: &str) -> Option<i64> {
-        self.get(name).and_then(Json::as_time)
-    }
-
-    /// A `List` or `Items` member; empty when absent.
-    pub fn items(&self, name: &str) -> &'j [Json<'j>] {
-        match self.get(name) {
-            Some(Json::Array(items)) => items,
+/// `List` or `Items`.
+impl<'j> Member<'j> for &'j [Json<'j>] {
+    fn take(v: &'j Json<'j>) -> Self {
+        match v {
+            Json::Array(items) => items,
             _ => &[],
         }
     }
 }
+
+impl<'j, T: Member<'j>> Member<'j> for At<'j, T> {
+    fn take(v: &'j Json<'j>) -> Self {
+        (T::take(v), v)
+    }
+}
+
+/// Declares an object's members once: the table [`read`] checks them against (in this order,
+/// which decides which problem is reported first) and a struct with a field per member, so a
+/// misspelt member does not compile.
+///
+/// A member is `field: req Ty`, or `field "jsonName": opt Ty => RustType`: the JSON name is the
+/// field's unless given; the field is a [`Member`] type (`&Json` unless given), in an `Option`
+/// for `opt` members. The struct also has `at`, the object itself. Fields named `_…` are
+/// members that are allowed but not read.
+macro_rules! members {
+    (
+        $(#[$doc:meta])*
+        struct $name:ident<$j:lifetime> {
+            $($field:ident $($json:literal)?: $need:ident $ty:expr $(=> $rust:ty)?),* $(,)?
+        }
+    ) => {
+        $(#[$doc])*
+        struct $name<$j> {
+            /// The object itself, for problems about it (not every object has those).
+            #[allow(dead_code)]
+            at: &$j $crate::json::Json<$j>,
+            $($field: $crate::json::schema::members!(@type $need $j $($rust)?),)*
+        }
+
+        impl<$j> $name<$j> {
+            const TABLE: &'static [$crate::json::schema::Field] =
+                &[$($crate::json::schema::$need($crate::json::schema::members!(@name $field $($json)?), $ty)),*];
+
+            fn read(v: &$j $crate::json::Json<$j>) -> $crate::json::schema::Result<Self> {
+                let mut slots = [$($crate::json::schema::members!(@none $field)),*];
+                $crate::json::schema::read(v, Self::TABLE, &mut slots)?;
+                let [$($field),*] = slots;
+                Ok($name { at: v, $($field: $crate::json::schema::members!(@take $need $field)),* })
+            }
+        }
+    };
+    (@type req $j:lifetime) => { &$j $crate::json::Json<$j> };
+    (@type req $j:lifetime $rust:ty) => { $rust };
+    (@type opt $j:lifetime) => { Option<&$j $crate::json::Json<$j>> };
+    (@type opt $j:lifetime $rust:ty) => { Option<$rust> };
+    (@name $field:ident $json:literal) => { $json };
+    (@name $field:ident) => { stringify!($field) };
+    (@none $field:ident) => { None };
+    // Reading leaves no required slot empty; `null` stands in for the impossible.
+    (@take req $slot:ident) => {
+        $crate::json::schema::Member::take($slot.unwrap_or(&$crate::json::Json::Null))
+    };
+    (@take opt $slot:ident) => { $slot.map($crate::json::schema::Member::take) };
+}
+pub(crate) use members;
 
 /// A `Unit` value as its text (`42` → `"42"`).
 pub(crate) fn unit_text(v: &Json<'_>) -> String {

@@ -4,7 +4,7 @@ use super::{attribute, Names};
 use crate::error::LoadErrorKind as K;
 use crate::eval::schedule::{Recurring, Weekly, Window};
 use crate::json::schema::{
-    at_most, check, empty, fail, missing, opt, req, too_long, wrong_type, Field, Obj, Result, Ty, Ty::*,
+    at_most, check, empty, fail, members, missing, need, too_long, wrong_type, At, Result, Ty, Ty::*,
 };
 use crate::json::Json;
 use crate::limits::{MAX_CLAUSES, MAX_STRING_BYTES};
@@ -14,17 +14,27 @@ use crate::version::{parse_version, Version};
 use alloc::string::String;
 use alloc::vec::Vec;
 
-const CLAUSE: &[Field] = &[
-    opt("attribute", Attribute),
-    req("op", Str),
-    opt("values", List(&Any)),
-    opt("negate", Bool),
-    opt("start", Time),
-    opt("end", Time),
-    opt("utcOffset", Str),
-    opt("windows", Items(&Object)),
-];
-const WINDOW: &[Field] = &[opt("days", Items(&Str)), req("from", Str), req("to", Str)];
+members! {
+    struct ClauseDoc<'j> {
+        attribute: opt Attribute => At<'j, &'j str>,
+        op: req Str => At<'j, &'j str>,
+        values: opt List(&Any) => At<'j, &'j [Json<'j>]>,
+        negate: opt Bool => bool,
+        start: opt Time => At<'j, i64>,
+        end: opt Time => At<'j, i64>,
+        utc_offset "utcOffset": opt Str => At<'j, &'j str>,
+        windows: opt Items(&Object) => At<'j, &'j [Json<'j>]>,
+    }
+}
+members! {
+    struct WindowDoc<'j> {
+        days: opt Items(&Str) => &'j [Json<'j>],
+        from: req Str,
+        to: req Str,
+    }
+}
+/// Members only some operators use, in table order.
+const OPTIONAL: [&str; 5] = ["attribute", "start", "end", "utcOffset", "windows"];
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// What an operator compiles to.
@@ -80,33 +90,41 @@ pub(super) fn clauses(names: &Names, at: &Json<'_>, items: &[Json<'_>]) -> Resul
 }
 
 fn clause(names: &Names, v: &Json<'_>) -> Result<Clause> {
-    let o = Obj::read(v, CLAUSE)?;
-    let name = o.str("op").unwrap_or_default();
+    let o = ClauseDoc::read(v)?;
+    let (name, at) = o.op;
     let Some(&(op, operator)) = OPERATORS.iter().find(|(o, _)| *o == name) else {
-        return fail(K::UnknownOperator, o.value("op"), "unknown operator \u{1}", name, "");
+        return fail(K::UnknownOperator, at, "unknown operator \u{1}", name, "");
     };
-    let unused: &[&str] = match operator {
-        Operator::Segment => &["attribute", "start", "end", "utcOffset", "windows"],
-        Operator::Schedule => &["attribute", "utcOffset", "windows"],
-        Operator::Recurring => &["attribute", "start", "end"],
-        _ => &["start", "end", "utcOffset", "windows"],
+    // The members the operator does not use, as bits (of `OPTIONAL`): the first present is reported.
+    let members = [
+        o.attribute.map(|(_, at)| at),
+        o.start.map(|(_, at)| at),
+        o.end.map(|(_, at)| at),
+        o.utc_offset.map(|(_, at)| at),
+        o.windows.map(|(_, at)| at),
+    ];
+    let unused = match operator {
+        Operator::Segment => 0b11111,
+        Operator::Schedule => 0b11001,
+        Operator::Recurring => 0b00111,
+        _ => 0b11110,
     };
-    for field in unused {
-        if let Some(at) = o.get(field) {
-            return fail(K::UnknownField, at, "\u{1} does not use \u{3}", op, field);
+    for (i, member) in members.into_iter().enumerate() {
+        if let Some(at) = member.filter(|_| unused & (1 << i) != 0) {
+            return fail(K::UnknownField, at, "\u{1} does not use \u{3}", op, OPTIONAL[i]);
         }
     }
     let attr = match operator {
         Operator::Segment | Operator::Schedule | Operator::Recurring => None,
-        _ => Some(attribute::attribute(o.need("attribute")?.as_str())),
+        _ => Some(attribute::attribute(Some(need(o.attribute, o.at, "attribute")?.0))),
     };
-    let values = o.items("values");
-    match operator {
-        Operator::Exists | Operator::Schedule | Operator::Recurring if !values.is_empty() => {
-            return fail(K::InvalidValue, o.value("values"), "\u{1} takes no values", op, "");
+    let values = o.values.map_or(&[][..], |(items, _)| items);
+    match (operator, o.values) {
+        (Operator::Exists | Operator::Schedule | Operator::Recurring, Some((_, at))) if !values.is_empty() => {
+            return fail(K::InvalidValue, at, "\u{1} takes no values", op, "");
         }
-        Operator::Exists | Operator::Schedule | Operator::Recurring => {}
-        _ if values.is_empty() => return empty(o.need("values")?),
+        (Operator::Exists | Operator::Schedule | Operator::Recurring, _) => {}
+        _ if values.is_empty() => return empty(need(o.values, o.at, "values")?.1),
         _ => {}
     }
     let test = match operator {
@@ -126,7 +144,7 @@ fn clause(names: &Names, v: &Json<'_>) -> Result<Clause> {
     };
     // Within u32: 100,000 values of at most 8 KiB, or the 16 MiB text, keep it far below.
     let work = test.work().min(u32::MAX as u64) as u32;
-    Ok(Clause { op, attr, test, negate: o.bool("negate"), work })
+    Ok(Clause { op, attr, test, negate: o.negate == Some(true), work })
 }
 
 fn value_set(values: &[Json<'_>]) -> Result<ValueSet> {
@@ -202,35 +220,35 @@ fn segments(names: &Names, values: &[Json<'_>]) -> Result<Vec<u32>> {
     Ok(out)
 }
 
-fn window(o: &Obj) -> Result<Window> {
-    match (o.time("start"), o.time("end")) {
+fn window(o: &ClauseDoc) -> Result<Window> {
+    match (o.start, o.end) {
         (None, None) => missing(o.at, "start", "a schedule needs \u{1} or \"end\""),
-        (Some(s), Some(e)) if s >= e => fail(K::InvalidValue, o.value("end"), "end must be after start", "", ""),
-        (start, end) => Ok(Window { start, end }),
+        (Some((s, _)), Some((e, at))) if s >= e => fail(K::InvalidValue, at, "end must be after start", "", ""),
+        (start, end) => Ok(Window { start: start.map(|(s, _)| s), end: end.map(|(e, _)| e) }),
     }
 }
 
-fn recurring(o: &Obj) -> Result<Recurring> {
-    let offset_minutes = match o.str("utcOffset") {
-        Some(s) => match utc_offset(s) {
+fn recurring(o: &ClauseDoc) -> Result<Recurring> {
+    let offset_minutes = match o.utc_offset {
+        Some((s, at)) => match utc_offset(s) {
             Some(m) => m,
-            None => return fail(K::InvalidValue, o.value("utcOffset"), "\u{1} is not Z or ±HH:MM", s, ""),
+            None => return fail(K::InvalidValue, at, "\u{1} is not Z or ±HH:MM", s, ""),
         },
         None => 0,
     };
-    o.need("windows")?;
     let mut windows = Vec::new();
-    for w in o.items("windows") {
-        let wo = Obj::read(w, WINDOW)?;
+    for w in need(o.windows, o.at, "windows")?.0 {
+        let wo = WindowDoc::read(w)?;
         let mut days = 0u8;
-        for (day, at) in texts(wo.items("days"), Str)?.into_iter().zip(wo.items("days")) {
+        let listed = wo.days.unwrap_or_default();
+        for (day, at) in texts(listed, Str)?.into_iter().zip(listed) {
             match DAYS.iter().position(|d| *d == day) {
                 Some(bit) => days |= 1 << bit,
                 None => return fail(K::InvalidValue, at, "\u{1} is not one of mon … sun", day, ""),
             }
         }
-        let from = clock(wo.value("from"), false)?;
-        let to = clock(wo.value("to"), true)?;
+        let from = clock(wo.from, false)?;
+        let to = clock(wo.to, true)?;
         windows.push(Weekly { days: if days == 0 { 0x7f } else { days }, from, to });
     }
     Ok(Recurring { offset_minutes, windows })

@@ -5,7 +5,7 @@ use super::variation::{self, variation_ref};
 use super::{attribute, rule, Names};
 use crate::error::LoadErrorKind as K;
 use crate::json::schema::{
-    at_most, check, fail, first_repeat, no_separator, opt, req, unit_text, Field, Obj, Result, Ty::*,
+    at_most, check, fail, first_repeat, members, need, no_separator, unit_text, At, Result, Ty::*,
 };
 use crate::json::Json;
 use crate::limits::MAX_VARIATIONS;
@@ -16,40 +16,57 @@ use crate::sets::KeyMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-const FLAG: &[Field] = &[
-    req("on", Bool),
-    req("variations", Items(&Object)),
-    opt("offVariation", Variation),
-    req("fallthrough", Object),
-    opt("targets", List(&Object)),
-    opt("rules", List(&Object)),
-    opt("prerequisites", List(&Object)),
-    opt("salt", Str),
-    opt("clientVisible", Bool),
-    opt("trackEvents", Bool),
-    opt("metadata", Object),
-];
+members! {
+    struct FlagDoc<'j> {
+        on: req Bool => bool,
+        variations: req Items(&Object) => At<'j, &'j [Json<'j>]>,
+        off_variation "offVariation": opt Variation,
+        fallthrough: req Object,
+        targets: opt List(&Object) => &'j [Json<'j>],
+        rules: opt List(&Object) => At<'j, &'j [Json<'j>]>,
+        // Read by `prerequisites`, once every flag is compiled.
+        _prerequisites "prerequisites": opt List(&Object),
+        salt: opt Str => At<'j, &'j str>,
+        client_visible "clientVisible": opt Bool => bool,
+        track_events "trackEvents": opt Bool => bool,
+        metadata: opt Object,
+    }
+}
 // Target values are checked as they are scanned, so that a repeat before a bad value is the
 // error reported (the first in document order).
-const TARGET: &[Field] =
-    &[req("variation", Variation), opt("values", List(&Any)), opt("hashes", List(&Str)), opt("attribute", Attribute)];
-const METADATA: &[Field] = &[
-    opt("description", Str),
-    opt("owner", Str),
-    opt("createdAt", Time),
-    opt("expiresAt", Time),
-    opt("tags", List(&Str)),
-];
-const PREREQUISITE: &[Field] = &[req("flag", Name), req("variation", Variation)];
+members! {
+    struct TargetDoc<'j> {
+        variation: req Variation,
+        values: opt List(&Any) => &'j [Json<'j>],
+        hashes: opt List(&Str) => &'j [Json<'j>],
+        attribute: opt Attribute => &'j str,
+    }
+}
+members! {
+    struct MetadataDoc<'j> {
+        description: opt Str => &'j str,
+        owner: opt Str => &'j str,
+        created_at "createdAt": opt Time => i64,
+        expires_at "expiresAt": opt Time => i64,
+        tags: opt List(&Str) => &'j [Json<'j>],
+    }
+}
+members! {
+    struct PrerequisiteDoc<'j> {
+        flag: req Name => At<'j, &'j str>,
+        variation: req Variation,
+    }
+}
 
 /// Everything but prerequisites, which [`prerequisites`] resolves in a second pass.
 pub(super) fn flag(names: &Names, key: &str, v: &Json<'_>) -> Result<Flag> {
-    let o = Obj::read(v, FLAG)?;
-    at_most(o.value("variations"), o.items("variations").len(), MAX_VARIATIONS, "variations")?;
-    let (variations, kind) = variation::variations(o.items("variations"))?;
-    let salt = match o.str("salt") {
-        Some(s) => {
-            no_separator(s, o.value("salt"))?;
+    let o = FlagDoc::read(v)?;
+    let (items, at) = o.variations;
+    at_most(at, items.len(), MAX_VARIATIONS, "variations")?;
+    let (variations, kind) = variation::variations(items)?;
+    let salt = match o.salt {
+        Some((s, at)) => {
+            no_separator(s, at)?;
             s
         }
         None => {
@@ -57,29 +74,32 @@ pub(super) fn flag(names: &Names, key: &str, v: &Json<'_>) -> Result<Flag> {
             key
         }
     };
-    let off_variation = match o.get("offVariation") {
+    let off_variation = match o.off_variation {
         Some(r) => Some(variation_ref(r, &variations)?),
         None => None,
     };
-    let targets = targets(names, o.items("targets"), &variations)?;
-    let rules = rule::rules(names, salt, o.value("rules"), o.items("rules"), &variations)?;
-    let fallthrough = serve(names, salt, o.value("fallthrough"), &variations)?;
-    let metadata = match o.get("metadata") {
+    let targets = targets(names, o.targets.unwrap_or_default(), &variations)?;
+    let rules = match o.rules {
+        Some((items, at)) => rule::rules(names, salt, at, items, &variations)?,
+        None => Vec::new(),
+    };
+    let fallthrough = serve(names, salt, o.fallthrough, &variations)?;
+    let metadata = match o.metadata {
         Some(m) => {
-            let m = Obj::read(m, METADATA)?;
+            let m = MetadataDoc::read(m)?;
             Metadata {
-                description: m.str("description").map(String::from),
-                owner: m.str("owner").map(String::from),
-                created_at: m.time("createdAt"),
-                expires_at: m.time("expiresAt"),
-                tags: m.items("tags").iter().filter_map(Json::as_str).map(String::from).collect(),
+                description: m.description.map(String::from),
+                owner: m.owner.map(String::from),
+                created_at: m.created_at,
+                expires_at: m.expires_at,
+                tags: m.tags.unwrap_or_default().iter().filter_map(Json::as_str).map(String::from).collect(),
             }
         }
         None => Metadata::default(),
     };
     Ok(Flag {
         key: key.into(),
-        on: o.bool("on"),
+        on: o.on,
         kind,
         variations,
         off_variation,
@@ -87,8 +107,8 @@ pub(super) fn flag(names: &Names, key: &str, v: &Json<'_>) -> Result<Flag> {
         rules,
         fallthrough,
         prerequisites: Vec::new(),
-        client_visible: o.bool("clientVisible"),
-        track_events: !matches!(o.get("trackEvents"), Some(Json::Bool(false))),
+        client_visible: o.client_visible == Some(true),
+        track_events: o.track_events != Some(false),
         metadata,
         is_static: false,
     })
@@ -158,12 +178,12 @@ fn scan_targets<'j>(
     groups: &mut Vec<Group<'j>>,
 ) -> Result<()> {
     for (t, item) in items.iter().enumerate() {
-        let o = Obj::read(item, TARGET)?;
-        if o.get("values").is_none() && o.get("hashes").is_none() {
-            o.need("values")?;
+        let o = TargetDoc::read(item)?;
+        if o.hashes.is_none() {
+            need(o.values, o.at, "values")?;
         }
-        let variation = variation_ref(o.value("variation"), variations)?;
-        let attr = attribute::attribute(o.str("attribute"));
+        let variation = variation_ref(o.variation, variations)?;
+        let attr = attribute::attribute(o.attribute);
         let g = match groups.iter().position(|g| g.attr.text == attr.text) {
             Some(g) => g,
             None => {
@@ -172,12 +192,13 @@ fn scan_targets<'j>(
             }
         };
         let group = &mut groups[g];
-        for (i, value) in o.items("values").iter().enumerate() {
+        let (values, hashes) = (o.values.unwrap_or_default(), o.hashes.unwrap_or_default());
+        for (i, value) in values.iter().enumerate() {
             check(value, Unit)?;
             group.values.push(unit_text(value), (variation, t as u32), ((t as u32, i as u32), value));
         }
-        let listed = o.items("values").len() as u32;
-        for (i, value) in o.items("hashes").iter().enumerate() {
+        let listed = values.len() as u32;
+        for (i, value) in hashes.iter().enumerate() {
             let digest = super::hash_of(names, value)?;
             group.hashes.push(digest.into(), (variation, t as u32), ((t as u32, listed + i as u32), value));
         }
@@ -192,13 +213,13 @@ pub(super) fn prerequisites(names: &Names, flags: &[Flag], v: &Json<'_>) -> Resu
     };
     let mut out = Vec::new();
     for item in items {
-        let o = Obj::read(item, PREREQUISITE)?;
-        let key = o.str("flag").unwrap_or_default();
+        let o = PrerequisiteDoc::read(item)?;
+        let (key, at) = o.flag;
         let Some(flag) = names.flag(key) else {
-            return fail(K::UnknownFlag, o.value("flag"), "no flag \u{1} in this snapshot", key, "");
+            return fail(K::UnknownFlag, at, "no flag \u{1} in this snapshot", key, "");
         };
         let variations = flags.get(flag as usize).map_or(&[][..], |f| &f.variations);
-        let variation = variation_ref(o.value("variation"), variations)?;
+        let variation = variation_ref(o.variation, variations)?;
         out.push(Prerequisite { flag, variation });
     }
     Ok(out)

@@ -3,15 +3,22 @@
 use super::serve::serve;
 use super::{clause, Names};
 use crate::error::LoadErrorKind as K;
-use crate::json::schema::{at_most, fail, opt, req, Field, Obj, Result, Ty::*};
+use crate::json::schema::{at_most, fail, members, At, Result, Ty::*};
 use crate::json::Json;
 use crate::limits::MAX_RULES;
 use crate::model::rule::Rule;
 use crate::model::variation::Variation;
 use alloc::vec::Vec;
 
-const RULE: &[Field] =
-    &[req("id", Name), opt("description", Str), req("clauses", Items(&Object)), req("serve", Object)];
+members! {
+    struct RuleDoc<'j> {
+        id: req Name => At<'j, &'j str>,
+        _description "description": opt Str,
+        clauses: req Items(&Object) => At<'j, &'j [Json<'j>]>,
+        serve: req Object,
+    }
+}
+
 /// A flag's `rules` (the array `at`, of `items`); `salt` is the flag's.
 pub(super) fn rules(
     names: &Names,
@@ -23,13 +30,14 @@ pub(super) fn rules(
     let mut rules: Vec<Rule> = Vec::new();
     at_most(at, items.len(), MAX_RULES, "rules")?;
     for item in items {
-        let r = Obj::read(item, RULE)?;
-        let id = r.str("id").unwrap_or_default();
+        let r = RuleDoc::read(item)?;
+        let (id, at) = r.id;
         if rules.iter().any(|rule| rule.id == id) {
-            return fail(K::Duplicate, r.value("id"), "rule id \u{1} is used twice", id, "");
+            return fail(K::Duplicate, at, "rule id \u{1} is used twice", id, "");
         }
-        let clauses = clause::clauses(names, r.value("clauses"), r.items("clauses"))?;
-        let serve = serve(names, salt, r.value("serve"), variations)?;
+        let (items, at) = r.clauses;
+        let clauses = clause::clauses(names, at, items)?;
+        let serve = serve(names, salt, r.serve, variations)?;
         rules.push(Rule { id: id.into(), clauses, serve });
     }
     Ok(rules)

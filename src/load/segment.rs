@@ -2,7 +2,7 @@
 
 use super::{attribute, clause, Names};
 use crate::error::LoadErrorKind as K;
-use crate::json::schema::{at_most, check, fail, first_repeat, opt, req, unit_text, Field, Obj, Result, Ty::*};
+use crate::json::schema::{at_most, check, fail, first_repeat, members, unit_text, At, Result, Ty::*};
 use crate::json::Json;
 use crate::limits::MAX_RULES;
 use crate::model::segment::Segment;
@@ -12,25 +12,32 @@ use alloc::vec::Vec;
 
 // Listed values are checked as they are scanned, so that a repeat before a bad value is the
 // error reported (the first in document order).
-const SEGMENT: &[Field] = &[
-    opt("attribute", Attribute),
-    opt("included", List(&Any)),
-    opt("excluded", List(&Any)),
-    opt("includedHashes", List(&Str)),
-    opt("excludedHashes", List(&Str)),
-    opt("rules", List(&Object)),
-];
-const RULE: &[Field] = &[opt("id", Name), req("clauses", Items(&Object))];
+members! {
+    struct SegmentDoc<'j> {
+        attribute: opt Attribute => &'j str,
+        included: opt List(&Any) => &'j [Json<'j>],
+        excluded: opt List(&Any) => &'j [Json<'j>],
+        included_hashes "includedHashes": opt List(&Str) => &'j [Json<'j>],
+        excluded_hashes "excludedHashes": opt List(&Str) => &'j [Json<'j>],
+        rules: opt List(&Object) => At<'j, &'j [Json<'j>]>,
+    }
+}
+members! {
+    struct RuleDoc<'j> {
+        id: opt Name => At<'j, &'j str>,
+        clauses: req Items(&Object) => At<'j, &'j [Json<'j>]>,
+    }
+}
 
 pub(super) fn segment(names: &Names, key: &str, v: &Json<'_>) -> Result<Segment> {
-    let o = Obj::read(v, SEGMENT)?;
-    let attr = attribute::attribute(o.str("attribute"));
+    let o = SegmentDoc::read(v)?;
+    let attr = attribute::attribute(o.attribute);
     // Every value listed so far, across both lists: a repeat is reported where a scan in
     // document order meets it, before any later error.
     let mut seen: Vec<(String, &Json<'_>)> = Vec::new();
-    let included = list(o.items("included"), &mut seen);
+    let included = list(o.included.unwrap_or_default(), &mut seen);
     let excluded = match included {
-        Ok(_) => list(o.items("excluded"), &mut seen),
+        Ok(_) => list(o.excluded.unwrap_or_default(), &mut seen),
         Err(_) => Ok(KeySet::default()),
     };
     let units: Vec<&str> = seen.iter().map(|(unit, _)| unit.as_str()).collect();
@@ -40,8 +47,10 @@ pub(super) fn segment(names: &Names, key: &str, v: &Json<'_>) -> Result<Segment>
     let (included, excluded) = (included?, excluded?);
     // Hashes likewise: a hash both included and excluded is the same value on both lists.
     let mut hashes: Vec<(&str, &Json<'_>)> = Vec::new();
-    for name in ["includedHashes", "excludedHashes"] {
-        for v in o.items(name) {
+    let (included_hashes, excluded_hashes) =
+        (o.included_hashes.unwrap_or_default(), o.excluded_hashes.unwrap_or_default());
+    for list in [included_hashes, excluded_hashes] {
+        for v in list {
             hashes.push((super::hash_of(names, v)?, v));
         }
     }
@@ -49,21 +58,23 @@ pub(super) fn segment(names: &Names, key: &str, v: &Json<'_>) -> Result<Segment>
     if let Some(i) = first_repeat(&digests) {
         return fail(K::Duplicate, hashes[i].1, "hash \u{1} is listed twice in this segment", digests[i], "");
     }
-    let included_count = o.items("includedHashes").len();
+    let included_count = included_hashes.len();
     let set = |range: &[&str]| KeySet::new(range.iter().map(|d| String::from(*d)).collect());
     let (included_hashed, excluded_hashed) = (set(&digests[..included_count]), set(&digests[included_count..]));
     let mut rules = Vec::new();
     let mut ids: Vec<&str> = Vec::new();
-    at_most(o.value("rules"), o.items("rules").len(), MAX_RULES, "rules")?;
-    for rule in o.items("rules") {
-        let r = Obj::read(rule, RULE)?;
-        if let Some(id) = r.str("id") {
+    let (items, at) = o.rules.unwrap_or((&[], o.at));
+    at_most(at, items.len(), MAX_RULES, "rules")?;
+    for rule in items {
+        let r = RuleDoc::read(rule)?;
+        if let Some((id, at)) = r.id {
             if ids.contains(&id) {
-                return fail(K::Duplicate, r.value("id"), "rule id \u{1} is used twice", id, "");
+                return fail(K::Duplicate, at, "rule id \u{1} is used twice", id, "");
             }
             ids.push(id);
         }
-        rules.push(clause::clauses(names, r.value("clauses"), r.items("clauses"))?);
+        let (clauses, at) = r.clauses;
+        rules.push(clause::clauses(names, at, clauses)?);
     }
     Ok(Segment { key: key.into(), attr, included, excluded, included_hashed, excluded_hashed, rules })
 }

@@ -4,42 +4,60 @@ use super::variation::variation_ref;
 use super::{attribute, Names};
 use crate::error::LoadErrorKind as K;
 use crate::eval::bucketing::{BucketKey, Purpose, BUCKETS};
-use crate::json::schema::{fail, no_separator, opt, req, Field, Obj, Result, Ty::*};
+use crate::json::schema::{fail, members, no_separator, At, Result, Ty::*};
 use crate::json::Json;
 use crate::model::attribute::AttrRef;
 use crate::model::serve::{Experiment, Rollout, Serve, Slice, Slices};
 use crate::model::variation::Variation;
 use alloc::vec::Vec;
 
-const SERVE: &[Field] = &[opt("variation", Variation), opt("rollout", Object), opt("experiment", Object)];
-const ROLLOUT: &[Field] = &[req("variations", List(&Object)), opt("bucketBy", Attribute), opt("salt", Str)];
-const EXPERIMENT: &[Field] = &[
-    req("traffic", Integer(&(0, BUCKETS as i64))),
-    req("fallback", Variation),
-    req("variations", List(&Object)),
-    opt("bucketBy", Attribute),
-    opt("salt", Str),
-];
-const SLICE: &[Field] = &[req("variation", Variation), req("weight", Integer(&(0, BUCKETS as i64)))];
+members! {
+    struct ServeDoc<'j> {
+        variation: opt Variation,
+        rollout: opt Object,
+        experiment: opt Object,
+    }
+}
+members! {
+    struct RolloutDoc<'j> {
+        variations: req List(&Object),
+        bucket_by "bucketBy": opt Attribute => At<'j, &'j str>,
+        salt: opt Str => At<'j, &'j str>,
+    }
+}
+members! {
+    struct ExperimentDoc<'j> {
+        traffic: req Integer(&(0, BUCKETS as i64)) => i64,
+        fallback: req Variation,
+        variations: req List(&Object),
+        bucket_by "bucketBy": opt Attribute => At<'j, &'j str>,
+        salt: opt Str => At<'j, &'j str>,
+    }
+}
+members! {
+    struct SliceDoc<'j> {
+        variation: req Variation,
+        weight: req Integer(&(0, BUCKETS as i64)) => i64,
+    }
+}
 
 pub(super) fn serve(names: &Names, flag_salt: &str, v: &Json<'_>, variations: &[Variation]) -> Result<Serve> {
-    let o = Obj::read(v, SERVE)?;
-    let (variation, rollout, experiment) = (o.get("variation"), o.get("rollout"), o.get("experiment"));
-    match (variation, rollout, experiment) {
+    let o = ServeDoc::read(v)?;
+    match (o.variation, o.rollout, o.experiment) {
         (Some(r), None, None) => Ok(Serve::Variation(variation_ref(r, variations)?)),
         (None, Some(r), None) => {
-            let o = Obj::read(r, ROLLOUT)?;
-            let (bucket_by, salt) = unit_and_salt(&o, flag_salt)?;
-            let slices = slices(o.value("variations"), variations)?;
+            let o = RolloutDoc::read(r)?;
+            let (bucket_by, salt) = unit_and_salt(o.bucket_by, o.salt, flag_salt)?;
+            let slices = slices(o.variations, variations)?;
             let key = BucketKey::new(names.scheme, salt, Purpose::Rollout, &bucket_by.text);
             Ok(Serve::Rollout(Rollout { bucket_by, key, slices }))
         }
         (None, None, Some(e)) => {
-            let o = Obj::read(e, EXPERIMENT)?;
-            let (bucket_by, salt) = unit_and_salt(&o, flag_salt)?;
-            let traffic = o.int("traffic").unwrap_or_default() as u32;
-            let fallback = variation_ref(o.value("fallback"), variations)?;
-            let slices = slices(o.value("variations"), variations)?;
+            let o = ExperimentDoc::read(e)?;
+            let (bucket_by, salt) = unit_and_salt(o.bucket_by, o.salt, flag_salt)?;
+            let traffic = o.traffic as u32;
+            let fallback = variation_ref(o.fallback, variations)?;
+            let slices = slices(o.variations, variations)?;
             Ok(Serve::Experiment(Experiment {
                 traffic,
                 fallback,
@@ -54,17 +72,23 @@ pub(super) fn serve(names: &Names, flag_salt: &str, v: &Json<'_>, variations: &[
 }
 
 /// `bucketBy` (default `key`) and the salt (rollout's, else the flag's).
-fn unit_and_salt<'j>(o: &Obj<'j>, flag_salt: &'j str) -> Result<(AttrRef, &'j str)> {
-    let bucket_by = attribute::attribute(o.str("bucketBy"));
-    no_separator(&bucket_by.text, o.value("bucketBy"))?;
-    let salt = match o.str("salt") {
-        Some(s) => {
-            no_separator(s, o.value("salt"))?;
+fn unit_and_salt<'j>(
+    bucket_by: Option<At<'j, &'j str>>,
+    salt: Option<At<'j, &'j str>>,
+    flag_salt: &'j str,
+) -> Result<(AttrRef, &'j str)> {
+    let attr = attribute::attribute(bucket_by.map(|(text, _)| text));
+    if let Some((_, at)) = bucket_by {
+        no_separator(&attr.text, at)?;
+    }
+    let salt = match salt {
+        Some((s, at)) => {
+            no_separator(s, at)?;
             s
         }
         None => flag_salt,
     };
-    Ok((bucket_by, salt))
+    Ok((attr, salt))
 }
 
 /// A rollout's or experiment's `variations` (the value `v`).
@@ -76,13 +100,13 @@ fn slices(v: &Json<'_>, variations: &[Variation]) -> Result<Slices> {
     let mut out: Vec<Slice> = Vec::new();
     let mut total: i64 = 0;
     for item in items {
-        let o = Obj::read(item, SLICE)?;
-        let r = o.value("variation");
+        let o = SliceDoc::read(item)?;
+        let r = o.variation;
         let variation = variation_ref(r, variations)?;
         if out.iter().any(|s| s.variation == variation) {
             return fail(K::Duplicate, r, "variation listed twice in one rollout", "", "");
         }
-        total += o.int("weight").unwrap_or_default();
+        total += o.weight;
         out.push(Slice { variation, end: total.min(BUCKETS as i64) as u32 });
     }
     if total != BUCKETS as i64 {

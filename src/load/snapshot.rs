@@ -5,46 +5,55 @@ use super::{flag, graph, segment, Names};
 use crate::error::LoadErrorKind as K;
 use crate::eval::bucketing::Scheme;
 use crate::hashed::{Salt, ALGORITHM};
-use crate::json::schema::{self, at_most, fail, map, opt, req, Obj, Result, Ty::*};
+use crate::json::schema::{at_most, fail, map, members, At, Result, Ty::*};
 use crate::json::{Json, MAX_SAFE_INTEGER};
 use crate::limits::{MAX_FLAGS, MAX_SEGMENTS};
 use crate::model::snapshot::Snapshot;
 use alloc::vec::Vec;
 
-const KEY_HASHING: &[schema::Field] = &[req("algorithm", Str), req("salt", Str)];
-const SNAPSHOT: &[schema::Field] = &[
-    opt("$schema", Any),
-    opt("formatVersion", Integer(&(i64::MIN / 2, i64::MAX / 2))),
-    req("version", Integer(&(0, MAX_SAFE_INTEGER as i64))),
-    req("generatedAt", Time),
-    opt("bucketing", Str),
-    opt("keyHashing", Object),
-    opt("segments", Object),
-    req("flags", Object),
-];
+members! {
+    struct KeyHashing<'j> {
+        algorithm: req Str => At<'j, &'j str>,
+        salt: req Str => At<'j, &'j str>,
+    }
+}
+members! {
+    struct SnapshotDoc<'j> {
+        _schema "$schema": opt Any,
+        format_version "formatVersion": opt Integer(&(i64::MIN / 2, i64::MAX / 2)) => At<'j, i64>,
+        version: req Integer(&(0, MAX_SAFE_INTEGER as i64)) => i64,
+        generated_at "generatedAt": req Time => i64,
+        bucketing: opt Str => At<'j, &'j str>,
+        key_hashing "keyHashing": opt Object,
+        segments: opt Object,
+        flags: req Object,
+    }
+}
 
 pub(super) fn compile(v: &Json<'_>) -> Result<Snapshot> {
-    let o = Obj::read(v, SNAPSHOT)?;
-    if let Some(n) = o.int("formatVersion").filter(|n| *n != 1) {
-        let at = o.value("formatVersion");
+    let o = SnapshotDoc::read(v)?;
+    if let Some((n, at)) = o.format_version.filter(|(n, _)| *n != 1) {
         let template = "format version \u{2} is not supported (this evaluator reads 1)";
         return fail(K::UnsupportedFormat, at, template, itoa::Buffer::new().format(n), "");
     }
-    let scheme = match o.str("bucketing") {
+    let scheme = match o.bucketing {
         None => Scheme::EdgeflagV1,
-        Some(name) => match Scheme::from_name(name) {
+        Some((name, at)) => match Scheme::from_name(name) {
             Some(s) => s,
-            None => return fail(K::UnknownBucketing, o.value("bucketing"), "unknown bucketing scheme \u{1}", name, ""),
+            None => return fail(K::UnknownBucketing, at, "unknown bucketing scheme \u{1}", name, ""),
         },
     };
-    let segment_members = match o.get("segments") {
-        Some(s) => map(s)?,
+    let segment_members = match o.segments {
+        Some(s) => {
+            let members = map(s)?;
+            at_most(s, members.len(), MAX_SEGMENTS, "segments")?;
+            members
+        }
         None => Vec::new(),
     };
-    at_most(o.value("segments"), segment_members.len(), MAX_SEGMENTS, "segments")?;
-    let flag_members = map(o.value("flags"))?;
-    at_most(o.value("flags"), flag_members.len(), MAX_FLAGS, "flags")?;
-    let salt = match o.get("keyHashing") {
+    let flag_members = map(o.flags)?;
+    at_most(o.flags, flag_members.len(), MAX_FLAGS, "flags")?;
+    let salt = match o.key_hashing {
         Some(v) => Some(key_hashing(v)?),
         None => None,
     };
@@ -76,27 +85,20 @@ pub(super) fn compile(v: &Json<'_>) -> Result<Snapshot> {
     let segment_costs = graph::check_segments(&segments, &segment_members)?;
     let order = graph::prerequisite_order(&flags, &flag_members)?;
     graph::check_costs(&flags, &order, &segment_costs, &flag_members)?;
-    Ok(Snapshot {
-        version: o.int("version").unwrap_or_default() as u64,
-        generated_at: o.time("generatedAt").unwrap_or_default(),
-        scheme,
-        salt,
-        flags,
-        segments,
-        order,
-    })
+    Ok(Snapshot { version: o.version as u64, generated_at: o.generated_at, scheme, salt, flags, segments, order })
 }
 
 /// `keyHashing`: the algorithm (one so far) and the salt of hashed lists.
 fn key_hashing(v: &Json<'_>) -> Result<Salt> {
-    let o = Obj::read(v, KEY_HASHING)?;
-    let algorithm = o.str("algorithm").unwrap_or_default();
+    let o = KeyHashing::read(v)?;
+    let (algorithm, at) = o.algorithm;
     if algorithm != ALGORITHM {
         let template = "unknown hashing algorithm \u{1} (this evaluator knows \"sha512-128\")";
-        return fail(K::InvalidValue, o.value("algorithm"), template, algorithm, "");
+        return fail(K::InvalidValue, at, template, algorithm, "");
     }
-    match Salt::from_hex(o.str("salt").unwrap_or_default()) {
+    let (salt, at) = o.salt;
+    match Salt::from_hex(salt) {
         Some(salt) => Ok(salt),
-        None => fail(K::InvalidValue, o.value("salt"), "a salt is 32 lowercase hex digits", "", ""),
+        None => fail(K::InvalidValue, at, "a salt is 32 lowercase hex digits", "", ""),
     }
 }

@@ -2,23 +2,30 @@
 //! index.
 
 use crate::error::LoadErrorKind as K;
-use crate::json::schema::{fail, opt, req, Field, Obj, Result, Ty::*};
+use crate::json::schema::{fail, members, At, Result, Ty::*};
 use crate::json::Json;
 use crate::model::variation::{Kind, Variation};
 use alloc::vec::Vec;
 
-const VARIATION: &[Field] = &[req("name", Name), req("value", Any), opt("description", Str)];
+members! {
+    struct VariationDoc<'j> {
+        name: req Name => At<'j, &'j str>,
+        value: req Any,
+        _description "description": opt Str,
+    }
+}
+
 /// A flag's `variations` (checked to be a non-empty array of objects), and their kind.
 pub(super) fn variations(items: &[Json<'_>]) -> Result<(Vec<Variation>, Kind)> {
     let mut out: Vec<Variation> = Vec::new();
     let mut kind: Option<Kind> = None;
     for item in items {
-        let o = Obj::read(item, VARIATION)?;
-        let name = o.str("name").unwrap_or_default();
+        let o = VariationDoc::read(item)?;
+        let (name, at) = o.name;
         if out.iter().any(|v| v.name == name) {
-            return fail(K::Duplicate, o.value("name"), "variation name \u{1} is used twice", name, "");
+            return fail(K::Duplicate, at, "variation name \u{1} is used twice", name, "");
         }
-        let value = o.value("value");
+        let value = o.value;
         let Some(k) = Kind::of(value) else {
             return fail(K::InvalidValue, value, "a variation value must not be null", "", "");
         };
