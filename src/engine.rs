@@ -4,7 +4,7 @@ use crate::error::{LoadError, LoadErrorKind};
 use crate::eval::context::Context;
 use crate::eval::result::Evaluation;
 use crate::json::Json;
-use crate::message::fill;
+use crate::message::message;
 use crate::model::snapshot::Snapshot;
 #[cfg(feature = "json")]
 use crate::signature::Keys;
@@ -73,11 +73,13 @@ impl Engine {
             Some(v) if next.version < v => Err(LoadError {
                 kind: LoadErrorKind::VersionBackwards,
                 path: "version".into(),
-                message: fill(
-                    "version \u{2} is older than the loaded version \u{4}",
+                message: message!(
+                    "version ",
                     itoa::Buffer::new().format(next.version as i64),
-                    itoa::Buffer::new().format(v as i64),
-                ),
+                    " is older than the loaded version ",
+                    itoa::Buffer::new().format(v as i64)
+                )
+                .text(),
             }),
             Some(v) if next.version == v => Ok(Update::Unchanged { version: v }),
             _ => {

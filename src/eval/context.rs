@@ -2,7 +2,7 @@
 
 use crate::eval::result::ErrorCode;
 use crate::json::Json;
-use crate::message::fill;
+use crate::message::message;
 use crate::model::attribute::AttrRef;
 use alloc::borrow::Cow;
 use alloc::string::String;
@@ -40,14 +40,14 @@ impl<'a> Context<'a> {
                     None | Some(Json::String(_)) => None,
                     Some(other) => Some(ContextError {
                         code: ErrorCode::InvalidContext,
-                        message: fill("context key must be a string, got \u{2}", other.type_name(), ""),
+                        message: message!("context key must be a string, got ", other.type_name()).text(),
                     }),
                 };
                 Context { members, key_at, error }
             }
             other => Context::invalid(
                 ErrorCode::InvalidContext,
-                fill("context must be a JSON object, got \u{2}", other.type_name(), ""),
+                message!("context must be a JSON object, got ", other.type_name()).text(),
             ),
         }
     }
@@ -57,7 +57,7 @@ impl<'a> Context<'a> {
     pub fn parse(text: &'a str) -> Context<'a> {
         match Json::parse(text) {
             Ok(value) => Context::new(value),
-            Err(e) => Context::invalid(ErrorCode::ParseError, fill("context is not JSON: \u{2}", &e.text(), "")),
+            Err(e) => Context::invalid(ErrorCode::ParseError, message!("context is not JSON: ", &e.text()).text()),
         }
     }
 

@@ -6,7 +6,7 @@ use crate::eval::explain::{ClauseStep, ClauseWhy, Step};
 use crate::eval::operators::Outcome;
 use crate::eval::result::{ErrorCode, Evaluation, Reason};
 use crate::limits::MAX_EVALUATION_WORK;
-use crate::message::fill;
+use crate::message::message;
 use crate::model::attribute::{AttrRef, NotUnit, Unit};
 use crate::model::flag::Flag;
 use crate::model::rule::Rule;
@@ -79,10 +79,14 @@ impl<'s, 'c> Env<'s, 'c> {
         if work <= MAX_EVALUATION_WORK {
             return e;
         }
-        let template = "evaluation stopped after \u{2} tests of the context's items (docs/hardening.md)";
         Evaluation::error(
             ErrorCode::General,
-            fill(template, itoa::Buffer::new().format(MAX_EVALUATION_WORK as i64), ""),
+            message!(
+                "evaluation stopped after ",
+                itoa::Buffer::new().format(MAX_EVALUATION_WORK as i64),
+                " tests of the context's items (docs/hardening.md)"
+            )
+            .text(),
         )
     }
 
@@ -274,11 +278,11 @@ fn unit_error<'s>(attr: &AttrRef, why: NotUnit) -> Evaluation<'s> {
     match why {
         NotUnit::Missing => Evaluation::error(
             ErrorCode::TargetingKeyMissing,
-            fill("rollout needs attribute \u{1}, which is missing or empty", &attr.text, ""),
+            message!("rollout needs attribute ", quoted(&attr.text), ", which is missing or empty").text(),
         ),
         NotUnit::Invalid => Evaluation::error(
             ErrorCode::InvalidContext,
-            fill("attribute \u{1} must be a string or an integer to bucket by", &attr.text, ""),
+            message!("attribute ", quoted(&attr.text), " must be a string or an integer to bucket by").text(),
         ),
     }
 }

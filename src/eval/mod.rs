@@ -15,7 +15,7 @@ pub(crate) mod segment;
 pub(crate) mod serialize;
 
 use crate::json::Json;
-use crate::message::fill;
+use crate::message::message;
 use crate::model::flag::Flag;
 use crate::model::snapshot::Snapshot;
 use crate::model::variation::Kind;
@@ -43,7 +43,7 @@ impl Snapshot {
         let Some(flag) = self.flags.get(index) else {
             return Evaluation::error(
                 ErrorCode::FlagNotFound,
-                fill("no flag at index \u{2}", itoa::Buffer::new().format(index as i64), ""),
+                message!("no flag at index ", itoa::Buffer::new().format(index as i64)).text(),
             );
         };
         match self.check(flag, ctx, default) {
@@ -106,7 +106,9 @@ impl Snapshot {
     fn check(&self, flag: &Flag, ctx: &Context<'_>, default: Option<Kind>) -> Result<(), Evaluation<'_>> {
         if let Some(kind) = default {
             if kind != flag.kind {
-                let mut message = fill("flag \u{1} serves \u{4} values, the default is ", &flag.key, flag.kind.name());
+                let mut message =
+                    message!("flag ", quoted(&flag.key), " serves ", flag.kind.name(), " values, the default is ")
+                        .text();
                 message.push_str(kind.name());
                 return Err(Evaluation::error(ErrorCode::TypeMismatch, message));
             }

@@ -1,6 +1,7 @@
 //! What an evaluation returns. Reasons and error codes use OpenFeature's names.
 
 use crate::json::Json;
+use crate::message::message;
 use alloc::boxed::Box;
 use alloc::string::String;
 
@@ -123,7 +124,7 @@ impl<'s> Evaluation<'s> {
 
     /// The `FLAG_NOT_FOUND` result for `key`.
     pub fn flag_not_found(key: &str) -> Self {
-        Evaluation::error(ErrorCode::FlagNotFound, crate::message::fill("flag \u{1} not found", key, ""))
+        Evaluation::error(ErrorCode::FlagNotFound, message!("flag ", quoted(key), " not found").text())
     }
 
     /// The `GENERAL` result of an engine with no snapshot.

@@ -10,7 +10,7 @@ use super::MAX_ATTRIBUTE_BYTES;
 use crate::error::LoadErrorKind as K;
 use crate::json::schema::{check, empty, fail, map, members, wrong_type, At, Result, Ty, Ty::*};
 use crate::json::{Json, MAX_SAFE_INTEGER};
-use crate::message::fill;
+use crate::message::message;
 use alloc::string::String;
 use core::fmt;
 
@@ -111,7 +111,7 @@ const REASONS: [&str; 5] = ["STATIC", "DEFAULT", "TARGETING_MATCH", "SPLIT", "DI
 /// Decodes and checks a batch (JSON text, as `Recorder::take_batch` renders it).
 pub fn decode_batch(text: &str) -> core::result::Result<Batch, BatchError> {
     let v = Json::parse(text)
-        .map_err(|e| BatchError { path: String::new(), message: fill("invalid JSON: \u{2}", &e.text(), "") })?;
+        .map_err(|e| BatchError { path: String::new(), message: message!("invalid JSON: ", &e.text()).text() })?;
     batch(&v).map_err(|fault| {
         let e = fault.into_error(&v);
         BatchError { path: e.path, message: e.message }
@@ -122,14 +122,17 @@ fn batch(v: &Json<'_>) -> Result<Batch> {
     let o = BatchDoc::read(v)?;
     let (n, at) = o.schema_version;
     if n != 1 {
-        let template = "schema version \u{2} is not supported (this decoder reads 1)";
-        return fail(K::UnsupportedFormat, at, template, &decimal(n), "");
+        return fail(
+            K::UnsupportedFormat,
+            at,
+            message!("schema version ", &decimal(n), " is not supported (this decoder reads 1)"),
+        );
     }
     let (source, at) = o.source;
     // Characters, as the schema's maxLength counts them, not bytes.
     let chars = source.chars().count() as i64;
     if chars > 128 {
-        return fail(K::InvalidValue, at, "longer than 128 characters (\u{2})", &decimal(chars), "");
+        return fail(K::InvalidValue, at, message!("longer than 128 characters (", &decimal(chars), ")"));
     }
     let exposures = o.exposures;
     for x in exposures {
@@ -145,7 +148,7 @@ fn batch(v: &Json<'_>) -> Result<Batch> {
     // Range-checked by the table: never negative.
     let (dropped, unsummarized) = (o.dropped as u64, o.unsummarized as u64);
     if exposures.is_empty() && summaries.is_empty() && dropped == 0 && unsummarized == 0 {
-        return fail(K::InvalidValue, v, "empty batch: no exposures, summaries, dropped or unsummarized", "", "");
+        return fail(K::InvalidValue, v, message!("empty batch: no exposures, summaries, dropped or unsummarized"));
     }
     Ok(Batch {
         source: source.into(),
@@ -164,18 +167,24 @@ fn exposure(v: &Json<'_>) -> Result<()> {
     let o = ExposureDoc::read(v)?;
     let (reason, at) = o.reason;
     if !REASONS.contains(&reason) {
-        let template = "\u{1} is not an exposure reason (STATIC, DEFAULT, TARGETING_MATCH, SPLIT or DISABLED)";
-        return fail(K::InvalidValue, at, template, reason, "");
+        return fail(
+            K::InvalidValue,
+            at,
+            message!(
+                quoted(reason),
+                " is not an exposure reason (STATIC, DEFAULT, TARGETING_MATCH, SPLIT or DISABLED)"
+            ),
+        );
     }
     if let Some(at @ Json::Bool(false)) = o.in_experiment {
-        return fail(K::InvalidValue, at, "must be true when present", "", "");
+        return fail(K::InvalidValue, at, message!("must be true when present"));
     }
     if let Some((hex, at)) = o.key_hash {
         if o.key.is_some() {
-            return fail(K::InvalidValue, at, "must not appear together with key", "", "");
+            return fail(K::InvalidValue, at, message!("must not appear together with key"));
         }
         if hex.len() != 16 || !hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
-            return fail(K::InvalidValue, at, "must be 16 lowercase hexadecimal digits", "", "");
+            return fail(K::InvalidValue, at, message!("must be 16 lowercase hexadecimal digits"));
         }
     }
     match o.attributes {
@@ -194,7 +203,7 @@ fn attributes(v: &Json<'_>) -> Result<()> {
         match value {
             Json::String(s) if s.len() > MAX_ATTRIBUTE_BYTES => {
                 let n = decimal(s.len() as i64);
-                return fail(K::InvalidValue, value, "longer than 256 UTF-8 bytes (\u{2})", &n, "");
+                return fail(K::InvalidValue, value, message!("longer than 256 UTF-8 bytes (", &n, ")"));
             }
             Json::String(_) | Json::Number(_) | Json::Bool(_) => {}
             _ => return wrong_type(value, "a string, number or boolean"),
@@ -212,19 +221,19 @@ fn summary(v: &Json<'_>) -> Result<(u64, u64)> {
     let (count, (errors, errors_at), (start, start_at), end) = (o.count, o.errors, o.start, o.end);
     if index != variation {
         let (null, set) = if index { (o.variation, "variationIndex") } else { (o.variation_index, "variation") };
-        return fail(K::InvalidValue, null, "must not be null when \u{2} is set", set, "");
+        return fail(K::InvalidValue, null, message!("must not be null when ", set, " is set"));
     }
     if index && !version {
-        return fail(K::InvalidValue, o.version, "must not be null when a variation was served", "", "");
+        return fail(K::InvalidValue, o.version, message!("must not be null when a variation was served"));
     }
     if index && errors != 0 {
-        return fail(K::InvalidValue, errors_at, "must be 0 when a variation was served", "", "");
+        return fail(K::InvalidValue, errors_at, message!("must be 0 when a variation was served"));
     }
     if errors > count {
-        return fail(K::InvalidValue, errors_at, "\u{2} is more than count \u{4}", &decimal(errors), &decimal(count));
+        return fail(K::InvalidValue, errors_at, message!(&decimal(errors), " is more than count ", &decimal(count)));
     }
     if start > end {
-        return fail(K::InvalidValue, start_at, "\u{2} is after end \u{4}", &decimal(start), &decimal(end));
+        return fail(K::InvalidValue, start_at, message!(&decimal(start), " is after end ", &decimal(end)));
     }
     Ok((count as u64, errors as u64))
 }

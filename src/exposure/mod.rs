@@ -17,7 +17,7 @@ use crate::eval::context::Context;
 use crate::eval::result::Evaluation;
 use crate::json::write::{member, write};
 use crate::json::{Json, MAX_SAFE_INTEGER};
-use crate::message::fill;
+use crate::message::message;
 use crate::model::attribute::AttrRef;
 use crate::model::flag::Flag;
 use crate::model::snapshot::Snapshot;
@@ -146,7 +146,7 @@ impl Recorder {
                     setting.push(']');
                     return Err(ConfigError {
                         setting,
-                        message: fill("\u{1} is not an attribute name or a JSON pointer", text, ""),
+                        message: message!(quoted(text), " is not an attribute name or a JSON pointer").text(),
                     });
                 }
             }

@@ -13,7 +13,7 @@ use super::numbers;
 use super::Json;
 use crate::error::{LoadError, LoadErrorKind};
 use crate::limits::MAX_SNAPSHOT_BYTES;
-use crate::message::fill;
+use crate::message::message;
 use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -30,7 +30,8 @@ pub struct ParseError {
 impl ParseError {
     /// `expected value at line 1 column 7`.
     pub(crate) fn text(&self) -> String {
-        let mut text = fill("\u{2} at line \u{4} column ", self.what, itoa::Buffer::new().format(self.line as i64));
+        let mut text =
+            message!(self.what, " at line ", itoa::Buffer::new().format(self.line as i64), " column ").text();
         text.push_str(itoa::Buffer::new().format(self.column as i64));
         text
     }
@@ -437,6 +438,6 @@ pub(crate) fn document(text: &str) -> core::result::Result<Json<'_>, LoadError> 
     Json::parse(text).map_err(|e| LoadError {
         kind: LoadErrorKind::InvalidJson,
         path: String::new(),
-        message: fill("invalid JSON: \u{2}", &e.text(), ""),
+        message: message!("invalid JSON: ", &e.text()).text(),
     })
 }

@@ -10,7 +10,7 @@
 use crate::error::{LoadError, LoadErrorKind as K};
 use crate::json::Json;
 use crate::limits::{MAX_LIST_ITEMS, MAX_STRING_BYTES};
-use crate::message::{fill, past_limit};
+use crate::message::{fill, message, past_limit, Message};
 
 use alloc::boxed::Box;
 use alloc::string::String;
@@ -32,12 +32,12 @@ fn address(v: &Json<'_>) -> usize {
     v as *const Json<'_> as usize
 }
 
-/// A problem with the value `at`; `template` as in [`fill`].
+/// A problem with the value `at`, said by `m` ([`message!`]).
 // These four are inlined: otherwise each result type gets its own copy (measured 0.5 KB
 // gzipped of the module); the work is in `fault`.
 #[inline(always)]
-pub(crate) fn fail<T>(kind: K, at: &Json<'_>, template: &str, a: &str, b: &str) -> Result<T> {
-    Err(fault(kind, address(at), "", template, a, b))
+pub(crate) fn fail<T>(kind: K, at: &Json<'_>, m: Message) -> Result<T> {
+    Err(fault(kind, address(at), "", m.template, m.a, m.b))
 }
 
 #[cold]
@@ -46,13 +46,17 @@ fn fault(kind: K, at: usize, member: &'static str, template: &str, a: &str, b: &
     Box::new(Fault { kind, at, member, message: fill(template, a, b) })
 }
 
-/// The object `at` lacks the member `name`; the message is `template` with `name` as `a`.
+/// The object `at` lacks the member `name`, said by `m`.
 #[inline(always)]
-pub(crate) fn missing<T>(at: &Json<'_>, name: &'static str, template: &str) -> Result<T> {
-    Err(fault(K::MissingField, address(at), name, template, name, ""))
+pub(crate) fn missing<T>(at: &Json<'_>, name: &'static str, m: Message) -> Result<T> {
+    Err(fault(K::MissingField, address(at), name, m.template, m.a, m.b))
 }
 
-const MISSING: &str = "missing required member \u{1}";
+/// The object `at` lacks the required member `name`.
+#[inline(always)]
+fn missing_required<T>(at: &Json<'_>, name: &'static str) -> Result<T> {
+    missing(at, name, message!("missing required member ", quoted(name)))
+}
 
 impl Fault {
     /// The error as reported, with the path from `root` to the value (and member) concerned.
@@ -131,19 +135,22 @@ pub(crate) fn check(v: &Json<'_>, ty: Ty) -> Result<()> {
         (Ty::Name | Ty::Unit | Ty::Attribute, Json::String(s)) if s.is_empty() => empty(v),
         (Ty::Attribute, Json::String(s)) => match s.starts_with('/') && super::pointer::segments(s).is_err() {
             false => Ok(()),
-            true => fail(K::InvalidValue, v, "malformed JSON Pointer (`~` must be followed by 0 or 1)", "", ""),
+            true => fail(K::InvalidValue, v, message!("malformed JSON Pointer (`~` must be followed by 0 or 1)")),
         },
         (Ty::Name | Ty::Unit, Json::String(_)) => Ok(()),
         (Ty::Time, Json::String(s)) => match crate::timestamp::parse_timestamp(s) {
             Some(_) => Ok(()),
-            None => fail(K::InvalidTimestamp, v, "\u{1} is not an RFC 3339 date-time or date", s, ""),
+            None => fail(K::InvalidTimestamp, v, message!(quoted(s), " is not an RFC 3339 date-time or date")),
         },
         (Ty::Integer(..) | Ty::Unit | Ty::Variation | Ty::Time, Json::Number(_)) => {
             let Some(n) = v.as_integer() else {
                 // Past 2^52 every double is an integer (JSON text holds no infinity).
                 if matches!(v, Json::Number(n) if !(-4_503_599_627_370_496.0..=4_503_599_627_370_496.0).contains(n)) {
-                    let template = "an integer beyond ±(2^53 − 1), which not every runtime represents exactly";
-                    return fail(K::InvalidValue, v, template, "", "");
+                    return fail(
+                        K::InvalidValue,
+                        v,
+                        message!("an integer beyond ±(2^53 − 1), which not every runtime represents exactly"),
+                    );
                 }
                 let expected = match ty {
                     Ty::Time => "integer milliseconds",
@@ -182,7 +189,7 @@ pub(crate) fn too_long<T>(v: &Json<'_>, what: &str, len: usize) -> Result<T> {
     let mut before = String::from(what);
     before.push_str(" of ");
     let message = past_limit(&before, len as u64, " bytes", MAX_STRING_BYTES as u64);
-    fail(K::TooLarge, v, "\u{2}", &message, "")
+    fail(K::TooLarge, v, message!(&message))
 }
 
 /// `n` things of a kind (`what`, plural) at `v`, refused past `limit`.
@@ -193,7 +200,7 @@ pub(crate) fn at_most(v: &Json<'_>, n: usize, limit: usize, what: &str) -> Resul
     let mut after = String::from(" ");
     after.push_str(what);
     let message = past_limit("", n as u64, &after, limit as u64);
-    fail(K::TooLarge, v, "\u{2}", &message, "")
+    fail(K::TooLarge, v, message!(&message))
 }
 
 #[cold]
@@ -201,17 +208,17 @@ fn out_of_range(v: &Json<'_>, n: i64, min: i64, max: i64) -> Result<()> {
     let mut range = String::from(itoa::Buffer::new().format(min));
     range.push_str("..=");
     range.push_str(itoa::Buffer::new().format(max));
-    fail(K::InvalidValue, v, "\u{2} is outside \u{4}", itoa::Buffer::new().format(n), &range)
+    fail(K::InvalidValue, v, message!(itoa::Buffer::new().format(n), " is outside ", &range))
 }
 
 #[inline(always)]
 pub(crate) fn empty<T>(v: &Json<'_>) -> Result<T> {
-    fail(K::InvalidValue, v, "must not be empty", "", "")
+    fail(K::InvalidValue, v, message!("must not be empty"))
 }
 
 #[inline(always)]
 pub(crate) fn wrong_type<T>(v: &Json<'_>, expected: &str) -> Result<T> {
-    fail(K::WrongType, v, "expected \u{2}, got \u{4}", expected, v.type_name())
+    fail(K::WrongType, v, message!("expected ", expected, ", got ", v.type_name()))
 }
 
 /// Reads the object `v` against `fields`: all members known, none repeated, the required ones
@@ -223,17 +230,17 @@ pub(crate) fn read<'j>(v: &'j Json<'j>, fields: &[Field], slots: &mut [Option<&'
     };
     for (name, value) in members {
         let Some(i) = fields.iter().position(|f| f.0 == name) else {
-            return fail(K::UnknownField, value, "unknown member \u{1}", name, "");
+            return fail(K::UnknownField, value, message!("unknown member ", quoted(name)));
         };
         if slots[i].is_some() {
-            return fail(K::Duplicate, value, "member \u{1} appears twice", name, "");
+            return fail(K::Duplicate, value, message!("member ", quoted(name), " appears twice"));
         }
         slots[i] = Some(value);
         check(value, fields[i].1)?;
     }
     for (f, slot) in fields.iter().zip(slots.iter()) {
         if f.2 && slot.is_none() {
-            return missing(v, f.0, MISSING);
+            return missing_required(v, f.0);
         }
     }
     Ok(())
@@ -244,7 +251,7 @@ pub(crate) fn read<'j>(v: &'j Json<'j>, fields: &[Field], slots: &mut [Option<&'
 pub(crate) fn need<T>(member: Option<T>, at: &Json<'_>, name: &'static str) -> Result<T> {
     match member {
         Some(m) => Ok(m),
-        None => missing(at, name, MISSING),
+        None => missing_required(at, name),
     }
 }
 
@@ -368,12 +375,12 @@ pub(crate) fn map<'j>(v: &'j Json<'j>) -> Result<Vec<(&'j str, &'j Json<'j>)>> {
     for pair in order.windows(2) {
         let (name, value) = &members[pair[1]];
         if members[pair[0]].0 == *name {
-            return fail(K::Duplicate, value, "key \u{1} appears twice", name, "");
+            return fail(K::Duplicate, value, message!("key ", quoted(name), " appears twice"));
         }
     }
     if let Some((name, value)) = order.first().map(|&i| &members[i]) {
         if name.is_empty() {
-            return fail(K::InvalidValue, value, "keys must not be empty", "", "");
+            return fail(K::InvalidValue, value, message!("keys must not be empty"));
         }
     }
     // The longest key sorts anywhere, so every key is measured (in document order).
@@ -393,7 +400,7 @@ pub(crate) fn first_repeat(items: &[&str]) -> Option<usize> {
 /// A salt or `bucketBy` (the value `at`): may not contain the bucketing separator.
 pub(crate) fn no_separator(s: &str, at: &Json<'_>) -> Result<()> {
     if s.bytes().any(|b| b == crate::eval::bucketing::SEPARATOR as u8) {
-        return fail(K::InvalidValue, at, "must not contain U+001F", "", "");
+        return fail(K::InvalidValue, at, message!("must not contain U+001F"));
     }
     Ok(())
 }

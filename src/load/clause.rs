@@ -8,6 +8,7 @@ use crate::json::schema::{
 };
 use crate::json::Json;
 use crate::limits::{MAX_CLAUSES, MAX_STRING_BYTES};
+use crate::message::message;
 use crate::model::clause::{Clause, Cmp, Test, ValueSet};
 use crate::sets::KeySet;
 use crate::version::{parse_version, Version};
@@ -93,7 +94,7 @@ fn clause(names: &Names, v: &Json<'_>) -> Result<Clause> {
     let o = ClauseDoc::read(v)?;
     let (name, at) = o.op;
     let Some(&(op, operator)) = OPERATORS.iter().find(|(o, _)| *o == name) else {
-        return fail(K::UnknownOperator, at, "unknown operator \u{1}", name, "");
+        return fail(K::UnknownOperator, at, message!("unknown operator ", quoted(name)));
     };
     // The members the operator does not use, as bits (of `OPTIONAL`): the first present is reported.
     let members = [
@@ -111,7 +112,7 @@ fn clause(names: &Names, v: &Json<'_>) -> Result<Clause> {
     };
     for (i, member) in members.into_iter().enumerate() {
         if let Some(at) = member.filter(|_| unused & (1 << i) != 0) {
-            return fail(K::UnknownField, at, "\u{1} does not use \u{3}", op, OPTIONAL[i]);
+            return fail(K::UnknownField, at, message!(quoted(op), " does not use ", quoted(OPTIONAL[i])));
         }
     }
     let attr = match operator {
@@ -121,7 +122,7 @@ fn clause(names: &Names, v: &Json<'_>) -> Result<Clause> {
     let values = o.values.map_or(&[][..], |(items, _)| items);
     match (operator, o.values) {
         (Operator::Exists | Operator::Schedule | Operator::Recurring, Some((_, at))) if !values.is_empty() => {
-            return fail(K::InvalidValue, at, "\u{1} takes no values", op, "");
+            return fail(K::InvalidValue, at, message!(quoted(op), " takes no values"));
         }
         (Operator::Exists | Operator::Schedule | Operator::Recurring, _) => {}
         _ if values.is_empty() => return empty(need(o.values, o.at, "values")?.1),
@@ -194,7 +195,7 @@ fn versions(values: &[Json<'_>]) -> Result<Vec<Version>> {
     for (s, v) in texts(values, Str)?.into_iter().zip(values) {
         match parse_version(s) {
             Some(version) => out.push(version),
-            None => return fail(K::InvalidSemver, v, "\u{1} is not a semantic version", s, ""),
+            None => return fail(K::InvalidSemver, v, message!(quoted(s), " is not a semantic version")),
         }
     }
     Ok(out)
@@ -214,7 +215,7 @@ fn segments(names: &Names, values: &[Json<'_>]) -> Result<Vec<u32>> {
     for (key, v) in texts(values, Str)?.into_iter().zip(values) {
         match names.segment(key) {
             Some(s) => out.push(s),
-            None => return fail(K::UnknownSegment, v, "no segment \u{1} in this snapshot", key, ""),
+            None => return fail(K::UnknownSegment, v, message!("no segment ", quoted(key), " in this snapshot")),
         }
     }
     Ok(out)
@@ -222,8 +223,8 @@ fn segments(names: &Names, values: &[Json<'_>]) -> Result<Vec<u32>> {
 
 fn window(o: &ClauseDoc) -> Result<Window> {
     match (o.start, o.end) {
-        (None, None) => missing(o.at, "start", "a schedule needs \u{1} or \"end\""),
-        (Some((s, _)), Some((e, at))) if s >= e => fail(K::InvalidValue, at, "end must be after start", "", ""),
+        (None, None) => missing(o.at, "start", message!("a schedule needs ", quoted("start"), " or \"end\"")),
+        (Some((s, _)), Some((e, at))) if s >= e => fail(K::InvalidValue, at, message!("end must be after start")),
         (start, end) => Ok(Window { start: start.map(|(s, _)| s), end: end.map(|(e, _)| e) }),
     }
 }
@@ -232,7 +233,7 @@ fn recurring(o: &ClauseDoc) -> Result<Recurring> {
     let offset_minutes = match o.utc_offset {
         Some((s, at)) => match utc_offset(s) {
             Some(m) => m,
-            None => return fail(K::InvalidValue, at, "\u{1} is not Z or ±HH:MM", s, ""),
+            None => return fail(K::InvalidValue, at, message!(quoted(s), " is not Z or ±HH:MM")),
         },
         None => 0,
     };
@@ -244,7 +245,7 @@ fn recurring(o: &ClauseDoc) -> Result<Recurring> {
         for (day, at) in texts(listed, Str)?.into_iter().zip(listed) {
             match DAYS.iter().position(|d| *d == day) {
                 Some(bit) => days |= 1 << bit,
-                None => return fail(K::InvalidValue, at, "\u{1} is not one of mon … sun", day, ""),
+                None => return fail(K::InvalidValue, at, message!(quoted(day), " is not one of mon … sun")),
             }
         }
         let from = clock(wo.from, false)?;
@@ -264,7 +265,7 @@ fn clock(v: &Json<'_>, end_of_day: bool) -> Result<u16> {
         _ => None,
     };
     let range = if end_of_day { "00:00–24:00" } else { "00:00–23:59" };
-    minutes.map_or_else(|| fail(K::InvalidValue, v, "\u{1} is not HH:MM in \u{4}", s, range), Ok)
+    minutes.map_or_else(|| fail(K::InvalidValue, v, message!(quoted(s), " is not HH:MM in ", range)), Ok)
 }
 
 /// `Z` or `±HH:MM` (below 24:00) as minutes east of UTC.

@@ -9,6 +9,7 @@ use crate::json::schema::{
 };
 use crate::json::Json;
 use crate::limits::MAX_VARIATIONS;
+use crate::message::message;
 use crate::model::attribute::AttrRef;
 use crate::model::flag::{Flag, Metadata, Prerequisite, TargetGroup};
 use crate::model::variation::Variation;
@@ -155,7 +156,7 @@ fn targets<'j>(names: &Names, items: &'j [Json<'j>], variations: &[Variation]) -
         .flatten()
         .min_by_key(|((position, _), _)| *position);
     if let Some(((_, at), unit)) = first {
-        return fail(K::Duplicate, at, "\u{1} is already targeted by this flag", unit, "");
+        return fail(K::Duplicate, at, message!(quoted(unit), " is already targeted by this flag"));
     }
     scanned?;
     Ok(groups
@@ -216,7 +217,7 @@ pub(super) fn prerequisites(names: &Names, flags: &[Flag], v: &Json<'_>) -> Resu
         let o = PrerequisiteDoc::read(item)?;
         let (key, at) = o.flag;
         let Some(flag) = names.flag(key) else {
-            return fail(K::UnknownFlag, at, "no flag \u{1} in this snapshot", key, "");
+            return fail(K::UnknownFlag, at, message!("no flag ", quoted(key), " in this snapshot"));
         };
         let variations = flags.get(flag as usize).map_or(&[][..], |f| &f.variations);
         let variation = variation_ref(o.variation, variations)?;

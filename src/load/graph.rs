@@ -5,7 +5,7 @@ use crate::error::LoadErrorKind as K;
 use crate::json::schema::{fail, Result};
 use crate::json::Json;
 use crate::limits::{MAX_DEPTH, MAX_EVALUATION_COST, MAX_PREREQUISITES};
-use crate::message::past_limit;
+use crate::message::{message, past_limit};
 use crate::model::clause::{Clause, Test};
 use crate::model::flag::{Flag, TargetGroup};
 use crate::model::segment::Segment;
@@ -89,13 +89,20 @@ pub(super) fn prerequisite_order(flags: &[Flag], members: &[(&str, &Json<'_>)]) 
         Err((node, e)) => {
             let at = dig(members[node].1, &[("prerequisites", edges[node][e].at[0])]);
             let to = &flags[edges[node][e].to].key;
-            fail(K::PrerequisiteCycle, at, "prerequisite \u{1} closes a cycle", to, "")
+            fail(K::PrerequisiteCycle, at, message!("prerequisite ", quoted(to), " closes a cycle"))
         }
         Ok((order, depth)) => match depth.iter().position(|&d| d > MAX_DEPTH) {
             Some(i) => {
                 let at = members[i].1.get("prerequisites").unwrap_or(members[i].1);
-                let template = "prerequisite chain of depth \u{2} exceeds 64";
-                fail(K::TooDeep, at, template, itoa::Buffer::new().format(depth[i] as i64), "")
+                fail(
+                    K::TooDeep,
+                    at,
+                    message!(
+                        "prerequisite chain of depth ",
+                        itoa::Buffer::new().format(depth[i] as i64),
+                        " exceeds 64"
+                    ),
+                )
             }
             None => Ok(order),
         },
@@ -124,12 +131,12 @@ pub(super) fn check_segments(segments: &[Segment], members: &[(&str, &Json<'_>)]
             let [r, c, v] = edges[node][e].at;
             let at = dig(members[node].1, &[("rules", r), ("clauses", c), ("values", v)]);
             let to = &segments[edges[node][e].to].key;
-            fail(K::SegmentCycle, at, "segment \u{1} closes a cycle", to, "")
+            fail(K::SegmentCycle, at, message!("segment ", quoted(to), " closes a cycle"))
         }
         Ok((order, depth)) => {
             if let Some(i) = depth.iter().position(|&d| d > MAX_DEPTH) {
                 let at = members[i].1.get("rules").unwrap_or(members[i].1);
-                return fail(K::TooDeep, at, "segments nest deeper than 64", "", "");
+                return fail(K::TooDeep, at, message!("segments nest deeper than 64"));
             }
             // Segment results are not remembered during an evaluation, so a segment costs what
             // the segments it names cost, every time it names them.
@@ -240,5 +247,5 @@ fn too_costly<T>(at: &Json<'_>, doing: &str, n: u64, limit: u64, unit: &str) -> 
     before.push_str(" can take up to ");
     let mut after = String::from(" ");
     after.push_str(unit);
-    fail(K::TooLarge, at, "\u{2}", &past_limit(&before, n, &after, limit), "")
+    fail(K::TooLarge, at, message!(&past_limit(&before, n, &after, limit)))
 }

@@ -17,6 +17,7 @@ use crate::eval::bucketing::Scheme;
 use crate::hashed::Salt;
 use crate::json::schema::{fail, Result};
 use crate::json::Json;
+use crate::message::message;
 use crate::model::snapshot::Snapshot;
 use alloc::vec::Vec;
 
@@ -73,10 +74,10 @@ impl Snapshot {
 pub(super) fn hash_of<'j>(names: &Names, v: &'j Json<'j>) -> Result<&'j str> {
     let text = v.as_str().unwrap_or_default();
     if names.salt.is_none() {
-        return fail(K::InvalidValue, v, "hashed values need the snapshot's keyHashing", "", "");
+        return fail(K::InvalidValue, v, message!("hashed values need the snapshot's keyHashing"));
     }
     if !crate::hashed::is_digest(text) {
-        return fail(K::InvalidValue, v, "\u{1} is not a hash (32 lowercase hex digits)", text, "");
+        return fail(K::InvalidValue, v, message!(quoted(text), " is not a hash (32 lowercase hex digits)"));
     }
     Ok(text)
 }

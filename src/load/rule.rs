@@ -6,6 +6,7 @@ use crate::error::LoadErrorKind as K;
 use crate::json::schema::{at_most, fail, members, At, Result, Ty::*};
 use crate::json::Json;
 use crate::limits::MAX_RULES;
+use crate::message::message;
 use crate::model::rule::Rule;
 use crate::model::variation::Variation;
 use alloc::vec::Vec;
@@ -33,7 +34,7 @@ pub(super) fn rules(
         let r = RuleDoc::read(item)?;
         let (id, at) = r.id;
         if rules.iter().any(|rule| rule.id == id) {
-            return fail(K::Duplicate, at, "rule id \u{1} is used twice", id, "");
+            return fail(K::Duplicate, at, message!("rule id ", quoted(id), " is used twice"));
         }
         let (items, at) = r.clauses;
         let clauses = clause::clauses(names, at, items)?;

@@ -5,6 +5,7 @@ use crate::error::LoadErrorKind as K;
 use crate::json::schema::{at_most, check, fail, first_repeat, members, unit_text, At, Result, Ty::*};
 use crate::json::Json;
 use crate::limits::MAX_RULES;
+use crate::message::message;
 use crate::model::segment::Segment;
 use crate::sets::KeySet;
 use alloc::string::String;
@@ -42,7 +43,7 @@ pub(super) fn segment(names: &Names, key: &str, v: &Json<'_>) -> Result<Segment>
     };
     let units: Vec<&str> = seen.iter().map(|(unit, _)| unit.as_str()).collect();
     if let Some(i) = first_repeat(&units) {
-        return fail(K::Duplicate, seen[i].1, "\u{1} is listed twice in this segment", units[i], "");
+        return fail(K::Duplicate, seen[i].1, message!(quoted(units[i]), " is listed twice in this segment"));
     }
     let (included, excluded) = (included?, excluded?);
     // Hashes likewise: a hash both included and excluded is the same value on both lists.
@@ -56,7 +57,11 @@ pub(super) fn segment(names: &Names, key: &str, v: &Json<'_>) -> Result<Segment>
     }
     let digests: Vec<&str> = hashes.iter().map(|(d, _)| *d).collect();
     if let Some(i) = first_repeat(&digests) {
-        return fail(K::Duplicate, hashes[i].1, "hash \u{1} is listed twice in this segment", digests[i], "");
+        return fail(
+            K::Duplicate,
+            hashes[i].1,
+            message!("hash ", quoted(digests[i]), " is listed twice in this segment"),
+        );
     }
     let included_count = included_hashes.len();
     let set = |range: &[&str]| KeySet::new(range.iter().map(|d| String::from(*d)).collect());
@@ -69,7 +74,7 @@ pub(super) fn segment(names: &Names, key: &str, v: &Json<'_>) -> Result<Segment>
         let r = RuleDoc::read(rule)?;
         if let Some((id, at)) = r.id {
             if ids.contains(&id) {
-                return fail(K::Duplicate, at, "rule id \u{1} is used twice", id, "");
+                return fail(K::Duplicate, at, message!("rule id ", quoted(id), " is used twice"));
             }
             ids.push(id);
         }

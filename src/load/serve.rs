@@ -6,6 +6,7 @@ use crate::error::LoadErrorKind as K;
 use crate::eval::bucketing::{BucketKey, Purpose, BUCKETS};
 use crate::json::schema::{fail, members, no_separator, At, Result, Ty::*};
 use crate::json::Json;
+use crate::message::message;
 use crate::model::attribute::AttrRef;
 use crate::model::serve::{Experiment, Rollout, Serve, Slice, Slices};
 use crate::model::variation::Variation;
@@ -67,7 +68,7 @@ pub(super) fn serve(names: &Names, flag_salt: &str, v: &Json<'_>, variations: &[
                 slices,
             }))
         }
-        _ => fail(K::InvalidValue, v, "must have exactly one of \"variation\", \"rollout\", \"experiment\"", "", ""),
+        _ => fail(K::InvalidValue, v, message!("must have exactly one of \"variation\", \"rollout\", \"experiment\"")),
     }
 }
 
@@ -104,13 +105,13 @@ fn slices(v: &Json<'_>, variations: &[Variation]) -> Result<Slices> {
         let r = o.variation;
         let variation = variation_ref(r, variations)?;
         if out.iter().any(|s| s.variation == variation) {
-            return fail(K::Duplicate, r, "variation listed twice in one rollout", "", "");
+            return fail(K::Duplicate, r, message!("variation listed twice in one rollout"));
         }
         total += o.weight;
         out.push(Slice { variation, end: total.min(BUCKETS as i64) as u32 });
     }
     if total != BUCKETS as i64 {
-        return fail(K::WeightsSum, v, "weights sum to \u{2}, not 100000", itoa::Buffer::new().format(total), "");
+        return fail(K::WeightsSum, v, message!("weights sum to ", itoa::Buffer::new().format(total), ", not 100000"));
     }
     Ok(Slices(out))
 }

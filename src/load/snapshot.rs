@@ -8,6 +8,7 @@ use crate::hashed::{Salt, ALGORITHM};
 use crate::json::schema::{at_most, fail, map, members, At, Result, Ty::*};
 use crate::json::{Json, MAX_SAFE_INTEGER};
 use crate::limits::{MAX_FLAGS, MAX_SEGMENTS};
+use crate::message::message;
 use crate::model::snapshot::Snapshot;
 use alloc::vec::Vec;
 
@@ -33,14 +34,17 @@ members! {
 pub(super) fn compile(v: &Json<'_>) -> Result<Snapshot> {
     let o = SnapshotDoc::read(v)?;
     if let Some((n, at)) = o.format_version.filter(|(n, _)| *n != 1) {
-        let template = "format version \u{2} is not supported (this evaluator reads 1)";
-        return fail(K::UnsupportedFormat, at, template, itoa::Buffer::new().format(n), "");
+        return fail(
+            K::UnsupportedFormat,
+            at,
+            message!("format version ", itoa::Buffer::new().format(n), " is not supported (this evaluator reads 1)"),
+        );
     }
     let scheme = match o.bucketing {
         None => Scheme::EdgeflagV1,
         Some((name, at)) => match Scheme::from_name(name) {
             Some(s) => s,
-            None => return fail(K::UnknownBucketing, at, "unknown bucketing scheme \u{1}", name, ""),
+            None => return fail(K::UnknownBucketing, at, message!("unknown bucketing scheme ", quoted(name))),
         },
     };
     let segment_members = match o.segments {
@@ -93,12 +97,15 @@ fn key_hashing(v: &Json<'_>) -> Result<Salt> {
     let o = KeyHashing::read(v)?;
     let (algorithm, at) = o.algorithm;
     if algorithm != ALGORITHM {
-        let template = "unknown hashing algorithm \u{1} (this evaluator knows \"sha512-128\")";
-        return fail(K::InvalidValue, at, template, algorithm, "");
+        return fail(
+            K::InvalidValue,
+            at,
+            message!("unknown hashing algorithm ", quoted(algorithm), " (this evaluator knows \"sha512-128\")"),
+        );
     }
     let (salt, at) = o.salt;
     match Salt::from_hex(salt) {
         Some(salt) => Ok(salt),
-        None => fail(K::InvalidValue, at, "a salt is 32 lowercase hex digits", "", ""),
+        None => fail(K::InvalidValue, at, message!("a salt is 32 lowercase hex digits")),
     }
 }

@@ -4,6 +4,7 @@
 use crate::error::LoadErrorKind as K;
 use crate::json::schema::{fail, members, At, Result, Ty::*};
 use crate::json::Json;
+use crate::message::message;
 use crate::model::variation::{Kind, Variation};
 use alloc::vec::Vec;
 
@@ -23,15 +24,19 @@ pub(super) fn variations(items: &[Json<'_>]) -> Result<(Vec<Variation>, Kind)> {
         let o = VariationDoc::read(item)?;
         let (name, at) = o.name;
         if out.iter().any(|v| v.name == name) {
-            return fail(K::Duplicate, at, "variation name \u{1} is used twice", name, "");
+            return fail(K::Duplicate, at, message!("variation name ", quoted(name), " is used twice"));
         }
         let value = o.value;
         let Some(k) = Kind::of(value) else {
-            return fail(K::InvalidValue, value, "a variation value must not be null", "", "");
+            return fail(K::InvalidValue, value, message!("a variation value must not be null"));
         };
         match kind {
             Some(first) if first != k => {
-                return fail(K::MixedKinds, value, "a \u{2} value among \u{4} variations", k.name(), first.name())
+                return fail(
+                    K::MixedKinds,
+                    value,
+                    message!("a ", k.name(), " value among ", first.name(), " variations"),
+                )
             }
             _ => kind = Some(k),
         }
@@ -49,10 +54,10 @@ pub(super) fn variation_ref(v: &Json<'_>, variations: &[Variation]) -> Result<u3
     };
     match (found, v) {
         (Some(i), _) => Ok(i as u32),
-        (None, Json::String(name)) => fail(K::UnknownVariation, v, "no variation named \u{1}", name, ""),
+        (None, Json::String(name)) => fail(K::UnknownVariation, v, message!("no variation named ", quoted(name))),
         (None, _) => {
             let index = v.as_integer().unwrap_or_default();
-            fail(K::UnknownVariation, v, "no variation at index \u{2}", itoa::Buffer::new().format(index), "")
+            fail(K::UnknownVariation, v, message!("no variation at index ", itoa::Buffer::new().format(index)))
         }
     }
 }

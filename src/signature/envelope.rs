@@ -5,7 +5,7 @@ use super::{error, Keys, PublicKey, ALGORITHM};
 use crate::error::{LoadError, LoadErrorKind};
 use crate::json::scan::{trim_end, Scan};
 use crate::json::Json;
-use crate::message::fill;
+use crate::message::message;
 use alloc::string::String;
 
 /// A signed snapshot, read but not verified: the key id and signature it names and the bytes of
@@ -64,7 +64,8 @@ impl<'t> Envelope<'t> {
         let mut named = keys.keys.iter().filter(|k| k.id == self.key_id).peekable();
         if named.peek().is_none() {
             let message =
-                fill("key \u{2} is not trusted (trusted: \u{4})", &crate::hex::encode(&self.key_id), &keys.ids());
+                message!("key ", &crate::hex::encode(&self.key_id), " is not trusted (trusted: ", &keys.ids(), ")")
+                    .text();
             return Err(error(LoadErrorKind::UnknownKey, "signature.keyId", message));
         }
         // Ids are 64 bits: two trusted keys could share one, so each is tried.
@@ -73,11 +74,12 @@ impl<'t> Envelope<'t> {
             None => Err(error(
                 LoadErrorKind::BadSignature,
                 "signature.value",
-                fill(
-                    "the signature does not verify with key \u{2}: the snapshot changed after it was signed, or another key signed it",
+                message!(
+                    "the signature does not verify with key ",
                     &crate::hex::encode(&self.key_id),
-                    "",
-                ),
+                    ": the snapshot changed after it was signed, or another key signed it"
+                )
+                .text(),
             )),
         }
     }
@@ -119,17 +121,26 @@ fn read_signature(text: &str, (start, end): (usize, usize)) -> Result<([u8; 8], 
             "keyId" => 1,
             "value" => 2,
             other => {
-                return Err(in_signature(LoadErrorKind::UnknownField, other, fill("unknown member \u{1}", other, "")))
+                return Err(in_signature(
+                    LoadErrorKind::UnknownField,
+                    other,
+                    message!("unknown member ", quoted(other)).text(),
+                ))
             }
         };
         if seen[at] {
-            return Err(in_signature(LoadErrorKind::Duplicate, name, fill("duplicate member \u{1}", name, "")));
+            return Err(in_signature(
+                LoadErrorKind::Duplicate,
+                name,
+                message!("duplicate member ", quoted(name)).text(),
+            ));
         }
         seen[at] = true;
     }
     let algorithm = string(&value, "algorithm")?;
     if algorithm != ALGORITHM {
-        let message = fill("unsupported algorithm \u{1}; signatures are \u{3}", algorithm, ALGORITHM);
+        let message =
+            message!("unsupported algorithm ", quoted(algorithm), "; signatures are ", quoted(ALGORITHM)).text();
         return Err(error(LoadErrorKind::InvalidValue, "signature.algorithm", message));
     }
     let key_id = string(&value, "keyId")?;
@@ -155,7 +166,11 @@ fn string<'v>(signature: &'v Json<'_>, name: &'static str) -> Result<&'v str, Lo
     match signature.get(name) {
         Some(Json::String(s)) => Ok(s),
         Some(_) => Err(in_signature(LoadErrorKind::WrongType, name, String::from("expected a string"))),
-        None => Err(in_signature(LoadErrorKind::MissingField, name, fill("missing required member \u{1}", name, ""))),
+        None => Err(in_signature(
+            LoadErrorKind::MissingField,
+            name,
+            message!("missing required member ", quoted(name)).text(),
+        )),
     }
 }
 
@@ -170,7 +185,7 @@ fn in_signature(kind: LoadErrorKind, name: &str, message: String) -> LoadError {
 /// names are compared as written, so `"snap\u0073hot"` is refused rather than decoded.
 fn member(raw: &str) -> LoadError {
     if raw.contains('\\') {
-        let message = fill("\u{2}: the envelope's member names are written without escapes", raw, "");
+        let message = message!(raw, ": the envelope's member names are written without escapes").text();
         return error(LoadErrorKind::InvalidValue, "", message);
     }
     named(raw)
@@ -180,14 +195,14 @@ fn member(raw: &str) -> LoadError {
 fn named(name: &str) -> LoadError {
     let mut path = String::new();
     crate::json::path::push_key(&mut path, name);
-    let (kind, template) = match name {
-        "signature" | "snapshot" => (LoadErrorKind::Duplicate, "duplicate member \u{1}"),
+    let (kind, message) = match name {
+        "signature" | "snapshot" => (LoadErrorKind::Duplicate, message!("duplicate member ", quoted(name))),
         _ => (
             LoadErrorKind::UnknownField,
-            "unknown member \u{1}; a signed snapshot has only \"signature\" and \"snapshot\"",
+            message!("unknown member ", quoted(name), "; a signed snapshot has only \"signature\" and \"snapshot\""),
         ),
     };
-    LoadError { kind, path, message: fill(template, name, "") }
+    LoadError { kind, path, message: message.text() }
 }
 
 /// The `invalid_json` error of text that is not an envelope's JSON: the parser's own.

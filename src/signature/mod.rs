@@ -19,7 +19,7 @@ pub use sign::SigningKey;
 
 use crate::error::{LoadError, LoadErrorKind};
 use crate::json::scan::trim;
-use crate::message::fill;
+use crate::message::message;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -66,7 +66,7 @@ impl PublicKey {
         };
         // Keys are ASCII when they are keys at all; anything else is shown by its length.
         let shown = if text.len() <= 64 && text.is_ascii() { text } else { "…" };
-        Err(KeyError(fill("public key \u{1}: \u{4}", shown, &why)))
+        Err(KeyError(message!("public key ", quoted(shown), ": ", &why).text()))
     }
 
     /// The key's 32 bytes.
@@ -176,7 +176,8 @@ impl Keys {
         error(
             LoadErrorKind::Unsigned,
             "signature",
-            fill("the snapshot is not signed; only snapshots signed with a trusted key load (\u{2})", &self.ids(), ""),
+            message!("the snapshot is not signed; only snapshots signed with a trusted key load (", &self.ids(), ")")
+                .text(),
         )
     }
 
