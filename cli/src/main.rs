@@ -280,6 +280,15 @@ fn run(command: Command) -> Result<(), String> {
                 "variant" => Purpose::Variant,
                 other => return Err(format!("purpose must be rollout or variant, not {other:?}")),
             };
+            // What the loader refuses in a snapshot, refused here too: two inputs that hash the
+            // same bytes, and a unit no evaluation would bucket (an empty one is missing).
+            edgeflag::bucketing::check_salt(&salt).map_err(|why| format!("--salt {why}"))?;
+            edgeflag::bucketing::check_attribute(&attribute).map_err(|why| format!("--attribute {why}"))?;
+            if unit.is_empty() {
+                return Err(String::from(
+                    "--unit must not be empty: an empty unit is missing, and a rollout does not bucket it",
+                ));
+            }
             let key = BucketKey::new(scheme, &salt, purpose, &attribute);
             let bytes = key.input(unit.as_bytes());
             let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();

@@ -320,6 +320,33 @@ fn bucket_matches_the_worked_example() {
 }
 
 #[test]
+fn bucket_refuses_what_a_snapshot_may_not_hash() {
+    // Salt "a", attribute "b\u{1f}c" and salt "a\u{1f}b", attribute "c" would hash the same bytes.
+    let cases = [
+        (["--salt", "a\u{1f}b", "--attribute", "c", "--unit", "u"], "--salt must not contain U+001F"),
+        (["--salt", "a", "--attribute", "b\u{1f}c", "--unit", "u"], "--attribute must not contain U+001F"),
+        (["--salt", "", "--attribute", "key", "--unit", "u"], "--salt must not be empty"),
+        (["--salt", "a", "--attribute", "", "--unit", "u"], "--attribute must not be empty"),
+        (["--salt", "a", "--attribute", "/key", "--unit", "u"], "--attribute a pointer to a top-level member"),
+        (["--salt", "a", "--attribute", "/a~2", "--unit", "u"], "--attribute malformed JSON Pointer"),
+        (["--salt", "a", "--attribute", "key", "--unit", ""], "--unit must not be empty"),
+    ];
+    for (args, message) in cases {
+        let r = edgeflag(&[&["bucket"][..], &args[..]].concat());
+        assert!(!r.ok && r.stdout.is_empty() && r.stderr.contains(message), "{args:?}: {}", r.stderr);
+    }
+    // Nested members and top-level names that start with `/` are pointers; units may hold U+001F
+    // (they come last, so the bytes before them still say where each part ends).
+    for args in [
+        ["--salt", "a", "--attribute", "/org/id", "--unit", "u"],
+        ["--salt", "a", "--attribute", "/~1x", "--unit", "u\u{1f}v"],
+    ] {
+        let r = edgeflag(&[&["bucket"][..], &args[..]].concat());
+        assert!(r.ok, "{args:?}: {}", r.stderr);
+    }
+}
+
+#[test]
 fn stale_lists_flags_past_their_expiry() {
     let listed = |now: &str| {
         let r = edgeflag(&["stale", "--now", now]);

@@ -38,6 +38,44 @@ impl Scheme {
     }
 }
 
+/// Why `salt` cannot be hashed (`docs/bucketing.md`, "What may be hashed"): it must not be empty
+/// (every flag would share one salt's buckets) and must not hold [`SEPARATOR`] (two different
+/// inputs would hash the same bytes). The loader refuses such salts, and `edgeflag bucket` too.
+pub fn check_salt(salt: &str) -> Result<(), &'static str> {
+    if salt.is_empty() {
+        return Err("must not be empty");
+    }
+    check_separator(salt)
+}
+
+/// Why `attribute` cannot be a `bucketBy` (`docs/bucketing.md`, "What may be hashed"): besides
+/// what a salt may not be, a reference is hashed as written, so each attribute has one spelling:
+/// a top-level member by its name, a JSON Pointer only for a nested member (or a top-level name
+/// that starts with `/`). `/tier` would bucket apart from `tier`, and is refused.
+pub fn check_attribute(attribute: &str) -> Result<(), &'static str> {
+    if attribute.is_empty() {
+        return Err("must not be empty");
+    }
+    check_separator(attribute)?;
+    if attribute.starts_with('/') {
+        match crate::json::pointer::segments(attribute) {
+            Err(_) => return Err("malformed JSON Pointer (`~` must be followed by 0 or 1)"),
+            Ok(segments) if segments.len() == 1 && !segments[0].starts_with('/') => {
+                return Err("a pointer to a top-level member: write the member's name (bucketBy is hashed as written, so an attribute has one spelling)")
+            }
+            Ok(_) => {}
+        }
+    }
+    Ok(())
+}
+
+fn check_separator(text: &str) -> Result<(), &'static str> {
+    match text.bytes().any(|b| b == SEPARATOR as u8) {
+        true => Err("must not contain U+001F"),
+        false => Ok(()),
+    }
+}
+
 /// What a bucket is for: a rollout (and an experiment's enrolment) or an experiment's variant.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {

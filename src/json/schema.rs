@@ -396,11 +396,3 @@ pub(crate) fn first_repeat(items: &[&str]) -> Option<usize> {
     let order = crate::sets::order_by_key(items.len(), &|i| items[i]);
     order.windows(2).filter(|p| items[p[0]] == items[p[1]]).map(|p| p[1]).min()
 }
-
-/// A salt or `bucketBy` (the value `at`): may not contain the bucketing separator.
-pub(crate) fn no_separator(s: &str, at: &Json<'_>) -> Result<()> {
-    if s.bytes().any(|b| b == crate::eval::bucketing::SEPARATOR as u8) {
-        return fail(K::InvalidValue, at, message!("must not contain U+001F"));
-    }
-    Ok(())
-}

@@ -2,11 +2,10 @@
 
 use super::serve::serve;
 use super::variation::{self, variation_ref};
-use super::{attribute, rule, Names};
+use super::{attribute, hashable, rule, Names};
 use crate::error::LoadErrorKind as K;
-use crate::json::schema::{
-    at_most, check, fail, first_repeat, members, need, no_separator, unit_text, At, Result, Ty::*,
-};
+use crate::eval::bucketing;
+use crate::json::schema::{at_most, check, fail, first_repeat, members, need, unit_text, At, Result, Ty::*};
 use crate::json::Json;
 use crate::limits::MAX_VARIATIONS;
 use crate::message::message;
@@ -65,15 +64,14 @@ pub(super) fn flag(names: &Names, key: &str, v: &Json<'_>) -> Result<Flag> {
     let (items, at) = o.variations;
     at_most(at, items.len(), MAX_VARIATIONS, "variations")?;
     let (variations, kind) = variation::variations(items)?;
+    // A key is the salt whenever none is given, so it may never hold the separator.
+    hashable(bucketing::check_salt(key), v)?;
     let salt = match o.salt {
         Some((s, at)) => {
-            no_separator(s, at)?;
+            hashable(bucketing::check_salt(s), at)?;
             s
         }
-        None => {
-            no_separator(key, v)?;
-            key
-        }
+        None => key,
     };
     let off_variation = match o.off_variation {
         Some(r) => Some(variation_ref(r, &variations)?),

@@ -81,3 +81,9 @@ pub(super) fn hash_of<'j>(names: &Names, v: &'j Json<'j>) -> Result<&'j str> {
     }
     Ok(text)
 }
+
+/// A salt, flag key or `bucketBy` (the value `at`), as the bucketing's check of it found it
+/// (`docs/bucketing.md`, "What may be hashed"): refused as `invalid_value` with the reason.
+pub(super) fn hashable(checked: core::result::Result<(), &'static str>, at: &Json<'_>) -> Result<()> {
+    checked.or_else(|why| fail(K::InvalidValue, at, crate::message::Message::new(why, "", "")))
+}

@@ -1,10 +1,10 @@
 //! What a rule or the fallthrough serves: a variation, a rollout or an experiment.
 
 use super::variation::variation_ref;
-use super::{attribute, Names};
+use super::{attribute, hashable, Names};
 use crate::error::LoadErrorKind as K;
-use crate::eval::bucketing::{BucketKey, Purpose, BUCKETS};
-use crate::json::schema::{fail, members, no_separator, At, Result, Ty::*};
+use crate::eval::bucketing::{self, BucketKey, Purpose, BUCKETS};
+use crate::json::schema::{fail, members, At, Result, Ty::*};
 use crate::json::Json;
 use crate::message::message;
 use crate::model::attribute::AttrRef;
@@ -78,13 +78,13 @@ fn unit_and_salt<'j>(
     salt: Option<At<'j, &'j str>>,
     flag_salt: &'j str,
 ) -> Result<(AttrRef, &'j str)> {
-    let attr = attribute::attribute(bucket_by.map(|(text, _)| text));
-    if let Some((_, at)) = bucket_by {
-        no_separator(&attr.text, at)?;
+    if let Some((text, at)) = bucket_by {
+        hashable(bucketing::check_attribute(text), at)?;
     }
+    let attr = attribute::attribute(bucket_by.map(|(text, _)| text));
     let salt = match salt {
         Some((s, at)) => {
-            no_separator(s, at)?;
+            hashable(bucketing::check_salt(s), at)?;
             s
         }
         None => flag_salt,

@@ -81,6 +81,10 @@ const rejected = {
   "negative version": (s) => { s.version = -1; },
   "empty flag key": (s) => { s.flags[""] = flag(s, "new_editor"); },
   "salt containing U+001F": (s) => { flag(s, "ai_search").salt = "a\u001fb"; },
+  "empty salt": (s) => { flag(s, "ai_search").salt = ""; },
+  "flag key containing U+001F, with a salt of its own": (s) => { s.flags["a\u001fb"] = { ...flag(s, "ai_search"), salt: "ai" }; },
+  "bucketBy as a pointer to a top-level member": (s) => { flag(s, "ai_search").rules[1].serve.rollout.bucketBy = "/key"; },
+  "bucketBy as an escaped pointer to a top-level member": (s) => { flag(s, "ai_search").rules[1].serve.rollout.bucketBy = "/a~1b"; },
   "trackEvents as a string": (s) => { flag(s, "ai_search").trackEvents = "false"; },
 };
 const accepted = {
@@ -97,6 +101,7 @@ const accepted = {
   "exists with empty values": (s) => { flag(s, "new_editor").rules[0].clauses[0] = { attribute: "app_version", op: "exists", values: [] }; },
   "schedule with only an end": (s) => { flag(s, "ai_search").rules[0].clauses[0] = { op: "schedule", end: "2026-12-01" }; },
   "recurring with defaults": (s) => { flag(s, "retry_logic").rules[0].clauses[0] = { op: "recurring", windows: [{ from: "09:00", to: "09:00" }] }; },
+  "bucketBy pointer to a top-level name that starts with /": (s) => { flag(s, "ai_search").rules[1].serve.rollout.bucketBy = "/~1path"; },
   "JSON Pointer bucketBy and target attribute": (s) => {
     flag(s, "ai_search").rules[1].serve.rollout.bucketBy = "/org/id";
     flag(s, "ai_search").targets = [{ variation: "on", attribute: "accountId", values: ["acme", 42] }];
