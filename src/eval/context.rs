@@ -33,6 +33,12 @@ pub struct ContextError {
 impl<'a> Context<'a> {
     /// A context from a JSON value; see [`Context::error`] for whether it is usable.
     pub fn new(value: Json<'a>) -> Context<'a> {
+        if let Some(path) = repeated(&value) {
+            return Context::invalid(
+                ErrorCode::InvalidContext,
+                message!("context member ", &path, " appears twice").text(),
+            );
+        }
         match value {
             Json::Object(members) => {
                 let key_at = members.iter().position(|(k, _)| k == "key");
@@ -117,4 +123,14 @@ impl<'a> Context<'a> {
         }
         attr.lookup(&self.members)
     }
+}
+
+/// The path (`tier`, `address.city`) of the first member whose name an earlier member of its
+/// object has: which one an attribute would read is not to be guessed (docs/snapshot.md,
+/// "Contexts").
+fn repeated(value: &Json<'_>) -> Option<String> {
+    let (_, at) = value.repeated_member()?;
+    let mut path = String::new();
+    crate::json::path::find(value, at as *const Json<'_> as usize, &mut path);
+    Some(path)
 }

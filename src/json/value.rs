@@ -82,6 +82,26 @@ impl<'a> Json<'a> {
         }
     }
 
+    /// The first member, in document order, whose name an earlier member of the same object
+    /// has, at any depth: its name and value. JSON text may repeat a name, and readers disagree
+    /// on which one counts (JavaScript's `JSON.parse` keeps the last, a search the first), so
+    /// everywhere edgeflag reads JSON a repeated member is refused rather than picked.
+    pub(crate) fn repeated_member(&self) -> Option<(&str, &Json<'a>)> {
+        match self {
+            Json::Array(items) => items.iter().find_map(Json::repeated_member),
+            Json::Object(members) => {
+                let repeat = first_repeated_name(members);
+                // Inside the members before it: earlier in the document than the repeat itself.
+                let before = repeat.unwrap_or(members.len());
+                members[..before]
+                    .iter()
+                    .find_map(|(_, v)| v.repeated_member())
+                    .or_else(|| repeat.map(|i| (&*members[i].0, &members[i].1)))
+            }
+            _ => None,
+        }
+    }
+
     /// A copy that owns all its strings.
     pub fn to_owned_json(&self) -> Json<'static> {
         match self {
@@ -107,6 +127,16 @@ impl<'a> Json<'a> {
             Json::Object(_) => "object",
         }
     }
+}
+
+/// The position of the first member whose name an earlier member has. Objects are mostly small:
+/// compared pairwise up to 16 members, sorted by name beyond.
+fn first_repeated_name(members: &[(Cow<'_, str>, Json<'_>)]) -> Option<usize> {
+    if members.len() <= 16 {
+        return (1..members.len()).find(|&i| members[..i].iter().any(|(k, _)| *k == members[i].0));
+    }
+    let order = crate::sets::order_by_key(members.len(), &|i| &members[i].0);
+    order.windows(2).filter(|p| members[p[0]].0 == members[p[1]].0).map(|p| p[1]).min()
 }
 
 /// `n` as an integer when it is one every runtime agrees on.

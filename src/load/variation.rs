@@ -27,6 +27,10 @@ pub(super) fn variations(items: &[Json<'_>]) -> Result<(Vec<Variation>, Kind)> {
             return fail(K::Duplicate, at, message!("variation name ", quoted(name), " is used twice"));
         }
         let value = o.value;
+        // Refused here as in every object of a snapshot (and in contexts).
+        if let Some((name, at)) = value.repeated_member() {
+            return fail(K::Duplicate, at, message!("member ", quoted(name), " appears twice"));
+        }
         let Some(k) = Kind::of(value) else {
             return fail(K::InvalidValue, value, message!("a variation value must not be null"));
         };
