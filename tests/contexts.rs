@@ -31,3 +31,22 @@ fn a_repeated_member_at_any_depth_is_not_read() {
     let built = Json::Object(vec![("tier".into(), Json::from("pro")), ("tier".into(), Json::from("free"))]);
     assert_eq!(Context::new(built).error().map(|e| e.code), Some(ErrorCode::InvalidContext));
 }
+
+#[test]
+fn a_number_past_the_double_range_reads_as_null() {
+    for n in ["1e400", "-1e400", "1e309", "123456789e308"] {
+        let text = format!(r#"{{"key":"u","n":{n},"tier":"pro"}}"#);
+        let ctx = Context::parse(&text);
+        assert!(ctx.error().is_none(), "{n}");
+        assert_eq!(ctx.get("n"), Some(&Json::Null), "{n}");
+        assert_eq!(ctx.get("tier"), Some(&Json::from("pro")), "{n}");
+    }
+    // Snapshots stay strict: a number past the range is refused there.
+    let snapshot = r#"{"version":1e400,"generatedAt":"2026-01-01","flags":{}}"#;
+    let e = edgeflag::Snapshot::parse(snapshot).err().map(|e| e.message);
+    assert_eq!(e.as_deref(), Some("invalid JSON: number out of range at line 1 column 17"));
+    // Binary64, nearest: these are the double 1.
+    for one in ["1.0000000000000001", "100e-2", "0.1e1"] {
+        assert_eq!(Context::parse(&format!(r#"{{"n":{one}}}"#)).get("n"), Some(&Json::Number(1.0)), "{one}");
+    }
+}

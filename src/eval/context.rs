@@ -61,7 +61,7 @@ impl<'a> Context<'a> {
     /// A context from JSON text.
     #[cfg(feature = "json")]
     pub fn parse(text: &'a str) -> Context<'a> {
-        match Json::parse(text) {
+        match Json::parse_context(text) {
             Ok(value) => Context::new(value),
             Err(e) => Context::invalid(ErrorCode::ParseError, message!("context is not JSON: ", &e.text()).text()),
         }

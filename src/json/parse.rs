@@ -124,8 +124,14 @@ type Parsed<T> = core::result::Result<T, Failed>;
 impl<'a> Json<'a> {
     /// Parses JSON text.
     pub fn parse(text: &'a str) -> Result<Json<'a>> {
-        let mut p = Parser { s: text, i: 0, depth: 0, what: EofValue };
-        p.document().map_err(|Failed| p.error())
+        Parser::new(text, false).read()
+    }
+
+    /// Parses a context's JSON text: as [`Json::parse`], except that a number beyond the double
+    /// range reads as `null`, as JavaScript's `JSON.stringify` writes one (so a context holds
+    /// the same attributes whether a host passes it as text or as an object).
+    pub(crate) fn parse_context(text: &'a str) -> Result<Json<'a>> {
+        Parser::new(text, true).read()
     }
 }
 
@@ -135,9 +141,19 @@ struct Parser<'a> {
     depth: u32,
     /// Why parsing failed (see `Failed`); meaningless until it has.
     what: What,
+    /// Numbers beyond the double range read as `null` (contexts) rather than failing.
+    overflow_to_null: bool,
 }
 
 impl<'a> Parser<'a> {
+    fn new(s: &'a str, overflow_to_null: bool) -> Parser<'a> {
+        Parser { s, i: 0, depth: 0, what: EofValue, overflow_to_null }
+    }
+
+    fn read(mut self) -> Result<Json<'a>> {
+        self.document().map_err(|Failed| self.error())
+    }
+
     fn fail(&mut self, what: What) -> Failed {
         self.what = what;
         Failed
@@ -404,10 +420,10 @@ impl<'a> Parser<'a> {
             }
             _ => numbers::parse(self.s.get(start..self.i).unwrap_or_default()),
         };
-        if n.is_finite() {
-            Ok(Json::Number(n))
-        } else {
-            Err(self.fail(NumberOutOfRange))
+        match (n.is_finite(), self.overflow_to_null) {
+            (true, _) => Ok(Json::Number(n)),
+            (false, true) => Ok(Json::Null),
+            (false, false) => Err(self.fail(NumberOutOfRange)),
         }
     }
 }

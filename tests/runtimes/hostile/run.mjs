@@ -54,7 +54,14 @@ assert.equal(fromObject.errorCode, 'PARSE_ERROR');
 assert.match(fromObject.errorMessage, /lone leading surrogate/);
 const pair = engine.evaluate(flag, { key: 'user-\\ud83e\\udd80' });
 assert.equal(pair.errorCode, undefined, 'a surrogate pair is one character');
-console.log('hostile input from JavaScript: 3 snapshots and 2 contexts refused with their errors, the serving snapshot kept');
+// A number past the double range: Infinity in an object, which JSON.stringify writes as null,
+// and 1e400 in text, which the core reads as null: the same context either way.
+const asObject = engine.evaluateAll({ key: 'user-1', tier: 'pro', seats: 1e400 });
+const asText = engine.evaluateAll('{"key":"user-1","tier":"pro","seats":1e400}');
+const asNull = engine.evaluateAll({ key: 'user-1', tier: 'pro', seats: null });
+assert.deepEqual(asText, asObject);
+assert.deepEqual(asText, asNull);
+console.log('hostile input from JavaScript: 3 snapshots and 2 contexts refused with their errors, the serving snapshot kept; a number past the double range reads alike as text and as an object');
 `,
 );
 execFileSync(process.execPath, ['main.mjs'], { cwd: dir, stdio: 'inherit' });
