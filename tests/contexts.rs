@@ -50,3 +50,17 @@ fn a_number_past_the_double_range_reads_as_null() {
         assert_eq!(Context::parse(&format!(r#"{{"n":{one}}}"#)).get("n"), Some(&Json::Number(1.0)), "{one}");
     }
 }
+
+#[test]
+fn a_lone_surrogate_is_an_invalid_context_however_it_is_escaped() {
+    let lone = Some((
+        ErrorCode::InvalidContext,
+        String::from("context holds a lone surrogate (U+D800–U+DFFF), which UTF-8 cannot encode"),
+    ));
+    assert_eq!(error(r#"{"key":"user-\ud800"}"#), lone);
+    assert_eq!(error(r#"{"key":"user-\udc00"}"#), lone);
+    assert_eq!(error(r#"{"key":"u","deep":{"x":["\ud800\u0041"]}}"#), lone);
+    assert_eq!(error(r#"{"key":"user-\ud83e\udd80"}"#), None);
+    // Text that is not JSON for any other reason stays a PARSE_ERROR.
+    assert_eq!(error(r#"{"key":"u\x"}"#).map(|e| e.0), Some(ErrorCode::ParseError));
+}

@@ -399,7 +399,7 @@ function snapshotText(snapshot) {
 
 /** A context as the JSON text the core reads; JSON text is passed as is. */
 function text(context) {
-  if (typeof context === 'string') return wellFormed(context) ? context : { error: `context text ${LONE_SURROGATE}` };
+  if (typeof context === 'string') return wellFormed(context) ? context : { error: `context ${LONE_SURROGATE}` };
   try {
     return JSON.stringify(context) ?? 'null';
   } catch (e) {

@@ -63,6 +63,10 @@ impl<'a> Context<'a> {
     pub fn parse(text: &'a str) -> Context<'a> {
         match Json::parse_context(text) {
             Ok(value) => Context::new(value),
+            // Not text at all: as when a host's own text holds a lone surrogate (pkg/lib/engine.js).
+            Err(e) if e.is_lone_surrogate() => {
+                Context::invalid(ErrorCode::InvalidContext, String::from(LONE_SURROGATE))
+            }
             Err(e) => Context::invalid(ErrorCode::ParseError, message!("context is not JSON: ", &e.text()).text()),
         }
     }
@@ -124,6 +128,10 @@ impl<'a> Context<'a> {
         attr.lookup(&self.members)
     }
 }
+
+/// What a context holding a lone surrogate (U+D800–U+DFFF) is told, escaped or raw, as text or
+/// as an object: every runtime says the same.
+const LONE_SURROGATE: &str = "context holds a lone surrogate (U+D800–U+DFFF), which UTF-8 cannot encode";
 
 /// The path (`tier`, `address.city`) of the first member whose name an earlier member of its
 /// object has: which one an attribute would read is not to be guessed (docs/snapshot.md,

@@ -28,6 +28,12 @@ pub struct ParseError {
 }
 
 impl ParseError {
+    /// Whether the text held a lone surrogate escape (`\ud800`): not text at all, rather than
+    /// text that is not JSON.
+    pub(crate) fn is_lone_surrogate(&self) -> bool {
+        self.what == LoneSurrogate.text()
+    }
+
     /// `expected value at line 1 column 7`.
     pub(crate) fn text(&self) -> String {
         let mut text =
