@@ -30,7 +30,7 @@ module() {
   # The features rustc emits for wasm32-unknown-unknown (all in every supported runtime). The
   # flatten/rereloop round restructures control flow before two more -Oz rounds: 0.2 KB smaller
   # gzipped, the same speed in the peer bench (docs/performance.md).
-  "$WASM_OPT" -Oz --flatten --rereloop -Oz -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  "$WASM_OPT" -Oz --flatten --rereloop -Oz -Oz --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "pkg/wasm/${name}_bg.wasm" -o "pkg/wasm/${name}_bg.wasm"
   # The glue's default path for the async init makes bundlers (Turbopack, webpack) ship the .wasm a

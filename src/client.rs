@@ -165,7 +165,7 @@ fn write_clean(v: &Json<'_>, salt: &Salt, target: bool, out: &mut String) {
                     // Already hashed lists are kept; values (strings or integers) are hashed.
                     let digests = items.iter().map(|v| match name.ends_with("Hashes") || *name == "hashes" {
                         true => String::from(v.as_str().unwrap_or_default()),
-                        false => String::from(hashed::text(&salt.hash(&unit_text(v)))),
+                        false => hashed::text(&salt.hash(&unit_text(v))),
                     });
                     match lists.iter_mut().find(|(l, _)| *l == list) {
                         Some((_, all)) => all.extend(digests),

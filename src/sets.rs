@@ -15,11 +15,16 @@ impl KeySet {
     }
 
     pub fn contains(&self, key: &str) -> bool {
+        self.contains_bytes(key.as_bytes())
+    }
+
+    /// [`KeySet::contains`] for a key as bytes (a digest's hex digits, with no `str` to check).
+    pub fn contains_bytes(&self, key: &[u8]) -> bool {
         // Short lists (tiers, countries) are faster scanned: equality checks lengths first.
         if self.0.len() <= 8 {
-            return self.0.iter().any(|k| k == key);
+            return self.0.iter().any(|k| k.as_bytes() == key);
         }
-        self.0.binary_search_by(|k| k.as_str().cmp(key)).is_ok()
+        self.0.binary_search_by(|k| k.as_bytes().cmp(key)).is_ok()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -66,7 +71,12 @@ impl<V> KeyMap<V> {
     }
 
     pub fn get(&self, key: &str) -> Option<&V> {
-        let i = self.0.binary_search_by(|(k, _)| k.as_str().cmp(key)).ok()?;
+        self.get_bytes(key.as_bytes())
+    }
+
+    /// [`KeyMap::get`] for a key as bytes.
+    pub fn get_bytes(&self, key: &[u8]) -> Option<&V> {
+        let i = self.0.binary_search_by(|(k, _)| k.as_bytes().cmp(key)).ok()?;
         Some(&self.0[i].1)
     }
 }

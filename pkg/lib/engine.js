@@ -285,12 +285,15 @@ class Evaluator {
     const d = JSON.parse(this.text(this.core.describe()));
     const kindCodes = {};
     d.kinds.forEach((k, i) => (kindCodes[k] = i + 1));
+    // The result layout: each field's offset is its position; `width` i32s per result.
+    const slots = { width: d.slots.length };
+    d.slots.forEach((name, i) => (slots[name] = i));
     this.tables = {
       version: d.version,
       reasons: d.reasons,
       errorCodes: d.errorCodes,
       kindCodes,
-      slots: d.slots, // `width` i32s per result, and each field's offset in it
+      slots,
       keys: d.keys,
       index: new Map(d.keys.map((k, i) => [k, i])),
       flags: new Array(d.keys.length), // each flag's table, on first use

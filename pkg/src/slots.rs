@@ -1,11 +1,10 @@
 //! The result buffer: one row of `i32` per result, read in place by the JS wrapper. The layout
-//! is defined here once ([`Field`]) and sent to the wrapper with the snapshot's tables
-//! ([`layout`]), which reads every offset from it.
+//! is defined here once ([`FIELDS`]) and sent to the wrapper with the snapshot's tables: the
+//! field names in row order, so a name's position is its offset and their count the row's width.
 
 use alloc::string::String;
 use alloc::vec::Vec;
-use edgeflag::json::write::{member, write};
-use edgeflag::{Evaluation, Json, Snapshot};
+use edgeflag::{Evaluation, Snapshot};
 
 /// A result's fields, each at its offset in the row; −1 is none.
 #[derive(Clone, Copy)]
@@ -28,7 +27,7 @@ enum Field {
     InExperiment,
 }
 
-/// Every field with the name the wrapper knows it by; the position is the offset.
+/// Every field with the name the wrapper knows it by, in row order: the position is the offset.
 const FIELDS: [(Field, &str); 8] = [
     (Field::Variation, "variation"),
     (Field::Reason, "reason"),
@@ -50,16 +49,9 @@ const _: () = {
 /// `i32`s per result.
 const WIDTH: usize = FIELDS.len();
 
-/// The layout as the wrapper reads it: `{"width":8,"variation":0,…}`.
-pub fn layout(out: &mut String) {
-    out.push('{');
-    member(out, "width");
-    write(&Json::Number(WIDTH as f64), out);
-    for (field, name) in FIELDS {
-        member(out, name);
-        write(&Json::Number(field as usize as f64), out);
-    }
-    out.push('}');
+/// The field names in row order, as the tables send them (`slots`).
+pub fn names() -> impl Iterator<Item = &'static str> {
+    FIELDS.iter().map(|f| f.1)
 }
 
 #[derive(Default)]
@@ -86,9 +78,8 @@ impl Slots {
         // Results borrow their rule id and prerequisite key from the snapshot: comparing
         // addresses finds them without comparing strings.
         let rule = e.rule_id.and_then(|id| f.rule_ids().position(|r| core::ptr::eq(r, id)));
-        let prerequisite = e.prerequisite_failed.and_then(|k| {
-            f.prerequisite_flags().find(|&p| s.flags().get(p).is_some_and(|pre| core::ptr::eq(pre.key(), k)))
-        });
+        let prerequisite =
+            e.prerequisite_failed.and_then(|k| f.prerequisite_flags().find(|&p| core::ptr::eq(s.flags()[p].key(), k)));
         self.write_error(slot, e);
         let row = &mut self.data[slot * WIDTH..][..WIDTH];
         row[Field::Variation as usize] = e.variation.map_or(-1, |(i, _)| i as i32);

@@ -57,14 +57,18 @@ pub fn check_attribute(attribute: &str) -> Result<(), &'static str> {
         return Err("must not be empty");
     }
     check_separator(attribute)?;
-    if attribute.starts_with('/') {
-        match crate::json::pointer::segments(attribute) {
-            Err(_) => return Err("malformed JSON Pointer (`~` must be followed by 0 or 1)"),
-            Ok(segments) if segments.len() == 1 && !segments[0].starts_with('/') => {
-                return Err("a pointer to a top-level member: write the member's name (bucketBy is hashed as written, so an attribute has one spelling)")
-            }
-            Ok(_) => {}
-        }
+    let b = attribute.as_bytes();
+    if b[0] != b'/' {
+        return Ok(());
+    }
+    // A pointer (RFC 6901): `~` only as `~0` or `~1`. Read as bytes: all of these are ASCII.
+    if b.iter().enumerate().any(|(i, &c)| c == b'~' && !matches!(b.get(i + 1), Some(b'0' | b'1'))) {
+        return Err("malformed JSON Pointer (`~` must be followed by 0 or 1)");
+    }
+    // One segment (no second `/`) names a top-level member, writable plainly unless its name
+    // starts with `/` (written `~1`).
+    if !b[1..].contains(&b'/') && !b[1..].starts_with(b"~1") {
+        return Err("a pointer to a top-level member: write the member's name (bucketBy is hashed as written, so an attribute has one spelling)");
     }
     Ok(())
 }
@@ -205,5 +209,27 @@ mod tests {
             })
             .count();
         assert!(same < 3, "{same} collisions in 1000");
+    }
+
+    #[test]
+    fn attributes_are_checked_as_pointers_define_them() {
+        // Every string of up to four pieces from these, against the definition on parsed segments.
+        let pieces = ["/", "~", "0", "1", "a", "\u{1f}"];
+        let mut texts = alloc::vec![alloc::string::String::new()];
+        let mut at = 0;
+        while at < texts.len() {
+            let t = texts[at].clone();
+            at += 1;
+            if t.chars().count() < 4 {
+                texts.extend(pieces.iter().map(|p| t.clone() + p));
+            }
+        }
+        for t in &texts {
+            let expected = !t.is_empty()
+                && !t.contains(SEPARATOR)
+                && (!t.starts_with('/')
+                    || crate::json::pointer::segments(t).is_ok_and(|s| s.len() > 1 || s[0].starts_with('/')));
+            assert_eq!(check_attribute(t).is_ok(), expected, "{t:?}");
+        }
     }
 }

@@ -131,6 +131,7 @@ impl<'a> Context<'a> {
 
 /// What a context holding a lone surrogate (U+D800–U+DFFF) is told, escaped or raw, as text or
 /// as an object: every runtime says the same.
+#[cfg(feature = "json")]
 const LONE_SURROGATE: &str = "context holds a lone surrogate (U+D800–U+DFFF), which UTF-8 cannot encode";
 
 /// The path (`tier`, `address.city`) of the first member whose name an earlier member of its

@@ -155,7 +155,7 @@ impl<'s, 'c> Env<'s, 'c> {
             let mut found = group.entries.get(unit).copied();
             if let (false, Some(salt)) = (group.hashed.is_empty(), self.snapshot.salt) {
                 let digest = salt.hash(unit);
-                let hashed = group.hashed.get(crate::hashed::text(&digest)).copied();
+                let hashed = group.hashed.get_bytes(&digest).copied();
                 found = found.into_iter().chain(hashed).min_by_key(|&(_, target)| target);
             }
             if let Some((variation, target)) = found {

@@ -2,7 +2,6 @@
 
 use super::env::Env;
 use super::operators::Outcome;
-use crate::hashed;
 use crate::model::attribute::Unit;
 use crate::model::segment::Segment;
 
@@ -15,11 +14,11 @@ impl Segment {
                 let mut buf = itoa::Buffer::new();
                 let unit = unit.as_str(&mut buf);
                 let digest = env.snapshot.salt.filter(|_| hashed).map(|s| s.hash(unit));
-                let digest = digest.as_ref().map(hashed::text);
-                if self.included.contains(unit) || digest.is_some_and(|d| self.included_hashed.contains(d)) {
+                let digest = digest.as_ref().map(|d| &d[..]);
+                if self.included.contains(unit) || digest.is_some_and(|d| self.included_hashed.contains_bytes(d)) {
                     return true;
                 }
-                if self.excluded.contains(unit) || digest.is_some_and(|d| self.excluded_hashed.contains(d)) {
+                if self.excluded.contains(unit) || digest.is_some_and(|d| self.excluded_hashed.contains_bytes(d)) {
                     return false;
                 }
             }
