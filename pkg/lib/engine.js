@@ -58,7 +58,7 @@ export class Engine {
     }
     const code = e.core.update(text);
     if (code < 0) {
-      const [kind, path, message] = JSON.parse(e.text(e.core.load_error()));
+      const [kind, path, message] = JSON.parse(e.text(-1 - code));
       return { ok: false, error: new LoadError(kind, path, message), version: previousVersion };
     }
     if (code === 0) e.describe();
@@ -132,13 +132,15 @@ export class Engine {
     const source = o.source ?? randomId();
     if (typeof source !== 'string') throw new TypeError('edgeflag: exposures.source must be a string');
     const n = this.#e.core.record_exposures(
-      source,
-      Math.min(count('queueCapacity', 1000), 2 ** 32 - 1),
-      count('dedupeWindowMs', 3_600_000),
-      Math.min(count('dedupeCapacity', 10_000), 2 ** 32 - 1),
-      Math.min(count('summaryCapacity', 10_000), 2 ** 32 - 1),
-      JSON.stringify(attributes),
-      o.keySalt,
+      JSON.stringify({
+        source,
+        queueCapacity: Math.min(count('queueCapacity', 1000), 2 ** 32 - 1),
+        dedupeWindowMs: count('dedupeWindowMs', 3_600_000),
+        dedupeCapacity: Math.min(count('dedupeCapacity', 10_000), 2 ** 32 - 1),
+        summaryCapacity: Math.min(count('summaryCapacity', 10_000), 2 ** 32 - 1),
+        attributes,
+        keySalt: o.keySalt,
+      }),
     );
     if (n) {
       const [setting, message] = JSON.parse(this.#e.text(n));
@@ -154,7 +156,7 @@ export class Engine {
 
   /** Exposures waiting for a batch. */
   get pendingExposures() {
-    return this.#e.core.exposures_pending();
+    return this.#e.core.exposures(0);
   }
 
   /**
@@ -169,7 +171,7 @@ export class Engine {
 
   /** Reports `n` exposures that could not be delivered: the next batch counts them as dropped. */
   exposuresLost(n) {
-    if (n > 0) this.#e.core.exposures_lost(n);
+    if (n > 0) this.#e.core.exposures(n);
   }
 
   /** Releases the Wasm memory this engine holds (optional: it is also reclaimed by GC). */
@@ -204,8 +206,8 @@ class Evaluator {
     const t = this.tables;
     const index = t.index.get(flagKey);
     const kindCode = kind === undefined ? 0 : (t.kindCodes[kind] ?? 0);
-    if (index === undefined) this.core.evaluate_key(String(flagKey), this.now(), kindCode, track);
-    else this.core.evaluate(index, this.now(), kindCode, track);
+    if (index === undefined) this.core.evaluate(undefined, String(flagKey), this.now(), kindCode, track);
+    else this.core.evaluate(index, undefined, this.now(), kindCode, track);
     return this.#details(0, index ?? -1, defaultValue);
   }
 
@@ -231,8 +233,8 @@ class Evaluator {
 
   #use(contextText) {
     if (contextText === this.#contextText) return;
-    if (typeof contextText === 'string') this.core.set_context(contextText);
-    else this.core.set_context_error(contextText.error);
+    if (typeof contextText === 'string') this.core.set_context(contextText, false);
+    else this.core.set_context(contextText.error, true);
     this.#contextText = contextText;
   }
 
@@ -282,7 +284,7 @@ class Evaluator {
 
   /** Reads the serving snapshot's tables (and the result layout) from the core. */
   describe() {
-    const d = JSON.parse(this.text(this.core.describe()));
+    const d = JSON.parse(this.text(this.core.describe(-1)));
     const kindCodes = {};
     d.kinds.forEach((k, i) => (kindCodes[k] = i + 1));
     // The result layout: each field's offset is its position; `width` i32s per result.
@@ -303,7 +305,7 @@ class Evaluator {
   /** Flag `i`'s table: variations, frozen values, rule ids, metadata. */
   flag(i) {
     const t = this.tables;
-    return (t.flags[i] ??= deepFreeze(JSON.parse(this.text(this.core.describe_flag(i)))));
+    return (t.flags[i] ??= deepFreeze(JSON.parse(this.text(this.core.describe(i)))));
   }
 }
 

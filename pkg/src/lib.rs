@@ -19,9 +19,7 @@ mod numbers;
 mod slots;
 
 use alloc::string::String;
-use edgeflag::{
-    Context, Engine, ErrorCode, Evaluation, ExposureConfig, Json, Kind, LoadError, Recorder, Subject, Update,
-};
+use edgeflag::{Context, Engine, ErrorCode, Evaluation, ExposureConfig, Json, Kind, Recorder, Subject, Update};
 use slots::Slots;
 use wasm_bindgen::prelude::*;
 
@@ -46,7 +44,6 @@ pub struct WasmEngine {
     engine: Engine,
     context: OwnedContext,
     slots: Slots,
-    load_error: Option<LoadError>,
     /// The last text output: a `String` return would cost a wasm-bindgen shim per method.
     out: String,
     /// Exposures, once the host turns recording on.
@@ -68,27 +65,22 @@ impl WasmEngine {
             engine: Engine::new(),
             context: OwnedContext::new(String::from("{}"), |t| Context::parse(t)),
             slots: Slots::default(),
-            load_error: None,
             out: String::new(),
             recorder: None,
             subject: None,
         }
     }
 
-    /// Offers snapshot text: 0 replaced, 1 same version kept, -1 refused (see `load_error`).
+    /// Offers snapshot text: 0 replaced, 1 same version kept; refused, `-1 - n` where `n` is the
+    /// length of the error as `[kind, path, message]` JSON text in `out` (see `out_ptr`).
     pub fn update(&mut self, text: &str) -> i32 {
+        self.out.clear();
         match self.engine.update_str(text) {
-            Ok(Update::Replaced { .. }) => {
-                self.load_error = None;
-                0
-            }
-            Ok(Update::Unchanged { .. }) => {
-                self.load_error = None;
-                1
-            }
+            Ok(Update::Replaced { .. }) => 0,
+            Ok(Update::Unchanged { .. }) => 1,
             Err(e) => {
-                self.load_error = Some(e);
-                -1
+                describe::strings(&mut self.out, &mut [e.kind.code(), &e.path, &e.message].into_iter());
+                -1 - self.out_len() as i32
             }
         }
     }
@@ -102,16 +94,6 @@ impl WasmEngine {
         match edgeflag::signature::Keys::parse(keys) {
             Ok(keys) => self.engine.trust(keys),
             Err(e) => self.out = e.0,
-        }
-        self.out_len()
-    }
-
-    /// The last refusal as `[kind, path, message]`, JSON text (see `out_ptr`); empty when the
-    /// last update was accepted.
-    pub fn load_error(&mut self) -> u32 {
-        self.out.clear();
-        if let Some(e) = &self.load_error {
-            describe::strings(&mut self.out, &mut [e.kind.code(), &e.path, &e.message].into_iter());
         }
         self.out_len()
     }
@@ -135,45 +117,44 @@ impl WasmEngine {
         self.out_len()
     }
 
-    /// The serving snapshot's tables as JSON text (see `describe` and `out_ptr`).
-    pub fn describe(&mut self) -> u32 {
+    /// The serving snapshot's tables as JSON text (see `describe` and `out_ptr`); with a flag's
+    /// index (not -1), that flag's table, or nothing when there is no such flag.
+    pub fn describe(&mut self, flag: i32) -> u32 {
         self.out.clear();
-        describe::tables(self.engine.snapshot(), &mut self.out);
-        self.out_len()
-    }
-
-    /// The table of the flag at `index`, JSON text (see `out_ptr`); empty when there is none.
-    pub fn describe_flag(&mut self, index: u32) -> u32 {
-        self.out.clear();
-        if let Some(f) = self.engine.snapshot().and_then(|s| s.flags().get(index as usize)) {
-            describe::flag(f, &mut self.out);
+        match u32::try_from(flag) {
+            Err(_) => describe::tables(self.engine.snapshot(), &mut self.out),
+            Ok(i) => {
+                if let Some(f) = self.engine.snapshot().and_then(|s| s.flags().get(i as usize)) {
+                    describe::flag(f, &mut self.out);
+                }
+            }
         }
         self.out_len()
     }
 
     /// Sets the context every evaluation uses until the next call, from JSON text. Invalid text
     /// or a non-object gives each later evaluation a `PARSE_ERROR` / `INVALID_CONTEXT` result.
-    pub fn set_context(&mut self, text: String) {
-        self.context = OwnedContext::new(text, |t| Context::parse(t));
+    /// `invalid`: the host could not turn its context into JSON (a cycle, a BigInt), and `text`
+    /// says why: every evaluation gives `INVALID_CONTEXT` with it.
+    pub fn set_context(&mut self, text: String, invalid: bool) {
+        self.context = match invalid {
+            false => OwnedContext::new(text, |t| Context::parse(t)),
+            true => OwnedContext::new(String::new(), |_| Context::invalid(ErrorCode::InvalidContext, text)),
+        };
         self.subject = None;
     }
 
-    /// Sets a context the host could not turn into JSON (a cycle, a BigInt): every evaluation
-    /// gives `INVALID_CONTEXT` with `message`.
-    pub fn set_context_error(&mut self, message: &str) {
-        self.context =
-            OwnedContext::new(String::new(), |_| Context::invalid(ErrorCode::InvalidContext, message.into()));
-        self.subject = None;
-    }
-
-    /// Evaluates the flag at `index` of the described flags into slot 0. `default_kind` is
-    /// 0 for none (or null), else 1 + the position in the described `kinds`. `track`: record it
-    /// (when recording is on).
-    pub fn evaluate(&mut self, index: u32, now: f64, default_kind: u32, track: bool) {
+    /// Evaluates the flag at `index` of the described flags into slot 0, or with no index the flag
+    /// `key` names: for keys the wrapper does not know, so the core decides (`FLAG_NOT_FOUND`, or
+    /// `GENERAL` with no snapshot). `default_kind` is 0 for none (or null), else 1 + the position
+    /// in the described `kinds`. `track`: record it (when recording is on).
+    pub fn evaluate(&mut self, index: Option<u32>, key: Option<String>, now: f64, default_kind: u32, track: bool) {
         self.slots.clear(1);
         let now = millis(now);
-        match self.engine.snapshot() {
-            Some(s) => {
+        let s = self.engine.snapshot();
+        let key = key.unwrap_or_default();
+        match (s, index.or_else(|| s.and_then(|s| s.index_of(&key)).map(|i| i as u32))) {
+            (Some(s), Some(index)) => {
                 let e = s.evaluate_at(index as usize, self.context.borrow_dependent(), now, kind(default_kind));
                 self.slots.write(0, s, index as usize, &e);
                 let ctx = self.context.borrow_dependent();
@@ -181,23 +162,13 @@ impl WasmEngine {
                     r.record(who, s, index as usize, &e, now);
                 }
             }
-            None => self.slots.write_error(0, &Evaluation::no_snapshot()),
-        }
-    }
-
-    /// Evaluates a flag by key into slot 0: for keys the wrapper does not know, so the core
-    /// decides (`FLAG_NOT_FOUND`, or `GENERAL` with no snapshot). `FLAG_NOT_FOUND` is built
-    /// here: `Engine::evaluate` would link a second copy of the evaluation checks.
-    pub fn evaluate_key(&mut self, key: &str, now: f64, default_kind: u32, track: bool) {
-        let s = self.engine.snapshot();
-        match s.map(|s| s.index_of(key)) {
-            Some(Some(i)) => self.evaluate(i as u32, now, default_kind, track),
-            found => {
-                let e = if found.is_some() { Evaluation::flag_not_found(key) } else { Evaluation::no_snapshot() };
-                self.slots.clear(1);
+            // `FLAG_NOT_FOUND` is built here: `Engine::evaluate` would link a second copy of the
+            // evaluation checks.
+            (s, _) => {
+                let e = if s.is_some() { Evaluation::flag_not_found(&key) } else { Evaluation::no_snapshot() };
                 self.slots.write_error(0, &e);
                 if let (true, Some(r)) = (track, &mut self.recorder) {
-                    r.record_unknown(s, key, &e, millis(now));
+                    r.record_unknown(s, &key, &e, now);
                 }
             }
         }
@@ -219,30 +190,27 @@ impl WasmEngine {
         });
     }
 
-    /// Turns exposure recording on (docs/exposures.md); `attributes` is a JSON array of
-    /// attribute references. Returns 0, or the length of `[setting, message]` JSON text in `out`
+    /// Turns exposure recording on (docs/exposures.md). `options` is JSON text of the package's
+    /// own `exposures` options, checked by the wrapper and with its defaults filled in: `source`,
+    /// `queueCapacity`, `dedupeWindowMs`, `dedupeCapacity`, `summaryCapacity`, `attributes`, and
+    /// `keySalt` when given. Returns 0, or the length of `[setting, message]` JSON text in `out`
     /// when the configuration is refused (recording then stays as it was). The wrapper calls it
     /// once per engine.
-    #[allow(clippy::too_many_arguments)]
-    pub fn record_exposures(
-        &mut self,
-        source: &str,
-        queue_capacity: u32,
-        dedupe_window_ms: f64,
-        dedupe_capacity: u32,
-        summary_capacity: u32,
-        attributes: &str,
-        key_salt: Option<String>,
-    ) -> u32 {
-        let mut config = ExposureConfig::new(source);
-        config.queue_capacity = queue_capacity as usize;
-        config.dedupe_window_ms = millis(dedupe_window_ms);
-        config.dedupe_capacity = dedupe_capacity as usize;
-        config.summary_capacity = summary_capacity as usize;
-        if let Ok(Json::Array(items)) = Json::parse(attributes) {
+    pub fn record_exposures(&mut self, options: &str) -> u32 {
+        let options = Json::parse(options).unwrap_or(Json::Null);
+        let number = |name| match options.get(name) {
+            Some(Json::Number(n)) => *n,
+            _ => 0.0,
+        };
+        let mut config = ExposureConfig::new(options.get("source").and_then(Json::as_str).unwrap_or_default());
+        config.queue_capacity = number("queueCapacity") as usize;
+        config.dedupe_window_ms = millis(number("dedupeWindowMs"));
+        config.dedupe_capacity = number("dedupeCapacity") as usize;
+        config.summary_capacity = number("summaryCapacity") as usize;
+        if let Some(Json::Array(items)) = options.get("attributes") {
             config.attributes = items.iter().filter_map(Json::as_str).map(String::from).collect();
         }
-        config.key_salt = key_salt;
+        config.key_salt = options.get("keySalt").and_then(Json::as_str).map(String::from);
         self.out.clear();
         match Recorder::new(config) {
             Ok(r) => {
@@ -264,16 +232,12 @@ impl WasmEngine {
         self.out_len()
     }
 
-    /// Exposures waiting for a batch.
-    pub fn exposures_pending(&self) -> u32 {
-        self.recorder.as_ref().map_or(0, |r| r.pending() as u32)
-    }
-
-    /// Adds `n` undeliverable exposures to the next batch's `dropped`.
-    pub fn exposures_lost(&mut self, n: f64) {
-        if let Some(r) = &mut self.recorder {
-            r.lost(millis(n).max(0) as u64);
-        }
+    /// Adds `lost` undeliverable exposures to the next batch's `dropped` (0: none), and returns
+    /// how many exposures wait for a batch.
+    pub fn exposures(&mut self, lost: f64) -> u32 {
+        let Some(r) = &mut self.recorder else { return 0 };
+        r.lost(millis(lost).max(0) as u64);
+        r.pending() as u32
     }
 
     /// Address of the result buffer in the module's memory (stable until the next evaluation
@@ -289,8 +253,8 @@ impl WasmEngine {
         self.out_len()
     }
 
-    /// Address of the text the last `load_error`, `describe`, `describe_flag` or `message` wrote
-    /// (they return its length in bytes), valid until the next call.
+    /// Address of the text the last `update` (refused), `describe`, `message` or the others that
+    /// return a length wrote, valid until the next call.
     pub fn out_ptr(&self) -> *const u8 {
         self.out.as_ptr()
     }

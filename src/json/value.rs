@@ -87,19 +87,25 @@ impl<'a> Json<'a> {
     /// on which one counts (JavaScript's `JSON.parse` keeps the last, a search the first), so
     /// everywhere edgeflag reads JSON a repeated member is refused rather than picked.
     pub(crate) fn repeated_member(&self) -> Option<(&str, &Json<'a>)> {
-        match self {
-            Json::Array(items) => items.iter().find_map(Json::repeated_member),
-            Json::Object(members) => {
-                let repeat = first_repeated_name(members);
-                // Inside the members before it: earlier in the document than the repeat itself.
-                let before = repeat.unwrap_or(members.len());
-                members[..before]
-                    .iter()
-                    .find_map(|(_, v)| v.repeated_member())
-                    .or_else(|| repeat.map(|i| (&*members[i].0, &members[i].1)))
-            }
-            _ => None,
+        let (items, members) = match self {
+            Json::Array(items) => (&items[..], &[][..]),
+            Json::Object(members) => (&[][..], &members[..]),
+            _ => return None,
+        };
+        if let Some(found) = items.iter().find_map(Json::repeated_member) {
+            return Some(found);
         }
+        let repeat = first_repeated_name(members);
+        // Inside the members before it: earlier in the document than the repeat itself.
+        for (i, (name, value)) in members.iter().enumerate() {
+            if repeat == Some(i) {
+                return Some((name, value));
+            }
+            if let Some(found) = value.repeated_member() {
+                return Some(found);
+            }
+        }
+        None
     }
 
     /// A copy that owns all its strings.
@@ -135,8 +141,8 @@ fn first_repeated_name(members: &[(Cow<'_, str>, Json<'_>)]) -> Option<usize> {
     if members.len() <= 16 {
         return (1..members.len()).find(|&i| members[..i].iter().any(|(k, _)| *k == members[i].0));
     }
-    let order = crate::sets::order_by_key(members.len(), &|i| &members[i].0);
-    order.windows(2).filter(|p| members[p[0]].0 == members[p[1]].0).map(|p| p[1]).min()
+    let names: Vec<&str> = members.iter().map(|(k, _)| &**k).collect();
+    super::schema::first_repeat(&names)
 }
 
 /// `n` as an integer when it is one every runtime agrees on.
