@@ -3,7 +3,7 @@
 import initWasm, { WasmEngine, initSync } from './wasm/edgeflag.js';
 import { attach, attached } from './lib/core.js';
 
-export { Engine, LoadError, clientSnapshot } from './lib/engine.js';
+export { Engine, LoadError, serversOnly as clientSnapshot } from './lib/engine.js';
 export { Reporter } from './lib/reporter.js';
 
 let loading = null;

@@ -206,8 +206,10 @@ class Evaluator {
     const t = this.tables;
     const index = t.index.get(flagKey);
     const kindCode = kind === undefined ? 0 : (t.kindCodes[kind] ?? 0);
-    if (index === undefined) this.core.evaluate(undefined, String(flagKey), this.now(), kindCode, track);
-    else this.core.evaluate(index, undefined, this.now(), kindCode, track);
+    this.#base =
+      (index === undefined
+        ? this.core.evaluate(-1, String(flagKey), this.now(), kindCode, track)
+        : this.core.evaluate(index, undefined, this.now(), kindCode, track)) >>> 2;
     return this.#details(0, index ?? -1, defaultValue);
   }
 
@@ -217,7 +219,7 @@ class Evaluator {
     const t = this.tables;
     const { width, variation } = t.slots;
     const out = {};
-    this.core.evaluate_all(this.now(), track);
+    this.#base = this.core.evaluate_all(this.now(), track) >>> 2;
     const v = this.#results();
     const keys = t.keys;
     for (let i = 0; i < keys.length; i++) {
@@ -242,7 +244,6 @@ class Evaluator {
   #results() {
     const buffer = this.#memory.buffer;
     if (this.#view === null || this.#view.buffer !== buffer) this.#view = new Int32Array(buffer);
-    this.#base = this.core.slots_ptr() >>> 2;
     return this.#view;
   }
 
@@ -268,7 +269,7 @@ class Evaluator {
     const error = v[o + s.errorCode];
     if (error >= 0) {
       d.errorCode = t.errorCodes[error];
-      d.errorMessage = this.text(this.core.message(slot));
+      d.errorMessage = this.text(this.core.describe(-2 - slot));
     }
     const rule = v[o + s.rule];
     if (rule >= 0) d.ruleId = flag.rules[rule];
@@ -361,16 +362,21 @@ class Scope {
 
 let deriving = null; // a core engine used only for its text output
 
+/** What browsers get for `clientSnapshot` (browser.js): their module cannot derive one. */
+export function serversOnly() {
+  throw new Error('edgeflag: clientSnapshot runs on servers (the node, workerd and edge-light entries); browsers receive client-safe snapshots');
+}
+
 /**
  * The client-safe snapshot of `snapshot` (JSON text or object) as JSON text: client-visible
  * flags, the flags they need as prerequisites and the segments they use, without descriptions or
  * owners (docs/snapshot.md). Throws LoadError for a snapshot that does not load. A signed
  * snapshot gives its contents' (unsigned; the signature is the accepting engine's to check).
+ * Server entries only: browsers import `serversOnly` in its place, and so do not download it.
  */
 export function clientSnapshot(snapshot) {
   const text = snapshotText(snapshot);
   const c = (deriving ??= newCore());
-  if (!c.client_snapshot) throw new Error('edgeflag: clientSnapshot runs on servers (the node, workerd and edge-light entries); browsers receive client-safe snapshots');
   const length = c.client_snapshot(text); // first: it may grow the memory, detaching old buffers
   const out = utf8.decode(new Uint8Array(core().memory.buffer, c.out_ptr(), length));
   if (out[0] !== '[') return out;

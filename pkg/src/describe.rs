@@ -43,6 +43,23 @@ const _: () = {
 /// Position + 1 is the `default_kind` code.
 pub const KINDS: [Kind; 4] = [Kind::Boolean, Kind::String, Kind::Number, Kind::Json];
 
+/// The names of the lists above, computed at compile time from the core's own: one list type for
+/// all of them in the module.
+macro_rules! names {
+    ($list:expr, $n:literal) => {{
+        let mut names = [""; $n];
+        let mut i = 0;
+        while i < $n {
+            names[i] = $list[i].name();
+            i += 1;
+        }
+        names
+    }};
+}
+const REASON_NAMES: [&str; 6] = names!(REASONS, 6);
+const ERROR_CODE_NAMES: [&str; 6] = names!(ERROR_CODES, 6);
+const KIND_NAMES: [&str; 4] = names!(KINDS, 4);
+
 /// The snapshot-wide tables into `out`; with no snapshot, just the names (version `null`, no
 /// flags).
 pub fn tables(s: Option<&Snapshot>, out: &mut String) {
@@ -52,13 +69,13 @@ pub fn tables(s: Option<&Snapshot>, out: &mut String) {
     key(out, "generatedAt");
     write(&s.map_or(Json::Null, |s| Json::Number(s.generated_at() as f64)), out);
     key(out, "reasons");
-    strings(out, &mut REASONS.iter().map(|r| r.name()));
+    strings(out, &mut REASON_NAMES.iter().copied());
     key(out, "errorCodes");
-    strings(out, &mut ERROR_CODES.iter().map(|c| c.name()));
+    strings(out, &mut ERROR_CODE_NAMES.iter().copied());
     key(out, "kinds");
-    strings(out, &mut KINDS.iter().map(|k| k.name()));
+    strings(out, &mut KIND_NAMES.iter().copied());
     key(out, "slots");
-    strings(out, &mut slots::names());
+    strings(out, &mut slots::NAMES.iter().copied());
     key(out, "keys");
     strings(out, &mut s.map_or(&[][..], |s| s.flags()).iter().map(|f| f.key()));
     out.push('}');

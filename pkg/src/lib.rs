@@ -117,17 +117,19 @@ impl WasmEngine {
         self.out_len()
     }
 
-    /// The serving snapshot's tables as JSON text (see `describe` and `out_ptr`); with a flag's
-    /// index (not -1), that flag's table, or nothing when there is no such flag.
-    pub fn describe(&mut self, flag: i32) -> u32 {
+    /// Text the wrapper reads (see `out_ptr`), by `what`: -1, the serving snapshot's tables as
+    /// JSON; a flag's index, that flag's table (nothing when there is no such flag); -2 - `slot`,
+    /// the error message of that result slot.
+    pub fn describe(&mut self, what: i32) -> u32 {
         self.out.clear();
-        match u32::try_from(flag) {
-            Err(_) => describe::tables(self.engine.snapshot(), &mut self.out),
-            Ok(i) => {
+        match what {
+            -1 => describe::tables(self.engine.snapshot(), &mut self.out),
+            i if i >= 0 => {
                 if let Some(f) = self.engine.snapshot().and_then(|s| s.flags().get(i as usize)) {
                     describe::flag(f, &mut self.out);
                 }
             }
+            slot => self.out.push_str(self.slots.message((-2 - slot) as usize)),
         }
         self.out_len()
     }
@@ -144,16 +146,24 @@ impl WasmEngine {
         self.subject = None;
     }
 
-    /// Evaluates the flag at `index` of the described flags into slot 0, or with no index the flag
+    /// Evaluates the flag at `index` of the described flags into slot 0, or with index -1 the flag
     /// `key` names: for keys the wrapper does not know, so the core decides (`FLAG_NOT_FOUND`, or
     /// `GENERAL` with no snapshot). `default_kind` is 0 for none (or null), else 1 + the position
-    /// in the described `kinds`. `track`: record it (when recording is on).
-    pub fn evaluate(&mut self, index: Option<u32>, key: Option<String>, now: f64, default_kind: u32, track: bool) {
+    /// in the described `kinds`. `track`: record it (when recording is on). Returns the address of
+    /// the result buffer (see `evaluate_all`).
+    pub fn evaluate(
+        &mut self,
+        index: i32,
+        key: Option<String>,
+        now: f64,
+        default_kind: u32,
+        track: bool,
+    ) -> *const i32 {
         self.slots.clear(1);
         let now = millis(now);
         let s = self.engine.snapshot();
         let key = key.unwrap_or_default();
-        match (s, index.or_else(|| s.and_then(|s| s.index_of(&key)).map(|i| i as u32))) {
+        match (s, u32::try_from(index).ok().or_else(|| s.and_then(|s| s.index_of(&key)).map(|i| i as u32))) {
             (Some(s), Some(index)) => {
                 let e = s.evaluate_at(index as usize, self.context.borrow_dependent(), now, kind(default_kind));
                 self.slots.write(0, s, index as usize, &e);
@@ -172,11 +182,17 @@ impl WasmEngine {
                 }
             }
         }
+        self.slots.ptr()
     }
 
-    /// Evaluates every flag into slot `i` for the described flag `i`.
-    pub fn evaluate_all(&mut self, now: f64, track: bool) {
-        let Some(s) = self.engine.snapshot() else { return self.slots.clear(0) };
+    /// Evaluates every flag into slot `i` for the described flag `i`. Returns the address of the
+    /// result buffer in the module's memory (stable until the next evaluation that needs more
+    /// slots than before).
+    pub fn evaluate_all(&mut self, now: f64, track: bool) -> *const i32 {
+        let Some(s) = self.engine.snapshot() else {
+            self.slots.clear(0);
+            return self.slots.ptr();
+        };
         let now = millis(now);
         let slots = &mut self.slots;
         slots.clear(s.flags().len());
@@ -188,6 +204,7 @@ impl WasmEngine {
                 r.record(who, s, i, &e, now);
             }
         });
+        self.slots.ptr()
     }
 
     /// Turns exposure recording on (docs/exposures.md). `options` is JSON text of the package's
@@ -238,19 +255,6 @@ impl WasmEngine {
         let Some(r) = &mut self.recorder else { return 0 };
         r.lost(millis(lost).max(0) as u64);
         r.pending() as u32
-    }
-
-    /// Address of the result buffer in the module's memory (stable until the next evaluation
-    /// call that needs more slots than before).
-    pub fn slots_ptr(&self) -> *const i32 {
-        self.slots.ptr()
-    }
-
-    /// The error message of slot `i`'s result (see `out_ptr`).
-    pub fn message(&mut self, slot: u32) -> u32 {
-        self.out.clear();
-        self.out.push_str(self.slots.message(slot as usize));
-        self.out_len()
     }
 
     /// Address of the text the last `update` (refused), `describe`, `message` or the others that

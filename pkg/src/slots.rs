@@ -50,9 +50,15 @@ const _: () = {
 const WIDTH: usize = FIELDS.len();
 
 /// The field names in row order, as the tables send them (`slots`).
-pub fn names() -> impl Iterator<Item = &'static str> {
-    FIELDS.iter().map(|f| f.1)
-}
+pub const NAMES: [&str; WIDTH] = {
+    let mut names = [""; WIDTH];
+    let mut i = 0;
+    while i < WIDTH {
+        names[i] = FIELDS[i].1;
+        i += 1;
+    }
+    names
+};
 
 #[derive(Default)]
 pub struct Slots {

@@ -24,7 +24,7 @@ pub enum Reason {
 
 impl Reason {
     /// `STATIC`, `DEFAULT`, `TARGETING_MATCH`, `SPLIT`, `DISABLED` or `ERROR`.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Reason::Static => "STATIC",
             Reason::Default => "DEFAULT",
@@ -55,7 +55,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// The OpenFeature name, e.g. `FLAG_NOT_FOUND`.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             ErrorCode::FlagNotFound => "FLAG_NOT_FOUND",
             ErrorCode::TypeMismatch => "TYPE_MISMATCH",

@@ -29,7 +29,7 @@ impl Kind {
     }
 
     /// `boolean`, `string`, `number` or `json`.
-    pub fn name(self) -> &'static str {
+    pub const fn name(self) -> &'static str {
         match self {
             Kind::Boolean => "boolean",
             Kind::String => "string",
