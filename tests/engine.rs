@@ -291,3 +291,22 @@ fn the_complete_example_in_the_docs_loads() {
     let parse = |t: &str| serde_json::from_str::<serde_json::Value>(t).expect("JSON");
     assert_eq!(parse(block), parse(EXAMPLE), "docs/snapshot.md and examples/snapshot.json differ");
 }
+
+#[test]
+fn the_wasm_lookup_finds_what_the_native_index_finds() {
+    // Natively `index_of` uses a hash map; the Wasm module searches the sorted keys
+    // (`Snapshot::search`). Both must give every flag's position, and nothing for other keys.
+    let example = Snapshot::parse(include_str!("../examples/snapshot.json")).expect("the example loads");
+    let generated = Snapshot::parse(&edgeflag::synthetic::snapshot(1000, 3)).expect("generated loads");
+    for s in [&example, &generated] {
+        for (i, f) in s.flags().iter().enumerate() {
+            let key = f.key();
+            assert_eq!((s.index_of(key), s.search(key)), (Some(i), Some(i)), "{key}");
+            for other in [format!("{key}x"), format!("x{key}"), key[..key.len() - 1].to_string(), key.to_uppercase()] {
+                let expected = s.flags().iter().position(|f| f.key() == other);
+                assert_eq!((s.index_of(&other), s.search(&other)), (expected, expected), "{other}");
+            }
+        }
+        assert_eq!((s.index_of(""), s.search("")), (None, None));
+    }
+}

@@ -89,7 +89,17 @@ pub(super) fn compile(v: &Json<'_>) -> Result<Snapshot> {
     let segment_costs = graph::check_segments(&segments, &segment_members)?;
     let order = graph::prerequisite_order(&flags, &flag_members)?;
     graph::check_costs(&flags, &order, &segment_costs, &flag_members)?;
-    Ok(Snapshot { version: o.version as u64, generated_at: o.generated_at, scheme, salt, flags, segments, order })
+    Ok(Snapshot {
+        version: o.version as u64,
+        generated_at: o.generated_at,
+        scheme,
+        salt,
+        #[cfg(not(target_family = "wasm"))]
+        index: flags.iter().enumerate().map(|(i, f)| (f.key.as_str().into(), i as u32)).collect(),
+        flags,
+        segments,
+        order,
+    })
 }
 
 /// `keyHashing`: the algorithm (one so far) and the salt of hashed lists.

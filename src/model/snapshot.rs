@@ -4,7 +4,11 @@
 use super::flag::Flag;
 use super::segment::Segment;
 use crate::eval::bucketing::Scheme;
+#[cfg(not(target_family = "wasm"))]
+use alloc::boxed::Box;
 use alloc::vec::Vec;
+#[cfg(not(target_family = "wasm"))]
+use hashbrown::HashMap;
 
 /// A validated, compiled snapshot. Immutable: updating means loading a new one.
 #[derive(Clone, Debug)]
@@ -20,6 +24,11 @@ pub struct Snapshot {
     pub(crate) segments: Vec<Segment>,
     /// Flag indexes, each after its prerequisites.
     pub(crate) order: Vec<u32>,
+    /// Flag key → index natively: one hash and one comparison per lookup, whatever the flag
+    /// count. Not in the Wasm module, whose wrapper keeps its own index by key: there
+    /// [`Snapshot::search`] serves the rare lookup, and no hash table is linked.
+    #[cfg(not(target_family = "wasm"))]
+    pub(crate) index: HashMap<Box<str>, u32>,
 }
 
 impl Snapshot {
@@ -53,9 +62,17 @@ impl Snapshot {
         self.index_of(key).map(|i| &self.flags[i])
     }
 
-    /// The position of a flag in [`Snapshot::flags`]: a binary search over the keys, on every
-    /// target (hosts that look keys up per request keep their own index, as the npm package does).
+    /// The position of a flag in [`Snapshot::flags`].
     pub fn index_of(&self, key: &str) -> Option<usize> {
+        #[cfg(not(target_family = "wasm"))]
+        return self.index.get(key).map(|&i| i as usize);
+        #[cfg(target_family = "wasm")]
+        return self.search(key);
+    }
+
+    /// [`Snapshot::index_of`] by a binary search over the sorted keys: the lookup of the Wasm
+    /// module, compiled on every target so that native tests run it too.
+    pub fn search(&self, key: &str) -> Option<usize> {
         self.flags.binary_search_by(|f| f.key.as_str().cmp(key)).ok()
     }
 }
