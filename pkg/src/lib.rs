@@ -7,7 +7,9 @@
 //! ([`slots`], whose layout the tables name), and values come from tables the wrapper reads once
 //! per snapshot and flag
 //! ([`describe`]). No string crosses per evaluation except error messages. Text going out (those
-//! tables, messages) is read in place as well, from one buffer (`out_ptr`).
+//! tables, messages, batches) is read in place as well, from one buffer (`out_ptr`). Each export
+//! costs a shim here and a wrapper in the glue every browser downloads, so related calls share
+//! one (docs/performance.md, "Size").
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -257,8 +259,8 @@ impl WasmEngine {
         r.pending() as u32
     }
 
-    /// Address of the text the last `update` (refused), `describe`, `message` or the others that
-    /// return a length wrote, valid until the next call.
+    /// Address of the text the last call that returns a length wrote (`update` when it refuses,
+    /// `trust`, `describe`, `record_exposures`, `take_exposures`), valid until the next call.
     pub fn out_ptr(&self) -> *const u8 {
         self.out.as_ptr()
     }
