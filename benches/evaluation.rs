@@ -96,6 +96,12 @@ fn load(c: &mut Criterion) {
     let json = Json::parse(&text).expect("valid JSON");
     group.bench_function("1000 flags from a parsed Json value", |b| b.iter(|| Snapshot::from_json(black_box(&json))));
     group.bench_function("1000 flags: JSON text to Json only", |b| b.iter(|| Json::parse(black_box(&text))));
+    // The compiled form (docs/compiled.md): decoded, checked, with no JSON parsed.
+    let compiled = Snapshot::parse(&text).expect("loads").to_compiled(text.as_bytes());
+    assert_eq!(Snapshot::from_compiled(&compiled).map(|s| s.flags().len()).ok(), Some(1000));
+    group.bench_function("1000 flags from the compiled form", |b| {
+        b.iter(|| Snapshot::from_compiled(black_box(&compiled)))
+    });
     group.finish();
 }
 

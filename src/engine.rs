@@ -106,6 +106,38 @@ impl Engine {
         self.update(Snapshot::parse_signed(text, &self.keys)?)
     }
 
+    /// Offers a compiled snapshot (`docs/compiled.md`). An engine that trusts keys refuses it as
+    /// `unsigned`: the compiled form carries no signature yet, so only plain engines read it.
+    pub fn update_compiled(&mut self, bytes: &[u8]) -> Result<Update, LoadError> {
+        #[cfg(feature = "json")]
+        if !self.keys.is_empty() {
+            return Err(self.keys.unsigned());
+        }
+        self.update(Snapshot::from_compiled(bytes)?)
+    }
+
+    /// Offers a snapshot as bytes: the compiled form when they begin with its magic, else JSON
+    /// text in UTF-8 ([`Engine::update_str`]).
+    #[cfg(feature = "json")]
+    pub fn update_bytes(&mut self, bytes: &[u8]) -> Result<Update, LoadError> {
+        if crate::compiled::is_compiled(bytes) {
+            return self.update_compiled(bytes);
+        }
+        match core::str::from_utf8(bytes) {
+            Ok(text) => self.update_str(text),
+            Err(e) => Err(LoadError {
+                kind: LoadErrorKind::InvalidJson,
+                path: alloc::string::String::new(),
+                message: message!(
+                    "snapshot bytes are not UTF-8 (at byte ",
+                    itoa::Buffer::new().format(e.valid_up_to()),
+                    ")"
+                )
+                .text(),
+            }),
+        }
+    }
+
     /// The snapshot serving now.
     pub fn snapshot(&self) -> Option<&Snapshot> {
         self.current.as_ref()

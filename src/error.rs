@@ -31,6 +31,7 @@ pub enum LoadErrorKind {
     BadSignature,
     UnknownKey,
     VersionBackwards,
+    Corrupt,
 }
 
 impl LoadErrorKind {
@@ -62,6 +63,7 @@ impl LoadErrorKind {
             BadSignature => "bad_signature",
             UnknownKey => "unknown_key",
             VersionBackwards => "version_backwards",
+            Corrupt => "corrupt",
         }
     }
 }

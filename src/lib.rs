@@ -46,6 +46,7 @@ extern crate std;
 
 #[cfg(feature = "json")]
 mod client;
+pub mod compiled;
 mod engine;
 mod error;
 mod eval;

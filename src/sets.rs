@@ -31,6 +31,16 @@ impl KeySet {
         self.0.is_empty()
     }
 
+    /// The keys, in order.
+    pub fn items(&self) -> &[String] {
+        &self.0
+    }
+
+    /// A set of keys already in order (the compiled form's); `None` if they are not.
+    pub fn sorted(keys: Vec<String>) -> Option<KeySet> {
+        keys.windows(2).all(|w| w[0] <= w[1]).then_some(KeySet(keys))
+    }
+
     /// What a lookup can cost, in tests of `limits::MAX_EVALUATION_WORK`: its comparisons (a
     /// scan of up to 8, else a binary search) at one plus one per 64 bytes of its longest key
     /// each (a comparison stops within the shorter string).
@@ -68,6 +78,16 @@ impl<V> KeyMap<V> {
     /// What a lookup can cost (see `KeySet::work`; maps always search).
     pub fn work(&self) -> u64 {
         lookup_work(search_steps(self.0.len()), self.0.iter().map(|e| e.0.len()).max().unwrap_or(0))
+    }
+
+    /// The entries, in key order.
+    pub fn entries(&self) -> &[(String, V)] {
+        &self.0
+    }
+
+    /// A map of entries already in key order (the compiled form's); `None` if they are not.
+    pub fn sorted(entries: Vec<(String, V)>) -> Option<KeyMap<V>> {
+        entries.windows(2).all(|w| w[0].0 <= w[1].0).then_some(KeyMap(entries))
     }
 
     pub fn get(&self, key: &str) -> Option<&V> {

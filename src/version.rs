@@ -17,6 +17,18 @@ pub(crate) struct Version {
     pre: Box<[u8]>,
 }
 
+impl Version {
+    /// MAJOR, MINOR, PATCH and the prerelease, as the compiled form stores them.
+    pub(crate) fn parts(&self) -> ([u64; 3], &[u8]) {
+        (self.core, &self.pre)
+    }
+
+    /// A version from its stored parts. Any bytes are safe: precedence reads them as they are.
+    pub(crate) fn from_parts(core: [u64; 3], pre: &[u8]) -> Version {
+        Version { core, pre: pre.into() }
+    }
+}
+
 pub(crate) fn parse_version(s: &str) -> Option<Version> {
     let b = s.as_bytes();
     let mut core = [0u64; 3];

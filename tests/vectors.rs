@@ -50,12 +50,27 @@ fn diff(actual: &Json, expect: &Json) -> Vec<String> {
     out
 }
 
-fn run_cases(file: &str, doc: &Json, failures: &mut Vec<String>) -> usize {
+/// How a runner loads the vector's snapshot: from JSON, or compiled then decoded
+/// (`docs/compiled.md`); both must give every expected result.
+#[derive(Clone, Copy, Debug)]
+enum Path {
+    Json,
+    Compiled,
+}
+
+fn run_cases(file: &str, doc: &Json, path: Path, failures: &mut Vec<String>) -> usize {
     let mut engine = Engine::new();
+    let file = &format!("{file} ({path:?})");
     match doc.get("snapshot") {
         Some(Json::Null) => {}
         Some(s) => {
-            if let Err(e) = engine.update_json(s) {
+            let loaded = match path {
+                Path::Json => engine.update_json(s),
+                Path::Compiled => Snapshot::from_json(s)
+                    .map(|snapshot| snapshot.to_compiled(s.to_text().as_bytes()))
+                    .and_then(|bytes| engine.update_compiled(&bytes)),
+            };
+            if let Err(e) = loaded {
                 failures.push(format!("{file}: snapshot does not load: {e}"));
                 return 0;
             }
@@ -125,7 +140,8 @@ fn conformance_vectors() {
         let file = path.file_name().and_then(|n| n.to_str()).unwrap_or("?").to_string();
         let doc = load_vector(&path);
         let n = if doc.get("cases").is_some() {
-            let n = run_cases(&file, &doc, &mut failures);
+            let n = run_cases(&file, &doc, Path::Json, &mut failures);
+            assert_eq!(run_cases(&file, &doc, Path::Compiled, &mut failures), n);
             cases += n;
             n
         } else {

@@ -8,7 +8,9 @@ use std::path::Path;
 
 const DEFAULT_NOW: &str = "2026-01-01T00:00:00Z";
 
-pub fn run(dir: &Path) -> Result<String, String> {
+/// `compiled`: each snapshot is compiled and decoded before it serves (docs/compiled.md), so the
+/// results must be the same as through JSON.
+pub fn run(dir: &Path, compiled: bool) -> Result<String, String> {
     let mut names: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -20,16 +22,20 @@ pub fn run(dir: &Path) -> Result<String, String> {
         let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let doc = Json::parse(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let result = if doc.get("loadErrors").is_some() { load_errors(&doc)? } else { cases(&doc)? };
+        let result = if doc.get("loadErrors").is_some() { load_errors(&doc)? } else { cases(&doc, compiled)? };
         out.insert(name, result);
     }
     serde_json::to_string_pretty(&out).map_err(|e| e.to_string())
 }
 
-fn cases(doc: &Json) -> Result<Value, String> {
+fn cases(doc: &Json, compiled: bool) -> Result<Value, String> {
     let mut engine = Engine::new();
     if let Some(s) = doc.get("snapshot").filter(|s| **s != Json::Null) {
-        engine.update_json(s).map_err(|e| format!("snapshot does not load: {e}"))?;
+        let loaded = match compiled {
+            false => engine.update_json(s),
+            true => Snapshot::from_json(s).and_then(|c| engine.update_compiled(&c.to_compiled(s.to_text().as_bytes()))),
+        };
+        loaded.map_err(|e| format!("snapshot does not load: {e}"))?;
     }
     let Some(Json::Array(cases)) = doc.get("cases") else { return Err("cases must be an array".into()) };
     let mut out = Vec::new();

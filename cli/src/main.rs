@@ -122,6 +122,19 @@ enum Command {
         #[arg(long)]
         out: Option<String>,
     },
+    /// Compile a snapshot (checked to load first) into the compiled form that runtimes which
+    /// only evaluate decode without parsing JSON (docs/compiled.md). Writes bytes, not text.
+    Compile {
+        /// Snapshot file (`-` for stdin). A signed one compiles its contents, verified when keys
+        /// are given.
+        snapshot: Option<String>,
+        /// The snapshot must be signed with this key (as for `validate`).
+        #[arg(long)]
+        public_key: Vec<String>,
+        /// Write it here instead of stdout.
+        #[arg(long)]
+        out: Option<String>,
+    },
     /// Make an Ed25519 key for signing snapshots: the secret seed goes to a new file (never
     /// overwritten); prints the public key runtimes are given and its key id.
     Keygen {
@@ -161,6 +174,9 @@ enum Command {
         /// The vectors folder.
         #[arg(default_value = "tests/vectors")]
         dir: String,
+        /// Load each snapshot through the compiled form (compile, then decode) rather than JSON.
+        #[arg(long)]
+        compiled: bool,
     },
     /// Print a deterministic synthetic snapshot (for benchmarks and load tests).
     Generate {
@@ -198,6 +214,30 @@ fn run(command: Command) -> Result<(), String> {
                 s.segment_count(),
                 s.bucketing().name(),
                 signer(&source.text, &keys)
+            );
+            Ok(())
+        }
+        Command::Compile { snapshot, public_key, out } => {
+            let source = Source::read(snapshot.as_deref())?;
+            let s = source.load(&keys_arg(&public_key)?)?;
+            let bytes = s.to_compiled(source.contents()?.as_bytes());
+            match out {
+                Some(path) => std::fs::write(&path, &bytes).map_err(|e| format!("cannot write {path}: {e}"))?,
+                None => {
+                    use std::io::Write as _;
+                    std::io::stdout()
+                        .write_all(&bytes)
+                        .map_err(|e| format!("cannot write the compiled snapshot: {e}"))?;
+                }
+            }
+            let digest = edgeflag::compiled::digest_of(&bytes).map(|d| hex(&d)).unwrap_or_default();
+            eprintln!(
+                "compiled {} (version {}, {} flags): {} bytes from {}, source digest {digest}",
+                source.name,
+                s.version(),
+                s.flags().len(),
+                bytes.len(),
+                source.text.len()
             );
             Ok(())
         }
@@ -343,8 +383,8 @@ fn run(command: Command) -> Result<(), String> {
             say!("{} of {} flags are past their expiry date", stale.len(), s.flags().len());
             Ok(())
         }
-        Command::Conformance { dir } => {
-            print(&conformance::run(std::path::Path::new(&dir))?);
+        Command::Conformance { dir, compiled } => {
+            print(&conformance::run(std::path::Path::new(&dir), compiled)?);
             Ok(())
         }
         Command::Generate { flags, seed } => {
@@ -352,6 +392,11 @@ fn run(command: Command) -> Result<(), String> {
             Ok(())
         }
     }
+}
+
+/// Bytes as lowercase hex digits.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `, signed with key <id>` for a snapshot that verified with `keys` (none given: nothing).

@@ -195,6 +195,34 @@ fn client_snapshot_prints_the_client_safe_snapshot_and_refuses_like_validate() {
 }
 
 #[test]
+fn compile_writes_the_compiled_form_that_decodes_to_the_same_results() {
+    let out = temp("example.efc");
+    let r = edgeflag(&["compile", "--out", out.to_str().expect("UTF-8 path")]);
+    assert!(r.ok && r.stdout.is_empty(), "{}", r.stderr);
+    let bytes = std::fs::read(&out).expect("written");
+    assert!(r.stderr.contains(&format!("{} bytes from {}", bytes.len(), EXAMPLE.len())), "{}", r.stderr);
+    assert_eq!(&bytes[..4], b"EFCS");
+    let digest = edgeflag::compiled::source_digest(EXAMPLE.as_bytes());
+    assert_eq!(edgeflag::compiled::digest_of(&bytes), Some(digest));
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    assert!(r.stderr.contains(&hex), "{}", r.stderr);
+    let decoded = edgeflag::Snapshot::from_compiled(&bytes).expect("decodes");
+    let full = edgeflag::Snapshot::parse(EXAMPLE).expect("loads");
+    let ctx = edgeflag::Context::parse(r#"{"key":"user-1042","tier":"pro","country":"GB"}"#);
+    assert_eq!(decoded.evaluate_all(&ctx, 1_795_000_000_000), full.evaluate_all(&ctx, 1_795_000_000_000));
+
+    // Conformance through the compiled form prints the same results as through JSON.
+    let (a, b) = (edgeflag(&["conformance"]), edgeflag(&["conformance", "--compiled"]));
+    assert!(a.ok && b.ok, "{}{}", a.stderr, b.stderr);
+    assert_eq!(a.stdout, b.stdout);
+
+    let bad = EXAMPLE.replacen(r#""op": "semverGte""#, r#""op": "semverGe""#, 1);
+    let refused = edgeflag_stdin(&["compile", "-"], &bad);
+    assert!(!refused.ok && refused.stdout.is_empty());
+    assert!(refused.stderr.contains("[unknown_operator]"), "{}", refused.stderr);
+}
+
+#[test]
 fn eval_prints_the_documented_result() {
     // Bob: pro tier, opted into the beta → the first rule of conversations_enabled.
     let r = edgeflag(&[

@@ -121,6 +121,16 @@ impl BucketKey {
         BucketKey { scheme, prefix: prefix.into_boxed_slice() }
     }
 
+    /// `salt ␟ purpose ␟ attribute ␟`, as the compiled form stores it.
+    pub(crate) fn prefix(&self) -> &[u8] {
+        &self.prefix
+    }
+
+    /// A key from its stored prefix.
+    pub(crate) fn from_prefix(scheme: Scheme, prefix: &[u8]) -> BucketKey {
+        BucketKey { scheme, prefix: prefix.into() }
+    }
+
     /// The exact bytes hashed for `unit`, for explanations and cross-checks.
     // Not inlined: `bucket` calls it only for rare long units, and stays small enough to inline.
     #[inline(never)]

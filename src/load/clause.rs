@@ -9,7 +9,7 @@ use crate::json::schema::{
 use crate::json::Json;
 use crate::limits::{MAX_CLAUSES, MAX_STRING_BYTES};
 use crate::message::message;
-use crate::model::clause::{Clause, Cmp, Test, ValueSet};
+use crate::model::clause::{Clause, Operator, Test, ValueSet, OPERATORS};
 use crate::sets::KeySet;
 use crate::version::{parse_version, Version};
 use alloc::string::String;
@@ -37,48 +37,6 @@ members! {
 /// Members only some operators use, in table order.
 const OPTIONAL: [&str; 5] = ["attribute", "start", "end", "utcOffset", "windows"];
 const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-
-/// What an operator compiles to.
-#[derive(Clone, Copy)]
-enum Operator {
-    In,
-    NotIn,
-    StartsWith,
-    EndsWith,
-    Contains,
-    Number(Cmp),
-    Semver(Cmp),
-    Before,
-    After,
-    Exists,
-    Segment,
-    Schedule,
-    Recurring,
-}
-
-/// Every operator, as written in snapshots.
-const OPERATORS: [(&str, Operator); 20] = [
-    ("in", Operator::In),
-    ("notIn", Operator::NotIn),
-    ("startsWith", Operator::StartsWith),
-    ("endsWith", Operator::EndsWith),
-    ("contains", Operator::Contains),
-    ("lt", Operator::Number(Cmp::Lt)),
-    ("lte", Operator::Number(Cmp::Lte)),
-    ("gt", Operator::Number(Cmp::Gt)),
-    ("gte", Operator::Number(Cmp::Gte)),
-    ("semverEq", Operator::Semver(Cmp::Eq)),
-    ("semverLt", Operator::Semver(Cmp::Lt)),
-    ("semverLte", Operator::Semver(Cmp::Lte)),
-    ("semverGt", Operator::Semver(Cmp::Gt)),
-    ("semverGte", Operator::Semver(Cmp::Gte)),
-    ("before", Operator::Before),
-    ("after", Operator::After),
-    ("exists", Operator::Exists),
-    ("segmentMatch", Operator::Segment),
-    ("schedule", Operator::Schedule),
-    ("recurring", Operator::Recurring),
-];
 
 /// The clauses of a rule, `at` the rule's `clauses` array.
 pub(super) fn clauses(names: &Names, at: &Json<'_>, items: &[Json<'_>]) -> Result<Vec<Clause>> {

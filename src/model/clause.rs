@@ -39,6 +39,48 @@ impl Cmp {
     }
 }
 
+/// What an operator compiles to.
+#[derive(Clone, Copy)]
+pub(crate) enum Operator {
+    In,
+    NotIn,
+    StartsWith,
+    EndsWith,
+    Contains,
+    Number(Cmp),
+    Semver(Cmp),
+    Before,
+    After,
+    Exists,
+    Segment,
+    Schedule,
+    Recurring,
+}
+
+/// Every operator, as written in snapshots.
+pub(crate) const OPERATORS: [(&str, Operator); 20] = [
+    ("in", Operator::In),
+    ("notIn", Operator::NotIn),
+    ("startsWith", Operator::StartsWith),
+    ("endsWith", Operator::EndsWith),
+    ("contains", Operator::Contains),
+    ("lt", Operator::Number(Cmp::Lt)),
+    ("lte", Operator::Number(Cmp::Lte)),
+    ("gt", Operator::Number(Cmp::Gt)),
+    ("gte", Operator::Number(Cmp::Gte)),
+    ("semverEq", Operator::Semver(Cmp::Eq)),
+    ("semverLt", Operator::Semver(Cmp::Lt)),
+    ("semverLte", Operator::Semver(Cmp::Lte)),
+    ("semverGt", Operator::Semver(Cmp::Gt)),
+    ("semverGte", Operator::Semver(Cmp::Gte)),
+    ("before", Operator::Before),
+    ("after", Operator::After),
+    ("exists", Operator::Exists),
+    ("segmentMatch", Operator::Segment),
+    ("schedule", Operator::Schedule),
+    ("recurring", Operator::Recurring),
+];
+
 #[derive(Clone, Debug)]
 pub(crate) enum Test {
     In(ValueSet),

@@ -4,6 +4,7 @@
 pub(crate) mod attribute;
 pub(crate) mod clause;
 pub(crate) mod flag;
+pub(crate) mod graph;
 pub(crate) mod rule;
 pub(crate) mod segment;
 pub(crate) mod serve;

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-40}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(load_snapshot evaluate decode_batch)
+[ ${#targets[@]} -gt 0 ] || targets=(load_snapshot evaluate decode_batch decode_compiled)
 fuzz=(cargo +nightly fuzz)
 dir=tests/fuzz
 
@@ -22,6 +22,8 @@ if ! command -v c++ >/dev/null; then
   apt-get install -y --no-install-recommends g++ || { apt-get update && apt-get install -y --no-install-recommends g++; }
 fi
 
+# The CLI compiles the seeds of decode_compiled.
+cargo build --release -q -p edgeflag-cli
 node "$dir/seed.mjs" "$dir/corpus"
 # Built first, so that SECONDS is all fuzzing.
 "${fuzz[@]}" build --fuzz-dir "$dir"

@@ -3,7 +3,8 @@
 // batch fixture tests/exposure-batches.json. Seeds are named after what they come from, so
 // running it again rewrites the same files and leaves what the fuzzer added alone.
 // Usage: node tests/fuzz/seed.mjs [CORPUS_DIR]
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 
 const root = new URL("../../", import.meta.url);
@@ -86,6 +87,19 @@ for (let n = 0; n < 8; n++) {
   // Deterministic bytes: each run drives the recorder differently.
   const bytes = createHash("sha512").update(`recorder-${n}`).digest();
   seed("decode_batch", `recorder-${n}`, Buffer.concat([Buffer.from([0xff]), bytes, bytes]));
+}
+
+// decode_compiled: the body (after the 52-byte header) of each snapshot compiled by the CLI,
+// which the target seals with a good header again. Skipped, with a note, without a built CLI.
+const cli = new URL("target/release/edgeflag", root).pathname;
+if (existsSync(cli)) {
+  const compile = (text) => execFileSync(cli, ["compile", "-"], { input: text, stdio: ["pipe", "pipe", "ignore"] });
+  seed("decode_compiled", "example", compile(example).subarray(52));
+  for (const { name, doc } of vectors) {
+    if (doc.snapshot) seed("decode_compiled", name, compile(JSON.stringify(doc.snapshot)).subarray(52));
+  }
+} else {
+  console.log(`no ${cli}: decode_compiled gets no seeds (cargo build --release -p edgeflag-cli)`);
 }
 
 console.log(Object.entries(counts).map(([t, n]) => `${t}: ${n} seeds`).join(", "));

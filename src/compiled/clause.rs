@@ -1,0 +1,139 @@
+//! Clauses: the operator's position in the operator table (`OPERATORS`, in `docs/compiled.md`
+//! order), the attribute, `negate`, then the operands the operator takes, parsed as loading left
+//! them (sets in key order, versions as parts, times in ms).
+
+use super::bytes::{Reader, Result, Writer};
+use super::Bounds;
+use crate::eval::schedule::{Recurring, Weekly, Window};
+use crate::limits::{MAX_CLAUSES, MAX_LIST_ITEMS};
+use crate::model::attribute::AttrRef;
+use crate::model::clause::{Clause, Operator, Test, ValueSet, OPERATORS};
+use crate::sets::KeySet;
+use crate::version::Version;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+pub(super) fn write_all(w: &mut Writer, clauses: &[Clause]) {
+    w.list(clauses, write);
+}
+
+pub(super) fn read_all(r: &mut Reader<'_>, b: &Bounds) -> Result<Vec<Clause>> {
+    r.list(MAX_CLAUSES, |r| read(r, b))
+}
+
+fn write(w: &mut Writer, c: &Clause) {
+    w.len(OPERATORS.iter().position(|(name, _)| *name == c.op).unwrap_or(OPERATORS.len()));
+    match &c.attr {
+        Some(a) => {
+            w.u8(1);
+            w.str(&a.text);
+        }
+        None => w.u8(0),
+    }
+    w.u8(c.negate as u8);
+    match &c.test {
+        Test::In(set) | Test::NotIn(set) => {
+            strings(w, set.strings.items());
+            w.list(&set.numbers, |w, n| w.f64(*n));
+            w.u8(set.has_true as u8 | (set.has_false as u8) << 1);
+        }
+        Test::StartsWith(vs) | Test::EndsWith(vs) | Test::Contains(vs) => strings(w, vs),
+        Test::Number(_, ns) => w.list(ns, |w, n| w.f64(*n)),
+        Test::Semver(_, vs) => w.list(vs, |w, v| {
+            let (core, pre) = v.parts();
+            core.iter().for_each(|n| w.uint(*n));
+            w.bytes(pre);
+        }),
+        Test::Before(ts) | Test::After(ts) => w.list(ts, |w, t| w.int(*t)),
+        Test::Exists => {}
+        Test::Segment(to) => w.list(to, |w, s| w.uint(*s as u64)),
+        Test::Schedule(window) => {
+            for end in [window.start, window.end] {
+                w.u8(end.is_some() as u8);
+                w.int(end.unwrap_or(0));
+            }
+        }
+        Test::Recurring(rec) => {
+            w.int(rec.offset_minutes as i64);
+            w.list(&rec.windows, |w, d| {
+                w.u8(d.days);
+                w.uint(d.from as u64);
+                w.uint(d.to as u64);
+            });
+        }
+    }
+}
+
+fn strings(w: &mut Writer, items: &[String]) {
+    w.list(items, |w, s| w.str(s));
+}
+
+fn read(r: &mut Reader<'_>, b: &Bounds) -> Result<Clause> {
+    let (op, operator) = OPERATORS[r.below(OPERATORS.len())? as usize];
+    let attr = match r.bool()? {
+        true => Some(attribute(r)?),
+        false => None,
+    };
+    let negate = r.bool()?;
+    let test = match operator {
+        Operator::In | Operator::NotIn => {
+            let strings = KeySet::sorted(strings_of(r)?);
+            let Some(strings) = strings else { return r.fail("a set out of order") };
+            let numbers = r.list(MAX_LIST_ITEMS, Reader::f64)?;
+            let bits = r.u8()?;
+            let set = ValueSet { strings, numbers, has_true: bits & 1 != 0, has_false: bits & 2 != 0 };
+            match operator {
+                Operator::In => Test::In(set),
+                _ => Test::NotIn(set),
+            }
+        }
+        Operator::StartsWith => Test::StartsWith(strings_of(r)?),
+        Operator::EndsWith => Test::EndsWith(strings_of(r)?),
+        Operator::Contains => Test::Contains(strings_of(r)?),
+        Operator::Number(cmp) => Test::Number(cmp, r.list(MAX_LIST_ITEMS, Reader::f64)?),
+        Operator::Semver(cmp) => Test::Semver(
+            cmp,
+            r.list(MAX_LIST_ITEMS, |r| Ok(Version::from_parts([r.uint()?, r.uint()?, r.uint()?], r.bytes()?)))?,
+        ),
+        Operator::Before => Test::Before(r.list(MAX_LIST_ITEMS, Reader::int)?),
+        Operator::After => Test::After(r.list(MAX_LIST_ITEMS, Reader::int)?),
+        Operator::Exists => Test::Exists,
+        Operator::Segment => Test::Segment(r.list(MAX_LIST_ITEMS, |r| r.below(b.segments))?),
+        Operator::Schedule => {
+            let mut end = || -> Result<Option<i64>> {
+                Ok(match r.bool()? {
+                    true => Some(r.int()?),
+                    false => {
+                        r.int()?;
+                        None
+                    }
+                })
+            };
+            Test::Schedule(Window { start: end()?, end: end()? })
+        }
+        Operator::Recurring => {
+            let Ok(offset_minutes) = i32::try_from(r.int()?) else { return r.fail("offset out of range") };
+            let windows = r.list(MAX_LIST_ITEMS, |r| {
+                Ok(Weekly { days: r.u8()?, from: r.below(1 << 16)? as u16, to: r.below(1 << 16)? as u16 })
+            })?;
+            Test::Recurring(Recurring { offset_minutes, windows })
+        }
+    };
+    // Operators with an attribute need one: evaluation reads it.
+    let needs = !matches!(operator, Operator::Segment | Operator::Schedule | Operator::Recurring);
+    if needs != attr.is_some() {
+        return r.fail("an operator without its attribute");
+    }
+    let work = test.work().min(u32::MAX as u64) as u32;
+    Ok(Clause { op, attr, test, negate, work })
+}
+
+fn strings_of(r: &mut Reader<'_>) -> Result<Vec<String>> {
+    r.list(MAX_LIST_ITEMS, Reader::string)
+}
+
+/// An attribute reference as written in the snapshot.
+pub(super) fn attribute(r: &mut Reader<'_>) -> Result<AttrRef> {
+    let text = r.str()?;
+    AttrRef::parse(text).or_else(|_| r.fail("an attribute that is not a JSON Pointer"))
+}

@@ -1,0 +1,141 @@
+//! The compiled snapshot form (`docs/compiled.md`): a validated snapshot as compact, versioned,
+//! checksummed bytes that runtimes which only evaluate decode without parsing JSON. Publishers
+//! (the CLI, the Worker, Node's `compile()`) write it with [`Snapshot::to_compiled`]; runtimes
+//! read it with [`Snapshot::from_compiled`], which checks every length, index and reference
+//! and refuses what it does not understand with a typed error.
+//!
+//! The form carries the digest of the JSON text it was compiled from, so signatures, ETags and
+//! reports still name that document.
+
+mod bytes;
+mod clause;
+mod flag;
+mod json;
+mod segment;
+mod serve;
+mod snapshot;
+
+use crate::error::{LoadError, LoadErrorKind};
+use crate::eval::bucketing::Scheme;
+use crate::message::message;
+use crate::model::snapshot::Snapshot;
+use alloc::vec::Vec;
+use bytes::{Corrupt, Reader, Writer};
+
+/// The first four bytes of every compiled snapshot.
+pub const MAGIC: [u8; 4] = *b"EFCS";
+
+/// The format version this evaluator writes and reads.
+pub const FORMAT: u16 = 1;
+
+/// Bytes before the body: magic, format, reserved (0), body length, body checksum, digest.
+pub const HEADER_BYTES: usize = 52;
+
+/// What bounds the indexes read in a body.
+pub(crate) struct Bounds {
+    pub scheme: Scheme,
+    pub segments: usize,
+    pub flags: usize,
+}
+
+/// Whether `bytes` begin as a compiled snapshot does (any format version).
+pub fn is_compiled(bytes: &[u8]) -> bool {
+    bytes.starts_with(&MAGIC)
+}
+
+/// The first 32 bytes of the SHA-512 of the JSON text a snapshot was compiled from: how the
+/// compiled form names its source.
+pub fn source_digest(json: &[u8]) -> [u8; 32] {
+    let mut d = [0; 32];
+    d.copy_from_slice(&ed25519_compact::sha512::Hash::hash(json)[..32]);
+    d
+}
+
+/// The source digest a compiled snapshot's header carries, if it has a header.
+pub fn digest_of(bytes: &[u8]) -> Option<[u8; 32]> {
+    let d = bytes.get(20..HEADER_BYTES).filter(|_| is_compiled(bytes))?;
+    let mut out = [0; 32];
+    out.copy_from_slice(d);
+    Some(out)
+}
+
+/// The checksum of a body (not a hash for bucketing: it only detects damage).
+fn checksum(body: &[u8]) -> u64 {
+    xxhash_rust::xxh64::xxh64(body, 0)
+}
+
+impl Snapshot {
+    /// This snapshot in the compiled form, naming `source` (the JSON text it was loaded from)
+    /// by its digest. The same snapshot and source always give the same bytes.
+    pub fn to_compiled(&self, source: &[u8]) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.out.resize(HEADER_BYTES, 0);
+        snapshot::write(&mut w, self);
+        let mut out = w.out;
+        let body = out.len() - HEADER_BYTES;
+        let sum = checksum(&out[HEADER_BYTES..]);
+        out[..4].copy_from_slice(&MAGIC);
+        out[4..6].copy_from_slice(&FORMAT.to_le_bytes());
+        out[8..12].copy_from_slice(&(body as u32).to_le_bytes());
+        out[12..20].copy_from_slice(&sum.to_le_bytes());
+        out[20..HEADER_BYTES].copy_from_slice(&source_digest(source));
+        out
+    }
+
+    /// Decodes a compiled snapshot. Bytes that are not one, of another format version, truncated
+    /// or damaged are refused (`unsupported_format`, `corrupt`); nothing in them can make the
+    /// decoder or a later evaluation panic or loop.
+    pub fn from_compiled(bytes: &[u8]) -> Result<Snapshot, LoadError> {
+        let error =
+            |kind, message: alloc::string::String| LoadError { kind, path: alloc::string::String::new(), message };
+        if !is_compiled(bytes) {
+            return Err(error(LoadErrorKind::UnsupportedFormat, message!("not a compiled snapshot").text()));
+        }
+        let Some(header) = bytes.get(..HEADER_BYTES) else {
+            return Err(corrupt(Corrupt { at: bytes.len(), why: "truncated" }));
+        };
+        let word = |i: usize| u16::from_le_bytes([header[i], header[i + 1]]);
+        if word(4) != FORMAT || word(6) != 0 {
+            let mut n = itoa::Buffer::new();
+            let n = n.format(word(4));
+            return Err(error(
+                LoadErrorKind::UnsupportedFormat,
+                message!("compiled format ", n, " is not supported (this evaluator reads 1)").text(),
+            ));
+        }
+        let mut length = [0; 4];
+        length.copy_from_slice(&header[8..12]);
+        let mut sum = [0; 8];
+        sum.copy_from_slice(&header[12..20]);
+        let body = &bytes[HEADER_BYTES..];
+        if u32::from_le_bytes(length) as usize != body.len() {
+            let why =
+                if (u32::from_le_bytes(length) as usize) > body.len() { "truncated" } else { "bytes after the end" };
+            return Err(corrupt(Corrupt { at: body.len(), why }));
+        }
+        if checksum(body) != u64::from_le_bytes(sum) {
+            return Err(corrupt(Corrupt { at: 0, why: "checksum mismatch" }));
+        }
+        let mut r = Reader::new(body);
+        let s = snapshot::read(&mut r).map_err(corrupt)?;
+        match r.at_end() {
+            true => Ok(s),
+            false => Err(corrupt(Corrupt { at: body.len(), why: "bytes after the end" })),
+        }
+    }
+}
+
+#[cold]
+fn corrupt(c: Corrupt) -> LoadError {
+    LoadError {
+        kind: LoadErrorKind::Corrupt,
+        path: alloc::string::String::new(),
+        message: message!(
+            "compiled snapshot damaged at byte ",
+            itoa::Buffer::new().format(HEADER_BYTES + c.at),
+            ": ",
+            c.why
+        )
+        .text(),
+    }
+}

@@ -1,0 +1,88 @@
+//! The body: version, `generatedAt`, bucketing scheme, the hashed lists' salt, segments, flags.
+//! What loading derives (the flag index, the prerequisite order, costs) is derived again here
+//! from what is read, and checked as the JSON loader checks it.
+
+use super::bytes::{Reader, Result, Writer};
+use super::{flag, segment, Bounds};
+use crate::eval::bucketing::Scheme;
+use crate::hashed::Salt;
+use crate::json::MAX_SAFE_INTEGER;
+use crate::limits::{MAX_FLAGS, MAX_SEGMENTS};
+use crate::model::graph::{self, Problem};
+use crate::model::snapshot::Snapshot;
+
+pub(super) fn write(w: &mut Writer, s: &Snapshot) {
+    w.uint(s.version);
+    w.int(s.generated_at);
+    w.u8(match s.scheme {
+        Scheme::EdgeflagV1 => 0,
+    });
+    match &s.salt {
+        Some(salt) => {
+            w.u8(1);
+            w.out.extend_from_slice(&salt.0);
+        }
+        None => w.u8(0),
+    }
+    w.list(&s.segments, segment::write);
+    w.list(&s.flags, flag::write);
+}
+
+pub(super) fn read(r: &mut Reader<'_>) -> Result<Snapshot> {
+    let version = r.uint()?;
+    if version > MAX_SAFE_INTEGER as u64 {
+        return r.fail("version out of range");
+    }
+    let generated_at = r.int()?;
+    let scheme = match r.u8()? {
+        0 => Scheme::EdgeflagV1,
+        _ => return r.fail("unknown bucketing scheme"),
+    };
+    let salt = match r.bool()? {
+        true => {
+            let mut salt = [0; 16];
+            for b in &mut salt {
+                *b = r.u8()?;
+            }
+            Some(Salt(salt))
+        }
+        false => None,
+    };
+    // Segments come first, so their count bounds the references to them; flags' references to
+    // flags are bounded by the count written before them.
+    let segment_count = r.count(MAX_SEGMENTS)?;
+    let mut b = Bounds { scheme, segments: segment_count, flags: 0 };
+    let mut segments = alloc::vec::Vec::with_capacity(segment_count);
+    for _ in 0..segment_count {
+        segments.push(segment::read(r, &b)?);
+    }
+    b.flags = r.count(MAX_FLAGS)?;
+    let mut flags = alloc::vec::Vec::with_capacity(b.flags);
+    for _ in 0..b.flags {
+        flags.push(flag::read(r, &b)?);
+    }
+    // Evaluation finds flags by binary search over their keys.
+    if !flags.windows(2).all(|w| w[0].key < w[1].key) {
+        return r.fail("flags out of key order");
+    }
+    flag::check_prerequisites(r, &flags)?;
+    let problem = |p: Problem| match p {
+        Problem::Cycle { .. } => "a reference cycle",
+        Problem::TooDeep { .. } => "references nested too deep",
+        Problem::TooManyPrerequisites { .. } | Problem::TooCostly { .. } => "an evaluation over its cost limit",
+    };
+    let costs = graph::segment_costs(&segments).or_else(|p| r.fail(problem(p)))?;
+    let order = graph::prerequisite_order(&flags).or_else(|p| r.fail(problem(p)))?;
+    graph::check_costs(&flags, &order, &costs).or_else(|p| r.fail(problem(p)))?;
+    Ok(Snapshot {
+        version,
+        generated_at,
+        scheme,
+        salt,
+        #[cfg(not(target_family = "wasm"))]
+        index: flags.iter().enumerate().map(|(i, f)| (f.key.as_str().into(), i as u32)).collect(),
+        flags,
+        segments,
+        order,
+    })
+}
