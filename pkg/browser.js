@@ -1,29 +1,50 @@
 // Browser entry (and the default): the .wasm is fetched, so loading is asynchronous —
-// `await init()` once before creating engines.
-import initWasm, { WasmEngine, initSync } from './wasm/edgeflag.js';
-import { attach, attached } from './lib/core.js';
+// `await init()` once before creating engines. A page downloads one module and its glue, imported
+// on demand (pkg/build.sh): by default the one that reads compiled snapshots (docs/compiled.md);
+// with `init(source, { keys: true })` the one that also verifies their signatures (publicKeys);
+// with `{ json: true }` the one that also reads JSON snapshots (the servers').
+import { attach } from './lib/core.js';
 
-export { Engine, LoadError, serversOnly as clientSnapshot } from './lib/engine.js';
+export { Engine, LoadError, serversOnly as clientSnapshot, serversOnly as compile } from './lib/engine.js';
 export { Reporter } from './lib/reporter.js';
 
-let loading = null;
+// Each module does all the one before it does.
+const MODULES = [
+  { name: 'compiled', wasm: 'edgeflag_bg.wasm', glue: () => import('./wasm/edgeflag.js') },
+  { name: 'keys', wasm: 'edgeflag_keys_bg.wasm', glue: () => import('./wasm/edgeflag_keys.js') },
+  { name: 'json', wasm: 'edgeflag_server_bg.wasm', glue: () => import('./wasm/edgeflag_server.js') },
+];
+const loading = []; // by rank: the promise of that module's attachment
+let attached = -1; // the rank of the attached module
 
 /**
  * Loads the Wasm module once. `source` may be a URL (default: the .wasm beside this file), a
- * Response or its Promise, bytes, or a compiled `WebAssembly.Module` (e.g. from a bundler).
+ * Response or its Promise, bytes, or a compiled `WebAssembly.Module` (e.g. from a bundler), of
+ * the module `options` asks for (`{ keys: true }`, `{ json: true }`). Resolves to what engines
+ * made from now on read: `{ compiled, keys, json }`. A page that asks for more loads the module
+ * that does it; engines made before keep the module they have.
  */
-export function init(source) {
-  if (attached()) return Promise.resolve();
-  if (source instanceof WebAssembly.Module) {
-    attach(initSync({ module: source }), WasmEngine);
-    return Promise.resolve();
-  }
-  loading ??= initWasm({ module_or_path: source ?? new URL('./wasm/edgeflag_bg.wasm', import.meta.url) }).then(
-    (exports) => attach(exports, WasmEngine),
+export function init(source, options) {
+  const rank = Math.max(options?.json === true ? 2 : options?.keys === true ? 1 : 0, attached);
+  const reads = { compiled: true, keys: rank > 0, json: rank > 1 };
+  if (attached === rank) return Promise.resolve(reads);
+  return (loading[rank] ??= load(rank, source).then(
+    () => reads,
     (e) => {
-      loading = null; // let a later call retry
+      loading[rank] = undefined; // let a later call retry
       throw e;
     },
-  );
-  return loading;
+  ));
+}
+
+async function load(rank, source) {
+  const m = MODULES[rank];
+  // The .wasm is fetched while its glue is imported.
+  const wasm = source instanceof WebAssembly.Module ? source : (source ?? fetch(new URL(`./wasm/${m.wasm}`, import.meta.url)));
+  const glue = await m.glue();
+  const exports = wasm instanceof WebAssembly.Module ? glue.initSync({ module: wasm }) : await glue.default({ module_or_path: wasm });
+  if (rank > attached) {
+    attach(exports, glue.WasmEngine);
+    attached = rank;
+  }
 }

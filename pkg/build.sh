@@ -17,9 +17,12 @@ WASM_OPT=pkg/node_modules/.bin/wasm-opt
 [ -x "$WASM_OPT" ] || (cd pkg && npm ci --no-audit --no-fund --loglevel=error)
 rm -rf pkg/wasm
 
-# Two modules: `edgeflag` for browsers, and `edgeflag_server` for the server entries (node.js,
-# workerd.js, edge-light.js) with what only servers call (deriving client-safe snapshots), so
-# browsers do not download it. Each has its own target folder, so both stay cached.
+# Three modules, so that a browser downloads only what it runs: `edgeflag`, the browsers' default,
+# reads compiled snapshots only (docs/compiled.md); `edgeflag_keys`, which browsers given public
+# keys load (`init(source, { keys: true })`), also verifies their signatures; `edgeflag_server`,
+# for the server entries (node.js, workerd.js, edge-light.js) and browsers that read JSON snapshots
+# (`init(source, { json: true })`), reads JSON too and adds what only servers call (client-safe
+# snapshots, compiling). Each has its own target folder, so all stay cached.
 module() {
   local name=$1 features=$2 target=target/wasm-build$3
   RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
@@ -53,7 +56,8 @@ module() {
     fs.writeFileSync(path, text.replace(warnings, ""));
   ' "pkg/wasm/$name.js"
 }
-module edgeflag "" ""
+module edgeflag compiled ""
+module edgeflag_keys compiled,keys -keys
 module edgeflag_server server -server
 rm -f pkg/wasm/.gitignore
 ls -l pkg/wasm

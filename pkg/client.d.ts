@@ -13,14 +13,24 @@ export interface Bootstrap {
 /** The client-visible flags' results for `context` from a server-side engine (records no exposure). */
 export function bootstrap(engine: Engine, context: Context): Bootstrap;
 
+/** The media type of compiled snapshots, as the client asks for them. */
+export const COMPILED: 'application/vnd.edgeflag.compiled';
+
 export interface ClientOptions {
   /** The context (default: the bootstrap's). */
   context?: Context;
   /** The server's results for this page: served until the engine holds a snapshot at least as new. */
   bootstrap?: Bootstrap;
-  /** A client-safe snapshot (text or object) to start from. */
-  snapshot?: string | object;
-  /** Where the client-safe snapshot is revalidated (If-None-Match / ETag), at start and every `refreshIntervalMs`. */
+  /**
+   * A client-safe snapshot to start from: compiled (`compile`, docs/compiled.md; signed with
+   * `publicKeys`), or JSON text or object with `json`.
+   */
+  snapshot?: import('./index.js').Snapshot;
+  /**
+   * Where the client-safe snapshot is revalidated (If-None-Match / ETag), at start and every
+   * `refreshIntervalMs`. Asked for compiled (`Accept: application/vnd.edgeflag.compiled`), or as
+   * JSON with `json`.
+   */
   snapshotUrl?: string | URL;
   /** Extra headers for the snapshot request. */
   headers?: Record<string, string> | [string, string][] | Headers;
@@ -40,10 +50,15 @@ export interface ClientOptions {
   now?: () => number;
   /**
    * Public keys (64 hex digits each) the snapshots must be signed with, `snapshot` and every one
-   * fetched from `snapshotUrl` (docs/snapshot.md, "Signed snapshots"): an unsigned or changed one
+   * fetched from `snapshotUrl` (compiled ones signed as docs/compiled.md says; JSON ones as
+   * docs/snapshot.md, "Signed snapshots", says): an unsigned or changed one
    * is refused (`onError`, `refresh()`'s `error`) and the last good one keeps serving.
    */
   publicKeys?: readonly string[] | string;
+  /**
+   * Read JSON snapshots (the larger module that reads them is loaded) rather than compiled ones.
+   */
+  json?: boolean;
   /** Told of load, refresh and delivery failures; the client keeps serving what it has. */
   onError?: (error: unknown) => void;
 }

@@ -15,6 +15,9 @@ export function bootstrap(engine, context) {
   return { version: engine.version, context, flags };
 }
 
+/** The media type of compiled snapshots (docs/compiled.md), as the client asks for them. */
+export const COMPILED = 'application/vnd.edgeflag.compiled';
+
 export function createClient(options) {
   return new Client(options);
 }
@@ -37,7 +40,7 @@ export class Client {
 
   /**
    * @param options `{ context, bootstrap, snapshot, snapshotUrl, refreshIntervalMs, reporter,
-   *   exposures, start, load, now, publicKeys, onError }` (see client.d.ts)
+   *   exposures, start, load, now, publicKeys, json, onError }` (see client.d.ts)
    */
   constructor(options = {}) {
     this.#options = options;
@@ -134,12 +137,13 @@ export class Client {
     try {
       const headers = new Headers(this.#options.headers);
       if (this.#etag) headers.set('if-none-match', this.#etag);
+      // The compiled form (docs/compiled.md; signed, for keys) unless the client was asked for JSON.
+      if (!headers.has('accept')) headers.set('accept', this.#options.json === true ? 'application/json' : COMPILED);
       // no-store: the 304 must reach us, not be answered from the HTTP cache as a 200.
       response = await fetch(url, { headers, cache: 'no-store' });
       if (response.status === 304) return { ok: true, status: 304, changed: false, version: this.version };
       if (!response.ok) throw new Error(`edgeflag: GET ${url}: HTTP ${response.status}`);
-      const text = await response.text();
-      const result = this.#offer(text);
+      const result = this.#offer(new Uint8Array(await response.arrayBuffer()));
       if (result.ok) this.#etag = response.headers.get('etag');
       return { ...result, status: response.status };
     } catch (error) {
@@ -160,7 +164,7 @@ export class Client {
     const o = this.#options;
     try {
       const { init, Engine, Reporter } = await (o.load?.() ?? import('edgeflag'));
-      await init(o.wasm);
+      await init(o.wasm, { keys: this.#keys(), json: o.json === true });
       // With publicKeys, every snapshot offered (option or fetched) must be signed by one of them.
       const engine = new Engine(undefined, { now: o.now, publicKeys: o.publicKeys });
       if (o.reporter) {
@@ -184,6 +188,11 @@ export class Client {
       }
     }
     this.#evaluate();
+  }
+
+  /** Whether the engine verifies signatures. */
+  #keys() {
+    return (this.#options.publicKeys ?? []).length > 0;
   }
 
   #offer(snapshot) {

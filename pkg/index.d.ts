@@ -87,7 +87,7 @@ export interface EngineOptions {
   /**
    * Ed25519 public keys, 64 hex digits each (one, or several while keys rotate): every snapshot
    * must then be a signed snapshot (docs/snapshot.md, "Signed snapshots"), given as text, that one
-   * of them verifies; others are refused (`unsigned`, `unknown_key`, `bad_signature`) and the last
+   * of them verifies (in browsers, after `init(source, { keys: true })`); others are refused (`unsigned`, `unknown_key`, `bad_signature`) and the last
    * good snapshot keeps serving. A key that is not one throws a TypeError. Unset or empty: every
    * snapshot loads, a signed one unverified.
    */
@@ -188,9 +188,13 @@ export interface ContextScope {
 
 export class Engine {
   /** Throws `LoadError` when `snapshot` is given and refused. */
-  constructor(snapshot?: string | object, options?: EngineOptions);
-  /** Offers a snapshot; a refused one leaves the serving snapshot in place. Never throws. */
-  update(snapshot: string | object): UpdateResult;
+  constructor(snapshot?: Snapshot, options?: EngineOptions);
+  /**
+   * Offers a snapshot; a refused one leaves the serving snapshot in place. Never throws. The
+   * browsers' default module reads the compiled form only (`compile`, docs/compiled.md): other
+   * snapshots are refused there with `unsupported_format` until `init(source, { json: true })`.
+   */
+  update(snapshot: Snapshot): UpdateResult;
   /** Version of the serving snapshot, or null. */
   readonly version: number | null;
   flags(): readonly FlagInfo[];
@@ -295,10 +299,50 @@ export class Reporter {
 }
 
 /**
- * Loads the Wasm module. Needed once in browsers (before `new Engine`); resolves at once
- * elsewhere. `source`: URL, Response, bytes or a compiled `WebAssembly.Module`.
+ * A snapshot as an engine takes it: the compiled form's bytes (`compile`), or JSON as text, UTF-8
+ * bytes or a value.
  */
-export function init(source?: URL | string | Response | Promise<Response> | BufferSource | WebAssembly.Module): Promise<void>;
+export type Snapshot = string | object | BufferSource;
+
+export interface InitOptions {
+  /**
+   * Browsers: load the module that also verifies signatures (needed for `publicKeys`; snapshots
+   * then come signed, compiled) rather than the smallest one. Each module is imported on demand,
+   * so a page downloads only the one it asks for. Ignored elsewhere (servers have everything).
+   */
+  keys?: boolean;
+  /** Browsers: load the module that also reads JSON snapshots (and verifies signatures). */
+  json?: boolean;
+}
+
+/**
+ * Loads the Wasm module. Needed once in browsers (before `new Engine`); resolves at once
+ * elsewhere. `source`: URL, Response, bytes or a compiled `WebAssembly.Module` of the module
+ * `options` asks for (default: the one beside the entry).
+ */
+export function init(
+  source?: URL | string | Response | Promise<Response> | BufferSource | WebAssembly.Module,
+  options?: InitOptions,
+): Promise<SnapshotForms>;
+
+/**
+ * What engines made after `init()` do: every module reads compiled snapshots; browsers verify
+ * signatures after `init(source, { keys: true })` and read JSON after `{ json: true }` (engines made
+ * before keep their module); servers do all three.
+ */
+export interface SnapshotForms {
+  compiled: boolean;
+  keys: boolean;
+  json: boolean;
+}
+
+/**
+ * The compiled form of `snapshot` (docs/compiled.md): bytes that engines load without parsing
+ * JSON or validating again, naming the JSON they came from by its digest. Throws `LoadError` for
+ * a snapshot that does not load. A signed snapshot gives its contents' form, unsigned. Servers
+ * only (the node, workerd and edge-light entries), as `edgeflag compile` on the command line.
+ */
+export function compile(snapshot: Snapshot): Uint8Array;
 
 /**
  * The client-safe snapshot of `snapshot` (JSON text or object), as JSON text: the client-visible

@@ -106,34 +106,36 @@ impl Engine {
         self.update(Snapshot::parse_signed(text, &self.keys)?)
     }
 
-    /// Offers a compiled snapshot (`docs/compiled.md`). An engine that trusts keys refuses it as
-    /// `unsigned`: the compiled form carries no signature yet, so only plain engines read it.
+    /// Offers a compiled snapshot (`docs/compiled.md`). An engine that trusts keys first checks
+    /// that one of them signed it (`unsigned`, `unknown_key`, `bad_signature`), before it reads
+    /// past the header.
     pub fn update_compiled(&mut self, bytes: &[u8]) -> Result<Update, LoadError> {
         #[cfg(feature = "json")]
-        if !self.keys.is_empty() {
-            return Err(self.keys.unsigned());
-        }
+        self.keys.check_compiled(bytes)?;
         self.update(Snapshot::from_compiled(bytes)?)
     }
 
     /// Offers a snapshot as bytes: the compiled form when they begin with its magic, else JSON
-    /// text in UTF-8 ([`Engine::update_str`]).
+    /// text in UTF-8 ([`Engine::update_utf8`]).
     #[cfg(feature = "json")]
     pub fn update_bytes(&mut self, bytes: &[u8]) -> Result<Update, LoadError> {
-        if crate::compiled::is_compiled(bytes) {
-            return self.update_compiled(bytes);
+        match crate::compiled::is_compiled(bytes) {
+            true => self.update_compiled(bytes),
+            false => self.update_utf8(bytes),
         }
+    }
+
+    /// Offers snapshot text as UTF-8 bytes ([`Engine::update_str`]); bytes that are not UTF-8 are
+    /// `invalid_json`.
+    #[cfg(feature = "json")]
+    pub fn update_utf8(&mut self, bytes: &[u8]) -> Result<Update, LoadError> {
         match core::str::from_utf8(bytes) {
             Ok(text) => self.update_str(text),
-            Err(e) => Err(LoadError {
+            // As the npm package says it (its wrapper decoded bytes before the core read them).
+            Err(_) => Err(LoadError {
                 kind: LoadErrorKind::InvalidJson,
                 path: alloc::string::String::new(),
-                message: message!(
-                    "snapshot bytes are not UTF-8 (at byte ",
-                    itoa::Buffer::new().format(e.valid_up_to()),
-                    ")"
-                )
-                .text(),
+                message: alloc::string::String::from("snapshot bytes are not UTF-8"),
             }),
         }
     }

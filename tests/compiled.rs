@@ -93,7 +93,7 @@ fn other_formats_and_foreign_bytes_are_unsupported() {
         Err((LoadErrorKind::UnsupportedFormat, "compiled format 2 is not supported (this evaluator reads 1)".into()))
     );
     let mut reserved = bytes.clone();
-    reserved[6] = 1;
+    reserved[6] = 2; // a feature this evaluator does not know
     assert_eq!(kind(&reserved).map_err(|e| e.0), Err(LoadErrorKind::UnsupportedFormat));
     assert_eq!(kind(EXAMPLE.as_bytes()), Err((LoadErrorKind::UnsupportedFormat, "not a compiled snapshot".into())));
     assert_eq!(kind(b"").map_err(|e| e.0), Err(LoadErrorKind::UnsupportedFormat));
@@ -172,10 +172,45 @@ fn the_engine_keeps_serving_when_a_compiled_snapshot_is_refused() {
 }
 
 #[test]
-fn an_engine_that_trusts_keys_refuses_the_unsigned_compiled_form() {
-    let key = edgeflag::signature::SigningKey::from_seed([7; 32]).expect("a key");
-    let mut engine = Engine::with_keys(edgeflag::signature::Keys::new(vec![key.public_key()]));
-    let e = engine.update_bytes(&compile(EXAMPLE)).expect_err("unsigned");
-    assert_eq!(e.kind, LoadErrorKind::Unsigned);
+fn an_engine_with_keys_loads_only_compiled_snapshots_one_of_them_signed() {
+    use edgeflag::signature::{Keys, SigningKey};
+    let key = SigningKey::from_seed([7; 32]).expect("a key");
+    let other = SigningKey::from_seed([8; 32]).expect("a key");
+    let unsigned = compile(EXAMPLE);
+    let signed = key.sign_compiled(&unsigned).expect("signs");
+    assert_eq!(signed.len(), unsigned.len() + edgeflag::compiled::TRAILER_BYTES);
+    assert_eq!(key.sign_compiled(&signed).map_err(|e| e.kind), Err(LoadErrorKind::UnsupportedFormat));
+    assert_eq!(key.sign_compiled(b"EFCS").map_err(|e| e.kind), Err(LoadErrorKind::Corrupt));
+
+    let mut engine = Engine::with_keys(Keys::new(vec![key.public_key()]));
+    let refused = |engine: &mut Engine, bytes: &[u8]| engine.update_bytes(bytes).map(|_| ()).map_err(|e| (e.kind, e.path));
+    assert_eq!(refused(&mut engine, &unsigned), Err((LoadErrorKind::Unsigned, "signature".into())));
+    let by_other = other.sign_compiled(&unsigned).expect("signs");
+    assert_eq!(refused(&mut engine, &by_other), Err((LoadErrorKind::UnknownKey, "signature".into())));
     assert!(engine.snapshot().is_none());
+    assert_eq!(engine.update_bytes(&signed).map(|_| ()), Ok(()));
+    let version = engine.snapshot().map(Snapshot::version);
+
+    // Any changed byte before the trailer, checksum made good again or not, fails the signature;
+    // so does a changed signature. The engine keeps serving what it had.
+    for i in [0, 4, 7, 13, 30, HEADER_BYTES, HEADER_BYTES + 10, unsigned.len() - 1, signed.len() - 1, signed.len() - 70] {
+        let mut tampered = signed.clone();
+        tampered[i] ^= 1;
+        if (HEADER_BYTES..unsigned.len()).contains(&i) {
+            let end = unsigned.len();
+            let sum = xxhash_rust::xxh64::xxh64(&tampered[HEADER_BYTES..end], 0);
+            tampered[12..20].copy_from_slice(&sum.to_le_bytes());
+        }
+        let e = engine.update_bytes(&tampered).expect_err("tampered");
+        assert!(
+            matches!(e.kind, LoadErrorKind::BadSignature | LoadErrorKind::UnknownKey | LoadErrorKind::Unsigned | LoadErrorKind::UnsupportedFormat | LoadErrorKind::InvalidJson),
+            "byte {i}: {e}"
+        );
+    }
+    assert_eq!(engine.snapshot().map(Snapshot::version), version);
+
+    // Without keys, a signed compiled snapshot loads (its signature unread), as signed JSON does.
+    let decoded = Snapshot::from_compiled(&signed).expect("decodes");
+    assert_eq!(decoded.to_compiled(EXAMPLE.as_bytes()), unsigned);
+    assert!(Engine::new().update_bytes(&signed).is_ok());
 }

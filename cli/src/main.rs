@@ -131,6 +131,10 @@ enum Command {
         /// The snapshot must be signed with this key (as for `validate`).
         #[arg(long)]
         public_key: Vec<String>,
+        /// Sign the compiled snapshot with the key file `keygen` wrote (runtimes given its public
+        /// key then load it, and refuse it changed).
+        #[arg(long)]
+        key: Option<String>,
         /// Write it here instead of stdout.
         #[arg(long)]
         out: Option<String>,
@@ -217,10 +221,15 @@ fn run(command: Command) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Compile { snapshot, public_key, out } => {
+        Command::Compile { snapshot, public_key, key, out } => {
             let source = Source::read(snapshot.as_deref())?;
             let s = source.load(&keys_arg(&public_key)?)?;
-            let bytes = s.to_compiled(source.contents()?.as_bytes());
+            let mut bytes = s.to_compiled(source.contents()?.as_bytes());
+            if let Some(path) = key {
+                let key = input::signing_key(&path)?;
+                bytes = key.sign_compiled(&bytes).map_err(|e| e.to_string())?;
+                eprintln!("signed with key {}", key.public_key().id_hex());
+            }
             match out {
                 Some(path) => std::fs::write(&path, &bytes).map_err(|e| format!("cannot write {path}: {e}"))?,
                 None => {

@@ -216,6 +216,21 @@ fn compile_writes_the_compiled_form_that_decodes_to_the_same_results() {
     assert!(a.ok && b.ok, "{}{}", a.stderr, b.stderr);
     assert_eq!(a.stdout, b.stdout);
 
+    // Signed with a key file `keygen` wrote: an engine with its public key loads it.
+    let key_file = temp("compile.key");
+    let made = edgeflag(&["keygen", "--out", key_file.to_str().expect("UTF-8 path")]);
+    assert!(made.ok, "{}", made.stderr);
+    let public = json(&made.stdout)["publicKey"].as_str().expect("a public key").to_string();
+    let signed_out = temp("example-signed.efc");
+    let signed =
+        edgeflag(&["compile", "--key", key_file.to_str().expect("UTF-8"), "--out", signed_out.to_str().expect("UTF-8")]);
+    assert!(signed.ok, "{}", signed.stderr);
+    let signed = std::fs::read(&signed_out).expect("written");
+    let keys = edgeflag::signature::Keys::parse(&public).expect("a key");
+    let mut engine = edgeflag::Engine::with_keys(keys);
+    assert!(engine.update_bytes(&signed).is_ok());
+    assert_eq!(engine.update_bytes(&bytes).map_err(|e| e.kind), Err(edgeflag::LoadErrorKind::Unsigned));
+
     let bad = EXAMPLE.replacen(r#""op": "semverGte""#, r#""op": "semverGe""#, 1);
     let refused = edgeflag_stdin(&["compile", "-"], &bad);
     assert!(!refused.ok && refused.stdout.is_empty());

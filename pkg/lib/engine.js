@@ -42,21 +42,26 @@ export class Engine {
     if (!Array.isArray(list) || !list.every((k) => typeof k === 'string' && k.trim() !== '')) {
       throw new TypeError('edgeflag: publicKeys must be an array of public keys, 64 hex digits each');
     }
+    // The browsers' default module does not verify signatures: keys need the one that does.
+    if (!this.#e.core.trust) throw new TypeError('edgeflag: publicKeys need the module that verifies signatures: await init(source, { keys: true }) first');
     const n = this.#e.core.trust(list.join(','));
     if (n) throw new TypeError(`edgeflag: publicKeys: ${this.#e.text(n)}`);
   }
 
-  /** Offers a snapshot; a refused one leaves the serving snapshot in place. Never throws. */
+  /**
+   * Offers a snapshot: the compiled form's bytes (docs/compiled.md), or JSON as text, bytes or a
+   * value (in the module that reads JSON: every server entry, and browsers after
+   * `init(source, { json: true })`). A refused one leaves the serving snapshot in place. Never throws.
+   */
   update(snapshot) {
     const e = this.#e;
     const previousVersion = this.version;
-    let text;
+    let code;
     try {
-      text = snapshotText(snapshot);
+      code = offer(e.core, snapshot);
     } catch (error) {
       return { ok: false, error, version: previousVersion };
     }
-    const code = e.core.update(text);
     if (code < 0) {
       const [kind, path, message] = JSON.parse(e.text(-1 - code));
       return { ok: false, error: new LoadError(kind, path, message), version: previousVersion };
@@ -360,11 +365,11 @@ class Scope {
   }
 }
 
-let deriving = null; // a core engine used only for its text output
+let deriving = null; // a core engine used only for its outputs
 
-/** What browsers get for `clientSnapshot` (browser.js): their module cannot derive one. */
+/** What browsers get for `clientSnapshot` and `compile` (browser.js): their module cannot derive either. */
 export function serversOnly() {
-  throw new Error('edgeflag: clientSnapshot runs on servers (the node, workerd and edge-light entries); browsers receive client-safe snapshots');
+  throw new Error('edgeflag: clientSnapshot and compile run on servers (the node, workerd and edge-light entries); browsers receive what they make');
 }
 
 /**
@@ -385,9 +390,39 @@ export function clientSnapshot(snapshot) {
 }
 
 /**
- * A snapshot as the JSON text the core reads: text, bytes (UTF-8, as a fetch body gives them) or
- * a value. Bytes that are not UTF-8, text that UTF-8 cannot encode (a lone surrogate) and a
- * value JSON cannot hold are LoadErrors: passed on, they would reach the core silently altered.
+ * The compiled form (docs/compiled.md) of `snapshot` (JSON text, bytes or a value; of a signed
+ * snapshot, its contents) as bytes: what browsers and isolates load without parsing JSON.
+ * Throws LoadError for a snapshot that does not load. Server entries only.
+ */
+export function compile(snapshot) {
+  const text = snapshotText(snapshot);
+  const c = (deriving ??= newCore());
+  const n = c.compile(text);
+  const memory = core().memory.buffer;
+  if (n >= 0) return new Uint8Array(memory, c.compiled_ptr(), n).slice();
+  const [kind, path, message] = JSON.parse(utf8.decode(new Uint8Array(memory, c.out_ptr(), -1 - n)));
+  throw new LoadError(kind, path, message);
+}
+
+/**
+ * Hands `snapshot` to the core as its module reads it (pkg/build.sh builds three): bytes to
+ * `update` (the compiled form; in the servers' module also UTF-8 JSON), text to `update_text`
+ * (JSON, in the modules that read it). The browsers' default module has no `update_text`: text
+ * goes to it as bytes, which it refuses with the reason.
+ */
+function offer(core, snapshot) {
+  const binary = snapshot instanceof ArrayBuffer || ArrayBuffer.isView(snapshot);
+  if (binary && core.update) {
+    return core.update(snapshot instanceof ArrayBuffer ? new Uint8Array(snapshot) : new Uint8Array(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength));
+  }
+  const text = snapshotText(snapshot);
+  return core.update_text ? core.update_text(text) : core.update(encoder.encode(text));
+}
+
+/**
+ * A snapshot as JSON text: text, bytes (UTF-8, as a fetch body gives them) or a value. Bytes that
+ * are not UTF-8, text that UTF-8 cannot encode (a lone surrogate) and a value JSON cannot hold
+ * are LoadErrors: passed on, they would reach the core silently altered.
  */
 function snapshotText(snapshot) {
   if (snapshot instanceof ArrayBuffer || ArrayBuffer.isView(snapshot)) {
@@ -418,6 +453,7 @@ function text(context) {
   }
 }
 
+const encoder = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const LONE_SURROGATE = 'holds a lone surrogate (U+D800–U+DFFF), which UTF-8 cannot encode';
 // String.prototype.isWellFormed is in every runtime the package supports but older ones.

@@ -21,7 +21,7 @@ mod numbers;
 mod slots;
 
 use alloc::string::String;
-use edgeflag::{Context, Engine, ErrorCode, Evaluation, ExposureConfig, Json, Kind, Recorder, Subject, Update};
+use edgeflag::{Context, Engine, ErrorCode, Evaluation, ExposureConfig, Json, Kind, Recorder, Subject};
 use slots::Slots;
 use wasm_bindgen::prelude::*;
 
@@ -52,6 +52,9 @@ pub struct WasmEngine {
     recorder: Option<Recorder>,
     /// The current context prepared for the recorder, on its first tracked evaluation.
     subject: Option<Subject>,
+    /// The last compiled snapshot (`compile`), servers' module only.
+    #[cfg(feature = "server")]
+    compiled: alloc::vec::Vec<u8>,
 }
 
 #[wasm_bindgen]
@@ -70,27 +73,33 @@ impl WasmEngine {
             out: String::new(),
             recorder: None,
             subject: None,
+            #[cfg(feature = "server")]
+            compiled: alloc::vec::Vec::new(),
         }
     }
 
-    /// Offers snapshot text: 0 replaced, 1 same version kept; refused, `-1 - n` where `n` is the
-    /// length of the error as `[kind, path, message]` JSON text in `out` (see `out_ptr`).
-    pub fn update(&mut self, text: &str) -> i32 {
-        self.out.clear();
-        match self.engine.update_str(text) {
-            Ok(Update::Replaced { .. }) => 0,
-            Ok(Update::Unchanged { .. }) => 1,
-            Err(e) => {
-                describe::strings(&mut self.out, &mut [e.kind.code(), &e.path, &e.message].into_iter());
-                -1 - self.out_len() as i32
-            }
-        }
+    /// Offers a snapshot as bytes: 0 replaced, 1 same version kept; refused, `-1 - n` where `n` is
+    /// the length of the error as `[kind, path, message]` JSON text in `out` (see `out_ptr`).
+    /// The compiled form (docs/compiled.md); in the servers' module also JSON text in UTF-8.
+    #[cfg(feature = "compiled")]
+    pub fn update(&mut self, bytes: &[u8]) -> i32 {
+        let result = self.load(bytes);
+        self.answer(result)
+    }
+
+    /// Offers snapshot JSON text, signed or not, answering as `update`. Only in the servers'
+    /// module: browsers read compiled snapshots unless a page asks for JSON.
+    #[cfg(feature = "json")]
+    pub fn update_text(&mut self, text: &str) -> i32 {
+        let result = self.engine.update_str(text);
+        self.answer(result)
     }
 
     /// Trusts the public keys in `keys` (64 hex digits each, separated by commas; empty: none):
     /// from then on an update must be signed with one of them (docs/snapshot.md, "Signed
     /// snapshots"). Returns 0, or the length of the message in `out` (see `out_ptr`) when a key is
     /// refused; the keys trusted then stay as they were.
+    #[cfg(feature = "keys")]
     pub fn trust(&mut self, keys: &str) -> u32 {
         self.out.clear();
         match edgeflag::signature::Keys::parse(keys) {
@@ -117,6 +126,31 @@ impl WasmEngine {
             }
         }
         self.out_len()
+    }
+
+    /// The compiled form (docs/compiled.md) of snapshot `text` (of its contents when it is
+    /// signed): its length, the bytes at `compiled_ptr`; or when `text` does not load, `-1 - n`
+    /// with the error as for `update`. Only in the servers' module: servers publish the form.
+    #[cfg(feature = "server")]
+    pub fn compile(&mut self, text: &str) -> i32 {
+        self.out.clear();
+        let contents = edgeflag::signature::contents(text);
+        match contents.and_then(|c| edgeflag::Snapshot::parse(c).map(|s| s.to_compiled(c.as_bytes()))) {
+            Ok(bytes) => {
+                self.compiled = bytes;
+                self.compiled.len() as i32
+            }
+            Err(e) => {
+                describe::strings(&mut self.out, &mut [e.kind.code(), &e.path, &e.message].into_iter());
+                -1 - self.out_len() as i32
+            }
+        }
+    }
+
+    /// Address of the bytes the last `compile` wrote, valid until the next call.
+    #[cfg(feature = "server")]
+    pub fn compiled_ptr(&self) -> *const u8 {
+        self.compiled.as_ptr()
     }
 
     /// Text the wrapper reads (see `out_ptr`), by `what`: -1, the serving snapshot's tables as
@@ -267,6 +301,43 @@ impl WasmEngine {
 }
 
 impl WasmEngine {
+    /// A compiled snapshot, or in the servers' module JSON text in UTF-8; anything else is refused.
+    #[cfg(feature = "compiled")]
+    fn load(&mut self, bytes: &[u8]) -> Result<edgeflag::Update, edgeflag::LoadError> {
+        if edgeflag::compiled::is_compiled(bytes) {
+            #[cfg(feature = "keys")]
+            return self.engine.update_compiled(bytes);
+            // No key can be trusted without `trust`: the verifier stays out of the module.
+            #[cfg(not(feature = "keys"))]
+            return edgeflag::Snapshot::from_compiled(bytes).and_then(|s| self.engine.update(s));
+        }
+        #[cfg(feature = "json")]
+        return self.engine.update_utf8(bytes);
+        #[cfg(not(feature = "json"))]
+        Err(edgeflag::LoadError {
+            kind: edgeflag::LoadErrorKind::UnsupportedFormat,
+            path: String::new(),
+            message: String::from(
+                "this module reads compiled snapshots (docs/compiled.md); for JSON snapshots, init(source, { json: true })",
+            ),
+        })
+    }
+
+    /// An update's outcome as `update` returns it.
+    #[cfg(any(feature = "compiled", feature = "json"))]
+    fn answer(&mut self, result: Result<edgeflag::Update, edgeflag::LoadError>) -> i32 {
+        use edgeflag::Update;
+        self.out.clear();
+        match result {
+            Ok(Update::Replaced { .. }) => 0,
+            Ok(Update::Unchanged { .. }) => 1,
+            Err(e) => {
+                describe::strings(&mut self.out, &mut [e.kind.code(), &e.path, &e.message].into_iter());
+                -1 - self.out_len() as i32
+            }
+        }
+    }
+
     /// Texts are far below 4 GiB (the Wasm memory's limit).
     fn out_len(&self) -> u32 {
         self.out.len() as u32

@@ -5,7 +5,8 @@
 //! and refuses what it does not understand with a typed error.
 //!
 //! The form carries the digest of the JSON text it was compiled from, so signatures, ETags and
-//! reports still name that document.
+//! reports still name that document. It may be signed (`SigningKey::sign_compiled`): an engine
+//! with keys checks the signature before it reads past the header (`Keys::check_compiled`).
 
 mod bytes;
 mod clause;
@@ -28,8 +29,19 @@ pub const MAGIC: [u8; 4] = *b"EFCS";
 /// The format version this evaluator writes and reads.
 pub const FORMAT: u16 = 1;
 
-/// Bytes before the body: magic, format, reserved (0), body length, body checksum, digest.
+/// Bytes before the body: magic, format, features, body length, body checksum, digest.
 pub const HEADER_BYTES: usize = 52;
+
+/// The features bit of a signed compiled snapshot: the body is followed by a key id and an
+/// Ed25519 signature ([`TRAILER_BYTES`]).
+pub const SIGNED: u16 = 1;
+
+/// A signature's trailer: the signing key's id (8 bytes), then the signature (64).
+pub const TRAILER_BYTES: usize = 72;
+
+/// What is signed before the compiled snapshot's bytes: a signature over one cannot be taken for
+/// one over anything else the same key signs (JSON snapshots have their own).
+pub const DOMAIN: &[u8] = b"edgeflag-compiled-v1\n";
 
 /// What bounds the indexes read in a body.
 pub(crate) struct Bounds {
@@ -49,6 +61,39 @@ pub fn source_digest(json: &[u8]) -> [u8; 32] {
     let mut d = [0; 32];
     d.copy_from_slice(&ed25519_compact::sha512::Hash::hash(json)[..32]);
     d
+}
+
+/// A signed compiled snapshot's parts: the bytes signed (after [`DOMAIN`]), the key id and the
+/// signature; `None` when `bytes` are not marked signed or too short to be.
+pub fn signed_parts(bytes: &[u8]) -> Option<(&[u8], [u8; 8], [u8; 64])> {
+    let signed = features(bytes)? & SIGNED != 0;
+    let at = bytes.len().checked_sub(TRAILER_BYTES).filter(|&at| signed && at >= HEADER_BYTES)?;
+    let (message, trailer) = bytes.split_at(at);
+    let mut id = [0; 8];
+    id.copy_from_slice(&trailer[..8]);
+    let mut signature = [0; 64];
+    signature.copy_from_slice(&trailer[8..]);
+    Some((message, id, signature))
+}
+
+/// The header's features word, if `bytes` have a header.
+fn features(bytes: &[u8]) -> Option<u16> {
+    let h = bytes.get(..HEADER_BYTES).filter(|_| is_compiled(bytes))?;
+    Some(u16::from_le_bytes([h[6], h[7]]))
+}
+
+/// That `bytes` are an unsigned compiled snapshot this evaluator reads (what signing takes).
+#[cfg(feature = "sign")]
+pub(crate) fn check_unsigned(bytes: &[u8]) -> Result<(), LoadError> {
+    Snapshot::from_compiled(bytes)?;
+    match features(bytes) {
+        Some(0) => Ok(()),
+        _ => Err(LoadError {
+            kind: LoadErrorKind::UnsupportedFormat,
+            path: alloc::string::String::new(),
+            message: alloc::string::String::from("the compiled snapshot is signed already"),
+        }),
+    }
 }
 
 /// The source digest a compiled snapshot's header carries, if it has a header.
@@ -95,7 +140,7 @@ impl Snapshot {
             return Err(corrupt(Corrupt { at: bytes.len(), why: "truncated" }));
         };
         let word = |i: usize| u16::from_le_bytes([header[i], header[i + 1]]);
-        if word(4) != FORMAT || word(6) != 0 {
+        if word(4) != FORMAT || word(6) & !SIGNED != 0 {
             let mut n = itoa::Buffer::new();
             let n = n.format(word(4));
             return Err(error(
@@ -107,7 +152,11 @@ impl Snapshot {
         length.copy_from_slice(&header[8..12]);
         let mut sum = [0; 8];
         sum.copy_from_slice(&header[12..20]);
-        let body = &bytes[HEADER_BYTES..];
+        // A signature (checked by an engine with keys, before this) follows the body.
+        let trailer = if word(6) & SIGNED != 0 { TRAILER_BYTES } else { 0 };
+        let Some(body) = bytes.len().checked_sub(trailer).and_then(|end| bytes.get(HEADER_BYTES..end)) else {
+            return Err(corrupt(Corrupt { at: 0, why: "truncated" }));
+        };
         if u32::from_le_bytes(length) as usize != body.len() {
             let why =
                 if (u32::from_le_bytes(length) as usize) > body.len() { "truncated" } else { "bytes after the end" };

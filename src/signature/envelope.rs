@@ -61,27 +61,8 @@ impl<'t> Envelope<'t> {
     /// Checks the signature against the trusted keys with its key id: `unknown_key` when none has
     /// it, `bad_signature` when it does not verify. Returns the key that verified it.
     pub fn verify<'k>(&self, keys: &'k Keys) -> Result<&'k PublicKey, LoadError> {
-        let mut named = keys.keys.iter().filter(|k| k.id == self.key_id).peekable();
-        if named.peek().is_none() {
-            let message =
-                message!("key ", &crate::hex::encode(&self.key_id), " is not trusted (trusted: ", &keys.ids(), ")")
-                    .text();
-            return Err(error(LoadErrorKind::UnknownKey, "signature.keyId", message));
-        }
-        // Ids are 64 bits: two trusted keys could share one, so each is tried.
-        match named.find(|k| k.verifies(&self.signature, self.snapshot)) {
-            Some(k) => Ok(k),
-            None => Err(error(
-                LoadErrorKind::BadSignature,
-                "signature.value",
-                message!(
-                    "the signature does not verify with key ",
-                    &crate::hex::encode(&self.key_id),
-                    ": the snapshot changed after it was signed, or another key signed it"
-                )
-                .text(),
-            )),
-        }
+        let paths = ["signature.keyId", "signature.value"];
+        keys.verify(&self.key_id, &self.signature, &[super::DOMAIN, self.snapshot.as_bytes()], paths)
     }
 }
 

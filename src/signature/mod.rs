@@ -89,14 +89,14 @@ impl PublicKey {
         crate::hex::encode(&self.id)
     }
 
-    /// Whether `signature` is this key's over [`DOMAIN`] and `snapshot`.
-    fn verifies(&self, signature: &[u8; 64], snapshot: &str) -> bool {
+    /// Whether `signature` is this key's over the concatenation of `parts` (a domain, then what
+    /// it signs).
+    fn verifies(&self, signature: &[u8; 64], parts: &[&[u8]]) -> bool {
         let key = ed25519_compact::PublicKey::new(self.bytes);
-        // Streamed: the domain and the snapshot are hashed where they are, not copied together.
+        // Streamed: the parts are hashed where they are, not copied together.
         match key.verify_incremental(&Signature::new(*signature)) {
             Ok(mut state) => {
-                state.absorb(DOMAIN);
-                state.absorb(snapshot.as_bytes());
+                parts.iter().for_each(|p| state.absorb(p));
                 state.verify().is_ok()
             }
             Err(_) => false,
@@ -177,6 +177,54 @@ impl Keys {
             envelope.verify(self)?;
         }
         Ok(envelope.snapshot)
+    }
+
+    /// Checks a signature with its key id against these keys: `unknown_key` (at `paths[0]`) when
+    /// none has that id, `bad_signature` (at `paths[1]`) when it does not verify over `parts`.
+    /// Returns the key that verified it.
+    pub(crate) fn verify(
+        &self,
+        key_id: &[u8; 8],
+        signature: &[u8; 64],
+        parts: &[&[u8]],
+        paths: [&str; 2],
+    ) -> Result<&PublicKey, LoadError> {
+        let mut named = self.keys.iter().filter(|k| k.id == *key_id).peekable();
+        if named.peek().is_none() {
+            let message =
+                message!("key ", &crate::hex::encode(key_id), " is not trusted (trusted: ", &self.ids(), ")").text();
+            return Err(error(LoadErrorKind::UnknownKey, paths[0], message));
+        }
+        // Ids are 64 bits: two trusted keys could share one, so each is tried.
+        match named.find(|k| k.verifies(signature, parts)) {
+            Some(k) => Ok(k),
+            None => Err(error(
+                LoadErrorKind::BadSignature,
+                paths[1],
+                message!(
+                    "the signature does not verify with key ",
+                    &crate::hex::encode(key_id),
+                    ": the snapshot changed after it was signed, or another key signed it"
+                )
+                .text(),
+            )),
+        }
+    }
+
+    /// With keys, that `bytes` are a compiled snapshot (docs/compiled.md) signed by one of them:
+    /// `unsigned`, `unknown_key` or `bad_signature` otherwise, all at `signature`, before anything
+    /// past the header is read. Without keys, anything passes (the decoder checks the rest).
+    pub fn check_compiled(&self, bytes: &[u8]) -> Result<(), LoadError> {
+        if self.is_empty() {
+            return Ok(());
+        }
+        match crate::compiled::signed_parts(bytes) {
+            Some((signed, key_id, signature)) => {
+                let paths = ["signature", "signature"];
+                self.verify(&key_id, &signature, &[crate::compiled::DOMAIN, signed], paths).map(|_| ())
+            }
+            None => Err(self.unsigned()),
+        }
     }
 
     /// The refusal of a snapshot that is not signed.

@@ -4,20 +4,36 @@
 
 const DEFAULT_NOW = '2026-01-01T00:00:00Z';
 
-/** `files`: `{ "<file name>": parsed vector file }`. */
-export function runVectors(edgeflag, files) {
+/**
+ * `files`: `{ "<file name>": parsed vector file }`. With `compiled` (`{ "<file name>": base64 }`,
+ * each vector's snapshot compiled by the native CLI, see project.mjs), every snapshot is loaded
+ * in the compiled form instead (docs/compiled.md), and the load-error files, which are about
+ * reading JSON, are left out: the results must equal native's all the same.
+ */
+export function runVectors(edgeflag, files, compiled) {
   const out = {};
   for (const [name, doc] of Object.entries(files)) {
-    out[name] = doc.loadErrors ? loadErrors(edgeflag, doc) : cases(edgeflag, doc);
+    if (!compiled) out[name] = doc.loadErrors ? loadErrors(edgeflag, doc) : cases(edgeflag, doc, doc.snapshot);
+    else if (!doc.loadErrors) out[name] = cases(edgeflag, doc, doc.snapshot === null ? null : bytes(compiled[name]));
   }
   return out;
 }
 
-function cases({ Engine }, doc) {
+/** Both load paths of a server module: `{ json, compiled }` results for `{ files, compiled }`. */
+export function runBoth(edgeflag, { files, compiled }) {
+  return { json: runVectors(edgeflag, files), compiled: runVectors(edgeflag, files, compiled) };
+}
+
+function bytes(base64) {
+  if (typeof base64 !== 'string') throw new Error('no compiled snapshot for a vector file');
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+
+function cases({ Engine }, doc, snapshot) {
   let now = 0;
   const engine = new Engine(undefined, { now: () => now });
-  if (doc.snapshot !== null) {
-    const r = engine.update(doc.snapshot);
+  if (snapshot !== null) {
+    const r = engine.update(snapshot);
     if (!r.ok) throw new Error(`snapshot does not load: ${r.error.message}`);
   }
   return {

@@ -39,6 +39,27 @@ export function vectorFiles(dir = join(root, 'tests/vectors')) {
 }
 
 /**
+ * `{ "<file>.json": base64 }`: each vector file's snapshot compiled by the native CLI
+ * (`edgeflag compile`, built by the package stage) from its compact JSON text, for the runtimes'
+ * compiled load path (conformance.mjs).
+ */
+export function compiledVectors(files = vectorFiles()) {
+  const cli = join(root, 'target/release/edgeflag');
+  const out = {};
+  for (const [name, doc] of Object.entries(files)) {
+    if (!doc.snapshot) continue;
+    const compiled = execFileSync(cli, ['compile', '-'], { input: JSON.stringify(doc.snapshot), stdio: ['pipe', 'pipe', 'ignore'] });
+    out[name] = compiled.toString('base64');
+  }
+  return out;
+}
+
+/** A results file's path for the compiled load path: `node.json` → `node-compiled.json`. */
+export function compiledOut(out) {
+  return out.replace(/(\.json)?$/, '-compiled.json');
+}
+
+/**
  * The import map a page uses to load the installed package's `browser` entry, as its exports
  * map declares it (conditions, nested or not).
  */

@@ -1,7 +1,10 @@
 // Signed snapshots for the runtime checks (docs/snapshot.md, "Signed snapshots"), made with
 // Node.js's own Ed25519 from fixed test seeds (not secrets), and what every runtime's engine must
 // answer to them. `signed.mjs`, copied into each project, runs them in the runtime.
+import { execFileSync } from 'node:child_process';
 import { createHash, createPrivateKey, createPublicKey, sign } from 'node:crypto';
+import { join } from 'node:path';
+import { root } from './project.mjs';
 
 /** The DER (PKCS #8) that comes before a raw 32-byte Ed25519 seed. */
 const PKCS8_SEED = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -21,6 +24,17 @@ export function testKey(seedHex) {
     seed: seedHex,
     publicKey: raw.toString('hex'),
     keyId,
+    /**
+     * `compiled` (unsigned compiled bytes) signed as docs/compiled.md lays it out, written here
+     * from the document rather than by the engine: the header's features word gets bit 0, then
+     * the key id and the signature over the domain and every byte before them.
+     */
+    signCompiled(compiled) {
+      const marked = Buffer.from(compiled);
+      marked.writeUInt16LE(1, 6);
+      const value = sign(null, Buffer.concat([Buffer.from('edgeflag-compiled-v1\n'), marked]), privateKey);
+      return Buffer.concat([marked, Buffer.from(keyId, 'hex'), value]);
+    },
     sign(snapshot) {
       const text = snapshot.trim();
       const value = sign(null, Buffer.concat([Buffer.from('edgeflag-snapshot-v1\n'), Buffer.from(text)]), privateKey);
@@ -47,6 +61,36 @@ export function signedCases(example) {
   ];
   return {
     cases: { publicKeys: [publisher.publicKey], initial: publisher.sign(example), updates: cases.map(([text]) => text) },
+    expected: { initial: 7, updates: cases.map(([, e]) => e), badKey: 'TypeError' },
+  };
+}
+
+/** `text` compiled by the native CLI (built by the package stage). */
+function compiled(text) {
+  return execFileSync(join(root, 'target/release/edgeflag'), ['compile', '-'], { input: text, stdio: ['pipe', 'pipe', 'ignore'] });
+}
+
+/**
+ * The same cases for compiled snapshots (docs/compiled.md), base64 (`encoding`), with what an
+ * engine given keys must answer: every refusal is at `signature`, before the body is read.
+ */
+export function signedCompiledCases(example) {
+  const publisher = testKey(SEEDS.publisher);
+  const other = testKey(SEEDS.other);
+  const at = (v) => compiled(example.replace('"version": 7', `"version": ${v}`));
+  const kept = (kind, path) => ({ ok: false, kind, path, version: 7 });
+  const tampered = publisher.signCompiled(at(8));
+  tampered[60] ^= 1; // a byte of the body: the signature no longer verifies (nor the checksum)
+  const cases = [
+    [at(8), kept('unsigned', 'signature')],
+    [tampered, kept('bad_signature', 'signature')],
+    [other.signCompiled(at(8)), kept('unknown_key', 'signature')],
+    [publisher.signCompiled(at(6)), kept('version_backwards', 'version')],
+    [publisher.signCompiled(at(8)), { ok: true, version: 8 }],
+  ];
+  const b64 = (bytes) => Buffer.from(bytes).toString('base64');
+  return {
+    cases: { encoding: 'base64', publicKeys: [publisher.publicKey], initial: b64(publisher.signCompiled(compiled(example))), updates: cases.map(([bytes]) => b64(bytes)) },
     expected: { initial: 7, updates: cases.map(([, e]) => e), badKey: 'TypeError' },
   };
 }

@@ -1,25 +1,36 @@
-// What a browser downloads: the .wasm plus the package's browser JS, gzipped (-9), from the
-// installed tarball. Two views of the JS: the files as shipped (unbundled ESM, as an import map
-// loads them) and an esbuild-minified bundle of the browser entry (as an app bundles it).
-// Usage: node size.mjs --project <dir with node_modules/edgeflag> [--limit-kib 32] [--json out]
+// What a browser downloads, by configuration, gzipped (-9), from the installed tarball: the .wasm
+// it fetches plus the JS an app bundles for it (esbuild, minified, split where the package
+// imports on demand), counting the chunks that configuration loads:
+//   evaluate               `init()` + Engine: the compiled-only module
+//   evaluate + exposures   the same with the Reporter
+//   with keys              `init(source, { keys: true })` + Reporter: the module that also verifies
+// and the servers' module (Node, workerd, edge-light), which browsers never load.
+// Usage: node size.mjs --project <dir with node_modules/edgeflag> [--limit-kib 40] [--keys-limit-kib 55] [--json out]
 import { build } from 'esbuild';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { args } from './project.mjs';
 
-const { project, 'limit-kib': limitKib, json } = args();
+const { project, 'limit-kib': limitKib, 'keys-limit-kib': keysLimitKib, json } = args();
 const pkg = join(project, 'node_modules/edgeflag');
 const gz = (bytes) => gzipSync(bytes, { level: 9 }).length;
-const wasm = readFileSync(join(pkg, 'wasm/edgeflag_bg.wasm'));
-// Browsers get the module without the servers' extras (pkg/build.sh): check it is that one.
+const wasmOf = (name) => readFileSync(join(pkg, 'wasm', name));
 const exported = (bytes) => WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name);
-const server = readFileSync(join(pkg, 'wasm/edgeflag_server_bg.wasm'));
-if (exported(wasm).some((n) => /client_snapshot/.test(n)) || !exported(server).some((n) => /client_snapshot/.test(n))) {
-  throw new Error('the browser module must leave out client_snapshot, the server module must have it');
+
+// Each module holds what its configuration needs and no more (pkg/build.sh).
+const modules = { compiled: wasmOf('edgeflag_bg.wasm'), keys: wasmOf('edgeflag_keys_bg.wasm'), server: wasmOf('edgeflag_server_bg.wasm') };
+const has = (m, name) => exported(modules[m]).some((n) => n.endsWith(name));
+const expect = [
+  ['compiled', 'update', true], ['compiled', 'update_text', false], ['compiled', 'trust', false], ['compiled', 'client_snapshot', false], ['compiled', 'compile', false],
+  ['keys', 'update', true], ['keys', 'trust', true], ['keys', 'update_text', false], ['keys', 'client_snapshot', false],
+  ['server', 'update', true], ['server', 'update_text', true], ['server', 'client_snapshot', true], ['server', 'compile', true],
+];
+for (const [m, name, want] of expect) {
+  if (has(m, `_${name}`) !== want) throw new Error(`the ${m} module ${want ? 'lacks' : 'has'} ${name}`);
 }
-const shipped = ['browser.js', 'lib/core.js', 'lib/engine.js', 'lib/reporter.js', 'wasm/edgeflag.js'].map((f) => readFileSync(join(pkg, f)));
-/** `contents` bundled for browsers as an app would, minified; chunks split where it imports lazily. */
+
+/** `contents` bundled for browsers as an app would, minified, split where it imports on demand. */
 const bundleOf = (contents) =>
   build({
     stdin: { contents, resolveDir: project },
@@ -34,32 +45,64 @@ const bundleOf = (contents) =>
     outdir: 'out',
     metafile: true,
   });
-const bundle = await bundleOf("export * from 'edgeflag';");
-const js = bundle.outputFiles.find((f) => f.path.endsWith('.js')).contents;
-const row = {
-  wasmBytes: wasm.length,
-  wasmGzip: gz(wasm),
-  jsShippedGzip: shipped.reduce((s, b) => s + gz(b), 0),
-  jsBundleBytes: js.length,
-  jsBundleGzip: gz(js),
-};
-row.totalGzip = row.wasmGzip + row.jsBundleGzip;
-// The browser client (edgeflag/client): what the page needs before the engine (the client's own
-// code) and the engine chunk it imports once started, as an app bundler splits them.
-const split = await bundleOf("export { createClient } from 'edgeflag/client';");
-const entry = Object.entries(split.metafile.outputs).find(([, o]) => o.entryPoint)[0];
-const chunks = split.outputFiles.filter((f) => f.path.endsWith('.js'));
-row.clientFirstGzip = gz(chunks.find((f) => f.path.endsWith(entry.replace(/^out\//, ''))).contents);
-row.clientEngineGzip = chunks.reduce((n, f) => n + gz(f.contents), 0) - row.clientFirstGzip + row.wasmGzip;
-const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
-row.serverWasmBytes = server.length;
-row.serverWasmGzip = gz(server);
-console.log(`wasm             ${row.wasmBytes} bytes, ${kib(row.wasmGzip)} gzipped (the servers' module: ${row.serverWasmBytes} bytes, ${kib(row.serverWasmGzip)})`);
-console.log(`browser JS       ${kib(row.jsShippedGzip)} gzipped as shipped (${shipped.length} files); bundled + minified ${row.jsBundleBytes} bytes, ${kib(row.jsBundleGzip)} gzipped`);
-console.log(`a browser loads  ${kib(row.totalGzip)} gzipped (wasm + bundled JS)`);
-console.log(`edgeflag/client  ${kib(row.clientFirstGzip)} gzipped before the engine; the engine it loads once started ${kib(row.clientEngineGzip)} (JS chunk + wasm)`);
-if (json) writeFileSync(json, JSON.stringify(row, null, 2));
-if (limitKib !== undefined && row.totalGzip > Number(limitKib) * 1024) {
-  console.log(`over the ${limitKib} KiB limit by ${kib(row.totalGzip - Number(limitKib) * 1024)}`);
-  process.exit(1);
+
+/**
+ * The gzipped JS a page loads from a bundle: the entry and what it imports statically, plus the
+ * chunks imported on demand whose path matches `loads` (the glue of the module it asks for).
+ */
+function loadedJs(bundle, loads) {
+  const outputs = bundle.metafile.outputs;
+  const entry = Object.keys(outputs).find((o) => outputs[o].entryPoint);
+  const seen = new Set();
+  const visit = (path, dynamic) => {
+    if (seen.has(path)) return;
+    seen.add(path);
+    for (const i of outputs[path].imports) {
+      if (i.kind === 'import-statement' || (i.kind === 'dynamic-import' && outputs[i.path] && owns(i.path, loads))) visit(i.path, dynamic);
+    }
+  };
+  const owns = (path, pattern) => Object.keys(outputs[path].inputs).some((input) => pattern.test(input));
+  visit(entry, false);
+  const files = bundle.outputFiles.filter((f) => f.path.endsWith('.js') && [...seen].some((s) => f.path.endsWith(s.replace(/^out\//, ''))));
+  return { files: files.length, bytes: files.reduce((n, f) => n + f.contents.length, 0), gzip: files.reduce((n, f) => n + gz(f.contents), 0) };
 }
+
+const configurations = [
+  { name: 'evaluate', source: "export { init, Engine } from 'edgeflag';", module: 'compiled', glue: /wasm\/edgeflag\.js$/ },
+  { name: 'evaluate + exposures', source: "export { init, Engine, Reporter } from 'edgeflag';", module: 'compiled', glue: /wasm\/edgeflag\.js$/ },
+  { name: 'with keys', source: "export { init, Engine, Reporter } from 'edgeflag';", module: 'keys', glue: /wasm\/edgeflag_keys\.js$/ },
+];
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+const rows = {};
+for (const c of configurations) {
+  const js = loadedJs(await bundleOf(c.source), c.glue);
+  const wasm = modules[c.module];
+  rows[c.name] = { module: c.module, wasmBytes: wasm.length, wasmGzip: gz(wasm), jsFiles: js.files, jsBytes: js.bytes, jsGzip: js.gzip };
+  rows[c.name].totalGzip = rows[c.name].wasmGzip + js.gzip;
+}
+rows.server = { wasmBytes: modules.server.length, wasmGzip: gz(modules.server) };
+
+// The browser client (edgeflag/client): what the page needs before the engine (the client's own
+// code), and the engine it imports once started (with exposures, as the client reports them).
+const split = await bundleOf("export { createClient } from 'edgeflag/client';");
+const outputs = split.metafile.outputs;
+const entry = Object.keys(outputs).find((o) => outputs[o].entryPoint);
+const first = split.outputFiles.find((f) => f.path.endsWith(entry.replace(/^out\//, '')));
+rows.client = { firstGzip: gz(first.contents), engineGzip: rows['evaluate + exposures'].totalGzip };
+
+for (const [name, r] of Object.entries(rows)) {
+  if (name === 'server') console.log(`${'the servers\u2019 module'.padEnd(22)} ${r.wasmBytes} bytes, ${kib(r.wasmGzip)} gzipped (browsers never load it)`);
+  else if (name === 'client') console.log(`${'edgeflag/client'.padEnd(22)} ${kib(r.firstGzip)} before the engine; then the engine, as "evaluate + exposures"`);
+  else console.log(`${name.padEnd(22)} ${kib(r.totalGzip)}: ${r.module} module ${r.wasmBytes} bytes, ${kib(r.wasmGzip)}; JS ${r.jsFiles} files, ${r.jsBytes} bytes, ${kib(r.jsGzip)}`);
+}
+if (json) writeFileSync(json, JSON.stringify(rows, null, 2));
+let over = false;
+for (const [name, limit] of [['evaluate + exposures', limitKib], ['with keys', keysLimitKib]]) {
+  if (limit !== undefined && rows[name].totalGzip > Number(limit) * 1024) {
+    console.log(`${name}: over the ${limit} KiB ceiling by ${rows[name].totalGzip - Number(limit) * 1024} bytes`);
+    over = true;
+  } else if (limit !== undefined) {
+    console.log(`${name}: ${Math.round(Number(limit) * 1024) - rows[name].totalGzip} bytes under the ${limit} KiB ceiling`);
+  }
+}
+process.exit(over ? 1 : 0);

@@ -1,7 +1,10 @@
 // Headless Chromium (Debian's /usr/bin/chromium, driven by playwright-core): a fresh project is
 // served on 127.0.0.1; its page maps `edgeflag` (import map) to the package's `browser` export,
-// calls `await init()` (which fetches the .wasm beside that entry) and runs every vector, then the
-// signed snapshot cases (signing.mjs).
+// calls `await init()` (which fetches the compiled-only module beside that entry) and runs every
+// vector through the compiled form (`<out>-compiled.json`), checks that module refuses JSON and
+// keys; then `init(undefined, { keys: true })` (the module that verifies, fetched only then) runs
+// the signed compiled cases, and `init(undefined, { json: true })` every vector through JSON and
+// the signed JSON cases (signing.mjs).
 // Fails on any console error, page error or failed request.
 // Usage: node chromium/run.mjs --tarball edgeflag-0.1.0.tgz --out results/chromium.json
 import { readFile } from 'node:fs/promises';
@@ -10,14 +13,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { chromium } from 'playwright-core';
-import { args, browserImportMap, freshProject, root, vectorFiles } from '../project.mjs';
-import { signedCases } from '../signing.mjs';
+import { args, browserImportMap, compiledOut, compiledVectors, freshProject, root, vectorFiles } from '../project.mjs';
+import { signedCases, signedCompiledCases } from '../signing.mjs';
 
 const { tarball, out } = args();
 const dir = freshProject('chromium', tarball);
-writeFileSync(join(dir, 'vectors.json'), JSON.stringify(vectorFiles()));
-const { cases, expected } = signedCases(readFileSync(join(root, 'examples/snapshot.json'), 'utf8'));
+const files = vectorFiles();
+writeFileSync(join(dir, 'vectors.json'), JSON.stringify({ files, compiled: compiledVectors(files) }));
+const example = readFileSync(join(root, 'examples/snapshot.json'), 'utf8');
+const { cases, expected } = signedCases(example);
+const compiledSigned = signedCompiledCases(example);
 writeFileSync(join(dir, 'signed.json'), JSON.stringify(cases));
+writeFileSync(join(dir, 'signed-compiled.json'), JSON.stringify(compiledSigned.cases));
 
 const importMap = browserImportMap(dir);
 
@@ -33,7 +40,19 @@ import { runVectors } from './conformance.mjs';
 import { runSigned } from './signed.mjs';
 try {
   await edgeflag.init();
-  const files = await (await fetch('./vectors.json')).json();
+  const { files, compiled } = await (await fetch('./vectors.json')).json();
+  window.__compiled = JSON.stringify(runVectors(edgeflag, files, compiled));
+  const refused = new edgeflag.Engine().update('{"version":1,"generatedAt":0,"flags":{}}');
+  window.__refusesJson = refused.ok ? 'loaded JSON' : refused.error.kind;
+  try {
+    new edgeflag.Engine(undefined, { publicKeys: ['00'.repeat(32)] });
+    window.__refusesKeys = 'accepted keys';
+  } catch (e) {
+    window.__refusesKeys = e.name;
+  }
+  await edgeflag.init(undefined, { keys: true });
+  window.__signedCompiled = runSigned(edgeflag, await (await fetch('./signed-compiled.json')).json());
+  await edgeflag.init(undefined, { json: true });
   window.__signed = runSigned(edgeflag, await (await fetch('./signed.json')).json());
   window.__results = JSON.stringify(runVectors(edgeflag, files));
 } catch (e) {
@@ -68,6 +87,7 @@ const browser = await chromium.launch({
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
 });
 let results;
+let compiled;
 try {
   const page = await browser.newPage();
   page.on('console', (m) => {
@@ -80,10 +100,28 @@ try {
   await page.waitForFunction(() => window.__results || window.__error, null, { timeout: 60_000 });
   let error;
   let signed;
-  ({ results, error, signed } = await page.evaluate(() => ({ results: window.__results, error: window.__error, signed: window.__signed })));
+  let refusesJson;
+  let refusesKeys;
+  let signedCompiled;
+  ({ results, compiled, error, signed, refusesJson, refusesKeys, signedCompiled } = await page.evaluate(() => ({
+    refusesKeys: window.__refusesKeys,
+    signedCompiled: window.__signedCompiled,
+    results: window.__results,
+    compiled: window.__compiled,
+    error: window.__error,
+    signed: window.__signed,
+    refusesJson: window.__refusesJson,
+  })));
   if (error) problems.push(`in the page: ${error}`);
-  else assert.deepEqual(signed, expected, 'signed snapshots in Chromium');
-  if (!served.some((u) => u.endsWith('.wasm'))) problems.push('the page never fetched the .wasm');
+  else {
+    assert.deepEqual(signed, expected, 'signed snapshots in Chromium');
+    assert.equal(refusesJson, 'unsupported_format', 'the compiled-only module refuses JSON');
+    assert.equal(refusesKeys, 'TypeError', 'the compiled-only module refuses keys');
+    assert.deepEqual(signedCompiled, compiledSigned.expected, 'signed compiled snapshots in Chromium');
+  }
+  for (const wasm of ['edgeflag_bg.wasm', 'edgeflag_keys_bg.wasm', 'edgeflag_server_bg.wasm']) {
+    if (!served.some((u) => u.endsWith(`/${wasm}`))) problems.push(`the page never fetched ${wasm}`);
+  }
   console.log(`chromium ${browser.version()}: ${importMap.imports.edgeflag} via import map; served ${served.join(' ')}`);
 } finally {
   await browser.close();
@@ -94,4 +132,5 @@ if (problems.length) {
   process.exit(1);
 }
 writeFileSync(resolve(out), results);
-console.log(`chromium: results in ${out}`);
+writeFileSync(resolve(compiledOut(out)), compiled);
+console.log(`chromium: results in ${out} and ${compiledOut(out)}`);

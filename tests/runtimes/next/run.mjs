@@ -9,7 +9,7 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort, ready, run, start, stopAll as stop } from '../processes.mjs';
-import { args, freshProject, here, vectorFiles } from '../project.mjs';
+import { args, compiledOut, compiledVectors, freshProject, here, vectorFiles } from '../project.mjs';
 
 const { tarball, out } = args();
 const NEXT = join(here, 'node_modules/next/dist/bin/next');
@@ -43,7 +43,7 @@ async function main() {
     const res = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(vectorFiles()),
+      body: JSON.stringify({ files: vectorFiles(), compiled: compiledVectors() }),
       signal: AbortSignal.timeout(60_000),
     });
     const body = await res.text();
@@ -52,12 +52,14 @@ async function main() {
     const guard = res.headers.get('x-wasm-codegen');
     if (rt !== 'edge-runtime') throw new Error(`the route did not run on the edge runtime (EdgeRuntime = ${rt})`);
     if (guard !== 'blocked') throw new Error(`the no-Wasm-compilation guard is not active (${guard})`);
-    writeFileSync(resolve(out), body);
+    const { json, compiled } = JSON.parse(body);
+    writeFileSync(resolve(out), JSON.stringify(json));
+    writeFileSync(resolve(compiledOut(out)), JSON.stringify(compiled));
   } catch (e) {
     e.message += `\n--- next start output ---\n${server.output()}`;
     throw e;
   }
-  console.log(`next: start + POST took ${((Date.now() - t) / 1000).toFixed(1)} s; results in ${out}`);
+  console.log(`next: start + POST took ${((Date.now() - t) / 1000).toFixed(1)} s; results in ${out} and ${compiledOut(out)}`);
 }
 
 function writeApp() {
@@ -73,13 +75,13 @@ function writeApp() {
     join(route, 'route.js'),
     `import { status } from '../../../no-wasm-codegen.js';
 import * as edgeflag from 'edgeflag';
-import { runVectors } from '../../../conformance.mjs';
+import { runBoth } from '../../../conformance.mjs';
 
 export const runtime = 'edge';
 
 export async function POST(request) {
   const headers = { 'x-edge-runtime': String(globalThis.EdgeRuntime), 'x-wasm-codegen': status };
-  return Response.json(runVectors(edgeflag, await request.json()), { headers });
+  return Response.json(runBoth(edgeflag, await request.json()), { headers });
 }
 `,
   );

@@ -1,14 +1,14 @@
 // workerd (via miniflare): a fresh project's Worker imports `edgeflag` (its `workerd` export,
 // which imports the .wasm statically: workerd forbids compiling Wasm from bytes), is bundled as
-// wrangler would, and runs every vector sent to it in a POST; `POST /signed` runs the signed
+// wrangler would, and runs every vector sent to it in a POST, through JSON and compiled; `POST /signed` runs the signed
 // snapshot cases (signing.mjs).
 // Usage: node workerd/run.mjs --tarball edgeflag-0.1.0.tgz --out results/workerd.json
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Miniflare } from 'miniflare';
-import { args, freshProject, root, vectorFiles } from '../project.mjs';
-import { signedCases } from '../signing.mjs';
+import { args, compiledOut, compiledVectors, freshProject, root, vectorFiles } from '../project.mjs';
+import { signedCases, signedCompiledCases } from '../signing.mjs';
 import { bundleWorker, workerOptions } from './bundle.mjs';
 
 const { tarball, out } = args();
@@ -16,13 +16,13 @@ const dir = freshProject('workerd', tarball);
 writeFileSync(
   join(dir, 'worker.mjs'),
   `import * as edgeflag from 'edgeflag';
-import { runVectors } from './conformance.mjs';
+import { runBoth } from './conformance.mjs';
 import { runSigned } from './signed.mjs';
 export default {
   async fetch(request) {
     if (request.method !== 'POST') return new Response('POST the vector files', { status: 405 });
     try {
-      const run = new URL(request.url).pathname === '/signed' ? runSigned : runVectors;
+      const run = new URL(request.url).pathname === '/signed' ? runSigned : runBoth;
       return new Response(JSON.stringify(run(edgeflag, await request.json())));
     } catch (e) {
       return new Response(String(e?.stack ?? e), { status: 500 });
@@ -37,17 +37,23 @@ if (!inputs.some((f) => f.endsWith('node_modules/edgeflag/workerd.js'))) throw n
 
 const mf = new Miniflare(workerOptions(scriptPath));
 try {
-  const res = await mf.dispatchFetch('http://localhost/', { method: 'POST', body: JSON.stringify(vectorFiles()) });
+  const files = vectorFiles();
+  const input = { files, compiled: compiledVectors(files) };
+  const res = await mf.dispatchFetch('http://localhost/', { method: 'POST', body: JSON.stringify(input) });
   const body = await res.text();
   if (!res.ok) throw new Error(`worker answered ${res.status}: ${body}`);
-  writeFileSync(resolve(out), body);
-  const { cases, expected } = signedCases(readFileSync(join(root, 'examples/snapshot.json'), 'utf8'));
-  const signed = await mf.dispatchFetch('http://localhost/signed', { method: 'POST', body: JSON.stringify(cases) });
-  const answers = await signed.text();
-  if (!signed.ok) throw new Error(`worker answered ${signed.status}: ${answers}`);
-  assert.deepEqual(JSON.parse(answers), expected, 'signed snapshots on workerd');
+  const { json, compiled } = JSON.parse(body);
+  writeFileSync(resolve(out), JSON.stringify(json));
+  writeFileSync(resolve(compiledOut(out)), JSON.stringify(compiled));
+  const example = readFileSync(join(root, 'examples/snapshot.json'), 'utf8');
+  for (const [what, { cases, expected }] of [['JSON', signedCases(example)], ['compiled', signedCompiledCases(example)]]) {
+    const signed = await mf.dispatchFetch('http://localhost/signed', { method: 'POST', body: JSON.stringify(cases) });
+    const answers = await signed.text();
+    if (!signed.ok) throw new Error(`worker answered ${signed.status}: ${answers}`);
+    assert.deepEqual(JSON.parse(answers), expected, `signed ${what} snapshots on workerd`);
+  }
   console.log('workerd: signed snapshots verified, unsigned and tampered ones refused');
 } finally {
   await mf.dispose();
 }
-console.log(`workerd: results in ${out}`);
+console.log(`workerd: results in ${out} and ${compiledOut(out)}`);
