@@ -44,9 +44,17 @@ export class Source {
     this.failed = false; // initialize rejected: the next good update also emits Ready
   }
 
-  /** For `initialize`: loads the Wasm module if needed, builds the engine, rejects a refused snapshot. */
+  /**
+   * For `initialize`: loads the Wasm module if needed (in browsers, the one that reads JSON only
+   * when the snapshot given is JSON, and the one that verifies with `publicKeys`), builds the
+   * engine, rejects a refused snapshot.
+   */
   async ready() {
-    if (this.engine === null) await init();
+    if (this.engine === null) {
+      const p = this.pending;
+      const compiled = p instanceof ArrayBuffer || ArrayBuffer.isView(p);
+      await init(undefined, { json: !compiled, keys: this.options.publicKeys !== undefined });
+    }
     const error = this.build();
     if (error) {
       this.failed = true;

@@ -7,7 +7,7 @@ import type {
   Provider,
   ResolutionDetails,
 } from '@openfeature/web-sdk';
-import type { Engine, EngineOptions, UpdateResult } from 'edgeflag';
+import type { Engine, EngineOptions, Snapshot, UpdateResult } from 'edgeflag';
 
 /**
  * Evaluates flags synchronously with an edgeflag `Engine`, for the static context set with
@@ -16,11 +16,12 @@ import type { Engine, EngineOptions, UpdateResult } from 'edgeflag';
  */
 export declare class EdgeflagWebProvider implements Provider {
   /**
-   * @param engineOrSnapshot an `Engine` (used as is, with its own clock), or a snapshot (JSON
-   *   text or object) for an engine the provider builds in `initialize`, after `await init()`
+   * @param engineOrSnapshot an `Engine` (used as is, with its own clock), or a snapshot for an
+   *   engine the provider builds in `initialize`, after `await init()`: compiled bytes (the
+   *   smallest module loads), or JSON text or object (in browsers, the module that reads JSON)
    * @param options for the engine the provider builds
    */
-  constructor(engineOrSnapshot: Engine | string | object, options?: EngineOptions);
+  constructor(engineOrSnapshot: Engine | Snapshot, options?: EngineOptions);
   readonly metadata: { readonly name: 'edgeflag' };
   readonly runsOn: 'client';
   readonly events: OpenFeatureEventEmitter;

@@ -17,9 +17,9 @@ export class EdgeflagWebProvider {
   #scope = null;
 
   /**
-   * @param engineOrSnapshot an `Engine` (used as is, with its own clock), or a snapshot (JSON text
-   *   or object) for an engine the provider builds in `initialize` — after `await init()`, which
-   *   loads the Wasm module in browsers
+   * @param engineOrSnapshot an `Engine` (used as is, with its own clock), or a snapshot (compiled
+   *   bytes, or JSON text or object) for an engine the provider builds in `initialize` — after
+   *   `await init()`, which loads the Wasm module in browsers (the one that reads JSON for JSON)
    * @param options `{ now: () => ms }` for the engine the provider builds (default Date.now)
    */
   constructor(engineOrSnapshot, options) {

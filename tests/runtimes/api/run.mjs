@@ -43,15 +43,20 @@ execFileSync(cli, ['verify', join(dir, 'node-signed.json'), '--public-key', publ
 expected.signed = signedCases(exampleText);
 expected.cliSigned = cliSigned;
 expected.publicKey = publisher.publicKey;
+// The compiled form (docs/compiled.md) as the CLI writes it, plain and signed by the publisher.
+const compiledExample = execFileSync(cli, ['compile', example]);
+expected.compiled = compiledExample.toString('base64');
+expected.compiledSigned = publisher.signCompiled(compiledExample).toString('base64');
 writeFileSync(join(dir, 'expected.json'), JSON.stringify(expected));
 writeFileSync(
   join(dir, 'main.mjs'),
   `import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Engine, LoadError, clientSnapshot, init } from 'edgeflag';
+import { Engine, LoadError, clientSnapshot, compile, init } from 'edgeflag';
 import { runSigned } from './signed.mjs';
 
-await init(); // a no-op on Node, kept so the same code runs everywhere
+// Loaded at import on Node; kept so the same code runs everywhere. Servers do everything.
+assert.deepEqual(await init(), { compiled: true, keys: true, json: true });
 const expected = JSON.parse(readFileSync('expected.json', 'utf8'));
 const text = readFileSync(${JSON.stringify(example)}, 'utf8');
 const now = () => Date.parse(${JSON.stringify(NOW)});
@@ -167,6 +172,32 @@ for (const bad of [[''], ['00'], 'zz', [7], {}]) {
 }
 assert.throws(() => new Engine(expected.cliSigned, { publicKeys: ['ff'.repeat(31) + '7f'] }), /publicKeys: public key .*not an Ed25519 public key/);
 assert.equal(new Engine(text, { publicKeys: [] }).version, 7, 'no keys: unsigned loads');
+
+// compile(): the CLI's bytes, from text, bytes or a value; refusals as the loader's; what it makes
+// loads as a Uint8Array, an ArrayBuffer or a view into a larger buffer, and evaluates alike.
+const compiled = compile(text);
+assert.ok(compiled instanceof Uint8Array);
+assert.equal(Buffer.from(compiled).toString('base64'), expected.compiled);
+assert.deepEqual(compile(Buffer.from(text)), compiled);
+assert.equal(compile(JSON.parse(text)).length > 0, true);
+assert.throws(() => compile(text.replace('"in"', '"inside"')), (e) => e instanceof LoadError && e.kind === 'unknown_operator');
+assert.throws(() => compile(compiled), (e) => e instanceof LoadError && e.kind === 'invalid_json');
+const padded = new Uint8Array(compiled.length + 10);
+padded.set(compiled, 5);
+const ctx = { key: 'u-1', tier: 'pro', country: 'GB' };
+const fromText = new Engine(text, { now }).evaluateAll(ctx);
+for (const form of [compiled, compiled.buffer, padded.subarray(5, 5 + compiled.length), new DataView(padded.buffer, 5, compiled.length)]) {
+  assert.deepEqual(new Engine(form, { now }).evaluateAll(ctx), fromText);
+}
+const damaged = compiled.slice();
+damaged[damaged.length - 1] ^= 1;
+const corrupt = new Engine(compiled, { now }).update(damaged);
+assert.equal(corrupt.error.kind, 'corrupt');
+// Signed compiled snapshots: keys require them; the plain form is refused as unsigned.
+const signed = Uint8Array.from(Buffer.from(expected.compiledSigned, 'base64'));
+const keyed = new Engine(signed, { publicKeys: expected.publicKey, now });
+assert.equal(keyed.version, 7);
+assert.equal(keyed.update(compiled).error.kind, 'unsigned');
 console.log('api: all checks passed');
 `,
 );

@@ -19,7 +19,7 @@ import { SEEDS, testKey } from '../signing.mjs';
 const text = readFileSync(join(root, 'examples/snapshot.json'), 'utf8');
 const example = JSON.parse(text);
 const NOW = Date.parse('2026-11-22T03:00:00Z');
-let dir, ef, client, react, server, served, requests;
+let dir, ef, client, react, server, served, requests, accepts;
 
 before(async () => {
   dir = freshProject('client', process.env.EDGEFLAG_TARBALL);
@@ -28,9 +28,11 @@ before(async () => {
   // The client-safe snapshot at a URL with an ETag, as the app's /api/edgeflag/snapshot serves it.
   served = ef.clientSnapshot(text);
   requests = [];
+  accepts = [];
   server = createServer((req, res) => {
     const etag = `"${served.length}-${hash(served)}"`;
     requests.push(req.headers['if-none-match'] ?? null);
+    accepts.push(req.headers.accept);
     if (req.headers['if-none-match'] === etag) return res.writeHead(304, { etag }).end();
     res.writeHead(200, { etag, 'content-type': 'application/json' }).end(served);
   });
@@ -90,6 +92,7 @@ test('identify re-evaluates locally, as a server engine would', async () => {
 
 test('refresh revalidates with the ETag; a refused snapshot keeps the last good one; an update re-evaluates', async () => {
   requests.length = 0;
+  accepts = [];
   const errors = [];
   const c = client.createClient({ snapshotUrl: url(), start: false, refreshIntervalMs: 0, now: () => NOW, context: { key: 'u-2', app_version: '2.4.0' }, onError: (e) => errors.push(e) });
   await c.start();
@@ -98,6 +101,8 @@ test('refresh revalidates with the ETag; a refused snapshot keeps the last good 
   assert.equal(requests.length, 2);
   assert.equal(requests[0], null);
   assert.match(requests[1], /^"/, 'If-None-Match carries the ETag');
+  // Compiled snapshots are asked for (docs/compiled.md); this server answers JSON, which servers' engines read.
+  assert.deepEqual(accepts, [client.COMPILED, client.COMPILED]);
 
   const bad = structuredClone(JSON.parse(served));
   bad.version = 99;
