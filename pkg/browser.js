@@ -8,11 +8,13 @@ import { attach } from './lib/core.js';
 export { Engine, LoadError, serversOnly as clientSnapshot, serversOnly as compile } from './lib/engine.js';
 export { Reporter } from './lib/reporter.js';
 
-// Each module does all the one before it does.
+// Each module does all the one before it does. The URLs are written out whole: bundlers
+// (Turbopack, webpack) find a `new URL(literal, import.meta.url)`, and resolve a computed one to
+// a single file.
 const MODULES = [
-  { name: 'compiled', wasm: 'edgeflag_bg.wasm', glue: () => import('./wasm/edgeflag.js') },
-  { name: 'keys', wasm: 'edgeflag_keys_bg.wasm', glue: () => import('./wasm/edgeflag_keys.js') },
-  { name: 'json', wasm: 'edgeflag_server_bg.wasm', glue: () => import('./wasm/edgeflag_server.js') },
+  { url: () => new URL('./wasm/edgeflag_bg.wasm', import.meta.url), glue: () => import('./wasm/edgeflag.js') },
+  { url: () => new URL('./wasm/edgeflag_keys_bg.wasm', import.meta.url), glue: () => import('./wasm/edgeflag_keys.js') },
+  { url: () => new URL('./wasm/edgeflag_server_bg.wasm', import.meta.url), glue: () => import('./wasm/edgeflag_server.js') },
 ];
 const loading = []; // by rank: the promise of that module's attachment
 let attached = -1; // the rank of the attached module
@@ -25,7 +27,9 @@ let attached = -1; // the rank of the attached module
  * that does it; engines made before keep the module they have.
  */
 export function init(source, options) {
-  const rank = Math.max(options?.json === true ? 2 : options?.keys === true ? 1 : 0, attached);
+  let rank = Math.max(options?.json === true ? 2 : options?.keys === true ? 1 : 0, attached);
+  // A module that does more, already on its way, serves this call too: one download.
+  for (let r = MODULES.length - 1; r > rank && !source; r--) if (loading[r]) rank = r;
   const reads = { compiled: true, keys: rank > 0, json: rank > 1 };
   if (attached === rank) return Promise.resolve(reads);
   return (loading[rank] ??= load(rank, source).then(
@@ -40,7 +44,7 @@ export function init(source, options) {
 async function load(rank, source) {
   const m = MODULES[rank];
   // The .wasm is fetched while its glue is imported.
-  const wasm = source instanceof WebAssembly.Module ? source : (source ?? fetch(new URL(`./wasm/${m.wasm}`, import.meta.url)));
+  const wasm = source instanceof WebAssembly.Module ? source : (source ?? fetch(m.url()));
   const glue = await m.glue();
   const exports = wasm instanceof WebAssembly.Module ? glue.initSync({ module: wasm }) : await glue.default({ module_or_path: wasm });
   if (rank > attached) {

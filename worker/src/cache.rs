@@ -47,19 +47,34 @@ pub struct KvTrouble {
     pub message: String,
 }
 
-/// Snapshot text as `GET /snapshot` and `GET /admin/snapshot` serve it, with its strong ETag:
-/// the version and the hash of the bytes served (`"7-0123456789abcdef"`).
+/// A snapshot as `GET /snapshot` and `GET /admin/snapshot` serve it (JSON text, or the compiled
+/// form's bytes), with its strong ETag: the version and the hash of the bytes served
+/// (`"7-0123456789abcdef"`), so each representation has its own.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Served {
-    pub text: String,
+pub struct Served<B = String> {
+    pub body: B,
     pub etag: String,
 }
 
-impl Served {
-    fn new(version: u64, text: String) -> Served {
-        let etag = format!("\"{version}-{:016x}\"", hash(text.as_bytes()));
-        Served { text, etag }
+impl<B: AsRef<[u8]>> Served<B> {
+    fn new(version: u64, body: B) -> Served<B> {
+        let etag = format!("\"{version}-{:016x}\"", hash(body.as_ref()));
+        Served { body, etag }
     }
+}
+
+/// The compiled form (docs/compiled.md) of a client-safe snapshot's JSON text (of its contents
+/// when signed), named by that text's digest, and signed with `key` as the JSON is. `Err` only if
+/// the text does not load again, which a derived one always does.
+fn compile(client: &Served, key: Option<&SigningKey>) -> Result<Served<Vec<u8>>, LoadError> {
+    let text = signature::contents(&client.body)?;
+    let snapshot = Snapshot::parse(text)?;
+    let bytes = snapshot.to_compiled(text.as_bytes());
+    let bytes = match key {
+        Some(k) => k.sign_compiled(&bytes)?,
+        None => bytes,
+    };
+    Ok(Served::new(snapshot.version(), bytes))
 }
 
 /// Signed snapshots (docs/snapshot.md, "Signed snapshots"): the keys what is loaded must be
@@ -109,6 +124,9 @@ pub struct Cache {
     full: Option<Served>,
     /// Its client-safe snapshot, derived on first use after each accepted snapshot.
     client: Option<Served>,
+    /// The compiled form of `client`, derived on its first request after each accepted snapshot
+    /// (JSON-only clients never pay for it); kept when it fails, so that is not retried each time.
+    compiled: Option<Result<Served<Vec<u8>>, LoadError>>,
 }
 
 impl Cache {
@@ -207,7 +225,7 @@ impl Cache {
     /// Keeps the text of the snapshot now serving; its client-safe snapshot is derived again.
     fn serving(&mut self, version: u64, text: &str) {
         self.full = Some(Served::new(version, text.into()));
-        self.client = None;
+        (self.client, self.compiled) = (None, None);
     }
 
     /// The text of the snapshot serving (`GET /admin/snapshot`).
@@ -223,7 +241,7 @@ impl Cache {
         if self.client.is_none() {
             let full = self.full.as_ref()?;
             let version = self.engine.snapshot().map_or(0, Snapshot::version);
-            let text = signature::contents(&full.text).ok()?;
+            let text = signature::contents(&full.body).ok()?;
             let key = self.signing.client_key.as_ref();
             let derived = client_snapshot(text).ok().map(|text| match key {
                 Some(k) => k.sign(&text),
@@ -232,6 +250,22 @@ impl Cache {
             self.client = derived.map(|text| Served::new(version, text));
         }
         self.client.as_ref()
+    }
+
+    /// The compiled form of the client-safe snapshot (`GET /snapshot` asked for
+    /// `application/vnd.edgeflag.compiled`), derived once per accepted snapshot, on first use,
+    /// signed with the client key when there is one. `None` if nothing serves, and when the
+    /// client key is unreadable (no unsigned copy may stand in for a signed one).
+    pub fn client_compiled(&mut self) -> Option<Result<&Served<Vec<u8>>, &LoadError>> {
+        if self.signing.client_key_error.is_some() {
+            return None;
+        }
+        if self.compiled.is_none() {
+            self.client()?;
+            let client = self.client.as_ref()?;
+            self.compiled = Some(compile(client, self.signing.client_key.as_ref()));
+        }
+        self.compiled.as_ref().map(Result::as_ref)
     }
 
     /// Health: `ok`, `degraded` (serving, but the latest snapshot or KV read failed) or
@@ -298,20 +332,20 @@ mod tests {
           "s":{"on":true,"variations":[{"name":"a","value":1}],"fallthrough":{"variation":"a"},"metadata":{"owner":"x"}}}}"#;
         assert!(c.offer(server_only, 10, Origin::Kv).is_ok());
         let full = c.full().cloned().expect("serving");
-        assert_eq!(full.text, server_only);
+        assert_eq!(full.body, server_only);
         assert!(full.etag.starts_with("\"3-") && full.etag.ends_with('"') && full.etag.len() == 20, "{}", full.etag);
         let client = c.client().cloned().expect("derived");
-        assert_eq!(Ok(client.text.clone()), client_snapshot(server_only));
-        assert!(client.text.contains("\"f\"") && !client.text.contains("\"s\"") && !client.text.contains("owner"));
+        assert_eq!(Ok(client.body.clone()), client_snapshot(server_only));
+        assert!(client.body.contains("\"f\"") && !client.body.contains("\"s\"") && !client.body.contains("owner"));
         assert_ne!(client.etag, full.etag);
         // A refused snapshot changes neither; the next accepted one changes both.
         assert!(c.offer("{", 20, Origin::Kv).is_err());
         assert_eq!((c.client().cloned(), c.full()), (Some(client.clone()), Some(&full)));
         assert!(c.offer(&snapshot(4, false), 30, Origin::Admin).is_ok());
-        assert_eq!(c.full().map(|s| s.text.as_str()), Some(snapshot(4, false).as_str()));
+        assert_eq!(c.full().map(|s| s.body.as_str()), Some(snapshot(4, false).as_str()));
         let next = c.client().cloned().expect("derived");
         assert!(next.etag.starts_with("\"4-") && next.etag != client.etag);
-        assert_eq!(Ok(next.text), client_snapshot(&snapshot(4, false)));
+        assert_eq!(Ok(next.body), client_snapshot(&snapshot(4, false)));
     }
 
     #[test]
@@ -328,12 +362,50 @@ mod tests {
         assert_eq!((c.status(), c.snapshot().map(Snapshot::version)), ("degraded", Some(3)));
         // The full text serves as published; the client-safe one is derived from the snapshot
         // inside and signed with the Worker's key.
-        assert_eq!(c.full().map(|s| s.text.clone()), Some(publisher.sign(&snapshot(3, true))));
+        assert_eq!(c.full().map(|s| s.body.clone()), Some(publisher.sign(&snapshot(3, true))));
         let client = c.client().cloned().expect("derived");
-        assert_eq!(client.text, worker.sign(&client_snapshot(&snapshot(3, true)).unwrap()));
+        assert_eq!(client.body, worker.sign(&client_snapshot(&snapshot(3, true)).unwrap()));
         let keys = Keys::new([worker.public_key()]);
-        assert_eq!(Snapshot::parse_signed(&client.text, &keys).map(|s| s.version()), Ok(3));
+        assert_eq!(Snapshot::parse_signed(&client.body, &keys).map(|s| s.version()), Ok(3));
         assert!(!c.fall_back(&snapshot(2, true), 40), "only when nothing serves");
+    }
+
+    #[test]
+    fn the_compiled_client_snapshot_is_derived_once_per_accepted_snapshot() {
+        use edgeflag::compiled::{digest_of, source_digest};
+        let visible = |version, on| snapshot(version, on).replace("{\"on\"", "{\"clientVisible\":true,\"on\"");
+        let mut c = Cache::default();
+        assert!(c.client_compiled().is_none(), "nothing serves");
+        assert!(c.offer(&visible(3, true), 10, Origin::Kv).is_ok());
+        let compiled = c.client_compiled().expect("serving").cloned().expect("derived");
+        let json = c.client().cloned().expect("derived");
+        // The client-safe JSON compiled, named by its digest, with an ETag of its own.
+        assert_eq!(digest_of(&compiled.body), Some(source_digest(json.body.as_bytes())));
+        let decoded = Snapshot::from_compiled(&compiled.body).expect("decodes");
+        assert_eq!(decoded.version(), 3);
+        assert_eq!(decoded.to_compiled(json.body.as_bytes()), compiled.body, "the same snapshot");
+        assert!(compiled.etag.starts_with("\"3-") && compiled.etag != json.etag, "{}", compiled.etag);
+        assert_eq!(c.client_compiled(), Some(Ok(&compiled)), "kept, not derived again");
+        // The kill switch: the next accepted snapshot derives it again.
+        assert!(c.offer(&visible(4, false), 20, Origin::Admin).is_ok());
+        let next = c.client_compiled().expect("serving").cloned().expect("derived");
+        assert!(next.etag.starts_with("\"4-") && next.body != compiled.body);
+        let flags =
+            Snapshot::from_compiled(&next.body).map(|s| s.flags().iter().map(|f| f.is_on()).collect::<Vec<_>>());
+        assert_eq!(flags, Ok(vec![false]));
+    }
+
+    #[test]
+    fn a_signed_client_snapshot_is_compiled_signed_with_the_same_key() {
+        let key = SigningKey::from_seed([2; 32]).unwrap();
+        let mut c = Cache::new(Signing::read(None, Some(&key.seed_hex())));
+        assert!(c.offer(&snapshot(3, true), 10, Origin::Kv).is_ok());
+        assert!(c.client().is_some_and(|s| s.body.contains("\"signature\"")));
+        let compiled = c.client_compiled().expect("serving").cloned().expect("derived");
+        let mut engine = Engine::with_keys(Keys::new([key.public_key()]));
+        assert!(engine.update_bytes(&compiled.body).is_ok(), "verifies with the client key");
+        let unsigned = Snapshot::from_compiled(&compiled.body).unwrap().to_compiled(b"");
+        assert_eq!(engine.update_bytes(&unsigned).map_err(|e| e.kind), Err(edgeflag::LoadErrorKind::Unsigned));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 'use client';
 // The browser client for the whole app: bootstrapped with the server's results, then evaluating
-// locally from the client-safe snapshot at /api/edgeflag/snapshot (revalidated with its ETag).
+// locally from the client-safe snapshot at /api/edgeflag/snapshot (revalidated with its ETag), in
+// its compiled form: the page loads the package's smaller module, which reads only that form.
 // Exposures of what was shown go to EDGEFLAG_EVENTS_URL, at the latest when the page is hidden.
 import { useEffect, useState, type ReactNode } from 'react';
 import { createClient, type Bootstrap, type Client } from 'edgeflag/client';

@@ -1,7 +1,9 @@
 'use client';
 // Paste or pick a snapshot and a context: every flag's value, reason and the step that decided it,
-// from the same Wasm engine the app uses. Then a rollout as pictures: where a sample of users fall
-// across buckets and variations, and who changes when the percentage moves (a ramp only adds).
+// from the same Wasm engine the app uses, in its module that reads JSON snapshots (loaded for this
+// page only: the app's other pages load the smaller one, which reads compiled snapshots). Then a
+// rollout as pictures: where a sample of users fall across buckets and variations, and who
+// changes when the percentage moves (a ramp only adds).
 import { useEffect, useMemo, useState } from 'react';
 import type { Details, Engine as EngineType, LoadError } from 'edgeflag';
 import example from '../../examples/snapshot.json';
@@ -22,7 +24,7 @@ export default function Playground() {
 
   useEffect(() => {
     import('edgeflag').then(async (m) => {
-      await m.init();
+      await m.init(undefined, { json: true }); // snapshots here are JSON text
       setEf(m);
     });
   }, []);
@@ -35,7 +37,7 @@ export default function Playground() {
   }, [made, contextText]);
 
   const pickServed = async () => {
-    const res = await fetch('/api/edgeflag/snapshot', { cache: 'no-store' });
+    const res = await fetch('/api/edgeflag/snapshot', { cache: 'no-store', headers: { accept: 'application/json' } });
     const text = await res.text();
     setSnapshotText(JSON.stringify(JSON.parse(text), null, 2));
     setLoadNote(`the client-safe snapshot this app serves (ETag ${res.headers.get('etag')})`);

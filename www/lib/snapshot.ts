@@ -5,13 +5,28 @@
 // snapshot at all yet (the URL unreachable at a cold start), the embedded one serves until the URL
 // answers. With EDGEFLAG_PUBLIC_KEYS (comma-separated), only snapshots signed with one of those
 // keys load (docs/snapshot.md, "Signed snapshots"). Runs on the edge runtime: no Node APIs.
-import { Engine, clientSnapshot } from 'edgeflag';
+import { Engine, clientSnapshot, compile } from 'edgeflag';
 import example from '../../examples/snapshot.json';
 
 const env = (name: string) => process.env[name] || undefined;
 const TTL_MS = Number(env('EDGEFLAG_SNAPSHOT_TTL_MS') ?? 5_000);
 // Not filtered: an empty entry makes the engine throw rather than quietly trust no key.
 const publicKeys = env('EDGEFLAG_PUBLIC_KEYS')?.split(',').map((k) => k.trim());
+
+/** The client-safe snapshot of one version, as browsers receive it, with its ETag. */
+export interface ClientCopy {
+  version: number | null;
+  /** JSON text (`clientSnapshot`). */
+  text: string;
+  etag: string;
+}
+
+/** The compiled form (docs/compiled.md) of a client copy's text, with its own ETag. */
+export interface CompiledCopy {
+  version: number | null;
+  bytes: Uint8Array;
+  etag: string;
+}
 
 export interface Health {
   version: number | null;
@@ -28,7 +43,8 @@ class Source {
   #etag: string | null = null;
   #checkedAt = 0;
   #checking: Promise<void> | null = null;
-  #client: { version: number | null; text: string; etag: string } | null = null;
+  #client: ClientCopy | null = null;
+  #compiled: { version: number | null; form: Promise<CompiledCopy | null> } | null = null;
 
   /**
    * The engine with the current snapshot. Within the TTL no I/O; after it, a revalidation runs
@@ -52,15 +68,39 @@ class Source {
   }
 
   /** The client-safe copy of the serving snapshot and its ETag, derived once per version. */
-  async clientCopy(): Promise<{ text: string; etag: string } | null> {
+  async clientCopy(): Promise<ClientCopy | null> {
     if (this.#text === null) return null;
-    if (this.#client?.version !== this.engine.version) {
+    const version = this.engine.version; // of #text, both replaced together
+    if (this.#client?.version !== version) {
       const text = clientSnapshot(this.#text);
-      const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
-      const hex = Array.from(digest.slice(0, 12), (b) => b.toString(16).padStart(2, '0')).join('');
-      this.#client = { version: this.engine.version, text, etag: `"${this.engine.version}-${hex}"` };
+      this.#client = { version, text, etag: `"${version}-${await digest('SHA-256', text, 12)}"` };
     }
     return this.#client;
+  }
+
+  /**
+   * The compiled form of the client copy (`compile` of its very text, so the same document:
+   * unsigned, as the JSON copy is), derived once per version; its ETag is its own bytes' digest
+   * with `-c`, so it never matches the JSON copy's. Null (and `lastError`) if it cannot be made:
+   * the route then serves the JSON copy.
+   */
+  compiledCopy(): Promise<CompiledCopy | null> {
+    return this.clientCopy().then((copy) => {
+      if (copy === null) return null;
+      // Concurrent requests share one derivation.
+      if (this.#compiled?.version !== copy.version) this.#compiled = { version: copy.version, form: this.#compile(copy) };
+      return this.#compiled.form;
+    });
+  }
+
+  async #compile(copy: ClientCopy): Promise<CompiledCopy | null> {
+    try {
+      const bytes = compile(copy.text);
+      return { version: copy.version, bytes, etag: `"${copy.version}-${await digest('SHA-256', bytes, 12)}-c"` };
+    } catch (e) {
+      this.lastError = `compiled copy of version ${copy.version} not served: ${(e as Error).message}`;
+      return null;
+    }
   }
 
   // One revalidation at a time; concurrent requests share it.
@@ -109,6 +149,13 @@ class Source {
     }
     return true;
   }
+}
+
+/** The first `n` bytes of a digest of `data` (text as UTF-8), in hex. */
+async function digest(algorithm: string, data: string | Uint8Array, n: number): Promise<string> {
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+  const d = new Uint8Array(await crypto.subtle.digest(algorithm, bytes as Uint8Array<ArrayBuffer>));
+  return Array.from(d.slice(0, n), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
 // One per isolate (module scope survives between requests).

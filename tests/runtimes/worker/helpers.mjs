@@ -26,14 +26,16 @@ export async function startWorker({ snapshot, vars = {}, secrets = {}, queueBatc
     if (context !== undefined) h['x-edgeflag-context'] = sign({ context });
     if (admin) h.authorization = `Bearer ${admin === true ? ADMIN_TOKEN : admin}`;
     const res = await mf.dispatchFetch(`http://localhost${path}`, { method, headers: h, body, cf });
-    const text = await res.text();
+    // The body's bytes too: the compiled snapshot is not text.
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    const text = new TextDecoder().decode(bytes);
     let json;
     try {
       json = JSON.parse(text);
     } catch {
       json = undefined;
     }
-    return { status: res.status, headers: res.headers, text, json };
+    return { status: res.status, headers: res.headers, bytes, text, json };
   };
   return { mf, options, request, kv: () => mf.getKVNamespace('FLAGS'), r2: () => mf.getR2Bucket('EXPOSURE_ARCHIVE') };
 }

@@ -5,14 +5,15 @@
 // Run: EDGEFLAG_CLI=target/release/edgeflag node --test tests/runtimes/www/
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startCollector } from '../exposures/collector.mjs';
 import { freePort, kill, ready, run, start, stopAll } from '../processes.mjs';
 import { root } from '../project.mjs';
 import { inspect } from './pixels.mjs';
-import { native, readPage, startSnapshotServer } from './fixtures.mjs';
+import { compileNative, native, readPage, startSnapshotServer } from './fixtures.mjs';
 
 const www = join(root, 'www');
 const NEXT = join(www, 'node_modules/next/dist/bin/next');
@@ -20,6 +21,12 @@ const shots = join(root, 'target/www-screenshots');
 const example = JSON.parse(readFileSync(join(root, 'examples/snapshot.json'), 'utf8'));
 let current = example; // what the snapshot server publishes (a kill switch replaces it below)
 const CLIENT_FLAGS = Object.keys(example.flags).filter((k) => example.flags[k].clientVisible);
+const COMPILED = 'application/vnd.edgeflag.compiled';
+// The browsers' default module, which reads compiled snapshots only, and the one they load for
+// JSON snapshots (`init(source, { json: true })`: the servers' module, or a JSON one where the
+// package builds it). Turbopack names them `name.hash.wasm`.
+const BROWSERS_MODULE = /\/edgeflag_bg\.[^/]*wasm$/;
+const JSON_MODULE = /\/edgeflag_(json|server)_bg\.[^/]*wasm$/;
 const FIELDS = ['value', 'variation', 'variationIndex', 'reason', 'errorCode', 'ruleId', 'prerequisiteFailed', 'bucket', 'variantBucket', 'inExperiment'];
 
 let snapshots, collector, server, base, browser;
@@ -150,6 +157,19 @@ test('an anonymous visitor gets a key in a cookie and keeps their buckets', asyn
 });
 
 test('the snapshot URL is revalidated with its ETag; a kill switch arrives, a bad snapshot never serves', async () => {
+  // A browser on v7, its engine serving from the compiled snapshot.
+  const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  await ctx.addCookies([{ name: 'ef_user', value: 'pro-beta', url: base }]);
+  const page = await ctx.newPage();
+  const answers = snapshotAnswers(page);
+  await page.goto(`${base}/`);
+  await page.waitForSelector('html[data-edgeflag=engine]', { timeout: 20_000 });
+  assertCompiledAnswers(answers, 'the page at v7');
+  const persona = (await fetchPage('/', 'ef_user=pro-beta')).bootstrap.context;
+  const shown = async (k) => JSON.parse(await page.locator(`[data-testid="value-${k}"]`).textContent());
+  assert.equal(await shown('new_editor'), native(example, persona, Date.now()).new_editor.value);
+  assert.equal(await shown('new_editor'), true);
+
   await fetchPage('/', 'ef_key=user-1');
   const before = snapshots.stats();
   await new Promise((r) => setTimeout(r, 400)); // past the TTL
@@ -168,6 +188,14 @@ test('the snapshot URL is revalidated with its ETag; a kill switch arrives, a ba
   assert.equal(served.flags.new_editor.reason, 'DISABLED');
   assertNative(served, served.context, killed, 'after the kill switch');
 
+  // It reaches the browser: compiled, with a new ETag, then revalidated with a 304.
+  assert.deepEqual(await refresh(page), { ok: true, status: 200, changed: true, version: killed.version });
+  await page.waitForSelector('[data-flag=new_editor][data-variation=off]', { timeout: 5_000 });
+  const wantKilled = native(killed, persona, Date.now());
+  for (const k of ['new_editor', 'plan_limits', 'ai_search']) assert.deepEqual(await shown(k), wantKilled[k].value, `browser after the kill switch: ${k}`);
+  assert.deepEqual(await refresh(page), { ok: true, status: 304, changed: false, version: killed.version }, 'revalidated: 304');
+  assertCompiledAnswers(answers, 'the browser’s refreshes');
+
   // A snapshot that does not load: refused, version 8 keeps serving.
   const bad = structuredClone(killed);
   bad.version = killed.version + 1;
@@ -179,6 +207,32 @@ test('the snapshot URL is revalidated with its ETag; a kill switch arrives, a ba
   assert.equal(still.res.status, 200);
   assert.equal(still.bootstrap.version, killed.version);
   assertNative(still.bootstrap, still.bootstrap.context, killed, 'after a refused snapshot');
+  // The app refused it, so it has no compiled form to send (none can be made of it): the browser
+  // revalidates v8's.
+  assert.throws(() => compileNative(bad), /unknown_operator/, 'a snapshot that does not load does not compile');
+  assert.deepEqual(await refresh(page), { ok: true, status: 304, changed: false, version: killed.version }, 'the browser keeps v8: 304');
+
+  // What a browser may still receive on the compiled path (a damaged body, a proxy's JSON): its
+  // engine refuses it, keeps v8 serving and keeps v8's ETag.
+  const v9 = compileNative({ ...killed, version: killed.version + 1 });
+  const damaged = Buffer.from(v9);
+  damaged[damaged.length - 1] ^= 0xff;
+  for (const [what, body, type, kind] of [
+    ['a compiled v9 with a damaged body', damaged, COMPILED, 'corrupt'],
+    ['the bad snapshot as JSON', Buffer.from(JSON.stringify(bad)), 'application/json', 'unsupported_format'],
+  ]) {
+    await page.route('**/api/edgeflag/snapshot', (route) => route.fulfill({ status: 200, body, headers: { 'content-type': type, etag: '"9-refused"' } }));
+    assert.deepEqual(await refresh(page), { ok: false, status: 200, changed: false, version: killed.version, kind }, what);
+    await page.unroute('**/api/edgeflag/snapshot');
+    for (const k of CLIENT_FLAGS) {
+      const el = page.locator(`[data-testid="value-${k}"]`);
+      if ((await el.count()) > 0) assert.deepEqual(await shown(k), wantKilled[k].value, `${what}: ${k} as v8 serves it`);
+    }
+  }
+  assert.deepEqual(await refresh(page), { ok: true, status: 304, changed: false, version: killed.version }, 'v8’s ETag kept: 304');
+  assert.equal(await page.evaluate(() => window.edgeflag.version), killed.version);
+  await ctx.close();
+
   snapshots.publish(killed); // v8 again, for the tests below
   current = killed;
 });
@@ -209,9 +263,11 @@ test('the other snapshot sources: an Edge Config-style value, the embedded examp
   }
 });
 
-test('/api/edgeflag/snapshot: the client-safe snapshot, with an ETag and 304', async () => {
+test('/api/edgeflag/snapshot: the client-safe snapshot, as JSON or compiled, each with its ETag and 304', async () => {
   const res = await fetch(`${base}/api/edgeflag/snapshot`);
   assert.equal(res.status, 200);
+  assert.match(res.headers.get('content-type'), /^application\/json/);
+  assert.match(res.headers.get('vary'), /\baccept\b/i);
   const etag = res.headers.get('etag');
   assert.match(etag, /^"\d+-[0-9a-f]{24}"$/);
   const text = await res.text();
@@ -225,7 +281,47 @@ test('/api/edgeflag/snapshot: the client-safe snapshot, with an ETag and 304', a
   }
   const again = await fetch(`${base}/api/edgeflag/snapshot`, { headers: { 'if-none-match': etag } });
   assert.equal(again.status, 304);
+  assert.equal(again.headers.get('etag'), etag);
   assert.equal(await again.text(), '');
+  for (const accept of ['application/json', '*/*', `${COMPILED};q=0, application/json`]) {
+    const r = await fetch(`${base}/api/edgeflag/snapshot`, { headers: { accept } });
+    assert.equal(r.headers.get('etag'), etag, `Accept: ${accept} gets JSON`);
+    assert.equal(await r.text(), text);
+  }
+
+  // The compiled form, as edgeflag/client asks for it: the same document, its own ETag.
+  const c = await fetch(`${base}/api/edgeflag/snapshot`, { headers: { accept: COMPILED } });
+  assert.equal(c.status, 200);
+  assert.equal(c.headers.get('content-type'), COMPILED);
+  assert.match(c.headers.get('vary'), /\baccept\b/i);
+  const cetag = c.headers.get('etag');
+  assert.match(cetag, /^"\d+-[0-9a-f]{24}-c"$/);
+  assert.notEqual(cetag, etag);
+  assert.equal(cetag.split('-')[0], etag.split('-')[0], 'the same version');
+  const bytes = Buffer.from(await c.arrayBuffer());
+  assert.equal(bytes.subarray(0, 4).toString('latin1'), 'EFCS');
+  assert.equal(bytes.readUInt16LE(4), 1, 'format version 1');
+  assert.equal(bytes.readUInt32LE(8), bytes.length - 52, 'body length');
+  assert.deepEqual(bytes.subarray(20, 52), createHash('sha512').update(text).digest().subarray(0, 32), 'it names the JSON copy');
+  assert.deepEqual(bytes, compileNative(text), 'byte for byte what the native CLI compiles of the JSON copy');
+  assert.equal(createHash('sha256').update(bytes).digest('hex').slice(0, 24), cetag.slice(1, -3).split('-')[1], 'its ETag is its bytes’ digest');
+  assert.ok(bytes.length < Buffer.byteLength(text), `smaller than the JSON (${bytes.length} < ${Buffer.byteLength(text)} bytes)`);
+
+  // 304 per representation: each answers its own ETag, never the other's.
+  const notModified = await fetch(`${base}/api/edgeflag/snapshot`, { headers: { accept: COMPILED, 'if-none-match': cetag } });
+  assert.equal(notModified.status, 304, 'the compiled ETag revalidates');
+  assert.equal(notModified.headers.get('etag'), cetag);
+  assert.match(notModified.headers.get('vary'), /\baccept\b/i);
+  assert.equal(await notModified.text(), '');
+  const listed = await fetch(`${base}/api/edgeflag/snapshot`, { headers: { accept: `application/json;q=0.5, ${COMPILED}`, 'if-none-match': `"0-x", W/${cetag}` } });
+  assert.equal(listed.status, 304, 'an If-None-Match list, compared weakly');
+  await listed.arrayBuffer();
+  const crossed = await fetch(`${base}/api/edgeflag/snapshot`, { headers: { accept: COMPILED, 'if-none-match': etag } });
+  assert.equal(crossed.status, 200, 'the JSON ETag does not revalidate the compiled form');
+  assert.deepEqual(Buffer.from(await crossed.arrayBuffer()), bytes);
+  const crossedBack = await fetch(`${base}/api/edgeflag/snapshot`, { headers: { 'if-none-match': cetag } });
+  assert.equal(crossedBack.status, 200, 'the compiled ETag does not revalidate the JSON');
+  assert.equal(await crossedBack.text(), text);
 });
 
 test('first paint already shows the variant: the server HTML and the first screenshot, before the Wasm loads', async () => {
@@ -237,6 +333,7 @@ test('first paint already shows the variant: the server HTML and the first scree
     const page = await ctx.newPage();
     const changes = await watchFlags(page);
     const wasm = holdWasm(page);
+    const answers = snapshotAnswers(page);
     await page.goto(`${base}/checkout`, { waitUntil: 'domcontentloaded' });
     const png = await page.screenshot({ path: join(shots, `first-paint-checkout-${arm}.png`) });
     assert.equal(wasm.delivered(), false, 'the screenshot was taken before the Wasm arrived');
@@ -247,8 +344,8 @@ test('first paint already shows the variant: the server HTML and the first scree
     wasm.release();
     await page.waitForSelector('html[data-edgeflag=engine]', { timeout: 20_000 });
     assert.equal(await page.locator('[data-testid=checkout]').getAttribute('data-served'), arm, 'the engine agrees');
-    assert.equal(wasm.urls.length, 1);
-    assert.match(wasm.urls[0], /\/edgeflag_bg\.[^/]*wasm$/, 'the browsers’ module, not the servers’ (pkg/build.sh)');
+    assertBrowsersModule(wasm.urls, `/checkout (${arm})`);
+    assertCompiledAnswers(answers, `/checkout (${arm})`);
     assert.deepEqual(await changes(), [], 'no flag text or variation changed after the first paint');
     await ctx.close();
   }
@@ -259,6 +356,7 @@ test('first paint already shows the variant: the server HTML and the first scree
   const page = await ctx.newPage();
   const changes = await watchFlags(page);
   const wasm = holdWasm(page);
+  const answers = snapshotAnswers(page);
   await page.goto(`${base}/`, { waitUntil: 'domcontentloaded' });
   await page.screenshot({ path: join(shots, 'first-paint-home.png') });
   const want = native(current, (await fetchPage('/', 'ef_user=pro-beta')).bootstrap.context, Date.now());
@@ -269,6 +367,8 @@ test('first paint already shows the variant: the server HTML and the first scree
   }
   wasm.release();
   await page.waitForSelector('html[data-edgeflag=engine]', { timeout: 20_000 });
+  assertBrowsersModule(wasm.urls, '/');
+  assertCompiledAnswers(answers, '/');
   assert.deepEqual(await changes(), [], 'nothing changed when the engine took over');
   await page.screenshot({ path: join(shots, 'home-engine.png') });
   await ctx.close();
@@ -333,8 +433,22 @@ test('exposures of what was shown reach the collector when the page is hidden', 
 test('the playground shows each flag with its reason and step, and charts a ramp that only adds', async () => {
   const ctx = await browser.newContext({ viewport: { width: 1200, height: 1600 } });
   const page = await ctx.newPage();
+  const wasm = [];
+  page.on('request', (r) => /\.wasm(\?|$)/.test(r.url()) && wasm.push(new URL(r.url()).pathname));
+  const answers = snapshotAnswers(page);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${base}/playground`);
-  await page.waitForSelector('[data-testid=results] tbody tr', { timeout: 20_000 });
+  await page.waitForSelector('[data-testid=results] tbody tr', { timeout: 20_000 }).catch((e) => {
+    throw new Error(`no results: ${e.message.split('\n')[0]}; .wasm fetched: ${wasm.join(', ')}; page errors: ${errors.join(' | ') || 'none'}`);
+  });
+  await page.waitForSelector('html[data-edgeflag=engine]', { timeout: 20_000 });
+  // Its snapshots are JSON: the page loads the module that reads them (`init(…, { json: true })`).
+  // The flags client, started meanwhile, may load the compiled-only one; it is fed the compiled form.
+  assert.ok(wasm.some((u) => JSON_MODULE.test(u)), `the module that reads JSON: ${wasm}`);
+  assert.deepEqual(wasm.filter((u) => !JSON_MODULE.test(u) && !BROWSERS_MODULE.test(u)), [], 'no other module');
+  if (wasm.length > 1) console.log(`playground: also loaded ${wasm.filter((u) => !JSON_MODULE.test(u))} (the flags client)`);
+  assertCompiledAnswers(answers, '/playground');
   const context = { key: 'user-1042', tier: 'pro', beta: true, app_version: '2.4.0' };
   const when = Date.parse(await page.locator('[data-testid=time]').inputValue());
   const want = native(example, context, when);
@@ -363,6 +477,16 @@ test('the playground shows each flag with its reason and step, and charts a ramp
   assert.ok(b.colours >= 4 && b.inked > 0.05, `the chart is not blank (${b.colours} colours, ${(b.inked * 100).toFixed(1)} % inked)`);
   await page.screenshot({ path: join(shots, 'playground.png'), fullPage: true });
   console.log(`playground: 10 % → 50 % over 2,000 users: ${added} added, ${removed} removed`);
+
+  // The served client-safe snapshot, fetched as JSON and loaded as text by the page's engine.
+  await page.click('text=served (client-safe)');
+  await page.locator('.meta', { hasText: /client-safe snapshot this app serves \(ETag "\d+-[0-9a-f]{24}"\)/ }).waitFor({ timeout: 5_000 });
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=results] tbody tr').length === n, CLIENT_FLAGS.length + 1);
+  const wantServed = native(current, context, when);
+  for (const k of CLIENT_FLAGS) {
+    const cells = await page.locator(`[data-testid=results] tr[data-flag="${k}"] td`).allTextContents();
+    assert.deepEqual(JSON.parse(cells[1]), wantServed[k].value, `served snapshot: ${k}`);
+  }
   await ctx.close();
 });
 
@@ -400,6 +524,42 @@ async function watchFlags(page) {
     document.addEventListener('DOMContentLoaded', watch);
   });
   return () => page.evaluate(() => window.__flagChanges);
+}
+
+/** Every answer the page gets from /api/edgeflag/snapshot: its status, content type, and the Accept sent. */
+function snapshotAnswers(page) {
+  const seen = [];
+  page.on('response', (r) => {
+    if (new URL(r.url()).pathname !== '/api/edgeflag/snapshot') return;
+    seen.push({ status: r.status(), type: r.headers()['content-type'] ?? null, accept: r.request().headers().accept ?? null });
+  });
+  return seen;
+}
+
+/** The flags client asked for the compiled form and got it (or a 304). */
+function assertCompiledAnswers(answers, label) {
+  assert.ok(answers.length > 0, `${label}: the snapshot was requested`);
+  for (const a of answers) {
+    assert.equal(a.accept, COMPILED, `${label}: asked for the compiled form`);
+    assert.ok(a.status === 304 || (a.status === 200 && a.type === COMPILED), `${label}: answered compiled: ${JSON.stringify(a)}`);
+  }
+}
+
+/** An ordinary page loads the browsers' module, which reads compiled snapshots only, and no other. */
+function assertBrowsersModule(urls, label) {
+  assert.equal(urls.length, 1, `${label}: one .wasm: ${urls}`);
+  assert.match(urls[0], BROWSERS_MODULE, `${label}: the browsers’ module (pkg/build.sh)`);
+  assert.ok(!urls.some((u) => /edgeflag_\w+_bg\./.test(u)), `${label}: never another one (JSON, keys, the servers’)`);
+}
+
+/** `window.edgeflag.refresh()` in the page, as plain data (the error as its kind). */
+function refresh(page) {
+  return page.evaluate(async () => {
+    const r = await window.edgeflag.refresh();
+    const out = { ok: r.ok, status: r.status, changed: r.changed, version: r.version };
+    if (r.error) out.kind = r.error.kind ?? String(r.error);
+    return out;
+  });
 }
 
 /** Holds the .wasm request until `release()`: what the page shows before that is the server's. */

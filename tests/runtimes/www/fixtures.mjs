@@ -1,5 +1,6 @@
 // What the web tests compare against and serve: the native engine (the CLI's `conformance`
-// command over a vector file written for the question) and a snapshot server with ETags.
+// command over a vector file written for the question, its `compile`) and a snapshot server with
+// ETags.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,23 @@ export function native(snapshot, contexts, nowMs, flag) {
     const out = JSON.parse(execFileSync(CLI, ['conformance', dir], { maxBuffer: 1 << 28, encoding: 'utf8' }))['q.json'].cases;
     if (many) return out.map((c) => c.result);
     return Object.fromEntries(out.map((c) => [c.name.split('/')[1], c.result]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The compiled form (docs/compiled.md) the native CLI (`edgeflag compile`) makes of `snapshot`
+ * (JSON text, compiled byte for byte as given, or a value); throws with the CLI's message when
+ * it does not load.
+ */
+export function compileNative(snapshot) {
+  const dir = mkdtempSync(join(tmpdir(), 'edgeflag-compile-'));
+  try {
+    writeFileSync(join(dir, 's.json'), typeof snapshot === 'string' ? snapshot : JSON.stringify(snapshot));
+    return execFileSync(CLI, ['compile', join(dir, 's.json')], { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (e) {
+    throw new Error(String(e.stderr ?? e.message).trim());
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
