@@ -183,7 +183,8 @@ fn an_engine_with_keys_loads_only_compiled_snapshots_one_of_them_signed() {
     assert_eq!(key.sign_compiled(b"EFCS").map_err(|e| e.kind), Err(LoadErrorKind::Corrupt));
 
     let mut engine = Engine::with_keys(Keys::new(vec![key.public_key()]));
-    let refused = |engine: &mut Engine, bytes: &[u8]| engine.update_bytes(bytes).map(|_| ()).map_err(|e| (e.kind, e.path));
+    let refused =
+        |engine: &mut Engine, bytes: &[u8]| engine.update_bytes(bytes).map(|_| ()).map_err(|e| (e.kind, e.path));
     assert_eq!(refused(&mut engine, &unsigned), Err((LoadErrorKind::Unsigned, "signature".into())));
     let by_other = other.sign_compiled(&unsigned).expect("signs");
     assert_eq!(refused(&mut engine, &by_other), Err((LoadErrorKind::UnknownKey, "signature".into())));
@@ -193,7 +194,8 @@ fn an_engine_with_keys_loads_only_compiled_snapshots_one_of_them_signed() {
 
     // Any changed byte before the trailer, checksum made good again or not, fails the signature;
     // so does a changed signature. The engine keeps serving what it had.
-    for i in [0, 4, 7, 13, 30, HEADER_BYTES, HEADER_BYTES + 10, unsigned.len() - 1, signed.len() - 1, signed.len() - 70] {
+    for i in [0, 4, 7, 13, 30, HEADER_BYTES, HEADER_BYTES + 10, unsigned.len() - 1, signed.len() - 1, signed.len() - 70]
+    {
         let mut tampered = signed.clone();
         tampered[i] ^= 1;
         if (HEADER_BYTES..unsigned.len()).contains(&i) {
@@ -203,7 +205,14 @@ fn an_engine_with_keys_loads_only_compiled_snapshots_one_of_them_signed() {
         }
         let e = engine.update_bytes(&tampered).expect_err("tampered");
         assert!(
-            matches!(e.kind, LoadErrorKind::BadSignature | LoadErrorKind::UnknownKey | LoadErrorKind::Unsigned | LoadErrorKind::UnsupportedFormat | LoadErrorKind::InvalidJson),
+            matches!(
+                e.kind,
+                LoadErrorKind::BadSignature
+                    | LoadErrorKind::UnknownKey
+                    | LoadErrorKind::Unsigned
+                    | LoadErrorKind::UnsupportedFormat
+                    | LoadErrorKind::InvalidJson
+            ),
             "byte {i}: {e}"
         );
     }

@@ -222,8 +222,13 @@ fn compile_writes_the_compiled_form_that_decodes_to_the_same_results() {
     assert!(made.ok, "{}", made.stderr);
     let public = json(&made.stdout)["publicKey"].as_str().expect("a public key").to_string();
     let signed_out = temp("example-signed.efc");
-    let signed =
-        edgeflag(&["compile", "--key", key_file.to_str().expect("UTF-8"), "--out", signed_out.to_str().expect("UTF-8")]);
+    let signed = edgeflag(&[
+        "compile",
+        "--key",
+        key_file.to_str().expect("UTF-8"),
+        "--out",
+        signed_out.to_str().expect("UTF-8"),
+    ]);
     assert!(signed.ok, "{}", signed.stderr);
     let signed = std::fs::read(&signed_out).expect("written");
     let keys = edgeflag::signature::Keys::parse(&public).expect("a key");
