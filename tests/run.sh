@@ -39,7 +39,7 @@ stages=(
   worker "the Cloudflare Worker on workerd, and its upload size"
   www "the web face (www/) in headless Chromium; the demo"
   load "the Worker under load (short run, loopback)"
-  size "what a browser loads (.wasm + JS, gzipped), against the ceiling"
+  size "what a browser loads (.wasm + JS, gzipped) against the ceilings; cold start against peers (smoke)"
 )
 
 list() {
@@ -199,6 +199,8 @@ stage_size() {
   # reports exposures (the compiled-only module), and one given public keys (the module that also
   # verifies). The goals are 24 and 32 KiB; the single module before them weighed 54.6 KiB.
   node tests/runtimes/size.mjs --project tests/runtimes/.projects/node --json "$out/size.json" --limit-kib 39.8 --keys-limit-kib 47.6
+  step "cold start against GrowthBook and flagd-core, 1,000 flags, Node and workerd (smoke: 3 samples; each first evaluation checked, times reported)"
+  (cd benches/coldstart && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && node bench.mjs --smoke --tarball "../../$tarball")
 }
 
 usage() {
