@@ -1,6 +1,6 @@
 // Bundles a Worker the way wrangler does: esbuild with the `workerd`/`worker`/`browser`
 // conditions, and `.wasm` imports left as separate modules (copied beside the bundle) so
-// workerd hands them over as compiled `WebAssembly.Module`s. Shared by run.mjs and coldstart.mjs.
+// workerd hands them over as compiled `WebAssembly.Module`s. Used by run.mjs.
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
