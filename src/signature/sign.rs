@@ -68,7 +68,7 @@ impl SigningKey {
     /// signed, then this key's id and its signature over `compiled::DOMAIN` and every byte before
     /// them. Refused (`unsupported_format`, `corrupt`) when `compiled` is not an unsigned compiled
     /// snapshot this evaluator reads.
-    pub fn sign_compiled(&self, compiled: &[u8]) -> Result<Vec<u8>, crate::LoadError> {
+    pub fn sign_compiled(&self, compiled: &[u8]) -> Result<Vec<u8>, crate::error::LoadError> {
         crate::compiled::check_unsigned(compiled)?;
         let mut out = Vec::with_capacity(compiled.len() + crate::compiled::TRAILER_BYTES);
         out.extend_from_slice(compiled);
