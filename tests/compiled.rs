@@ -90,11 +90,20 @@ fn other_formats_and_foreign_bytes_are_unsupported() {
     other[4] = 2;
     assert_eq!(
         kind(&other),
-        Err((LoadErrorKind::UnsupportedFormat, "compiled format 2 is not supported (this evaluator reads 1)".into()))
+        Err((
+            LoadErrorKind::UnsupportedFormat,
+            "compiled format 2 with features 0 is not supported (this evaluator reads 1 with 0 or 1)".into()
+        ))
     );
     let mut reserved = bytes.clone();
     reserved[6] = 2; // a feature this evaluator does not know
-    assert_eq!(kind(&reserved).map_err(|e| e.0), Err(LoadErrorKind::UnsupportedFormat));
+    assert_eq!(
+        kind(&reserved),
+        Err((
+            LoadErrorKind::UnsupportedFormat,
+            "compiled format 1 with features 2 is not supported (this evaluator reads 1 with 0 or 1)".into()
+        ))
+    );
     assert_eq!(kind(EXAMPLE.as_bytes()), Err((LoadErrorKind::UnsupportedFormat, "not a compiled snapshot".into())));
     assert_eq!(kind(b"").map_err(|e| e.0), Err(LoadErrorKind::UnsupportedFormat));
 }

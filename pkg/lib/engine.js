@@ -43,7 +43,7 @@ export class Engine {
       throw new TypeError('edgeflag: publicKeys must be an array of public keys, 64 hex digits each');
     }
     // The browsers' default module does not verify signatures: keys need the one that does.
-    if (!this.#e.core.trust) throw new TypeError('edgeflag: publicKeys need the module that verifies signatures: await init(source, { keys: true }) first');
+    if (!this.#e.core.trust) throw new TypeError('edgeflag: publicKeys need init(source, { keys: true }) first');
     const n = this.#e.core.trust(list.join(','));
     if (n) throw new TypeError(`edgeflag: publicKeys: ${this.#e.text(n)}`);
   }

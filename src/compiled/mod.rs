@@ -141,11 +141,19 @@ impl Snapshot {
         };
         let word = |i: usize| u16::from_le_bytes([header[i], header[i + 1]]);
         if word(4) != FORMAT || word(6) & !SIGNED != 0 {
-            let mut n = itoa::Buffer::new();
-            let n = n.format(word(4));
+            // Both numbers: a newer publisher may keep the format and add a feature.
+            let (mut n, mut f) = (itoa::Buffer::new(), itoa::Buffer::new());
+            let (n, f) = (n.format(word(4)), f.format(word(6)));
             return Err(error(
                 LoadErrorKind::UnsupportedFormat,
-                message!("compiled format ", n, " is not supported (this evaluator reads 1)").text(),
+                message!(
+                    "compiled format ",
+                    n,
+                    " with features ",
+                    f,
+                    " is not supported (this evaluator reads 1 with 0 or 1)"
+                )
+                .text(),
             ));
         }
         let mut length = [0; 4];
