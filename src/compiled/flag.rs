@@ -95,15 +95,9 @@ pub(super) fn read(r: &mut Reader<'_>, b: &Bounds) -> Result<Flag> {
     };
     let (created_at, expires_at) = (time()?, time()?);
     let tags = r.list(MAX_LIST_ITEMS, Reader::string)?;
-    let on = bits & 1 != 0;
-    let is_static = on
-        && prerequisites.is_empty()
-        && targets.is_empty()
-        && rules.is_empty()
-        && matches!(fallthrough, crate::model::serve::Serve::Variation(_));
     Ok(Flag {
         key,
-        on,
+        on: bits & 1 != 0,
         kind,
         variations,
         off_variation,
@@ -114,7 +108,7 @@ pub(super) fn read(r: &mut Reader<'_>, b: &Bounds) -> Result<Flag> {
         client_visible: bits & 2 != 0,
         track_events: bits & 4 != 0,
         metadata: Metadata { description, owner, created_at, expires_at, tags },
-        is_static,
+        is_static: false, // Snapshot::from_parts derives it
     })
 }
 

@@ -1,6 +1,6 @@
 //! The body: version, `generatedAt`, bucketing scheme, the hashed lists' salt, segments, flags.
-//! What loading derives (the flag index, the prerequisite order, costs) is derived again here
-//! from what is read, and checked as the JSON loader checks it.
+//! What loading derives (the prerequisite order, costs; `Snapshot::from_parts` the rest) is
+//! derived again here from what is read, and checked as the JSON loader checks it.
 
 use super::bytes::{Reader, Result, Writer};
 use super::{flag, segment, Bounds};
@@ -9,7 +9,7 @@ use crate::hashed::Salt;
 use crate::json::MAX_SAFE_INTEGER;
 use crate::limits::{MAX_FLAGS, MAX_SEGMENTS};
 use crate::model::graph::{self, Problem};
-use crate::model::snapshot::Snapshot;
+use crate::model::snapshot::{Parts, Snapshot};
 
 pub(super) fn write(w: &mut Writer, s: &Snapshot) {
     w.uint(s.version);
@@ -74,15 +74,5 @@ pub(super) fn read(r: &mut Reader<'_>) -> Result<Snapshot> {
     let costs = graph::segment_costs(&segments).or_else(|p| r.fail(problem(p)))?;
     let order = graph::prerequisite_order(&flags).or_else(|p| r.fail(problem(p)))?;
     graph::check_costs(&flags, &order, &costs).or_else(|p| r.fail(problem(p)))?;
-    Ok(Snapshot {
-        version,
-        generated_at,
-        scheme,
-        salt,
-        #[cfg(not(target_family = "wasm"))]
-        index: flags.iter().enumerate().map(|(i, f)| (f.key.as_str().into(), i as u32)).collect(),
-        flags,
-        segments,
-        order,
-    })
+    Ok(Snapshot::from_parts(Parts { version, generated_at, scheme, salt, flags, segments, order }))
 }

@@ -109,7 +109,7 @@ pub(super) fn flag(names: &Names, key: &str, v: &Json<'_>) -> Result<Flag> {
         client_visible: o.client_visible == Some(true),
         track_events: o.track_events != Some(false),
         metadata,
-        is_static: false,
+        is_static: false, // Snapshot::from_parts derives it
     })
 }
 

@@ -9,7 +9,7 @@ use crate::json::schema::{at_most, fail, map, members, At, Result, Ty::*};
 use crate::json::{Json, MAX_SAFE_INTEGER};
 use crate::limits::{MAX_FLAGS, MAX_SEGMENTS};
 use crate::message::message;
-use crate::model::snapshot::Snapshot;
+use crate::model::snapshot::{Parts, Snapshot};
 use alloc::vec::Vec;
 
 members! {
@@ -77,29 +77,20 @@ pub(super) fn compile(v: &Json<'_>) -> Result<Snapshot> {
     }
     // Prerequisites name other flags' variations, so they resolve once every flag is compiled.
     for (i, (_, v)) in flag_members.iter().enumerate() {
-        let prerequisites = flag::prerequisites(&names, &flags, v)?;
-        let f = &mut flags[i];
-        f.is_static = f.on
-            && prerequisites.is_empty()
-            && f.targets.is_empty()
-            && f.rules.is_empty()
-            && matches!(f.fallthrough, crate::model::serve::Serve::Variation(_));
-        f.prerequisites = prerequisites;
+        flags[i].prerequisites = flag::prerequisites(&names, &flags, v)?;
     }
     let segment_costs = graph::check_segments(&segments, &segment_members)?;
     let order = graph::prerequisite_order(&flags, &flag_members)?;
     graph::check_costs(&flags, &order, &segment_costs, &flag_members)?;
-    Ok(Snapshot {
+    Ok(Snapshot::from_parts(Parts {
         version: o.version as u64,
         generated_at: o.generated_at,
         scheme,
         salt,
-        #[cfg(not(target_family = "wasm"))]
-        index: flags.iter().enumerate().map(|(i, f)| (f.key.as_str().into(), i as u32)).collect(),
         flags,
         segments,
         order,
-    })
+    }))
 }
 
 /// `keyHashing`: the algorithm (one so far) and the salt of hashed lists.

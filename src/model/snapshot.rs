@@ -31,7 +31,42 @@ pub struct Snapshot {
     pub(crate) index: HashMap<Box<str>, u32>,
 }
 
+/// What a snapshot is made of, as a loader (JSON or compiled) has read and checked it.
+pub(crate) struct Parts {
+    pub version: u64,
+    pub generated_at: i64,
+    pub scheme: Scheme,
+    pub salt: Option<crate::hashed::Salt>,
+    pub flags: Vec<Flag>,
+    pub segments: Vec<Segment>,
+    pub order: Vec<u32>,
+}
+
 impl Snapshot {
+    /// A snapshot from its parts, with what is derived from them, in one place for both loaders:
+    /// each flag's `is_static` and, natively, the flag index.
+    pub(crate) fn from_parts(p: Parts) -> Snapshot {
+        let mut flags = p.flags;
+        for f in &mut flags {
+            f.is_static = f.on
+                && f.prerequisites.is_empty()
+                && f.targets.is_empty()
+                && f.rules.is_empty()
+                && matches!(f.fallthrough, super::serve::Serve::Variation(_));
+        }
+        Snapshot {
+            version: p.version,
+            generated_at: p.generated_at,
+            scheme: p.scheme,
+            salt: p.salt,
+            #[cfg(not(target_family = "wasm"))]
+            index: flags.iter().enumerate().map(|(i, f)| (f.key.as_str().into(), i as u32)).collect(),
+            flags,
+            segments: p.segments,
+            order: p.order,
+        }
+    }
+
     /// The snapshot's `version`.
     pub fn version(&self) -> u64 {
         self.version
