@@ -168,20 +168,22 @@ mod tests {
 
     #[test]
     fn accept() {
-        let compiled = |_or_json: bool| Wanted::Compiled;
         for json in [None, Some(""), Some("*/*"), Some("application/json"), Some("text/html"), Some("application/*")] {
             assert_eq!(wanted(json), Wanted::Json, "{json:?}");
         }
-        assert_eq!(wanted(Some("application/vnd.edgeflag.compiled")), compiled(false));
-        assert_eq!(wanted(Some("Application/Vnd.Edgeflag.Compiled; q=0.9")), compiled(false));
-        assert_eq!(wanted(Some("application/vnd.edgeflag.compiled, application/json")), compiled(true));
-        assert_eq!(wanted(Some("application/json;q=0.5, application/vnd.edgeflag.compiled")), compiled(true));
-        assert_eq!(wanted(Some("application/vnd.edgeflag.compiled, */*;q=0.1")), compiled(true));
-        assert_eq!(wanted(Some("application/vnd.edgeflag.compiled, application/json;q=0, */*")), compiled(false));
+        assert_eq!(wanted(Some("application/vnd.edgeflag.compiled")), Wanted::Compiled);
+        assert_eq!(wanted(Some("Application/Vnd.Edgeflag.Compiled; q=0.9")), Wanted::Compiled);
+        assert_eq!(wanted(Some("application/vnd.edgeflag.compiled, application/json")), Wanted::Compiled);
+        assert_eq!(wanted(Some("application/json;q=0.5, application/vnd.edgeflag.compiled")), Wanted::Compiled);
+        assert_eq!(wanted(Some("application/vnd.edgeflag.compiled, */*;q=0.1")), Wanted::Compiled);
+        assert_eq!(wanted(Some("application/vnd.edgeflag.compiled, application/json;q=0, */*")), Wanted::Compiled);
         assert_eq!(wanted(Some("application/vnd.edgeflag.compiled;q=0.5, application/json")), Wanted::Json);
         assert_eq!(wanted(Some("application/vnd.edgeflag.compiled;q=0")), Wanted::Json);
-        assert_eq!(wanted(Some("application/vnd.edgeflag.compiled;q=nan")), compiled(false), "unreadable: 1");
-        assert_eq!(wanted(Some("application/vnd.edgeflag.compiled;q=0.002, application/json;q=0.001")), compiled(true));
+        assert_eq!(wanted(Some("application/vnd.edgeflag.compiled;q=nan")), Wanted::Compiled, "unreadable: 1");
+        assert_eq!(
+            wanted(Some("application/vnd.edgeflag.compiled;q=0.002, application/json;q=0.001")),
+            Wanted::Compiled
+        );
         assert_eq!(wanted(Some("application/vnd.edgeflag.compiled;q=0.000")), Wanted::Json);
     }
 
