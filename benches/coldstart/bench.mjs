@@ -27,7 +27,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import { Miniflare } from 'miniflare';
-import { bundleWorker, workerOptions } from './bundle.mjs';
+// The test suite's Worker bundler (esbuild from tests/runtimes: tests/tools.sh runtimes).
+import { bundleWorker, workerOptions } from '../../tests/runtimes/workerd/bundle.mjs';
 import { checkEngines, makeContexts } from './check.mjs';
 import { entriesFor } from './entries.mjs';
 import { cliPath, generateConfigs, here, root } from './generate.mjs';
@@ -198,8 +199,8 @@ export default {
 `;
     }
     writeFileSync(join(dir, 'worker.src.mjs'), src);
-    const bundle = await bundleWorker(join(dir, 'worker.src.mjs'), join(dir, 'dist'));
-    (prepared.workerd ??= []).push({ ...e, ...bundle });
+    const { scriptPath, code, config } = await bundleWorker(join(dir, 'worker.src.mjs'), join(dir, 'dist'));
+    (prepared.workerd ??= []).push({ ...e, scriptPath, code, config });
   }
 }
 

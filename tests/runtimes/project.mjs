@@ -39,17 +39,27 @@ export function vectorFiles(dir = join(root, 'tests/vectors')) {
 }
 
 /**
- * `{ "<file>.json": base64 }`: each vector file's snapshot compiled by the native CLI
- * (`edgeflag compile`, built by the package stage) from its compact JSON text, for the runtimes'
- * compiled load path (conformance.mjs).
+ * The compiled form (docs/compiled.md) the native CLI (`edgeflag compile`, built by the package
+ * stage) makes of `snapshot`: JSON text, compiled byte for byte as given, or a value. Throws with
+ * the CLI's message when it does not load.
+ */
+export function compileNative(snapshot) {
+  const input = typeof snapshot === 'string' ? snapshot : JSON.stringify(snapshot);
+  try {
+    return execFileSync(join(root, 'target/release/edgeflag'), ['compile', '-'], { input, maxBuffer: 1 << 28, stdio: ['pipe', 'pipe', 'pipe'] });
+  } catch (e) {
+    throw new Error(String(e.stderr ?? e.message).trim());
+  }
+}
+
+/**
+ * `{ "<file>.json": base64 }`: each vector file's snapshot compiled by the native CLI from its
+ * compact JSON text, for the runtimes' compiled load path (conformance.mjs).
  */
 export function compiledVectors(files = vectorFiles()) {
-  const cli = join(root, 'target/release/edgeflag');
   const out = {};
   for (const [name, doc] of Object.entries(files)) {
-    if (!doc.snapshot) continue;
-    const compiled = execFileSync(cli, ['compile', '-'], { input: JSON.stringify(doc.snapshot), stdio: ['pipe', 'pipe', 'ignore'] });
-    out[name] = compiled.toString('base64');
+    if (doc.snapshot) out[name] = compileNative(doc.snapshot).toString('base64');
   }
   return out;
 }

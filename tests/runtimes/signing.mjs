@@ -1,10 +1,8 @@
 // Signed snapshots for the runtime checks (docs/snapshot.md, "Signed snapshots"), made with
 // Node.js's own Ed25519 from fixed test seeds (not secrets), and what every runtime's engine must
 // answer to them. `signed.mjs`, copied into each project, runs them in the runtime.
-import { execFileSync } from 'node:child_process';
 import { createHash, createPrivateKey, createPublicKey, sign } from 'node:crypto';
-import { join } from 'node:path';
-import { root } from './project.mjs';
+import { compileNative } from './project.mjs';
 
 /** The DER (PKCS #8) that comes before a raw 32-byte Ed25519 seed. */
 const PKCS8_SEED = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -65,11 +63,6 @@ export function signedCases(example) {
   };
 }
 
-/** `text` compiled by the native CLI (built by the package stage). */
-function compiled(text) {
-  return execFileSync(join(root, 'target/release/edgeflag'), ['compile', '-'], { input: text, stdio: ['pipe', 'pipe', 'ignore'] });
-}
-
 /**
  * The same cases for compiled snapshots (docs/compiled.md), base64 (`encoding`), with what an
  * engine given keys must answer: every refusal is at `signature`, before the body is read.
@@ -77,7 +70,7 @@ function compiled(text) {
 export function signedCompiledCases(example) {
   const publisher = testKey(SEEDS.publisher);
   const other = testKey(SEEDS.other);
-  const at = (v) => compiled(example.replace('"version": 7', `"version": ${v}`));
+  const at = (v) => compileNative(example.replace('"version": 7', `"version": ${v}`));
   const kept = (kind, path) => ({ ok: false, kind, path, version: 7 });
   const tampered = publisher.signCompiled(at(8));
   tampered[60] ^= 1; // a byte of the body: the signature no longer verifies (nor the checksum)
@@ -90,7 +83,7 @@ export function signedCompiledCases(example) {
   ];
   const b64 = (bytes) => Buffer.from(bytes).toString('base64');
   return {
-    cases: { encoding: 'base64', publicKeys: [publisher.publicKey], initial: b64(publisher.signCompiled(compiled(example))), updates: cases.map(([bytes]) => b64(bytes)) },
+    cases: { encoding: 'base64', publicKeys: [publisher.publicKey], initial: b64(publisher.signCompiled(compileNative(example))), updates: cases.map(([bytes]) => b64(bytes)) },
     expected: { initial: 7, updates: cases.map(([, e]) => e), badKey: 'TypeError' },
   };
 }

@@ -7,14 +7,13 @@
 // must end with exactly the expected exposures and summary counts.
 // Usage: node chromium.mjs --project <dir with edgeflag installed>
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startCollector } from './collector.mjs';
-import { args, browserImportMap, root } from '../project.mjs';
+import { args, browserImportMap, compileNative } from '../project.mjs';
 import { ATTRIBUTES, FLAGS, UNTRACKED, VERSION, testSnapshot, user } from './fixtures.mjs';
 import { Expected, compare, describe } from './model.mjs';
 
@@ -24,10 +23,7 @@ const T0 = Date.UTC(2026, 10, 22, 3, 0, 0);
 const importMap = browserImportMap(dir);
 
 // Compiled, as pages receive snapshots (docs/compiled.md): the page loads the smallest module.
-writeFileSync(
-  join(dir, 'exposures-snapshot.efc'),
-  execFileSync(join(root, 'target/release/edgeflag'), ['compile', '-'], { input: JSON.stringify(testSnapshot()), stdio: ['pipe', 'pipe', 'inherit'] }),
-);
+writeFileSync(join(dir, 'exposures-snapshot.efc'), compileNative(testSnapshot()));
 writeFileSync(
   join(dir, 'exposures.html'),
   `<!doctype html>

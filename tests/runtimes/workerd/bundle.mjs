@@ -1,20 +1,21 @@
 // Bundles a Worker the way wrangler does: esbuild with the `workerd`/`worker`/`browser`
-// conditions, and `.wasm` imports left as separate modules (copied beside the bundle) so
-// workerd hands them over as compiled `WebAssembly.Module`s. Used by run.mjs.
-import { copyFileSync, mkdirSync } from 'node:fs';
+// conditions and wrangler's `process.env.NODE_ENV` define; `.wasm`, `.txt` and `.bin` imports
+// left as separate modules (copied beside the bundle), so workerd hands them over as a compiled
+// `WebAssembly.Module`, a string and an ArrayBuffer. Used by run.mjs and benches/coldstart.
+import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { build } from 'esbuild';
 
 /**
- * Bundles `entry` into `outdir`/worker.mjs (`*.txt` stay external too, as Text modules).
- * Returns the bundle's path and the source files that went into it.
+ * Bundles `entry` into `outdir`/worker.mjs. Returns the bundle's path, the source files that went
+ * into it, and the bytes of the code (bundle and .wasm) and of the data modules beside it.
  */
 export async function bundleWorker(entry, outdir) {
   mkdirSync(outdir, { recursive: true });
   const externalModules = {
     name: 'external-modules',
     setup(b) {
-      b.onResolve({ filter: /\.(wasm|txt)$/ }, (a) => {
+      b.onResolve({ filter: /\.(wasm|txt|bin)$/ }, (a) => {
         const from = resolve(a.resolveDir, a.path);
         copyFileSync(from, join(outdir, basename(from)));
         return { path: `./${basename(from)}`, external: true };
@@ -31,11 +32,14 @@ export async function bundleWorker(entry, outdir) {
     conditions: ['workerd', 'worker', 'browser'],
     mainFields: ['browser', 'module', 'main'],
     target: 'es2022',
+    // As wrangler defines it (GrowthBook, for one, reads it).
+    define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'warning',
     plugins: [externalModules],
     metafile: true,
   });
-  return { scriptPath: outfile, inputs: Object.keys(metafile.inputs) };
+  const bytes = (data) => readdirSync(outdir).filter((f) => /\.(txt|bin)$/.test(f) === data).reduce((n, f) => n + statSync(join(outdir, f)).size, 0);
+  return { scriptPath: outfile, inputs: Object.keys(metafile.inputs), code: bytes(false), config: bytes(true) };
 }
 
 /** Miniflare options for a bundle made by bundleWorker. */
@@ -48,6 +52,7 @@ export function workerOptions(scriptPath) {
       { type: 'ESModule', include: ['**/*.js', '**/*.mjs'] },
       { type: 'CompiledWasm', include: ['**/*.wasm'] },
       { type: 'Text', include: ['**/*.txt'] },
+      { type: 'Data', include: ['**/*.bin'] },
     ],
     compatibilityDate: '2025-09-01',
   };

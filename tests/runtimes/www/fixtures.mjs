@@ -31,22 +31,7 @@ export function native(snapshot, contexts, nowMs, flag) {
   }
 }
 
-/**
- * The compiled form (docs/compiled.md) the native CLI (`edgeflag compile`) makes of `snapshot`
- * (JSON text, compiled byte for byte as given, or a value); throws with the CLI's message when
- * it does not load.
- */
-export function compileNative(snapshot) {
-  const dir = mkdtempSync(join(tmpdir(), 'edgeflag-compile-'));
-  try {
-    writeFileSync(join(dir, 's.json'), typeof snapshot === 'string' ? snapshot : JSON.stringify(snapshot));
-    return execFileSync(CLI, ['compile', join(dir, 's.json')], { maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (e) {
-    throw new Error(String(e.stderr ?? e.message).trim());
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+export { compileNative } from '../project.mjs';
 
 /** What a page of the app shows of its flags: the embedded bootstrap and the snapshot label. */
 export function readPage(html) {
