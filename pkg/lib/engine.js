@@ -407,14 +407,12 @@ export function compile(snapshot) {
 /**
  * Hands `snapshot` to the core as its module reads it (pkg/build.sh builds three): bytes to
  * `update` (the compiled form; in the servers' module also UTF-8 JSON), text to `update_text`
- * (JSON, in the modules that read it). The browsers' default module has no `update_text`: text
- * goes to it as bytes, which it refuses with the reason.
+ * (JSON, in the servers' module). The browsers' modules have no `update_text`: text goes to them
+ * as bytes, which they refuse with the reason.
  */
 function offer(core, snapshot) {
-  const binary = snapshot instanceof ArrayBuffer || ArrayBuffer.isView(snapshot);
-  if (binary && core.update) {
-    return core.update(snapshot instanceof ArrayBuffer ? new Uint8Array(snapshot) : new Uint8Array(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength));
-  }
+  if (snapshot instanceof ArrayBuffer) return core.update(new Uint8Array(snapshot));
+  if (ArrayBuffer.isView(snapshot)) return core.update(new Uint8Array(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength));
   const text = snapshotText(snapshot);
   return core.update_text ? core.update_text(text) : core.update(encoder.encode(text));
 }

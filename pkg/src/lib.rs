@@ -119,13 +119,12 @@ impl WasmEngine {
     pub fn client_snapshot(&mut self, text: &str) -> u32 {
         // A signed snapshot gives its contents (verified by whoever accepted it).
         match edgeflag::signature::contents(text).and_then(edgeflag::client_snapshot) {
-            Ok(derived) => self.out = derived,
-            Err(e) => {
-                self.out.clear();
-                describe::strings(&mut self.out, &mut [e.kind.code(), &e.path, &e.message].into_iter());
+            Ok(derived) => {
+                self.out = derived;
+                self.out_len()
             }
+            Err(e) => self.refusal(&e),
         }
-        self.out_len()
     }
 
     /// The compiled form (docs/compiled.md) of snapshot `text` (of its contents when it is
@@ -133,17 +132,13 @@ impl WasmEngine {
     /// with the error as for `update`. Only in the servers' module: servers publish the form.
     #[cfg(feature = "server")]
     pub fn compile(&mut self, text: &str) -> i32 {
-        self.out.clear();
         let contents = edgeflag::signature::contents(text);
         match contents.and_then(|c| edgeflag::Snapshot::parse(c).map(|s| s.to_compiled(c.as_bytes()))) {
             Ok(bytes) => {
                 self.compiled = bytes;
                 self.compiled.len() as i32
             }
-            Err(e) => {
-                describe::strings(&mut self.out, &mut [e.kind.code(), &e.path, &e.message].into_iter());
-                -1 - self.out_len() as i32
-            }
+            Err(e) => -1 - self.refusal(&e) as i32,
         }
     }
 
@@ -327,15 +322,19 @@ impl WasmEngine {
     #[cfg(any(feature = "compiled", feature = "json"))]
     fn answer(&mut self, result: Result<edgeflag::Update, edgeflag::LoadError>) -> i32 {
         use edgeflag::Update;
-        self.out.clear();
         match result {
             Ok(Update::Replaced { .. }) => 0,
             Ok(Update::Unchanged { .. }) => 1,
-            Err(e) => {
-                describe::strings(&mut self.out, &mut [e.kind.code(), &e.path, &e.message].into_iter());
-                -1 - self.out_len() as i32
-            }
+            Err(e) => -1 - self.refusal(&e) as i32,
         }
+    }
+
+    /// A refused snapshot as `[kind, path, message]` JSON text in `out`; its length.
+    #[cfg(any(feature = "compiled", feature = "json"))]
+    fn refusal(&mut self, e: &edgeflag::LoadError) -> u32 {
+        self.out.clear();
+        describe::strings(&mut self.out, &mut [e.kind.code(), &e.path, &e.message].into_iter());
+        self.out_len()
     }
 
     /// Texts are far below 4 GiB (the Wasm memory's limit).
