@@ -1,8 +1,9 @@
 // Browser entry (and the default): the .wasm is fetched, so loading is asynchronous —
 // `await init()` once before creating engines. A page downloads one module and its glue, imported
 // on demand (pkg/build.sh): by default the one that reads compiled snapshots (docs/compiled.md);
-// with `init(source, { keys: true })` the one that also verifies their signatures (publicKeys);
-// with `{ json: true }` the one that also reads JSON snapshots (the servers').
+// with `init(source, { keys: true })` the one that also takes public keys and has the browser's
+// WebCrypto verify signatures, or where WebCrypto lacks Ed25519 the one that verifies them
+// itself; with `{ json: true }` the one that also reads JSON snapshots (the servers').
 import { attach } from './lib/core.js';
 
 export { Engine, LoadError, serversOnly as clientSnapshot, serversOnly as compile } from './lib/engine.js';
@@ -13,6 +14,7 @@ export { Reporter } from './lib/reporter.js';
 // a single file.
 const MODULES = [
   { url: () => new URL('./wasm/edgeflag_bg.wasm', import.meta.url), glue: () => import('./wasm/edgeflag.js') },
+  { url: () => new URL('./wasm/edgeflag_trust_bg.wasm', import.meta.url), glue: () => import('./wasm/edgeflag_trust.js') },
   { url: () => new URL('./wasm/edgeflag_keys_bg.wasm', import.meta.url), glue: () => import('./wasm/edgeflag_keys.js') },
   { url: () => new URL('./wasm/edgeflag_server_bg.wasm', import.meta.url), glue: () => import('./wasm/edgeflag_server.js') },
 ];
@@ -22,16 +24,19 @@ let attached = -1; // the rank of the attached module
 /**
  * Loads the Wasm module once. `source` may be a URL (default: the .wasm beside this file), a
  * Response or its Promise, bytes, or a compiled `WebAssembly.Module` (e.g. from a bundler), of
- * the module `options` asks for (`{ keys: true }`, `{ json: true }`). Resolves to what engines
- * made from now on read: `{ compiled, keys, json }`. A page that asks for more loads the module
- * that does it; engines made before keep the module they have.
+ * the module `options` asks for (`{ keys: true }`: with a source, the module that verifies
+ * signatures itself, `edgeflag_keys_bg.wasm`; `{ json: true }`). Resolves to what engines made
+ * from now on read: `{ compiled, keys, json }`. A page that asks for more loads the module that
+ * does it; engines made before keep the module they have.
  */
-export function init(source, options) {
-  let rank = Math.max(options?.json === true ? 2 : options?.keys === true ? 1 : 0, attached);
+export async function init(source, options) {
+  const keys = options?.keys === true && (source || !(await (await webCrypto()).hasEd25519()) ? 2 : 1);
+  const asked = options?.json === true ? 3 : options?.keys === true ? keys : 0;
+  let rank = Math.max(asked, attached);
   // A module that does more, already on its way, serves this call too: one download.
   for (let r = MODULES.length - 1; r > rank && !source; r--) if (loading[r]) rank = r;
-  const reads = { compiled: true, keys: rank > 0, json: rank > 1 };
-  if (attached === rank) return Promise.resolve(reads);
+  const reads = { compiled: true, keys: rank > 0, json: rank > 2 };
+  if (attached === rank) return reads;
   return (loading[rank] ??= load(rank, source).then(
     () => reads,
     (e) => {
@@ -41,6 +46,13 @@ export function init(source, options) {
   ));
 }
 
+/**
+ * What browsers do for the core (lib/core.js): Ed25519 verification by WebCrypto, whose code is
+ * imported only by pages given keys.
+ */
+const webCrypto = () => import('./lib/webcrypto.js');
+const HOST = { verify: (staged) => webCrypto().then((w) => w.verify(staged)) };
+
 async function load(rank, source) {
   const m = MODULES[rank];
   // The .wasm is fetched while its glue is imported.
@@ -48,7 +60,7 @@ async function load(rank, source) {
   const glue = await m.glue();
   const exports = wasm instanceof WebAssembly.Module ? glue.initSync({ module: wasm }) : await glue.default({ module_or_path: wasm });
   if (rank > attached) {
-    attach(exports, glue.WasmEngine);
+    attach(exports, glue.WasmEngine, HOST);
     attached = rank;
   }
 }

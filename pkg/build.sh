@@ -35,7 +35,11 @@ module() {
   # The features rustc emits for wasm32-unknown-unknown (all in every supported runtime). The
   # flatten/rereloop round restructures control flow before two more -Oz rounds: 0.2 KB smaller
   # gzipped, the same speed in the peer bench (docs/performance.md).
-  "$WASM_OPT" -Oz --flatten --rereloop -Oz -Oz --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  # `--low-memory-unused`: the linker places the stack first and data from 1 MiB, and no
+  # recursion here comes near a megabyte of stack (depths are bounded, docs/hardening.md), so the
+  # first KiB is never addressed; wasm-opt may then fold constant offsets into loads and stores
+  # (0.24 KB gzipped).
+  "$WASM_OPT" --low-memory-unused -Oz --flatten --rereloop -Oz -Oz --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "pkg/wasm/${name}_bg.wasm" -o "pkg/wasm/${name}_bg.wasm"
   # The glue's default path for the async init makes bundlers (Turbopack, webpack) ship the .wasm a
@@ -53,10 +57,27 @@ module() {
     const warnings = /console\.warn\((".*?"|\x27.*?\x27)(, e)?\);?/g;
     const found = text.match(warnings) ?? [];
     if (found.length !== 3) throw new Error(`build.sh: expected 3 console warnings in the glue, found ${found.length}`);
-    fs.writeFileSync(path, text.replace(warnings, ""));
+    // Strings go in through encodeInto alone: the glue first copies ASCII one character at a
+    // time in JavaScript, slow in cold code (docs/performance.md) and 0.2 KB gzipped in every
+    // bundle. Room for 3 bytes per UTF-16 unit, then the allocation shrinks to what was written
+    // (an owned String has its length as capacity); an empty string keeps the dangling
+    // pointer from malloc, never reallocated.
+    const pass = /function passStringToWasm0\(arg, malloc, realloc\) \{\n[^]*?\n\}\n/g;
+    const passes = text.match(pass) ?? [];
+    if (passes.length !== 1) throw new Error(`build.sh: expected passStringToWasm0 once in the glue, found ${passes.length}`);
+    const encodeInto = `function passStringToWasm0(arg, malloc, realloc) {
+    const len = arg.length * 3;
+    const ptr = malloc(len, 1) >>> 0;
+    const { written } = cachedTextEncoder.encodeInto(arg, getUint8ArrayMemory0().subarray(ptr, ptr + len));
+    WASM_VECTOR_LEN = written;
+    return written < len ? realloc(ptr, len, written, 1) >>> 0 : ptr;
+}
+`;
+    fs.writeFileSync(path, text.replace(warnings, "").replace(pass, encodeInto));
   ' "pkg/wasm/$name.js"
 }
 module edgeflag compiled ""
+module edgeflag_trust compiled,trust -trust
 module edgeflag_keys compiled,keys -keys
 module edgeflag_server server -server
 rm -f pkg/wasm/.gitignore

@@ -143,7 +143,7 @@ export class Client {
       response = await fetch(url, { headers, cache: 'no-store' });
       if (response.status === 304) return { ok: true, status: 304, changed: false, version: this.version };
       if (!response.ok) throw new Error(`edgeflag: GET ${url}: HTTP ${response.status}`);
-      const result = this.#offer(new Uint8Array(await response.arrayBuffer()));
+      const result = await this.#offer(new Uint8Array(await response.arrayBuffer()));
       if (result.ok) this.#etag = response.headers.get('etag');
       return { ...result, status: response.status };
     } catch (error) {
@@ -176,7 +176,7 @@ export class Client {
       this.#fail(error); // keeps serving the bootstrap
       return;
     }
-    if (this.#staged !== undefined) this.#offer(this.#staged);
+    if (this.#staged !== undefined) await this.#offer(this.#staged);
     this.#staged = undefined;
     if (o.snapshotUrl) {
       await this.refresh();
@@ -195,12 +195,13 @@ export class Client {
     return (this.#options.publicKeys ?? []).length > 0;
   }
 
-  #offer(snapshot) {
+  async #offer(snapshot) {
     if (this.#engine === null) {
       this.#staged = snapshot;
       return { ok: true, changed: false, version: this.version };
     }
-    const result = this.#engine.update(snapshot);
+    // Asynchronous: with publicKeys, WebCrypto verifies the signature.
+    const result = await this.#engine.updateAsync(snapshot);
     if (!result.ok) this.#fail(result.error);
     else if (result.changed) this.#evaluate();
     return { ok: result.ok, changed: !!result.changed, version: this.version, error: result.error };

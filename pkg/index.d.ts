@@ -86,9 +86,11 @@ export interface EngineOptions {
   exposures?: boolean | ExposureOptions;
   /**
    * Ed25519 public keys, 64 hex digits each (one, or several while keys rotate): every snapshot
-   * must then be a signed snapshot (docs/snapshot.md, "Signed snapshots"), given as text, that one
-   * of them verifies (in browsers, after `init(source, { keys: true })`); others are refused (`unsigned`, `unknown_key`, `bad_signature`) and the last
-   * good snapshot keeps serving. A key that is not one throws a TypeError. Unset or empty: every
+   * must then be a signed snapshot (docs/snapshot.md, "Signed snapshots"; or a signed compiled
+   * snapshot, docs/compiled.md) that one of them verifies; others are refused (`unsigned`,
+   * `unknown_key`, `bad_signature`) and the last good snapshot keeps serving. In browsers, after
+   * `init(source, { keys: true })`; there WebCrypto verifies (a fallback module where it lacks
+   * Ed25519), so snapshots go through `updateAsync`. A key that is not one throws a TypeError. Unset or empty: every
    * snapshot loads, a signed one unverified.
    */
   publicKeys?: readonly string[] | string;
@@ -187,7 +189,10 @@ export interface ContextScope {
 }
 
 export class Engine {
-  /** Throws `LoadError` when `snapshot` is given and refused. */
+  /**
+   * Throws `LoadError` when `snapshot` is given and refused; a TypeError when it is given to an
+   * engine that verifies signatures asynchronously (browsers given publicKeys: `updateAsync`).
+   */
   constructor(snapshot?: Snapshot, options?: EngineOptions);
   /**
    * Offers a snapshot; a refused one leaves the serving snapshot in place. Never throws. The
@@ -195,6 +200,15 @@ export class Engine {
    * snapshots are refused there with `unsupported_format` until `init(source, { json: true })`.
    */
   update(snapshot: Snapshot): UpdateResult;
+  /**
+   * `update`, resolving once the snapshot's signature is verified: in browsers given publicKeys
+   * (WebCrypto verifies asynchronously), where `update` refuses every snapshot with a TypeError
+   * naming this method. Snapshots offered this way load in the order offered. Everywhere else it
+   * resolves to what `update` returns.
+   */
+  updateAsync(snapshot: Snapshot): Promise<UpdateResult>;
+  /** Whether this engine needs `updateAsync` (browsers given publicKeys). */
+  readonly asyncUpdates: boolean;
   /** Version of the serving snapshot, or null. */
   readonly version: number | null;
   flags(): readonly FlagInfo[];

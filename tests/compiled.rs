@@ -232,3 +232,41 @@ fn an_engine_with_keys_loads_only_compiled_snapshots_one_of_them_signed() {
     assert_eq!(decoded.to_compiled(EXAMPLE.as_bytes()), unsigned);
     assert!(Engine::new().update_bytes(&signed).is_ok());
 }
+
+/// A host that verifies Ed25519 itself (the npm package in browsers, with WebCrypto) is given by
+/// `Keys::signed_compiled` exactly what `check_compiled` verifies: here an independent verifier
+/// (ed25519-dalek) over the parts must agree with it on the signed, the tampered and the
+/// foreign snapshot, and the refusals before verifying are `check_compiled`'s own.
+#[test]
+fn what_a_host_verifies_is_what_the_engine_verifies() {
+    use edgeflag::signature::{Keys, SigningKey};
+    let key = SigningKey::from_seed([7; 32]).expect("a key");
+    let keys = Keys::new(vec![key.public_key()]);
+    let unsigned = compile(EXAMPLE);
+    let signed = key.sign_compiled(&unsigned).expect("signs");
+    let mut tampered = signed.clone();
+    tampered[HEADER_BYTES + 3] ^= 1;
+    let mut bad_signature = signed.clone();
+    let last = bad_signature.len() - 1;
+    bad_signature[last] ^= 1;
+    let by_other = SigningKey::from_seed([8; 32]).expect("a key").sign_compiled(&unsigned).expect("signs");
+
+    let host = |bytes: &[u8]| -> Result<(), edgeflag::LoadError> {
+        let s = keys.signed_compiled(bytes)?;
+        assert_eq!(s.parts[0], edgeflag::compiled::DOMAIN);
+        assert_eq!(s.keys.len(), 1);
+        let message = [s.parts[0], s.parts[1]].concat();
+        let verifier = ed25519_dalek::VerifyingKey::from_bytes(&s.keys[0].to_bytes()).expect("a key");
+        match verifier.verify_strict(&message, &ed25519_dalek::Signature::from_bytes(&s.signature)) {
+            Ok(()) => Ok(()),
+            Err(_) => Err(s.refusal()),
+        }
+    };
+    for bytes in [&signed, &tampered, &bad_signature, &by_other, &unsigned] {
+        assert_eq!(host(bytes), keys.check_compiled(bytes));
+    }
+    assert_eq!(host(&signed), Ok(()));
+    assert_eq!(host(&tampered).map_err(|e| e.kind), Err(LoadErrorKind::BadSignature));
+    assert_eq!(host(&by_other).map_err(|e| e.kind), Err(LoadErrorKind::UnknownKey));
+    assert_eq!(host(&unsigned).map_err(|e| e.kind), Err(LoadErrorKind::Unsigned));
+}

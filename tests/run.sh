@@ -52,7 +52,10 @@ stage_lint() {
   step "format and lints"
   cargo fmt --all --check
   cargo clippy --workspace --all-targets -- -D warnings
-  cargo clippy -p edgeflag-wasm --target wasm32-unknown-unknown --features server -- -D warnings
+  # Each module's code paths: the servers' (everything), and the one whose host verifies.
+  for features in server compiled,trust; do
+    cargo clippy -p edgeflag-wasm --target wasm32-unknown-unknown --features "$features" -- -D warnings
+  done
   cargo clippy -p edgeflag-context-transport --target wasm32-unknown-unknown -- -D warnings
   cargo clippy -p edgeflag-worker --lib --target wasm32-unknown-unknown -- -D warnings
 }
@@ -198,7 +201,7 @@ stage_size() {
   # Two ceilings, each only ever lowered (docs/performance.md, "Size"): a page that evaluates and
   # reports exposures (the compiled-only module), and one given public keys (the module that also
   # verifies). The goals are 24 and 32 KiB; the single module before them weighed 54.6 KiB.
-  node tests/runtimes/size.mjs --project tests/runtimes/.projects/node --json "$out/size.json" --limit-kib 39.8 --keys-limit-kib 47.6
+  node tests/runtimes/size.mjs --project tests/runtimes/.projects/node --json "$out/size.json" --limit-kib 39.8 --keys-limit-kib 44.8
   step "cold start against GrowthBook and flagd-core, 1,000 flags, Node and workerd (smoke: 3 samples; each first evaluation checked, times reported)"
   (cd benches/coldstart && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; } && node bench.mjs --smoke --tarball "../../$tarball")
 }

@@ -3,10 +3,21 @@
 // pkg/build.sh) its own way and attaches it here with that module's glue class.
 let exports = null;
 let Glue = null;
+let Host = null;
 
-export function attach(wasmExports, WasmEngine) {
+/**
+ * `host`: what the runtime does for the core, browsers only: `verify(staged)` resolves whether
+ * the signature the core staged verifies (lib/webcrypto.js).
+ */
+export function attach(wasmExports, WasmEngine, host = null) {
   exports = wasmExports;
   Glue = WasmEngine;
+  Host = host;
+}
+
+/** The attached host (browsers), or null. */
+export function host() {
+  return Host;
 }
 
 /** A new core engine of the attached module. */

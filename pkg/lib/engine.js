@@ -2,7 +2,7 @@
 // in as JSON text, results come back as integers in the core's buffer (see pkg/src/slots.rs)
 // and are turned into values through tables the core describes (pkg/src/describe.rs): the
 // snapshot's, with the results' layout, once per update; each flag's on its first use.
-import { core, newCore } from './core.js';
+import { core, host, newCore } from './core.js';
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
@@ -31,6 +31,7 @@ export class Engine {
     if (options.publicKeys !== undefined) this.#trust(options.publicKeys);
     if (options.exposures) this.recordExposures(options.exposures === true ? {} : options.exposures);
     if (snapshot !== undefined) {
+      if (this.#e.later) throw new TypeError(LATER);
       const result = this.update(snapshot);
       if (!result.ok) throw result.error;
     }
@@ -46,21 +47,59 @@ export class Engine {
     if (!this.#e.core.trust) throw new TypeError('edgeflag: publicKeys need init(source, { keys: true }) first');
     const n = this.#e.core.trust(list.join(','));
     if (n) throw new TypeError(`edgeflag: publicKeys: ${this.#e.text(n)}`);
+    // Browsers verify with WebCrypto, which answers later (core.js, `host`).
+    this.#e.later = host() !== null;
   }
 
   /**
    * Offers a snapshot: the compiled form's bytes (docs/compiled.md), or JSON as text, bytes or a
    * value (in the module that reads JSON: every server entry, and browsers after
-   * `init(source, { json: true })`). A refused one leaves the serving snapshot in place. Never throws.
+   * `init(source, { json: true })`). A refused one leaves the serving snapshot in place. Never
+   * throws. In browsers given publicKeys signatures are verified asynchronously: there it
+   * refuses every snapshot, saying to use `updateAsync`.
    */
   update(snapshot) {
+    if (this.#e.later) return { ok: false, error: new TypeError(LATER), version: this.version };
+    return this.#offer(snapshot);
+  }
+
+  /**
+   * `update`, resolving to its result once the snapshot's signature is verified (browsers given
+   * publicKeys: WebCrypto is asynchronous); updates offered this way load in the order offered.
+   * Everywhere else it resolves to what `update` returns.
+   */
+  updateAsync(snapshot) {
+    // The caller may reuse its buffer while an earlier update is verified.
+    const copy = snapshot instanceof ArrayBuffer || ArrayBuffer.isView(snapshot) ? bytes(snapshot).slice() : snapshot;
+    return (this.#queue = this.#queue.then(() => this.#offer(copy)));
+  }
+  #queue = Promise.resolve();
+
+  /** Whether `update` needs to be `updateAsync` (browsers given publicKeys). */
+  get asyncUpdates() {
+    return this.#e.later;
+  }
+
+  /** A snapshot offered to the core, and its answer as a result (a Promise while it is verified). */
+  #offer(snapshot) {
+    return this.#answer(() => offer(this.#e.core, snapshot));
+  }
+
+  #answer(call) {
     const e = this.#e;
     const previousVersion = this.version;
     let code;
     try {
-      code = offer(e.core, snapshot);
+      code = call();
     } catch (error) {
       return { ok: false, error, version: previousVersion };
+    }
+    if (code >= 2) {
+      // Signed, by a trusted key's id: the core waits for the host's verdict (pkg/src/lib.rs).
+      return host().verify(new Uint8Array(e.memory.buffer, e.core.staged_ptr(), code - 2).slice()).then(
+        (verified) => this.#answer(() => e.core.commit(verified)),
+        (error) => (e.core.commit(false), { ok: false, error, version: previousVersion }),
+      );
     }
     if (code < 0) {
       const [kind, path, message] = JSON.parse(e.text(-1 - code));
@@ -193,13 +232,14 @@ class Evaluator {
   core;
   now;
   tables;
+  later = false; // signatures verified by the host, asynchronously
+  memory;
   #contextText = null; // the context the core holds, as sent
-  #memory;
   #view = null;
   #base = 0;
 
   constructor(now) {
-    this.#memory = core().memory; // throws a clear error before `init()` in browsers
+    this.memory = core().memory; // throws a clear error before `init()` in browsers
     this.core = newCore();
     this.now = now;
     this.describe();
@@ -247,14 +287,14 @@ class Evaluator {
 
   /** The core's result buffer as an Int32Array (re-made when memory grows). */
   #results() {
-    const buffer = this.#memory.buffer;
+    const buffer = this.memory.buffer;
     if (this.#view === null || this.#view.buffer !== buffer) this.#view = new Int32Array(buffer);
     return this.#view;
   }
 
   /** The core's text output of `length` bytes (read in place, as the results are). */
   text(length) {
-    return utf8.decode(new Uint8Array(this.#memory.buffer, this.core.out_ptr(), length));
+    return utf8.decode(new Uint8Array(this.memory.buffer, this.core.out_ptr(), length));
   }
 
   /** Result `slot` as details, read at the offsets the core describes (`slots`). */
@@ -411,8 +451,7 @@ export function compile(snapshot) {
  * as bytes, which they refuse with the reason.
  */
 function offer(core, snapshot) {
-  if (snapshot instanceof ArrayBuffer) return core.update(new Uint8Array(snapshot));
-  if (ArrayBuffer.isView(snapshot)) return core.update(new Uint8Array(snapshot.buffer, snapshot.byteOffset, snapshot.byteLength));
+  if (snapshot instanceof ArrayBuffer || ArrayBuffer.isView(snapshot)) return core.update(bytes(snapshot));
   const text = snapshotText(snapshot);
   return core.update_text ? core.update_text(text) : core.update(encoder.encode(text));
 }
@@ -451,6 +490,12 @@ function text(context) {
   }
 }
 
+/** Bytes as a Uint8Array over the same memory. */
+function bytes(b) {
+  return b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+const LATER = 'edgeflag: browsers given publicKeys verify asynchronously: use updateAsync';
 const encoder = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const LONE_SURROGATE = 'holds a lone surrogate (U+D800–U+DFFF), which UTF-8 cannot encode';

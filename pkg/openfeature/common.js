@@ -19,6 +19,9 @@ export function toContext(context) {
   return out;
 }
 
+/** `f` of `value`, once it resolves when it is a Promise. */
+const then = (value, f) => (value instanceof Promise ? value.then(f) : f(value));
+
 const ERROR_CODES = ['FLAG_NOT_FOUND', 'TYPE_MISMATCH', 'PARSE_ERROR', 'TARGETING_KEY_MISSING', 'INVALID_CONTEXT', 'GENERAL'];
 
 /**
@@ -55,29 +58,46 @@ export class Source {
       const compiled = p instanceof ArrayBuffer || ArrayBuffer.isView(p);
       await init(undefined, { json: !compiled, keys: this.options.publicKeys !== undefined });
     }
-    const error = this.build();
+    const error = await this.build();
     if (error) {
       this.failed = true;
       throw error;
     }
   }
 
-  /** Builds the engine if it does not exist yet (synchronous: the Wasm module must be loaded). */
+  /**
+   * Builds the engine if it does not exist yet (synchronous: the Wasm module must be loaded) and
+   * offers it the constructor's snapshot: its LoadError, if refused (a Promise of it where the
+   * engine verifies signatures asynchronously).
+   */
   build() {
     if (this.engine !== null) return this.loadError;
     this.engine = new Engine(undefined, this.options);
     const snapshot = this.pending;
     this.pending = undefined;
-    if (snapshot !== undefined) {
-      const result = this.engine.update(snapshot);
-      if (!result.ok) this.loadError = result.error;
-    }
-    return this.loadError;
+    if (snapshot === undefined) return undefined;
+    return then(this.offer(snapshot), (result) => (this.loadError = result.ok ? undefined : result.error));
   }
 
+  /** The engine's update: `updateAsync`'s Promise where signatures are verified asynchronously. */
+  offer(snapshot) {
+    return this.engine.asyncUpdates ? this.engine.updateAsync(snapshot) : this.engine.update(snapshot);
+  }
+
+  /** The provider's `update`: refused, as the engine's, where verifying is asynchronous. */
   update(snapshot) {
     this.build();
-    const result = this.engine.update(snapshot);
+    return this.settle(this.engine.update(snapshot));
+  }
+
+  /** The provider's `updateAsync`: after the constructor's snapshot, in the order offered. */
+  async updateAsync(snapshot) {
+    await this.build();
+    return this.settle(await this.engine.updateAsync(snapshot));
+  }
+
+  /** An update's result, with the events it emits. */
+  settle(result) {
     if (result.ok) {
       this.loadError = undefined;
       if (this.failed) {

@@ -36,6 +36,12 @@ export declare class EdgeflagProvider implements Provider {
    * Before `initialize`, builds the engine first (the Wasm module must be loaded).
    */
   update(snapshot: string | object): UpdateResult;
+  /**
+   * `update`, resolving once the snapshot's signature is verified: in browsers given publicKeys
+   * (WebCrypto verifies asynchronously; there `update` refuses every snapshot). Snapshots offered
+   * this way load in the order offered.
+   */
+  updateAsync(snapshot: string | object | Uint8Array): Promise<UpdateResult>;
   resolveBooleanEvaluation(flagKey: string, defaultValue: boolean, context: EvaluationContext, logger?: Logger): Promise<ResolutionDetails<boolean>>;
   resolveStringEvaluation(flagKey: string, defaultValue: string, context: EvaluationContext, logger?: Logger): Promise<ResolutionDetails<string>>;
   resolveNumberEvaluation(flagKey: string, defaultValue: number, context: EvaluationContext, logger?: Logger): Promise<ResolutionDetails<number>>;

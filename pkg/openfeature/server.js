@@ -39,6 +39,15 @@ export class EdgeflagProvider {
     return this.#source.update(snapshot);
   }
 
+  /**
+   * `update`, resolving once the snapshot's signature is verified: needed in browsers given
+   * publicKeys, where WebCrypto verifies asynchronously and `update` refuses (the engine's
+   * `updateAsync`).
+   */
+  updateAsync(snapshot) {
+    return this.#source.updateAsync(snapshot);
+  }
+
   async resolveBooleanEvaluation(flagKey, defaultValue, context) {
     return this.#resolve(flagKey, defaultValue, context, 'getBooleanDetails');
   }

@@ -52,6 +52,12 @@ pub struct WasmEngine {
     recorder: Option<Recorder>,
     /// The current context prepared for the recorder, on its first tracked evaluation.
     subject: Option<Subject>,
+    /// The keys the host verifies signatures with (`trust` without `keys`), and the bytes
+    /// waiting for its verdict (`commit`): what to verify, then the snapshot from the offset.
+    #[cfg(all(feature = "trust", not(feature = "keys")))]
+    keys: edgeflag::signature::Keys,
+    #[cfg(all(feature = "trust", not(feature = "keys")))]
+    staged: (usize, alloc::vec::Vec<u8>),
     /// The last compiled snapshot (`compile`), servers' module only.
     #[cfg(feature = "server")]
     compiled: alloc::vec::Vec<u8>,
@@ -73,6 +79,10 @@ impl WasmEngine {
             out: String::new(),
             recorder: None,
             subject: None,
+            #[cfg(all(feature = "trust", not(feature = "keys")))]
+            keys: Default::default(),
+            #[cfg(all(feature = "trust", not(feature = "keys")))]
+            staged: Default::default(),
             #[cfg(feature = "server")]
             compiled: alloc::vec::Vec::new(),
         }
@@ -81,9 +91,46 @@ impl WasmEngine {
     /// Offers a snapshot as bytes: 0 replaced, 1 same version kept; refused, `-1 - n` where `n` is
     /// the length of the error as `[kind, path, message]` JSON text in `out` (see `out_ptr`).
     /// The compiled form (docs/compiled.md); in the servers' module also JSON text in UTF-8.
+    /// In the module whose host verifies (`trust` without `keys`), with keys trusted, a signed
+    /// snapshot from a trusted key answers `2 + n`: `n` bytes to verify are at `staged_ptr` (the
+    /// signature's 64, a count of keys in one byte, each key's 32, then the message: the domain
+    /// and every byte before the trailer), and the snapshot waits for `commit`.
     #[cfg(feature = "compiled")]
     pub fn update(&mut self, bytes: &[u8]) -> i32 {
+        #[cfg(all(feature = "trust", not(feature = "keys")))]
+        if !self.keys.is_empty() && edgeflag::compiled::is_compiled(bytes) {
+            return match self.keys.signed_compiled(bytes) {
+                Ok(s) => {
+                    let mut staged = alloc::vec::Vec::with_capacity(bytes.len() * 2 + 128);
+                    staged.extend_from_slice(&s.signature);
+                    // Ids are 64 bits: even two trusted keys sharing one is rare; 255 is plenty.
+                    staged.push(s.keys.len().min(255) as u8);
+                    s.keys.iter().take(255).for_each(|k| staged.extend_from_slice(&k.to_bytes()));
+                    s.parts.iter().for_each(|p| staged.extend_from_slice(p));
+                    let n = staged.len();
+                    staged.extend_from_slice(bytes);
+                    self.staged = (n, staged);
+                    2 + n as i32
+                }
+                Err(e) => -1 - self.refusal(&e) as i32,
+            };
+        }
         let result = self.load(bytes);
+        self.answer(result)
+    }
+
+    /// Loads the bytes `update` staged when the host verified their signature (`verified`),
+    /// else refuses them as `bad_signature`; answers as `update`. Nothing staged: refused as
+    /// unsigned.
+    #[cfg(all(feature = "trust", not(feature = "keys")))]
+    pub fn commit(&mut self, verified: bool) -> i32 {
+        let (at, staged) = core::mem::take(&mut self.staged);
+        let bytes = staged.get(at..).unwrap_or_default();
+        let result = match self.keys.signed_compiled(bytes) {
+            Ok(_) if verified => edgeflag::Snapshot::from_compiled(bytes).and_then(|s| self.engine.update(s)),
+            Ok(s) => Err(s.refusal()),
+            Err(e) => Err(e),
+        };
         self.answer(result)
     }
 
@@ -95,15 +142,24 @@ impl WasmEngine {
         self.answer(result)
     }
 
+    /// Address of what `update` staged for the host to verify, valid until the next call.
+    #[cfg(all(feature = "trust", not(feature = "keys")))]
+    pub fn staged_ptr(&self) -> *const u8 {
+        self.staged.1.as_ptr()
+    }
+
     /// Trusts the public keys in `keys` (64 hex digits each, separated by commas; empty: none):
     /// from then on an update must be signed with one of them (docs/snapshot.md, "Signed
     /// snapshots"). Returns 0, or the length of the message in `out` (see `out_ptr`) when a key is
     /// refused; the keys trusted then stay as they were.
-    #[cfg(feature = "keys")]
+    #[cfg(any(feature = "keys", feature = "trust"))]
     pub fn trust(&mut self, keys: &str) -> u32 {
         self.out.clear();
         match edgeflag::signature::Keys::parse(keys) {
+            #[cfg(feature = "keys")]
             Ok(keys) => self.engine.trust(keys),
+            #[cfg(not(feature = "keys"))]
+            Ok(keys) => self.keys = keys,
             Err(e) => self.out = e.0,
         }
         self.out_len()

@@ -189,26 +189,30 @@ impl Keys {
         parts: &[&[u8]],
         paths: [&str; 2],
     ) -> Result<&PublicKey, LoadError> {
-        let mut named = self.keys.iter().filter(|k| k.id == *key_id).peekable();
-        if named.peek().is_none() {
+        let named = self.named(key_id, paths[0])?;
+        // Ids are 64 bits: two trusted keys could share one, so each is tried.
+        named.into_iter().find(|k| k.verifies(signature, parts)).ok_or_else(|| bad_signature(key_id, paths[1]))
+    }
+
+    /// The trusted keys with id `key_id`; `unknown_key` at `path` when there is none.
+    fn named(&self, key_id: &[u8; 8], path: &str) -> Result<Vec<&PublicKey>, LoadError> {
+        let named: Vec<&PublicKey> = self.keys.iter().filter(|k| k.id == *key_id).collect();
+        if named.is_empty() {
             let message =
                 message!("key ", &crate::hex::encode(key_id), " is not trusted (trusted: ", &self.ids(), ")").text();
-            return Err(error(LoadErrorKind::UnknownKey, paths[0], message));
+            return Err(error(LoadErrorKind::UnknownKey, path, message));
         }
-        // Ids are 64 bits: two trusted keys could share one, so each is tried.
-        match named.find(|k| k.verifies(signature, parts)) {
-            Some(k) => Ok(k),
-            None => Err(error(
-                LoadErrorKind::BadSignature,
-                paths[1],
-                message!(
-                    "the signature does not verify with key ",
-                    &crate::hex::encode(key_id),
-                    ": the snapshot changed after it was signed, or another key signed it"
-                )
-                .text(),
-            )),
-        }
+        Ok(named)
+    }
+
+    /// What verifying a compiled snapshot (docs/compiled.md) takes, for a host that verifies
+    /// Ed25519 itself (the npm package in browsers, with WebCrypto): `unsigned` or `unknown_key`
+    /// at `signature` as [`Keys::check_compiled`] refuses them, before anything past the header
+    /// is read. With no keys trusted every snapshot is `unsigned`: ask only with keys.
+    pub fn signed_compiled<'b>(&self, bytes: &'b [u8]) -> Result<Signed<'b, '_>, LoadError> {
+        let (signed, key_id, signature) = crate::compiled::signed_parts(bytes).ok_or_else(|| self.unsigned())?;
+        let keys = self.named(&key_id, "signature")?;
+        Ok(Signed { parts: [crate::compiled::DOMAIN, signed], key_id, signature, keys })
     }
 
     /// With keys, that `bytes` are a compiled snapshot (docs/compiled.md) signed by one of them:
@@ -218,12 +222,10 @@ impl Keys {
         if self.is_empty() {
             return Ok(());
         }
-        match crate::compiled::signed_parts(bytes) {
-            Some((signed, key_id, signature)) => {
-                let paths = ["signature", "signature"];
-                self.verify(&key_id, &signature, &[crate::compiled::DOMAIN, signed], paths).map(|_| ())
-            }
-            None => Err(self.unsigned()),
+        let s = self.signed_compiled(bytes)?;
+        match s.keys.iter().any(|k| k.verifies(&s.signature, &s.parts)) {
+            true => Ok(()),
+            false => Err(s.refusal()),
         }
     }
 
@@ -248,6 +250,36 @@ impl Keys {
         }
         out
     }
+}
+
+/// A signed compiled snapshot to verify ([`Keys::signed_compiled`]): it loads when `signature`
+/// is one of `keys`' over the concatenation of `parts` (the domain, then the bytes signed).
+pub struct Signed<'b, 'k> {
+    /// [`crate::compiled::DOMAIN`], then every byte before the trailer.
+    pub parts: [&'b [u8]; 2],
+    /// The key id the trailer names.
+    pub key_id: [u8; 8],
+    /// The trailer's Ed25519 signature.
+    pub signature: [u8; 64],
+    /// The trusted keys with the signature's key id (ids are 64 bits: rarely, more than one).
+    pub keys: Vec<&'k PublicKey>,
+}
+
+impl Signed<'_, '_> {
+    /// The refusal when no key in `keys` verifies the signature.
+    pub fn refusal(&self) -> LoadError {
+        bad_signature(&self.key_id, "signature")
+    }
+}
+
+fn bad_signature(key_id: &[u8; 8], path: &str) -> LoadError {
+    let id = crate::hex::encode(key_id);
+    let message = message!(
+        "the signature does not verify with key ",
+        &id,
+        ": the snapshot changed after it was signed, or another key signed it"
+    );
+    error(LoadErrorKind::BadSignature, path, message.text())
 }
 
 fn error(kind: LoadErrorKind, path: &str, message: String) -> LoadError {

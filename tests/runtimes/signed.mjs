@@ -19,3 +19,39 @@ export function runSigned({ Engine }, { encoding, publicKeys, initial, updates }
   }
   return out;
 }
+
+/**
+ * The same answers from an engine that verifies asynchronously (browsers given keys: WebCrypto,
+ * or the fallback module): every snapshot through `updateAsync`, all offered at once (they load
+ * in order), while `update` and the constructor refuse snapshots with a TypeError.
+ */
+export async function runSignedAsync({ Engine }, { encoding, publicKeys, initial, updates }) {
+  const input = (s) => (encoding === 'base64' ? Uint8Array.from(atob(s), (c) => c.charCodeAt(0)) : s);
+  const engine = new Engine(undefined, { publicKeys });
+  if (!engine.asyncUpdates) throw new Error('the engine verifies synchronously');
+  const sync = engine.update(input(initial));
+  if (sync.ok || sync.error.name !== 'TypeError') throw new Error('update() took a snapshot it cannot verify synchronously');
+  try {
+    new Engine(input(initial), { publicKeys });
+    throw new Error('the constructor took a snapshot it cannot verify synchronously');
+  } catch (e) {
+    if (e.name !== 'TypeError') throw e;
+  }
+  const first = await engine.updateAsync(input(initial));
+  if (!first.ok) throw first.error;
+  const out = { initial: engine.version, updates: [] };
+  const versions = [];
+  // Offered together; each result is read when it resolves, in the order offered.
+  const results = updates.map((text) => engine.updateAsync(input(text)).then((r) => (versions.push(engine.version), r)));
+  for (const [i, r] of (await Promise.all(results)).entries()) {
+    if (engine.evaluate('new_editor', { key: 'u' }).errorCode) throw new Error('the engine stopped serving');
+    out.updates.push(r.ok ? { ok: true, version: versions[i] } : { ok: false, kind: r.error.kind, path: r.error.path, version: versions[i] });
+  }
+  try {
+    new Engine(undefined, { publicKeys: ['00'] });
+    out.badKey = 'accepted';
+  } catch (e) {
+    out.badKey = e.name;
+  }
+  return out;
+}

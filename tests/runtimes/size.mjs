@@ -3,7 +3,10 @@
 // imports on demand), counting the chunks that configuration loads:
 //   evaluate               `init()` + Engine: the compiled-only module
 //   evaluate + exposures   the same with the Reporter
-//   with keys              `init(source, { keys: true })` + Reporter: the module that also verifies
+//   with keys              `init(source, { keys: true })` + Reporter: the module that also takes
+//                          keys, signatures verified by the browser's WebCrypto
+//   with keys, no WebCrypto Ed25519   the same where WebCrypto lacks Ed25519: the fallback module,
+//                          which verifies in Wasm (reported; older browsers only, no ceiling)
 // and the servers' module (Node, workerd, edge-light), which browsers never load.
 // Usage: node size.mjs --project <dir with node_modules/edgeflag> [--limit-kib 40] [--keys-limit-kib 55] [--json out]
 import { build } from 'esbuild';
@@ -19,11 +22,18 @@ const wasmOf = (name) => readFileSync(join(pkg, 'wasm', name));
 const exported = (bytes) => WebAssembly.Module.exports(new WebAssembly.Module(bytes)).map((e) => e.name);
 
 // Each module holds what its configuration needs and no more (pkg/build.sh).
-const modules = { compiled: wasmOf('edgeflag_bg.wasm'), keys: wasmOf('edgeflag_keys_bg.wasm'), server: wasmOf('edgeflag_server_bg.wasm') };
+const modules = {
+  compiled: wasmOf('edgeflag_bg.wasm'),
+  trust: wasmOf('edgeflag_trust_bg.wasm'),
+  keys: wasmOf('edgeflag_keys_bg.wasm'),
+  server: wasmOf('edgeflag_server_bg.wasm'),
+};
 const has = (m, name) => exported(modules[m]).some((n) => n.endsWith(name));
 const expect = [
   ['compiled', 'update', true], ['compiled', 'update_text', false], ['compiled', 'trust', false], ['compiled', 'client_snapshot', false], ['compiled', 'compile', false],
-  ['keys', 'update', true], ['keys', 'trust', true], ['keys', 'update_text', false], ['keys', 'client_snapshot', false],
+  ['trust', 'trust', true], ['trust', 'commit', true], ['trust', 'update_text', false], ['trust', 'client_snapshot', false],
+  ['keys', 'update', true], ['keys', 'trust', true], ['keys', 'commit', false], ['keys', 'update_text', false], ['keys', 'client_snapshot', false],
+  ['server', 'commit', false],
   ['server', 'update', true], ['server', 'update_text', true], ['server', 'client_snapshot', true], ['server', 'compile', true],
 ];
 for (const [m, name, want] of expect) {
@@ -70,7 +80,8 @@ function loadedJs(bundle, loads) {
 const configurations = [
   { name: 'evaluate', source: "export { init, Engine } from 'edgeflag';", module: 'compiled', glue: /wasm\/edgeflag\.js$/ },
   { name: 'evaluate + exposures', source: "export { init, Engine, Reporter } from 'edgeflag';", module: 'compiled', glue: /wasm\/edgeflag\.js$/ },
-  { name: 'with keys', source: "export { init, Engine, Reporter } from 'edgeflag';", module: 'keys', glue: /wasm\/edgeflag_keys\.js$/ },
+  { name: 'with keys', source: "export { init, Engine, Reporter } from 'edgeflag';", module: 'trust', glue: /wasm\/edgeflag_trust\.js$|lib\/webcrypto\.js$/ },
+  { name: 'with keys, no WebCrypto Ed25519', source: "export { init, Engine, Reporter } from 'edgeflag';", module: 'keys', glue: /wasm\/edgeflag_keys\.js$|lib\/webcrypto\.js$/ },
 ];
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
 const rows = {};
@@ -91,9 +102,9 @@ const first = split.outputFiles.find((f) => f.path.endsWith(entry.replace(/^out\
 rows.client = { firstGzip: gz(first.contents), engineGzip: rows['evaluate + exposures'].totalGzip };
 
 for (const [name, r] of Object.entries(rows)) {
-  if (name === 'server') console.log(`${'the servers\u2019 module'.padEnd(22)} ${r.wasmBytes} bytes, ${kib(r.wasmGzip)} gzipped (browsers never load it)`);
-  else if (name === 'client') console.log(`${'edgeflag/client'.padEnd(22)} ${kib(r.firstGzip)} before the engine; then the engine, as "evaluate + exposures"`);
-  else console.log(`${name.padEnd(22)} ${kib(r.totalGzip)}: ${r.module} module ${r.wasmBytes} bytes, ${kib(r.wasmGzip)}; JS ${r.jsFiles} files, ${r.jsBytes} bytes, ${kib(r.jsGzip)}`);
+  if (name === 'server') console.log(`${'the servers\u2019 module'.padEnd(31)} ${r.wasmBytes} bytes, ${kib(r.wasmGzip)} gzipped (browsers never load it)`);
+  else if (name === 'client') console.log(`${'edgeflag/client'.padEnd(31)} ${kib(r.firstGzip)} before the engine; then the engine, as "evaluate + exposures"`);
+  else console.log(`${name.padEnd(31)} ${kib(r.totalGzip)}: ${r.module} module ${r.wasmBytes} bytes, ${kib(r.wasmGzip)}; JS ${r.jsFiles} files, ${r.jsBytes} bytes, ${kib(r.jsGzip)}`);
 }
 if (json) writeFileSync(json, JSON.stringify(rows, null, 2));
 let over = false;

@@ -2,9 +2,11 @@
 // served on 127.0.0.1; its page maps `edgeflag` (import map) to the package's `browser` export,
 // calls `await init()` (which fetches the compiled-only module beside that entry) and runs every
 // vector through the compiled form (`<out>-compiled.json`), checks that module refuses JSON and
-// keys; then `init(undefined, { keys: true })` (the module that verifies, fetched only then) runs
-// the signed compiled cases, and `init(undefined, { json: true })` every vector through JSON and
-// the signed JSON cases (signing.mjs).
+// keys; then `init(undefined, { keys: true })` (the module that takes keys and has WebCrypto
+// verify, fetched only then) runs the signed compiled cases through `updateAsync`, and
+// `init(undefined, { json: true })` every vector through JSON and the signed JSON cases
+// (signing.mjs). A second page, whose WebCrypto is made to lack Ed25519, runs the signed compiled
+// cases through the fallback module that verifies in Wasm.
 // Fails on any console error, page error or failed request.
 // Usage: node chromium/run.mjs --tarball edgeflag-0.1.0.tgz --out results/chromium.json
 import { readFile } from 'node:fs/promises';
@@ -37,8 +39,17 @@ writeFileSync(
 <script type="module">
 import * as edgeflag from 'edgeflag';
 import { runVectors } from './conformance.mjs';
-import { runSigned } from './signed.mjs';
+import { runSignedAsync } from './signed.mjs';
 try {
+  if (location.hash === '#no-ed25519') {
+    // As in a browser whose WebCrypto has no Ed25519: init({ keys: true }) takes the fallback.
+    const verify = crypto.subtle.verify.bind(crypto.subtle);
+    crypto.subtle.verify = (a, ...rest) => (String(a?.name ?? a) === 'Ed25519' ? Promise.reject(new DOMException('unsupported', 'NotSupportedError')) : verify(a, ...rest));
+    const reads = await edgeflag.init(undefined, { keys: true });
+    window.__signedCompiled = await runSignedAsync(edgeflag, await (await fetch('./signed-compiled.json')).json());
+    window.__results = JSON.stringify(reads);
+    throw 'done';
+  }
   await edgeflag.init();
   const { files, compiled } = await (await fetch('./vectors.json')).json();
   window.__compiled = JSON.stringify(runVectors(edgeflag, files, compiled));
@@ -51,12 +62,12 @@ try {
     window.__refusesKeys = e.name;
   }
   await edgeflag.init(undefined, { keys: true });
-  window.__signedCompiled = runSigned(edgeflag, await (await fetch('./signed-compiled.json')).json());
+  window.__signedCompiled = await runSignedAsync(edgeflag, await (await fetch('./signed-compiled.json')).json());
   await edgeflag.init(undefined, { json: true });
-  window.__signed = runSigned(edgeflag, await (await fetch('./signed.json')).json());
+  window.__signed = await runSignedAsync(edgeflag, await (await fetch('./signed.json')).json());
   window.__results = JSON.stringify(runVectors(edgeflag, files));
 } catch (e) {
-  window.__error = String(e?.stack ?? e);
+  if (e !== 'done') window.__error = String(e?.stack ?? e);
 }
 </script>
 `,
@@ -119,9 +130,26 @@ try {
     assert.equal(refusesKeys, 'TypeError', 'the compiled-only module refuses keys');
     assert.deepEqual(signedCompiled, compiledSigned.expected, 'signed compiled snapshots in Chromium');
   }
-  for (const wasm of ['edgeflag_bg.wasm', 'edgeflag_keys_bg.wasm', 'edgeflag_server_bg.wasm']) {
+  for (const wasm of ['edgeflag_bg.wasm', 'edgeflag_trust_bg.wasm', 'edgeflag_server_bg.wasm']) {
     if (!served.some((u) => u.endsWith(`/${wasm}`))) problems.push(`the page never fetched ${wasm}`);
   }
+  if (served.some((u) => u.endsWith('/edgeflag_keys_bg.wasm'))) problems.push('the page fetched the fallback verifier although WebCrypto has Ed25519');
+
+  // The fallback: a page whose WebCrypto lacks Ed25519 loads the module that verifies in Wasm.
+  served.length = 0;
+  const fallback = await browser.newPage();
+  fallback.on('pageerror', (e) => problems.push(`page error (fallback): ${e.stack ?? e}`));
+  fallback.on('console', (m) => m.type() === 'error' && problems.push(`console error (fallback): ${m.text()}`));
+  await fallback.goto(`${origin}/#no-ed25519`);
+  await fallback.waitForFunction(() => window.__results || window.__error, null, { timeout: 60_000 });
+  const f = await fallback.evaluate(() => ({ reads: window.__results, signedCompiled: window.__signedCompiled, error: window.__error }));
+  if (f.error) problems.push(`in the fallback page: ${f.error}`);
+  else {
+    assert.deepEqual(JSON.parse(f.reads), { compiled: true, keys: true, json: false }, 'the fallback module reads');
+    assert.deepEqual(f.signedCompiled, compiledSigned.expected, 'signed compiled snapshots through the fallback module');
+  }
+  if (!served.some((u) => u.endsWith('/edgeflag_keys_bg.wasm'))) problems.push('the fallback page never fetched edgeflag_keys_bg.wasm');
+  if (served.some((u) => u.endsWith('/edgeflag_trust_bg.wasm'))) problems.push('the fallback page fetched the WebCrypto module');
   console.log(`chromium ${browser.version()}: ${importMap.imports.edgeflag} via import map; served ${served.join(' ')}`);
 } finally {
   await browser.close();

@@ -45,6 +45,24 @@ try {
     await OpenFeature.setContext(c.context);
     compare(client[getter[c.type]](c.flag, c.defaultValue), c, c.v8, 8);
   }
+
+  // Given publicKeys, the provider's engine has WebCrypto verify: `update` refuses, naming
+  // `updateAsync`, which loads signed snapshots (compiled here) and refuses unsigned ones.
+  const signed = await (await fetch('./signed.json')).json();
+  const bytes = (b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+  const keyed = new EdgeflagWebProvider(bytes(signed.v7), { now: () => expected.now, publicKeys: [signed.publicKey] });
+  await OpenFeature.setProviderAndWait('signed', keyed);
+  if (keyed.engine?.version !== 7 || !keyed.engine.asyncUpdates) fail(`signed v7: version ${keyed.engine?.version}`);
+  const sync = keyed.update(bytes(signed.v8));
+  if (sync.ok || sync.error.name !== 'TypeError') fail(`update with keys: ${JSON.stringify(sync)}`);
+  const unsigned = await keyed.updateAsync(new TextEncoder().encode(v8));
+  if (unsigned.ok || unsigned.error.kind !== 'unsigned') fail(`unsigned JSON with keys: ${unsigned.error?.kind}`);
+  const verified = await keyed.updateAsync(bytes(signed.v8));
+  if (!verified.ok || !verified.changed || verified.version !== 8) fail(`updateAsync: ${JSON.stringify(verified)}`);
+  const c = cases[0];
+  await OpenFeature.setContext('signed', c.context);
+  compare(OpenFeature.getClient('signed')[getter[c.type]](c.flag, c.defaultValue), c, c.v8, 8);
+
   window.__result = { cases: cases.length, failures };
 } catch (e) {
   window.__result = { failures: [...failures, String(e?.stack ?? e)] };

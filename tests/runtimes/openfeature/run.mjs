@@ -8,7 +8,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { args, freshProject, here as runtimes, root } from '../project.mjs';
+import { args, compileNative, freshProject, here as runtimes, root } from '../project.mjs';
+import { SEEDS, testKey } from '../signing.mjs';
 import { haveChromium, runInChromium } from './chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -105,6 +106,12 @@ const cases = [
 const dir = freshProject('openfeature', tarball);
 const files = { 'v7.json': v7, 'v8.json': v8, 'bad.json': bad };
 for (const [name, snapshot] of Object.entries(files)) writeFileSync(join(dir, name), JSON.stringify(snapshot, null, 1));
+// Signed v7 and v8, compiled, for the web provider given publicKeys in Chromium (page.mjs).
+const signer = testKey(SEEDS.publisher);
+const signed = Object.fromEntries(
+  ['v7', 'v8'].map((v) => [v, Buffer.from(signer.signCompiled(compileNative(JSON.stringify(files[`${v}.json`])))).toString('base64')]),
+);
+writeFileSync(join(dir, 'signed.json'), JSON.stringify({ publicKey: signer.publicKey, ...signed }));
 
 /** The CLI's result for one case: its JSON, or `{ refused }` with the code of a refused context. */
 function expect(snapshotFile, { flag, context, defaultValue }) {

@@ -82,6 +82,7 @@ export async function web(snapshot: string): Promise<boolean> {
   const direct: ResolutionDetails<boolean> = provider.resolveBooleanEvaluation('f', false, {}, console);
   const changed: void = provider.onContextChange({}, { targetingKey: 'user-43' });
   const result: UpdateResult = provider.update(JSON.parse(snapshot) as object);
+  const verified: Promise<UpdateResult> = provider.updateAsync(snapshot);
   // @ts-expect-error `changed` is only on an accepted snapshot's result
   const unchecked: boolean = provider.update(snapshot).changed;
   provider.events.addHandler(WebEvents.ConfigurationChanged, () => {});
