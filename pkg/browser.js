@@ -1,10 +1,10 @@
 // Browser entry (and the default): the .wasm is fetched, so loading is asynchronous —
-// `await init()` once before creating engines. A page downloads one module and its glue, imported
-// on demand (pkg/build.sh): by default the one that reads compiled snapshots (docs/compiled.md);
+// `await init()` once before creating engines. A page downloads one module, fetched on demand
+// (pkg/build.sh): by default the one that reads compiled snapshots (docs/compiled.md);
 // with `init(source, { keys: true })` the one that also takes public keys and has the browser's
 // WebCrypto verify signatures, or where WebCrypto lacks Ed25519 the one that verifies them
 // itself; with `{ json: true }` the one that also reads JSON snapshots (the servers').
-import { attach } from './lib/core.js';
+import { attach, instantiateAsync } from './lib/core.js';
 
 export { Engine, LoadError, serversOnly as clientSnapshot, serversOnly as compile } from './lib/engine.js';
 export { Reporter } from './lib/reporter.js';
@@ -13,10 +13,10 @@ export { Reporter } from './lib/reporter.js';
 // (Turbopack, webpack) find a `new URL(literal, import.meta.url)`, and resolve a computed one to
 // a single file.
 const MODULES = [
-  { url: () => new URL('./wasm/edgeflag_bg.wasm', import.meta.url), glue: () => import('./wasm/edgeflag.js') },
-  { url: () => new URL('./wasm/edgeflag_trust_bg.wasm', import.meta.url), glue: () => import('./wasm/edgeflag_trust.js') },
-  { url: () => new URL('./wasm/edgeflag_keys_bg.wasm', import.meta.url), glue: () => import('./wasm/edgeflag_keys.js') },
-  { url: () => new URL('./wasm/edgeflag_server_bg.wasm', import.meta.url), glue: () => import('./wasm/edgeflag_server.js') },
+  () => new URL('./wasm/edgeflag_bg.wasm', import.meta.url),
+  () => new URL('./wasm/edgeflag_trust_bg.wasm', import.meta.url),
+  () => new URL('./wasm/edgeflag_keys_bg.wasm', import.meta.url),
+  () => new URL('./wasm/edgeflag_server_bg.wasm', import.meta.url),
 ];
 const loading = []; // by rank: the promise of that module's attachment
 let attached = -1; // the rank of the attached module
@@ -54,13 +54,11 @@ const webCrypto = () => import('./lib/webcrypto.js');
 const HOST = { verify: (staged) => webCrypto().then((w) => w.verify(staged)) };
 
 async function load(rank, source) {
-  const m = MODULES[rank];
-  // The .wasm is fetched while its glue is imported.
-  const wasm = source instanceof WebAssembly.Module ? source : (source ?? fetch(m.url()));
-  const glue = await m.glue();
-  const exports = wasm instanceof WebAssembly.Module ? glue.initSync({ module: wasm }) : await glue.default({ module_or_path: wasm });
+  const s = source ?? MODULES[rank]();
+  const url = typeof s === 'string' || s instanceof URL || (typeof Request === 'function' && s instanceof Request);
+  const exports = await instantiateAsync(url ? fetch(s) : s);
   if (rank > attached) {
-    attach(exports, glue.WasmEngine, HOST);
+    attach(exports, HOST);
     attached = rank;
   }
 }

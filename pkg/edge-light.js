@@ -1,14 +1,12 @@
 // Vercel Edge / Next.js edge runtime entry: as on Workers, no Wasm compilation from bytes;
 // Next.js turns a `?module` import into a `WebAssembly.Module`.
 import wasmModule from './wasm/edgeflag_server_bg.wasm?module';
-import { WasmEngine, initSync } from './wasm/edgeflag_server.js';
-import { attach } from './lib/core.js';
+import { attach, instantiate } from './lib/core.js';
 
 // `next build` and `next start` run edge code in a separate realm and hand it a Module compiled
-// outside it: the glue's `instanceof WebAssembly.Module` is then false and it would try to
-// compile from bytes, which the edge runtime forbids.
-if (!(wasmModule instanceof WebAssembly.Module)) Object.setPrototypeOf(wasmModule, WebAssembly.Module.prototype);
-attach(initSync({ module: wasmModule }), WasmEngine);
+// outside it (`instanceof WebAssembly.Module` is false there): `WebAssembly.Instance` takes it all
+// the same, nothing here tests its prototype.
+attach(instantiate(wasmModule));
 
 export { Engine, LoadError, clientSnapshot, compile } from './lib/engine.js';
 export { Reporter } from './lib/reporter.js';

@@ -1,9 +1,8 @@
 // Node.js entry: reads the .wasm beside this file and instantiates it synchronously at import.
 import { readFileSync } from 'node:fs';
-import { WasmEngine, initSync } from './wasm/edgeflag_server.js';
-import { attach } from './lib/core.js';
+import { attach, instantiate } from './lib/core.js';
 
-attach(initSync({ module: readFileSync(new URL('./wasm/edgeflag_server_bg.wasm', import.meta.url)) }), WasmEngine);
+attach(instantiate(new WebAssembly.Module(readFileSync(new URL('./wasm/edgeflag_server_bg.wasm', import.meta.url)))));
 
 export { Engine, LoadError, clientSnapshot, compile } from './lib/engine.js';
 export { Reporter } from './lib/reporter.js';

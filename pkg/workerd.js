@@ -1,10 +1,9 @@
 // Cloudflare Workers (workerd) entry: the platform forbids compiling Wasm from bytes, so the
 // module is imported statically (a `WebAssembly.Module`) and instantiated synchronously.
 import wasmModule from './wasm/edgeflag_server_bg.wasm';
-import { WasmEngine, initSync } from './wasm/edgeflag_server.js';
-import { attach } from './lib/core.js';
+import { attach, instantiate } from './lib/core.js';
 
-attach(initSync({ module: wasmModule }), WasmEngine);
+attach(instantiate(wasmModule));
 
 export { Engine, LoadError, clientSnapshot, compile } from './lib/engine.js';
 export { Reporter } from './lib/reporter.js';

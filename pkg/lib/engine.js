@@ -2,7 +2,7 @@
 // in as JSON text, results come back as integers in the core's buffer (see pkg/src/slots.rs)
 // and are turned into values through tables the core describes (pkg/src/describe.rs): the
 // snapshot's, with the results' layout, once per update; each flag's on its first use.
-import { core, host, newCore } from './core.js';
+import { host, newCore } from './core.js';
 
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
@@ -239,8 +239,8 @@ class Evaluator {
   #base = 0;
 
   constructor(now) {
-    this.memory = core().memory; // throws a clear error before `init()` in browsers
-    this.core = newCore();
+    this.core = newCore(); // throws a clear error before `init()` in browsers
+    this.memory = this.core.memory;
     this.now = now;
     this.describe();
   }
@@ -423,7 +423,7 @@ export function clientSnapshot(snapshot) {
   const text = snapshotText(snapshot);
   const c = (deriving ??= newCore());
   const length = c.client_snapshot(text); // first: it may grow the memory, detaching old buffers
-  const out = utf8.decode(new Uint8Array(core().memory.buffer, c.out_ptr(), length));
+  const out = utf8.decode(new Uint8Array(c.memory.buffer, c.out_ptr(), length));
   if (out[0] !== '[') return out;
   const [kind, path, message] = JSON.parse(out);
   throw new LoadError(kind, path, message);
@@ -438,7 +438,7 @@ export function compile(snapshot) {
   const text = snapshotText(snapshot);
   const c = (deriving ??= newCore());
   const n = c.compile(text);
-  const memory = core().memory.buffer;
+  const memory = c.memory.buffer;
   if (n >= 0) return new Uint8Array(memory, c.compiled_ptr(), n).slice();
   const [kind, path, message] = JSON.parse(utf8.decode(new Uint8Array(memory, c.out_ptr(), -1 - n)));
   throw new LoadError(kind, path, message);

@@ -1,5 +1,6 @@
-//! The wasm-bindgen surface under the npm package `edgeflag` (this folder). Only the package's JS
-//! wrappers call it; their API is the public one (`pkg/README.md`).
+//! The Wasm module under the npm package `edgeflag` (this folder): one engine's calls here, and
+//! the module's exports over them in [`abi`]. Only the package's JS wrappers call it
+//! (`pkg/lib/core.js`); their API is the public one (`pkg/README.md`).
 //!
 //! The per-request path is shaped for JavaScript: a context crosses once, as JSON text (measured
 //! faster than serde-wasm-bindgen, see docs/performance.md) and serves every flag evaluated after
@@ -8,14 +9,17 @@
 //! per snapshot and flag
 //! ([`describe`]). No string crosses per evaluation except error messages. Text going out (those
 //! tables, messages, batches) is read in place as well, from one buffer (`out_ptr`). Each export
-//! costs a shim here and a wrapper in the glue every browser downloads, so related calls share
-//! one (docs/performance.md, "Size").
+//! costs the module and the JS every browser downloads a few bytes, so related calls share one
+//! (docs/performance.md, "Size").
 
 #![no_std]
-#![forbid(unsafe_code)]
+// Denied everywhere but [`abi`] and [`numbers`], where exporting by name and calling JavaScript's
+// two number functions are the module's boundary (each says why it is sound).
+#![deny(unsafe_code)]
 
 extern crate alloc;
 
+mod abi;
 mod describe;
 mod numbers;
 mod slots;
@@ -23,7 +27,6 @@ mod slots;
 use alloc::string::String;
 use edgeflag::{Context, Engine, ErrorCode, Evaluation, ExposureConfig, Json, Kind, Recorder, Subject};
 use slots::Slots;
-use wasm_bindgen::prelude::*;
 
 // talc instead of Rust's default dlmalloc for wasm32: measured smaller (docs/performance.md).
 #[cfg(target_family = "wasm")]
@@ -41,7 +44,6 @@ self_cell::self_cell!(
 );
 
 /// One engine: the snapshot serving, the current context, and the result buffer.
-#[wasm_bindgen]
 pub struct WasmEngine {
     engine: Engine,
     context: OwnedContext,
@@ -63,14 +65,9 @@ pub struct WasmEngine {
     compiled: alloc::vec::Vec<u8>,
 }
 
-#[wasm_bindgen]
 impl WasmEngine {
     /// An engine with no snapshot.
-    #[wasm_bindgen(constructor)]
-    #[allow(clippy::new_without_default)]
     pub fn new() -> WasmEngine {
-        #[cfg(debug_assertions)]
-        console_error_panic_hook::set_once();
         numbers::install();
         WasmEngine {
             engine: Engine::new(),
@@ -225,10 +222,12 @@ impl WasmEngine {
     /// or a non-object gives each later evaluation a `PARSE_ERROR` / `INVALID_CONTEXT` result.
     /// `invalid`: the host could not turn its context into JSON (a cycle, a BigInt), and `text`
     /// says why: every evaluation gives `INVALID_CONTEXT` with it.
-    pub fn set_context(&mut self, text: String, invalid: bool) {
+    pub fn set_context(&mut self, text: &str, invalid: bool) {
         self.context = match invalid {
-            false => OwnedContext::new(text, |t| Context::parse(t)),
-            true => OwnedContext::new(String::new(), |_| Context::invalid(ErrorCode::InvalidContext, text)),
+            false => OwnedContext::new(String::from(text), |t| Context::parse(t)),
+            true => {
+                OwnedContext::new(String::new(), |_| Context::invalid(ErrorCode::InvalidContext, String::from(text)))
+            }
         };
         self.subject = None;
     }
@@ -238,19 +237,11 @@ impl WasmEngine {
     /// `GENERAL` with no snapshot). `default_kind` is 0 for none (or null), else 1 + the position
     /// in the described `kinds`. `track`: record it (when recording is on). Returns the address of
     /// the result buffer (see `evaluate_all`).
-    pub fn evaluate(
-        &mut self,
-        index: i32,
-        key: Option<String>,
-        now: f64,
-        default_kind: u32,
-        track: bool,
-    ) -> *const i32 {
+    pub fn evaluate(&mut self, index: i32, key: &str, now: f64, default_kind: u32, track: bool) -> *const i32 {
         self.slots.clear(1);
         let now = millis(now);
         let s = self.engine.snapshot();
-        let key = key.unwrap_or_default();
-        match (s, u32::try_from(index).ok().or_else(|| s.and_then(|s| s.index_of(&key)).map(|i| i as u32))) {
+        match (s, u32::try_from(index).ok().or_else(|| s.and_then(|s| s.index_of(key)).map(|i| i as u32))) {
             (Some(s), Some(index)) => {
                 let e = s.evaluate_at(index as usize, self.context.borrow_dependent(), now, kind(default_kind));
                 self.slots.write(0, s, index as usize, &e);
@@ -262,10 +253,10 @@ impl WasmEngine {
             // `FLAG_NOT_FOUND` is built here: `Engine::evaluate` would link a second copy of the
             // evaluation checks.
             (s, _) => {
-                let e = if s.is_some() { Evaluation::flag_not_found(&key) } else { Evaluation::no_snapshot() };
+                let e = if s.is_some() { Evaluation::flag_not_found(key) } else { Evaluation::no_snapshot() };
                 self.slots.write_error(0, &e);
                 if let (true, Some(r)) = (track, &mut self.recorder) {
-                    r.record_unknown(s, &key, &e, now);
+                    r.record_unknown(s, key, &e, now);
                 }
             }
         }
@@ -348,6 +339,12 @@ impl WasmEngine {
     /// `trust`, `describe`, `record_exposures`, `take_exposures`), valid until the next call.
     pub fn out_ptr(&self) -> *const u8 {
         self.out.as_ptr()
+    }
+}
+
+impl Default for WasmEngine {
+    fn default() -> WasmEngine {
+        WasmEngine::new()
     }
 }
 
