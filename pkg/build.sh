@@ -24,9 +24,9 @@ rm -rf pkg/wasm && mkdir -p pkg/wasm
 # (`init(source, { json: true })`), reads JSON too and adds what only servers call (client-safe
 # snapshots, compiling). Each has its own target folder, so all stay cached.
 module() {
-  local name=$1 features=$2 target=target/wasm-build$3
+  local name=$1 features=$2 target=target/wasm-build$3 profile=${4:-wasm}
   RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \
-    cargo "+$toolchain" rustc -p edgeflag-wasm --lib --crate-type cdylib --profile wasm --target wasm32-unknown-unknown \
+    cargo "+$toolchain" rustc -p edgeflag-wasm --lib --crate-type cdylib --profile "$profile" --target wasm32-unknown-unknown \
     --features "$features" -Zbuild-std=std,panic_abort --target-dir "$target"
   # The features rustc emits for wasm32-unknown-unknown (all in every supported runtime). The
   # flatten/rereloop round restructures control flow before two more -Oz rounds: 0.2 KB smaller
@@ -35,13 +35,20 @@ module() {
   # recursion here comes near a megabyte of stack (depths are bounded, docs/hardening.md), so the
   # first KiB is never addressed; wasm-opt may then fold constant offsets into loads and stores
   # (0.24 KB gzipped).
-  "$WASM_OPT" --low-memory-unused -Oz --flatten --rereloop -Oz -Oz --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  local passes=(-Oz --flatten --rereloop -Oz -Oz)
+  [ "$profile" = wasm ] || passes=(-O3)
+  "$WASM_OPT" --low-memory-unused "${passes[@]}" --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
     --enable-mutable-globals --enable-reference-types --enable-multivalue \
-    "$target/wasm32-unknown-unknown/wasm/edgeflag_wasm.wasm" -o "pkg/wasm/${name}_bg.wasm"
+    "$target/wasm32-unknown-unknown/$profile/edgeflag_wasm.wasm" -o "pkg/wasm/${name}_bg.wasm"
 }
 module edgeflag compiled ""
 module edgeflag_trust compiled,trust -trust
 module edgeflag_keys compiled,keys -keys
 module edgeflag_server server -server
+# Node's copy of the servers' module, built for speed (opt-level 3, wasm-opt -O3): no browser
+# downloads it, and a long-running server evaluates far more than it starts (docs/performance.md:
+# 25 % faster per context in the peer bench, at 230 KB; isolates keep the small one, whose cold
+# start is what they feel).
+module edgeflag_node server -server wasm-server
 rm -f pkg/wasm/.gitignore
 ls -l pkg/wasm

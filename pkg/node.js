@@ -1,8 +1,9 @@
-// Node.js entry: reads the .wasm beside this file and instantiates it synchronously at import.
+// Node.js entry: reads the .wasm beside this file and instantiates it synchronously at import:
+// the servers' module built for speed (pkg/build.sh).
 import { readFileSync } from 'node:fs';
 import { attach, instantiate } from './lib/core.js';
 
-attach(instantiate(new WebAssembly.Module(readFileSync(new URL('./wasm/edgeflag_server_bg.wasm', import.meta.url)))));
+attach(instantiate(new WebAssembly.Module(readFileSync(new URL('./wasm/edgeflag_node_bg.wasm', import.meta.url)))));
 
 export { Engine, LoadError, clientSnapshot, compile } from './lib/engine.js';
 export { Reporter } from './lib/reporter.js';

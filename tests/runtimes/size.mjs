@@ -7,7 +7,8 @@
 //                          keys, signatures verified by the browser's WebCrypto
 //   with keys, no WebCrypto Ed25519   the same where WebCrypto lacks Ed25519: the fallback module,
 //                          which verifies in Wasm (reported; older browsers only, no ceiling)
-// and the servers' module (Node, workerd, edge-light), which browsers never load.
+// and the servers' module (workerd, edge-light) and Node's copy of it built for speed, which
+// browsers never load.
 // Usage: node size.mjs --project <dir with node_modules/edgeflag> [--limit-kib 40] [--keys-limit-kib 55] [--json out]
 import { build } from 'esbuild';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -27,6 +28,7 @@ const modules = {
   trust: wasmOf('edgeflag_trust_bg.wasm'),
   keys: wasmOf('edgeflag_keys_bg.wasm'),
   server: wasmOf('edgeflag_server_bg.wasm'),
+  node: wasmOf('edgeflag_node_bg.wasm'),
 };
 const has = (m, name) => exported(modules[m]).includes(name);
 const expect = [
@@ -34,6 +36,7 @@ const expect = [
   ['trust', 'trust', true], ['trust', 'commit', true], ['trust', 'update_text', false], ['trust', 'client_snapshot', false],
   ['keys', 'update', true], ['keys', 'trust', true], ['keys', 'commit', false], ['keys', 'update_text', false], ['keys', 'client_snapshot', false],
   ['server', 'commit', false],
+  ['node', 'update_text', true], ['node', 'compile', true], ['node', 'commit', false],
   ['server', 'update', true], ['server', 'update_text', true], ['server', 'client_snapshot', true], ['server', 'compile', true],
 ];
 for (const [m, name, want] of expect) {
@@ -92,6 +95,7 @@ for (const c of configurations) {
   rows[c.name].totalGzip = rows[c.name].wasmGzip + js.gzip;
 }
 rows.server = { wasmBytes: modules.server.length, wasmGzip: gz(modules.server) };
+rows.node = { wasmBytes: modules.node.length, wasmGzip: gz(modules.node) };
 
 // The browser client (edgeflag/client): what the page needs before the engine (the client's own
 // code), and the engine it imports once started (with exposures, as the client reports them).
@@ -103,6 +107,7 @@ rows.client = { firstGzip: gz(first.contents), engineGzip: rows['evaluate + expo
 
 for (const [name, r] of Object.entries(rows)) {
   if (name === 'server') console.log(`${'the servers\u2019 module'.padEnd(31)} ${r.wasmBytes} bytes, ${kib(r.wasmGzip)} gzipped (browsers never load it)`);
+  else if (name === 'node') console.log(`${'its copy for Node (speed)'.padEnd(31)} ${r.wasmBytes} bytes, ${kib(r.wasmGzip)} gzipped`);
   else if (name === 'client') console.log(`${'edgeflag/client'.padEnd(31)} ${kib(r.firstGzip)} before the engine; then the engine, as "evaluate + exposures"`);
   else console.log(`${name.padEnd(31)} ${kib(r.totalGzip)}: ${r.module} module ${r.wasmBytes} bytes, ${kib(r.wasmGzip)}; JS ${r.jsFiles} files, ${r.jsBytes} bytes, ${kib(r.jsGzip)}`);
 }
