@@ -30,8 +30,9 @@ let attached = -1; // the rank of the attached module
  * does it; engines made before keep the module they have.
  */
 export async function init(source, options) {
-  const keys = options?.keys === true && (source || !(await (await webCrypto()).hasEd25519()) ? 2 : 1);
-  const asked = options?.json === true ? 3 : options?.keys === true ? keys : 0;
+  // With keys: the module that has WebCrypto verify where it can (a given source is the other).
+  const asked =
+    options?.json === true ? 3 : options?.keys !== true ? 0 : source || !(await (await webCrypto()).hasEd25519()) ? 2 : 1;
   let rank = Math.max(asked, attached);
   // A module that does more, already on its way, serves this call too: one download.
   for (let r = MODULES.length - 1; r > rank && !source; r--) if (loading[r]) rank = r;

@@ -74,6 +74,10 @@ export function core() {
 const collected =
   typeof FinalizationRegistry === 'function' ? new FinalizationRegistry(([x, h]) => x.free(h)) : { register() {}, unregister: () => true };
 
+function freed() {
+  throw new Error('edgeflag: this engine was freed (free())');
+}
+
 /**
  * A new engine in the attached module: its calls, with inputs written where the module's
  * `input` makes room. A module has only some calls (pkg/build.sh): those it lacks are absent.
@@ -101,7 +105,11 @@ export function newCore() {
     exposures: (lost) => x.exposures(h, lost),
     out_ptr: () => x.out_ptr(h),
     free() {
-      if (collected.unregister(c)) x.free(h);
+      collected.unregister(c);
+      x.free(h);
+      // Its handle may now name another engine: every later call throws instead.
+      for (const name of Object.keys(c)) if (typeof c[name] === 'function') c[name] = freed;
+      c.free = () => {};
     },
   };
   if (x.update_text) c.update_text = (t) => x.update_text(h, text(t));

@@ -172,6 +172,15 @@ for (const bad of [[''], ['00'], 'zz', [7], {}]) {
 }
 assert.throws(() => new Engine(expected.cliSigned, { publicKeys: ['ff'.repeat(31) + '7f'] }), /publicKeys: public key .*not an Ed25519 public key/);
 assert.equal(new Engine(text, { publicKeys: [] }).version, 7, 'no keys: unsigned loads');
+{
+  // A freed engine's handle may name a new engine in the module: using it throws instead.
+  const gone = new Engine(text);
+  gone.free();
+  gone.free();
+  const next = new Engine(text);
+  assert.throws(() => gone.evaluate('new_editor', { key: 'u' }), /this engine was freed/);
+  assert.equal(next.evaluate('new_editor', { key: 'u', tier: 'pro', app_version: '2.4.0' }).value, true);
+}
 
 // compile(): the CLI's bytes, from text, bytes or a value; refusals as the loader's; what it makes
 // loads as a Uint8Array, an ArrayBuffer or a view into a larger buffer, and evaluates alike.
