@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the Wasm core into pkg/wasm/ (ignored by git), four modules (see below): cargo →
-# wasm-opt -Oz. The modules export plain functions (pkg/src/abi.rs) that one hand-written file of
+# Builds the Wasm core into pkg/wasm/ (ignored by git), five modules (see below): cargo →
+# wasm-opt (-Oz; -O3 for Node's). The modules export plain functions (pkg/src/abi.rs) that one hand-written file of
 # JS calls (pkg/lib/core.js), so no glue is generated. Needs a nightly toolchain with rust-src
 # (tests/run.sh installs it) and npm (for binaryen's wasm-opt).
 set -euo pipefail
@@ -16,13 +16,14 @@ WASM_OPT=pkg/node_modules/.bin/wasm-opt
 [ -x "$WASM_OPT" ] || (cd pkg && npm ci --no-audit --no-fund --loglevel=error)
 rm -rf pkg/wasm && mkdir -p pkg/wasm
 
-# Four modules, so that a browser downloads only what it runs: `edgeflag`, the browsers' default,
+# Four modules for browsers, so that a page downloads only what it runs: `edgeflag`, the browsers' default,
 # reads compiled snapshots only (docs/compiled.md); `edgeflag_trust`, which browsers given public
 # keys load (`init(source, { keys: true })`), takes keys and has WebCrypto verify signatures;
-# `edgeflag_keys`, loaded instead where WebCrypto lacks Ed25519, verifies them itself; `edgeflag_server`,
-# for the server entries (node.js, workerd.js, edge-light.js) and browsers that read JSON snapshots
+# `edgeflag_keys`, loaded instead where WebCrypto lacks Ed25519, verifies them itself;
+# `edgeflag_server`, for workerd.js, edge-light.js and browsers that read JSON snapshots
 # (`init(source, { json: true })`), reads JSON too and adds what only servers call (client-safe
-# snapshots, compiling). Each has its own target folder, so all stay cached.
+# snapshots, compiling). The fifth, `edgeflag_node`, is the servers' module built for speed.
+# Each feature set has its own target folder, so all stay cached.
 module() {
   local name=$1 features=$2 target=target/wasm-build$3 profile=${4:-wasm}
   RUSTFLAGS="-Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none" \

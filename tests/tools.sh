@@ -3,8 +3,7 @@
 # calls it first and asks only for its own groups. With everything present it takes about a
 # second. With no argument it installs every group. Groups:
 #   rust      clippy and rustfmt, the wasm32v1-none and wasm32-unknown-unknown targets
-#   wasm      pkg/tools.sh: the wasm32 targets, a nightly toolchain with rust-src, and
-#             wasm-bindgen-cli at the version in Cargo.lock (~4 minutes to compile once)
+#   wasm      pkg/tools.sh: the wasm32 targets, a nightly toolchain with rust-src
 #   pkg       pkg/'s npm packages (binaryen's wasm-opt for pkg/build.sh)
 #   js        tests/js's npm packages
 #   runtimes  tests/runtimes's npm packages (miniflare, next, playwright-core, esbuild, ...)
