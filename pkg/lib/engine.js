@@ -96,7 +96,7 @@ export class Engine {
     }
     if (code >= 2) {
       // Signed, by a trusted key's id: the core waits for the host's verdict (pkg/src/lib.rs).
-      return host().verify(new Uint8Array(e.memory.buffer, e.core.staged_ptr(), code - 2).slice()).then(
+      return host().verify(new Uint8Array(e.core.memory.buffer, e.core.staged_ptr(), code - 2).slice()).then(
         (verified) => this.#answer(() => e.core.commit(verified)),
         (error) => (e.core.commit(false), { ok: false, error, version: previousVersion }),
       );
@@ -233,14 +233,12 @@ class Evaluator {
   now;
   tables;
   later = false; // signatures verified by the host, asynchronously
-  memory;
   #contextText = null; // the context the core holds, as sent
   #view = null;
   #base = 0;
 
   constructor(now) {
     this.core = newCore(); // throws a clear error before `init()` in browsers
-    this.memory = this.core.memory;
     this.now = now;
     this.describe();
   }
@@ -287,14 +285,14 @@ class Evaluator {
 
   /** The core's result buffer as an Int32Array (re-made when memory grows). */
   #results() {
-    const buffer = this.memory.buffer;
+    const buffer = this.core.memory.buffer;
     if (this.#view === null || this.#view.buffer !== buffer) this.#view = new Int32Array(buffer);
     return this.#view;
   }
 
   /** The core's text output of `length` bytes (read in place, as the results are). */
   text(length) {
-    return utf8.decode(new Uint8Array(this.memory.buffer, this.core.out_ptr(), length));
+    return utf8.decode(new Uint8Array(this.core.memory.buffer, this.core.out_ptr(), length));
   }
 
   /** Result `slot` as details, read at the offsets the core describes (`slots`). */

@@ -19,9 +19,6 @@ export function toContext(context) {
   return out;
 }
 
-/** `f` of `value`, once it resolves when it is a Promise. */
-const then = (value, f) => (value instanceof Promise ? value.then(f) : f(value));
-
 const ERROR_CODES = ['FLAG_NOT_FOUND', 'TYPE_MISMATCH', 'PARSE_ERROR', 'TARGETING_KEY_MISSING', 'INVALID_CONTEXT', 'GENERAL'];
 
 /**
@@ -76,12 +73,9 @@ export class Source {
     const snapshot = this.pending;
     this.pending = undefined;
     if (snapshot === undefined) return undefined;
-    return then(this.offer(snapshot), (result) => (this.loadError = result.ok ? undefined : result.error));
-  }
-
-  /** The engine's update: `updateAsync`'s Promise where signatures are verified asynchronously. */
-  offer(snapshot) {
-    return this.engine.asyncUpdates ? this.engine.updateAsync(snapshot) : this.engine.update(snapshot);
+    const e = this.engine;
+    const settle = (result) => (this.loadError = result.ok ? undefined : result.error);
+    return e.asyncUpdates ? e.updateAsync(snapshot).then(settle) : settle(e.update(snapshot));
   }
 
   /** The provider's `update`: refused, as the engine's, where verifying is asynchronous. */

@@ -59,7 +59,7 @@ pub struct WasmEngine {
     /// The current context prepared for the recorder, on its first tracked evaluation.
     subject: Option<Subject>,
     /// The keys the host verifies signatures with (`trust` without `keys`), and the bytes
-    /// waiting for its verdict (`commit`): what to verify, then the snapshot from the offset.
+    /// waiting for its verdict (`commit`): what to verify, the snapshot from the offset.
     #[cfg(all(feature = "trust", not(feature = "keys")))]
     keys: edgeflag::signature::Keys,
     #[cfg(all(feature = "trust", not(feature = "keys")))]
@@ -96,23 +96,26 @@ impl WasmEngine {
     /// In the module whose host verifies (`trust` without `keys`), with keys trusted, a signed
     /// snapshot from a trusted key answers `2 + n`: `n` bytes to verify are at `staged_ptr` (the
     /// signature's 64, a count of keys in one byte, each key's 32, then the message: the domain
-    /// and every byte before the trailer), and the snapshot waits for `commit`.
+    /// and every byte of the snapshot before its trailer, which follows them), and the snapshot
+    /// waits for `commit`.
     #[cfg(feature = "compiled")]
     pub fn update(&mut self, bytes: &[u8]) -> i32 {
         #[cfg(all(feature = "trust", not(feature = "keys")))]
         if !self.keys.is_empty() && edgeflag::compiled::is_compiled(bytes) {
             return match self.keys.signed_compiled(bytes) {
                 Ok(s) => {
-                    let mut staged = alloc::vec::Vec::with_capacity(bytes.len() * 2 + 128);
+                    let [domain, signed] = s.parts;
+                    let mut staged = alloc::vec::Vec::with_capacity(bytes.len() + 128);
                     staged.extend_from_slice(&s.signature);
                     // Ids are 64 bits: even two trusted keys sharing one is rare; 255 is plenty.
                     staged.push(s.keys.len().min(255) as u8);
                     s.keys.iter().take(255).for_each(|k| staged.extend_from_slice(&k.to_bytes()));
-                    s.parts.iter().for_each(|p| staged.extend_from_slice(p));
-                    let n = staged.len();
+                    staged.extend_from_slice(domain);
+                    // The snapshot once: what is signed is its beginning, so the message ends inside it.
+                    let at = staged.len();
                     staged.extend_from_slice(bytes);
-                    self.staged = (n, staged);
-                    2 + n as i32
+                    self.staged = (at, staged);
+                    2 + (at + signed.len()) as i32
                 }
                 Err(e) => -1 - self.refusal(&e) as i32,
             };

@@ -222,11 +222,9 @@ impl Keys {
         if self.is_empty() {
             return Ok(());
         }
-        let s = self.signed_compiled(bytes)?;
-        match s.keys.iter().any(|k| k.verifies(&s.signature, &s.parts)) {
-            true => Ok(()),
-            false => Err(s.refusal()),
-        }
+        let (signed, key_id, signature) = crate::compiled::signed_parts(bytes).ok_or_else(|| self.unsigned())?;
+        let paths = ["signature", "signature"];
+        self.verify(&key_id, &signature, &[crate::compiled::DOMAIN, signed], paths).map(|_| ())
     }
 
     /// The refusal of a snapshot that is not signed.
