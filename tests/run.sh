@@ -30,7 +30,7 @@ stages=(
   rust "cargo test --workspace (unit, integration, CLI, vectors, hostile input, properties)"
   benches "benchmarks in test mode: each asserts the result it times"
   fuzz "fuzzing, short run (40 s a target)"
-  js "independent checks in JavaScript (tests/js): buckets with xxhash-wasm, JSON Schema"
+  js "independent checks in JavaScript (tests/js): buckets with xxhash-wasm, JSON Schema, the peers' buckets from their npm packages"
   package "build the Wasm, pack pkg/ into target/runtimes, native conformance results"
   runtimes "conformance vectors from the tarball in Node, workerd, Chromium, a Next.js edge route"
   api "package API, OpenFeature providers, README snippets, hostile input from JavaScript"
@@ -85,7 +85,7 @@ stage_fuzz() {
 
 stage_js() {
   tests/tools.sh js
-  step "independent checks in JavaScript: buckets recomputed with xxhash-wasm, JSON Schema"
+  step "independent checks in JavaScript: buckets recomputed with xxhash-wasm, JSON Schema, the peers' buckets (tests/peer-buckets.json) recomputed by their npm packages"
   (cd tests/js && node --test --test-reporter=spec)
 }
 

@@ -9,6 +9,7 @@ macro_rules! say {
     }};
 }
 
+mod bucket;
 mod conformance;
 mod demo;
 mod explain;
@@ -16,7 +17,6 @@ mod input;
 mod rollout;
 
 use clap::{Parser, Subcommand};
-use edgeflag::bucketing::{bucket, BucketKey, Purpose, Scheme};
 use edgeflag::signature::{Envelope, Keys, SigningKey};
 use edgeflag::{EvaluationJson, Json, Snapshot};
 use input::{context_arg, keys_arg, now_arg, Source};
@@ -71,22 +71,33 @@ enum Command {
         #[arg(long)]
         now: Option<String>,
     },
-    /// Compute a bucket from its inputs (docs/bucketing.md).
+    /// Compute a bucket from its inputs: the bytes hashed, the hash, the bucket (docs/bucketing.md).
     Bucket {
-        /// The salt (a flag's key unless the snapshot sets one).
+        /// The salt: a flag's key unless the snapshot sets one. For peers' schemes what is hashed
+        /// before the unit: flagd-v2 the flag key (or "" for a bucketBy of its own), unleash the
+        /// groupId, growthbook-* the seed, launchdarkly `flagKey.salt` or the seed.
         #[arg(long)]
         salt: String,
         /// The unit value (e.g. the user key).
         #[arg(long)]
         unit: String,
-        /// The bucketBy attribute as written.
+        /// The bucketBy attribute as written (edgeflag-v1).
         #[arg(long, default_value = "key")]
         attribute: String,
-        /// `rollout` or `variant`.
+        /// `rollout` or `variant` (edgeflag-v1; unleash: the seed).
         #[arg(long, default_value = "rollout")]
         purpose: String,
+        /// edgeflag-v1, flagd-v2, unleash, growthbook-v1, growthbook-v2 or launchdarkly.
         #[arg(long, default_value = "edgeflag-v1")]
         scheme: String,
+        /// How many buckets: flagd-v2 the sum of the weights; unleash 100 for rollouts, the sum
+        /// of the weights for variants (default 1000).
+        #[arg(long)]
+        total: Option<u32>,
+        /// Where a peer's SDKs disagree (docs/import.md): flagd-v2 utf8 | utf16-imurmurhash,
+        /// unleash utf8 | utf16-low-byte, growthbook-* utf16 | utf8, launchdarkly float32 | float64.
+        #[arg(long)]
+        encoding: Option<String>,
     },
     /// Set a ramp to a percentage, bump the version, and report which sampled users change.
     Rollout {
@@ -322,29 +333,17 @@ fn run(command: Command) -> Result<(), String> {
             print(explain::render(&s, &flag, &s.explain(&flag, &ctx, now, None), now).trim_end());
             Ok(())
         }
-        Command::Bucket { salt, unit, attribute, purpose, scheme } => {
-            let scheme = Scheme::from_name(&scheme).ok_or(format!("unknown scheme {scheme:?}"))?;
-            let purpose = match purpose.as_str() {
-                "rollout" => Purpose::Rollout,
-                "variant" => Purpose::Variant,
-                other => return Err(format!("purpose must be rollout or variant, not {other:?}")),
+        Command::Bucket { salt, unit, attribute, purpose, scheme, total, encoding } => {
+            let request = bucket::Request {
+                scheme: &scheme,
+                salt: &salt,
+                unit: &unit,
+                attribute: &attribute,
+                purpose: &purpose,
+                total,
+                encoding: encoding.as_deref(),
             };
-            // What the loader refuses in a snapshot, refused here too: two inputs that hash the
-            // same bytes, and a unit no evaluation would bucket (an empty one is missing).
-            edgeflag::bucketing::check_salt(&salt).map_err(|why| format!("--salt {why}"))?;
-            edgeflag::bucketing::check_attribute(&attribute).map_err(|why| format!("--attribute {why}"))?;
-            if unit.is_empty() {
-                return Err(String::from(
-                    "--unit must not be empty: an empty unit is missing, and a rollout does not bucket it",
-                ));
-            }
-            let key = BucketKey::new(scheme, &salt, purpose, &attribute);
-            let bytes = key.input(unit.as_bytes());
-            let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-            let b = bucket(&key, unit.as_bytes());
-            print(&to_pretty(
-                &serde_json::json!({ "bytes": hex, "bucket": b, "percentile": format!("{}.{:03}", b / 1000, b % 1000) }),
-            ));
+            print(&to_pretty(&bucket::run(&request)?));
             Ok(())
         }
         Command::Rollout { snapshot, flag, percent, rule, variation, sample, context, out, now } => {

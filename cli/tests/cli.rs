@@ -368,6 +368,65 @@ fn bucket_matches_the_worked_example() {
 }
 
 #[test]
+fn bucket_prints_each_peer_scheme() {
+    // Values the peers publish or their SDKs print (tests/peer_buckets.rs checks thousands more):
+    // flagd-testbed's "jack" lands in hearts (50 <= bucket < 75 of 100); GrowthBook's v2 of
+    // "josé" for seed "exp" is 0.3584 in its JavaScript SDK and 0.5681 over UTF-8; LaunchDarkly's
+    // consistency value for userKeyA is 0.42157587.
+    let run = |args: &[&str]| {
+        let r = edgeflag(&[&["bucket"][..], args].concat());
+        assert!(r.ok, "{args:?}: {}", r.stderr);
+        json(&r.stdout)
+    };
+    let v = run(&["--scheme", "flagd-v2", "--salt", "fractional-flag", "--unit", "jack", "--total", "100"]);
+    assert_eq!(
+        (v["input"].as_str(), v["hashed"].as_str()),
+        (Some("fractional-flagjack"), Some("6672616374696f6e616c2d666c61676a61636b"))
+    );
+    assert!((50..75).contains(&v["bucket"].as_u64().expect("bucket")), "{v}");
+    let v = run(&["--scheme", "growthbook-v2", "--salt", "exp", "--unit", "josé"]);
+    assert_eq!(
+        (v["bucket"].as_u64(), v["n"].as_f64(), v["hashed"].as_str()),
+        (Some(3584), Some(0.3584), Some("0065 0078 0070 006a 006f 0073 00e9"))
+    );
+    assert_eq!(
+        run(&["--scheme", "growthbook-v2", "--salt", "exp", "--unit", "josé", "--encoding", "utf8"])["bucket"],
+        5681
+    );
+    let v = run(&["--scheme", "launchdarkly", "--salt", "hashKey.saltyA", "--unit", "userKeyA"]);
+    assert!((v["bucket"].as_f64().expect("bucket") - 0.42157587).abs() < 5e-9, "{v}");
+    assert_eq!(
+        v["sha1"].as_str().map(|h| &h[..15]),
+        Some(format!("{:015x}", v["hash"].as_u64().expect("hash")).as_str())
+    );
+    // Unleash: the low byte of é (0xe9) against its UTF-8 bytes (c3 a9).
+    let v = run(&["--scheme", "unleash", "--salt", "g", "--unit", "josé", "--encoding", "utf16-low-byte"]);
+    assert_eq!((v["hashed"].as_str(), v["seed"].as_u64()), (Some("673a6a6f73e9"), Some(0)));
+    assert_eq!(v["normalized"].as_u64(), v["bucket"].as_u64().map(|b| b + 1));
+    let v = run(&["--scheme", "unleash", "--purpose", "variant", "--salt", "g", "--unit", "josé"]);
+    assert_eq!(
+        (v["hashed"].as_str(), v["seed"].as_u64(), v["n"].as_u64()),
+        (Some("673a6a6f73c3a9"), Some(86028157), Some(1000))
+    );
+    for (args, message) in [
+        (&["--scheme", "flagd-v2", "--salt", "f", "--unit", "u"][..], "--total"),
+        (
+            &["--scheme", "flagd-v2", "--salt", "f", "--unit", "u", "--total", "0"][..],
+            "--total must be 1 to 2147483647",
+        ),
+        (
+            &["--scheme", "unleash", "--salt", "g", "--unit", "u", "--encoding", "utf16"][..],
+            "one of utf8, utf16-low-byte",
+        ),
+        (&["--scheme", "murmur", "--salt", "g", "--unit", "u"][..], "unknown scheme"),
+        (&["--salt", "g", "--unit", "u", "--total", "5"][..], "edgeflag-v1 takes no --encoding or --total"),
+    ] {
+        let r = edgeflag(&[&["bucket"][..], args].concat());
+        assert!(!r.ok && r.stderr.contains(message), "{args:?}: {}", r.stderr);
+    }
+}
+
+#[test]
 fn bucket_refuses_what_a_snapshot_may_not_hash() {
     // Salt "a", attribute "b\u{1f}c" and salt "a\u{1f}b", attribute "c" would hash the same bytes.
     let cases = [

@@ -3,6 +3,18 @@
 //! The one place that hashes ([`hash`]). Scheme `edgeflag-v1` is specified byte for byte in
 //! docs/bucketing.md; integer arithmetic only. Other schemes are added as [`Scheme`] variants,
 //! and evaluation never needs to change for them.
+//!
+//! Beside it, one function per peer's scheme, each reproducing that peer's buckets exactly
+//! (docs/bucketing.md, "Peers' schemes"): [`flagd::fractional_v2`], [`unleash::normalized`],
+//! [`growthbook::bucket`], [`launchdarkly::hash`]; and the hashes they use ([`murmur3`],
+//! [`fnv`]; SHA-1 from `sha1_smol`).
+
+pub mod flagd;
+pub mod fnv;
+pub mod growthbook;
+pub mod launchdarkly;
+pub mod murmur3;
+pub mod unleash;
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;

@@ -1,0 +1,100 @@
+//! MurmurHash3 x86_32 (Austin Appleby's reference, `MurmurHash3_x86_32`), the hash of flagd's
+//! `fractional` and of Unleash, over bytes; and the same function as the JavaScript package
+//! `imurmurhash` computes it over a string's UTF-16 code units, which is how flagd-core hashes
+//! (`docs/bucketing.md`, "flagd").
+
+const C1: u32 = 0xcc9e_2d51;
+const C2: u32 = 0x1b87_3593;
+
+fn mix(k: u32) -> u32 {
+    k.wrapping_mul(C1).rotate_left(15).wrapping_mul(C2)
+}
+
+fn round(h: u32, k: u32) -> u32 {
+    (h ^ mix(k)).rotate_left(13).wrapping_mul(5).wrapping_add(0xe654_6b64)
+}
+
+fn finish(mut h: u32, len: u32) -> u32 {
+    h ^= len;
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^ (h >> 16)
+}
+
+/// MurmurHash3 x86_32 of `bytes`: four-byte little-endian blocks, then the tail.
+pub fn x86_32(bytes: &[u8], seed: u32) -> u32 {
+    let mut h = seed;
+    let mut blocks = bytes.chunks_exact(4);
+    for b in &mut blocks {
+        h = round(h, u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
+    }
+    let tail = blocks.remainder();
+    if !tail.is_empty() {
+        let k = tail.iter().rev().fold(0u32, |k, &b| k << 8 | u32::from(b));
+        h ^= mix(k);
+    }
+    // The reference takes the length as an int: inputs here are far below 2^32 bytes.
+    finish(h, bytes.len() as u32)
+}
+
+/// What `new MurmurHash3(text).result()` of the npm package `imurmurhash` 0.1.4 returns: the
+/// blocks are four UTF-16 code units `a b c d` mixed as `a ^ b << 8 ^ c << 16 ^ (d & 0xff) << 24
+/// ^ d >> 8`, so units above 0xff overlap their neighbours; the tail (one to three units, mixed
+/// the same way without `d`) is skipped when it is negative as a 32-bit signed integer, and the
+/// length counted is the number of code units. For text of code points below U+0100 each unit is
+/// one byte and the result equals [`x86_32`] of those bytes (Latin-1, which for ASCII is UTF-8).
+pub fn imurmurhash(units: &[u16], seed: u32) -> u32 {
+    let mut h = seed;
+    let unit = |i: usize| u32::from(units[i]);
+    let mut blocks = units.chunks_exact(4);
+    for b in &mut blocks {
+        let d = u32::from(b[3]);
+        let k = u32::from(b[0]) ^ u32::from(b[1]) << 8 ^ u32::from(b[2]) << 16 ^ (d & 0xff) << 24 ^ d >> 8;
+        h = round(h, k);
+    }
+    let rest = blocks.remainder().len();
+    let at = units.len() - rest;
+    let k = (0..rest).fold(0u32, |k, i| k ^ unit(at + i) << (8 * i));
+    if (k as i32) > 0 {
+        h ^= mix(k);
+    }
+    finish(h, units.len() as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec::Vec;
+
+    #[test]
+    fn reference_vectors() {
+        // SMHasher's verification strings and values published with ports of MurmurHash3_x86_32.
+        let cases: [(&[u8], u32, u32); 9] = [
+            (b"", 0, 0),
+            (b"", 1, 0x514e_28b7),
+            (b"", 0xffff_ffff, 0x81f1_6f39),
+            (b"\0\0\0\0", 0, 0x2362_f9de),
+            (b"aaaa", 0x9747_b28c, 0x5a97_808a),
+            (b"abc", 0, 0xb3dd_93fa),
+            (b"Hello, world!", 0x9747_b28c, 0x2488_4cba),
+            (b"The quick brown fox jumps over the lazy dog", 0, 0x2e4f_f723),
+            (b"hello", 0, 0x248b_fa47),
+        ];
+        for (bytes, seed, expected) in cases {
+            assert_eq!(x86_32(bytes, seed), expected, "{:?} seed {seed:#x}", core::str::from_utf8(bytes));
+        }
+    }
+
+    #[test]
+    fn imurmurhash_equals_the_bytes_below_u_0100_and_not_above() {
+        for text in ["", "a", "ab", "abc", "abcd", "abcde", "flag-keyuser-1", "caf\u{e9}", "\u{ff}\u{ff}\u{ff}"] {
+            let units: Vec<u16> = text.encode_utf16().collect();
+            let latin1: Vec<u8> = units.iter().map(|&u| u as u8).collect();
+            assert_eq!(imurmurhash(&units, 0), x86_32(&latin1, 0), "{text:?}");
+        }
+        let units: Vec<u16> = "用户42".encode_utf16().collect();
+        assert_ne!(imurmurhash(&units, 0), x86_32("用户42".as_bytes(), 0));
+    }
+}

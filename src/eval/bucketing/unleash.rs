@@ -1,0 +1,57 @@
+//! Unleash's normalised values (`docs/bucketing.md`, "Unleash"): MurmurHash3 of
+//! `groupId:value`, modulo the range.
+
+use super::murmur3;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+/// The seed of rollouts (`flexibleRollout`, `gradualRollout*`).
+pub const ROLLOUT_SEED: u32 = 0;
+/// The seed of variants (since the 2023 change, client-specification 5.0.0).
+pub const VARIANT_SEED: u32 = 86_028_157;
+
+/// How `groupId:value` becomes bytes: the one parameter in which Unleash's SDKs disagree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnleashEncoding {
+    /// UTF-8: Yggdrasil, the engine most SDKs embed. The default.
+    Utf8,
+    /// The low byte of each UTF-16 code unit (npm `murmurhash3js`): unleash-client for Node.
+    /// The same as UTF-8 for ASCII.
+    Utf16LowByte,
+}
+
+impl UnleashEncoding {
+    /// The names used in snapshots and by `edgeflag bucket --encoding`; the first is the default.
+    pub const NAMES: [(&'static str, UnleashEncoding); 2] =
+        [("utf8", UnleashEncoding::Utf8), ("utf16-low-byte", UnleashEncoding::Utf16LowByte)];
+}
+
+/// The bucket, `0 ≤ bucket < n`: Unleash's normalised value minus one. A rollout of `p` percent
+/// (`n` = 100, [`ROLLOUT_SEED`]) includes the unit when `bucket < p`, that is when the
+/// normalised value is at most `p`; variants (`n` = the sum of weights, [`VARIANT_SEED`]) take
+/// the first whose running sum exceeds it. `n` must not be 0.
+pub fn normalized(group_id: &str, value: &str, seed: u32, n: u32, encoding: UnleashEncoding) -> u32 {
+    hash(&input(group_id, value), seed, encoding) % n.max(1)
+}
+
+/// The text hashed: `groupId:value`.
+pub fn input(group_id: &str, value: &str) -> String {
+    let mut text = String::with_capacity(group_id.len() + 1 + value.len());
+    text.push_str(group_id);
+    text.push(':');
+    text.push_str(value);
+    text
+}
+
+/// MurmurHash3 of `text` with `seed`, as `encoding` turns it into bytes.
+pub fn hash(text: &str, seed: u32, encoding: UnleashEncoding) -> u32 {
+    murmur3::x86_32(&bytes(text, encoding), seed)
+}
+
+/// The bytes `encoding` makes of `text`.
+pub fn bytes(text: &str, encoding: UnleashEncoding) -> Vec<u8> {
+    match encoding {
+        UnleashEncoding::Utf8 => text.as_bytes().to_vec(),
+        UnleashEncoding::Utf16LowByte => text.encode_utf16().map(|u| u as u8).collect(),
+    }
+}
