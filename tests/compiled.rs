@@ -5,7 +5,7 @@
 mod common;
 
 use common::{load_vector, vector_files};
-use edgeflag::compiled::{digest_of, source_digest, FORMAT, HEADER_BYTES, MAGIC};
+use edgeflag::compiled::{digest_of, source_digest, FORMAT, HEADER_BYTES, MAGIC, PEERS};
 use edgeflag::{Context, Engine, LoadErrorKind, Snapshot, Update};
 use sha2::{Digest, Sha512};
 
@@ -92,16 +92,16 @@ fn other_formats_and_foreign_bytes_are_unsupported() {
         kind(&other),
         Err((
             LoadErrorKind::UnsupportedFormat,
-            "compiled format 2 with features 0 is not supported (this evaluator reads 1 with 0 or 1)".into()
+            "compiled format 2 with features 0 is not supported (this evaluator reads 1 with features 0 to 3)".into()
         ))
     );
     let mut reserved = bytes.clone();
-    reserved[6] = 2; // a feature this evaluator does not know
+    reserved[6] = 4; // a feature this evaluator does not know (1 is signed, 2 peers' schemes)
     assert_eq!(
         kind(&reserved),
         Err((
             LoadErrorKind::UnsupportedFormat,
-            "compiled format 1 with features 2 is not supported (this evaluator reads 1 with 0 or 1)".into()
+            "compiled format 1 with features 4 is not supported (this evaluator reads 1 with features 0 to 3)".into()
         ))
     );
     assert_eq!(kind(EXAMPLE.as_bytes()), Err((LoadErrorKind::UnsupportedFormat, "not a compiled snapshot".into())));
@@ -136,13 +136,33 @@ fn every_truncation_and_every_damaged_byte_is_refused() {
 
 #[test]
 fn any_body_with_a_good_checksum_decodes_or_is_refused_without_panicking() {
-    // What a checksum cannot stop: bytes made to look sealed. Each byte of the body set to
-    // values that change lengths, indexes and tags; what decodes must also evaluate.
-    let bytes = compile(EXAMPLE);
+    sealed_damage(&compile(EXAMPLE));
+}
+
+/// Rollouts with a peer's scheme: the header says so (an evaluator without them refuses the
+/// feature before reading), the body's serve tag 3 is read only under it, and damage is refused.
+#[test]
+fn peers_schemes_are_a_feature_of_the_header() {
+    let path = vector_files().into_iter().find(|p| p.ends_with("peer-schemes.json")).expect("the vector file");
+    let text = load_vector(&path).get("snapshot").expect("a snapshot").to_text();
+    let bytes = compile(&text);
+    assert_eq!(u16::from_le_bytes([bytes[6], bytes[7]]), PEERS);
+    assert_eq!(u16::from_le_bytes([compile(EXAMPLE)[6], 0]), 0, "no feature without peers' schemes");
+    let mut unmarked = bytes.clone();
+    unmarked[6] = 0;
+    let e = Snapshot::from_compiled(&unmarked).map(|_| ()).expect_err("tag 3 without the feature");
+    assert_eq!(e.kind, LoadErrorKind::Corrupt, "{e}");
+    assert!(e.message.ends_with("unknown serve tag"), "{e}");
+    sealed_damage(&bytes);
+}
+
+/// What a checksum cannot stop: bytes made to look sealed. Each byte of the body set to values
+/// that change lengths, indexes and tags; what decodes must also evaluate.
+fn sealed_damage(bytes: &[u8]) {
     let (mut decoded, mut refused) = (0, 0);
     for i in HEADER_BYTES..bytes.len() {
         for value in [0u8, 1, 2, 0x7f, 0x80, 0xff, bytes[i].wrapping_add(1), bytes[i].wrapping_sub(1)] {
-            let mut b = bytes.clone();
+            let mut b = bytes.to_vec();
             b[i] = value;
             reseal(&mut b);
             match Snapshot::from_compiled(&b) {

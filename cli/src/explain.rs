@@ -42,7 +42,9 @@ pub fn render(s: &Snapshot, flag: &str, x: &Explanation, now: i64) -> String {
                     Purpose::Rollout => "rollout bucket",
                     Purpose::Variant => "variant bucket",
                 };
-                let _ = writeln!(out, "{what} of {attribute} = {unit:?}: {bucket} of 100000");
+                // The last range ends at the scheme's bucket count (100000 for edgeflag-v1).
+                let total = ranges.last().map_or(0, |r| r.2);
+                let _ = writeln!(out, "{what} of {attribute} = {unit:?}: {bucket} of {total}");
                 for (name, start, end) in ranges {
                     let here = if (start..end).contains(&bucket) { "→" } else { " " };
                     let _ = writeln!(out, "        {here} {name:<12} [{start}, {end})");

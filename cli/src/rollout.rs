@@ -38,6 +38,10 @@ pub fn run(source: &Source, req: &Request) -> Result<(String, String), String> {
     .ok_or(format!("no rule {:?} in {}", req.rule.unwrap_or("fallthrough"), req.flag))?;
 
     let (kind, ramped, old_weight, bucket_by) = if let Some(rollout) = serve.get_mut("rollout") {
+        // Percentages are of edgeflag-v1's 100000 buckets; a peer's scheme counts its own.
+        if let Some(name) = rollout.get("scheme").map(|s| s.get("name").and_then(Json::as_str).unwrap_or("?")) {
+            return Err(format!("this rollout buckets by the scheme {name:?}: set its weights in the snapshot"));
+        }
         let bucket_by = rollout.get("bucketBy").and_then(Json::as_str).unwrap_or("key").to_string();
         let Some(Json::Array(entries)) = rollout.get_mut("variations") else { return Err("malformed rollout".into()) };
         if entries.len() != 2 {

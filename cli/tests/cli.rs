@@ -427,6 +427,22 @@ fn bucket_prints_each_peer_scheme() {
 }
 
 #[test]
+fn rollout_leaves_a_peers_scheme_to_the_snapshot() {
+    // Percentages are of edgeflag-v1's 100000 buckets; a flagd-v2 rollout counts its own.
+    let dir = std::env::temp_dir().join(format!("edgeflag-peer-rollout-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let path = dir.join("snapshot.json");
+    let snapshot = r#"{"formatVersion": 1, "version": 1, "generatedAt": "2026-01-01T00:00:00Z", "flags": {"f": {"on": true,
+        "variations": [{"name": "on", "value": true}, {"name": "off", "value": false}], "offVariation": "off",
+        "fallthrough": {"rollout": {"scheme": {"name": "flagd-v2", "prefix": "f"},
+            "variations": [{"variation": "on", "weight": 1}, {"variation": "off", "weight": 3}]}}}}}"#;
+    std::fs::write(&path, snapshot).expect("written");
+    let r = edgeflag(&["rollout", path.to_str().expect("a path"), "--flag", "f", "--percent", "50"]);
+    assert!(!r.ok && r.stderr.contains("buckets by the scheme \"flagd-v2\""), "{}", r.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn bucket_refuses_what_a_snapshot_may_not_hash() {
     // Salt "a", attribute "b\u{1f}c" and salt "a\u{1f}b", attribute "c" would hash the same bytes.
     let cases = [

@@ -36,6 +36,13 @@ pub const HEADER_BYTES: usize = 52;
 /// Ed25519 signature ([`TRAILER_BYTES`]).
 pub const SIGNED: u16 = 1;
 
+/// The features bit of a compiled snapshot with rollouts bucketed by a peer's scheme (serve tag
+/// 3): an evaluator built without them refuses it as a feature it does not read.
+pub const PEERS: u16 = 2;
+
+/// The features this evaluator reads.
+const READS: u16 = if cfg!(feature = "peers") { SIGNED | PEERS } else { SIGNED };
+
 /// A signature's trailer: the signing key's id (8 bytes), then the signature (64).
 pub const TRAILER_BYTES: usize = 72;
 
@@ -48,6 +55,9 @@ pub(crate) struct Bounds {
     pub scheme: Scheme,
     pub segments: usize,
     pub flags: usize,
+    /// Whether the header announces rollouts with a peer's scheme ([`PEERS`]).
+    #[cfg(feature = "peers")]
+    pub peers: bool,
 }
 
 /// Whether `bytes` begin as a compiled snapshot does (any format version).
@@ -87,7 +97,7 @@ fn features(bytes: &[u8]) -> Option<u16> {
 pub(crate) fn check_unsigned(bytes: &[u8]) -> Result<(), LoadError> {
     Snapshot::from_compiled(bytes)?;
     match features(bytes) {
-        Some(0) => Ok(()),
+        Some(f) if f & SIGNED == 0 => Ok(()),
         _ => Err(LoadError {
             kind: LoadErrorKind::UnsupportedFormat,
             path: alloc::string::String::new(),
@@ -121,6 +131,7 @@ impl Snapshot {
         let sum = checksum(&out[HEADER_BYTES..]);
         out[..4].copy_from_slice(&MAGIC);
         out[4..6].copy_from_slice(&FORMAT.to_le_bytes());
+        out[6..8].copy_from_slice(&snapshot::features(self).to_le_bytes());
         out[8..12].copy_from_slice(&(body as u32).to_le_bytes());
         out[12..20].copy_from_slice(&sum.to_le_bytes());
         out[20..HEADER_BYTES].copy_from_slice(&source_digest(source));
@@ -140,21 +151,27 @@ impl Snapshot {
             return Err(corrupt(Corrupt { at: bytes.len(), why: "truncated" }));
         };
         let word = |i: usize| u16::from_le_bytes([header[i], header[i + 1]]);
-        if word(4) != FORMAT || word(6) & !SIGNED != 0 {
+        if word(4) != FORMAT || word(6) & !READS != 0 {
             // Both numbers: a newer publisher may keep the format and add a feature.
             let (mut n, mut f) = (itoa::Buffer::new(), itoa::Buffer::new());
             let (n, f) = (n.format(word(4)), f.format(word(6)));
-            return Err(error(
-                LoadErrorKind::UnsupportedFormat,
-                message!(
-                    "compiled format ",
-                    n,
-                    " with features ",
-                    f,
-                    " is not supported (this evaluator reads 1 with 0 or 1)"
-                )
-                .text(),
-            ));
+            #[cfg(feature = "peers")]
+            let m = message!(
+                "compiled format ",
+                n,
+                " with features ",
+                f,
+                " is not supported (this evaluator reads 1 with features 0 to 3)"
+            );
+            #[cfg(not(feature = "peers"))]
+            let m = message!(
+                "compiled format ",
+                n,
+                " with features ",
+                f,
+                " is not supported (this evaluator reads 1 with 0 or 1)"
+            );
+            return Err(error(LoadErrorKind::UnsupportedFormat, m.text()));
         }
         let mut length = [0; 4];
         length.copy_from_slice(&header[8..12]);
@@ -174,7 +191,7 @@ impl Snapshot {
             return Err(corrupt(Corrupt { at: 0, why: "checksum mismatch" }));
         }
         let mut r = Reader::new(body);
-        let s = snapshot::read(&mut r).map_err(corrupt)?;
+        let s = snapshot::read(&mut r, word(6)).map_err(corrupt)?;
         match r.at_end() {
             true => Ok(s),
             false => Err(corrupt(Corrupt { at: body.len(), why: "bytes after the end" })),

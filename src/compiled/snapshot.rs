@@ -28,7 +28,24 @@ pub(super) fn write(w: &mut Writer, s: &Snapshot) {
     w.list(&s.flags, flag::write);
 }
 
-pub(super) fn read(r: &mut Reader<'_>) -> Result<Snapshot> {
+/// The header's features a snapshot needs: [`super::PEERS`] when a rollout names a peer's scheme.
+pub(super) fn features(s: &Snapshot) -> u16 {
+    #[cfg(feature = "peers")]
+    if s.flags.iter().any(|f| {
+        f.rules
+            .iter()
+            .map(|r| &r.serve)
+            .chain([&f.fallthrough])
+            .any(|s| matches!(s, crate::model::serve::Serve::Peer(_)))
+    }) {
+        return super::PEERS;
+    }
+    let _ = s;
+    0
+}
+
+/// The body, under the header's `features`.
+pub(super) fn read(r: &mut Reader<'_>, features: u16) -> Result<Snapshot> {
     let version = r.uint()?;
     if version > MAX_SAFE_INTEGER as u64 {
         return r.fail("version out of range");
@@ -51,7 +68,14 @@ pub(super) fn read(r: &mut Reader<'_>) -> Result<Snapshot> {
     // Segments come first, so their count bounds the references to them; flags' references to
     // flags are bounded by the count written before them.
     let segment_count = r.count(MAX_SEGMENTS)?;
-    let mut b = Bounds { scheme, segments: segment_count, flags: 0 };
+    let _ = features;
+    let mut b = Bounds {
+        scheme,
+        segments: segment_count,
+        flags: 0,
+        #[cfg(feature = "peers")]
+        peers: features & super::PEERS != 0,
+    };
     let mut segments = alloc::vec::Vec::with_capacity(segment_count);
     for _ in 0..segment_count {
         segments.push(segment::read(r, &b)?);

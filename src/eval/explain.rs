@@ -57,7 +57,7 @@ pub enum Step<'s> {
         attribute: &'s str,
         /// The unit value hashed.
         unit: String,
-        /// Its bucket, 0..=99999.
+        /// Its bucket: 0..=99999 for edgeflag-v1, below the last range's end for a peer's scheme.
         bucket: u32,
         /// Each candidate's range `[start, end)`; for enrolment `enrolled` and `not enrolled`.
         ranges: Vec<(&'s str, u32, u32)>,

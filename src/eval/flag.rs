@@ -211,18 +211,11 @@ impl<'s, 'c> Env<'s, 'c> {
         match serve {
             Serve::Variation(v) => served(flag, *v, fixed),
             Serve::Rollout(r) => {
-                let mut buf = itoa::Buffer::new();
-                let unit = match self.unit(&r.bucket_by, &mut buf) {
-                    Ok(unit) => unit,
-                    Err(e) => return e,
-                };
-                let b = bucket(&r.key, unit.as_bytes());
-                if T::ON {
-                    trace.step(bucket_step(flag, Purpose::Rollout, &r.bucket_by, unit, b, &r.slices));
-                }
-                let mut e = served(flag, r.slices.pick(b), Reason::Split);
-                e.bucket = Some(b);
-                e
+                self.rollout(flag, &r.bucket_by, &r.slices, trace, |unit| bucket(&r.key, unit.as_bytes()))
+            }
+            #[cfg(feature = "peers")]
+            Serve::Peer(r) => {
+                self.rollout(flag, &r.bucket_by, &r.slices, trace, |unit| r.key.bucket(unit, r.slices.total()))
             }
             Serve::Experiment(x) => {
                 let mut buf = itoa::Buffer::new();
@@ -256,6 +249,31 @@ impl<'s, 'c> Env<'s, 'c> {
                 e
             }
         }
+    }
+}
+
+impl<'s> Env<'s, '_> {
+    /// A rollout: the unit's bucket, by `bucket`, and the variation whose slice holds it.
+    fn rollout<T: Trace<'s>>(
+        &self,
+        flag: &'s Flag,
+        bucket_by: &'s AttrRef,
+        slices: &Slices,
+        trace: &mut T,
+        bucket: impl Fn(&str) -> u32,
+    ) -> Evaluation<'s> {
+        let mut buf = itoa::Buffer::new();
+        let unit = match self.unit(bucket_by, &mut buf) {
+            Ok(unit) => unit,
+            Err(e) => return e,
+        };
+        let b = bucket(unit);
+        if T::ON {
+            trace.step(bucket_step(flag, Purpose::Rollout, bucket_by, unit, b, slices));
+        }
+        let mut e = served(flag, slices.pick(b), Reason::Split);
+        e.bucket = Some(b);
+        e
     }
 }
 

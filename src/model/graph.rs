@@ -161,6 +161,8 @@ fn serve_cost(serve: &Serve) -> u64 {
         Serve::Variation(_) => 1,
         Serve::Rollout(r) => 1 + r.slices.0.len() as u64,
         Serve::Experiment(e) => 2 + e.slices.0.len() as u64,
+        #[cfg(feature = "peers")]
+        Serve::Peer(r) => 1 + r.slices.0.len() as u64,
     }
 }
 

@@ -9,6 +9,9 @@ pub(crate) enum Serve {
     Variation(u32),
     Rollout(Rollout),
     Experiment(Experiment),
+    /// A rollout bucketed by a peer's scheme.
+    #[cfg(feature = "peers")]
+    Peer(PeerRollout),
 }
 
 /// Variations and the exclusive upper ends of their bucket ranges, in listed order.
@@ -22,6 +25,12 @@ pub(crate) struct Slice {
 }
 
 impl Slices {
+    /// How many buckets the slices cover: the last one's end.
+    #[cfg(feature = "peers")]
+    pub fn total(&self) -> u32 {
+        self.0.last().map_or(0, |s| s.end)
+    }
+
     /// The variation owning `bucket`: the first whose running total exceeds it.
     pub fn pick(&self, bucket: u32) -> u32 {
         let mut last = 0;
@@ -31,7 +40,7 @@ impl Slices {
             }
             last = s.variation;
         }
-        // Unreachable: ends sum to 100000 and buckets are below it.
+        // Unreachable: buckets are below the last end.
         last
     }
 }
@@ -52,5 +61,14 @@ pub(crate) struct Experiment {
     pub enrol: BucketKey,
     /// Purpose `variant`: the enrolled unit's variation.
     pub variant: BucketKey,
+    pub slices: Slices,
+}
+
+/// A rollout whose buckets a peer's scheme computes (`docs/bucketing.md` §8).
+#[cfg(feature = "peers")]
+#[derive(Clone, Debug)]
+pub(crate) struct PeerRollout {
+    pub bucket_by: AttrRef,
+    pub key: crate::eval::bucketing::PeerKey,
     pub slices: Slices,
 }

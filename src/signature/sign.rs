@@ -72,7 +72,8 @@ impl SigningKey {
         crate::compiled::check_unsigned(compiled)?;
         let mut out = Vec::with_capacity(compiled.len() + crate::compiled::TRAILER_BYTES);
         out.extend_from_slice(compiled);
-        out[6..8].copy_from_slice(&crate::compiled::SIGNED.to_le_bytes());
+        let features = u16::from_le_bytes([out[6], out[7]]) | crate::compiled::SIGNED;
+        out[6..8].copy_from_slice(&features.to_le_bytes());
         let mut message = Vec::with_capacity(crate::compiled::DOMAIN.len() + out.len());
         message.extend_from_slice(crate::compiled::DOMAIN);
         message.extend_from_slice(&out);

@@ -48,6 +48,36 @@ function texts(random, count) {
 const utf8Binary = (s) => Buffer.from(s, 'utf8').toString('latin1');
 const pick = (random, list) => list[Math.floor(random() * list.length)];
 
+/**
+ * The bucket a rollout naming a peer's `scheme` (docs/snapshot.md) gives `unit` among `total`
+ * buckets, by that peer's code; `undefined` for a scheme this does not know.
+ */
+export function peerBucket(scheme, unit, total) {
+  switch (scheme.name) {
+    case 'flagd-v2': {
+      const input = (scheme.prefix ?? '') + unit;
+      const h = scheme.encoding === 'utf16-imurmurhash' ? new MurmurHash3(input).result() : murmurhash3js.x86.hash32(utf8Binary(input), 0);
+      return Number((BigInt(h >>> 0) * BigInt(total)) >> 32n);
+    }
+    case 'unleash': {
+      const variant = scheme.purpose === 'variant';
+      if (scheme.encoding === 'utf16-low-byte') {
+        if (variant) return unleash.normalizedVariantValue(unit, scheme.groupId, total) - 1;
+        if (total === 100) return unleash.normalizedStrategyValue(unit, scheme.groupId) - 1;
+        return undefined;
+      }
+      return murmurhash3js.x86.hash32(utf8Binary(`${scheme.groupId}:${unit}`), variant ? 86028157 : 0) % total;
+    }
+    case 'growthbook-v1':
+    case 'growthbook-v2': {
+      const scale = scheme.name === 'growthbook-v1' ? 1000 : 10000;
+      return Math.round(growthbook.hash(scheme.seed ?? '', unit, scale === 1000 ? 1 : 2) * scale);
+    }
+    default:
+      return undefined;
+  }
+}
+
 /** Every case, with what each peer's code gives for it. */
 export function generate(perPeer = 400) {
   const random = generator(20261207);

@@ -5,15 +5,22 @@
 const DEFAULT_NOW = '2026-01-01T00:00:00Z';
 
 /**
- * `files`: `{ "<file name>": parsed vector file }`. With `compiled` (`{ "<file name>": base64 }`,
+ * `files`: `{ "<file name>": parsed vector file }`; `lacks`: what the module does not read (the
+ * browsers' compiled-only module: `['peers']`). With `compiled` (`{ "<file name>": base64 }`,
  * each vector's snapshot compiled by the native CLI, see project.mjs), every snapshot is loaded
  * in the compiled form instead (docs/compiled.md), and the load-error files, which are about
  * reading JSON, are left out: the results must equal native's all the same.
  */
-export function runVectors(edgeflag, files, compiled) {
+export function runVectors(edgeflag, files, compiled, { lacks = [] } = {}) {
   const out = {};
   for (const [name, doc] of Object.entries(files)) {
-    if (!compiled) out[name] = doc.loadErrors ? loadErrors(edgeflag, doc) : cases(edgeflag, doc, doc.snapshot);
+    // A file that `requires` what this module `lacks` (tests/vectors/README.md): its snapshot
+    // must be refused, and the file is listed under `$skipped` instead of compared.
+    if (doc.requires && lacks.includes(doc.requires)) {
+      const r = new edgeflag.Engine().update(compiled ? bytes(compiled[name]) : doc.snapshot);
+      if (r.ok) throw new Error(`${name} needs ${doc.requires}, which this module lacks, yet it loaded`);
+      (out.$skipped ??= {})[name] = { requires: doc.requires, refused: r.error.kind };
+    } else if (!compiled) out[name] = doc.loadErrors ? loadErrors(edgeflag, doc) : cases(edgeflag, doc, doc.snapshot);
     else if (!doc.loadErrors) out[name] = cases(edgeflag, doc, doc.snapshot === null ? null : bytes(compiled[name]));
   }
   return out;

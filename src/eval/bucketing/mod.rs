@@ -14,7 +14,12 @@ pub mod fnv;
 pub mod growthbook;
 pub mod launchdarkly;
 pub mod murmur3;
+#[cfg(feature = "peers")]
+mod peer;
 pub mod unleash;
+
+#[cfg(feature = "peers")]
+pub(crate) use peer::PeerKey;
 
 use alloc::boxed::Box;
 use alloc::vec::Vec;

@@ -1,12 +1,13 @@
 //! The compiled snapshot decoder (docs/compiled.md) on arbitrary bytes. Each input is decoded
 //! twice: as given, which exercises the header's checks; and as a body sealed with a good header
-//! and checksum, which a checksum would otherwise keep the fuzzer from reaching. Whatever the
-//! bytes, decoding returns a snapshot or a typed error (no panic, no hang, no huge allocation);
-//! a snapshot that decodes evaluates every flag without panicking, and compiling it again gives
-//! bytes that decode to the same results and compile to the same bytes.
+//! (features: peers' schemes, so their serve tag is reached) and checksum, which a checksum would
+//! otherwise keep the fuzzer from reaching. Whatever the bytes, decoding returns a snapshot or a
+//! typed error (no panic, no hang, no huge allocation); a snapshot that decodes evaluates every
+//! flag without panicking, and compiling it again gives bytes that decode to the same results and
+//! compile to the same bytes.
 #![no_main]
 
-use edgeflag::compiled::{FORMAT, HEADER_BYTES, MAGIC};
+use edgeflag::compiled::{FORMAT, HEADER_BYTES, MAGIC, PEERS};
 use edgeflag::{Context, LoadErrorKind, Snapshot};
 use edgeflag_fuzz::BASE_NOW;
 use libfuzzer_sys::fuzz_target;
@@ -15,6 +16,7 @@ fn sealed(body: &[u8]) -> Vec<u8> {
     let mut out = vec![0; HEADER_BYTES];
     out[..4].copy_from_slice(&MAGIC);
     out[4..6].copy_from_slice(&FORMAT.to_le_bytes());
+    out[6..8].copy_from_slice(&PEERS.to_le_bytes());
     out[8..12].copy_from_slice(&(body.len() as u32).to_le_bytes());
     out[12..20].copy_from_slice(&xxhash_rust::xxh64::xxh64(body, 0).to_le_bytes());
     out.extend_from_slice(body);

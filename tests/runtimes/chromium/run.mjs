@@ -52,7 +52,8 @@ try {
   }
   await edgeflag.init();
   const { files, compiled } = await (await fetch('./vectors.json')).json();
-  window.__compiled = JSON.stringify(runVectors(edgeflag, files, compiled));
+  // The compiled-only module has no peers' schemes (docs/import.md): it must refuse those files.
+  window.__compiled = JSON.stringify(runVectors(edgeflag, files, compiled, { lacks: ['peers'] }));
   const refused = new edgeflag.Engine().update('{"version":1,"generatedAt":0,"flags":{}}');
   window.__refusesJson = refused.ok ? 'loaded JSON' : refused.error.kind;
   try {

@@ -1,0 +1,61 @@
+//! A rollout bucketed by a peer's scheme (docs/snapshot.md, "Rollouts"; docs/bucketing.md §8):
+//! the scheme and its parameters as the rollout names them, and the one call that buckets a unit
+//! with it. Slices are then integer ranges of `0..total`, as for edgeflag's own scheme.
+
+use super::flagd::{self, FlagdEncoding};
+use super::growthbook::{self, GrowthBookEncoding, HashVersion};
+use super::unleash::{self, UnleashEncoding};
+use super::Purpose;
+use alloc::boxed::Box;
+
+/// A peer's scheme with its parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum PeerKey {
+    /// `flagd-v2`: the bucketing string is `prefix` followed by the unit.
+    FlagdV2 { prefix: Box<str>, encoding: FlagdEncoding },
+    /// `unleash`: `groupId:unit`, seeded for rollouts or variants.
+    Unleash { group_id: Box<str>, purpose: Purpose, encoding: UnleashEncoding },
+    /// `growthbook-v1`, `growthbook-v2`.
+    GrowthBook { seed: Box<str>, version: HashVersion, encoding: GrowthBookEncoding },
+}
+
+impl PeerKey {
+    /// Whether slices may end at `total` (the sum of the weights): flagd and Unleash any total
+    /// from 1 to 2³¹ − 1 (flagd's own bound), GrowthBook exactly its scale (1000 or 10000).
+    pub(crate) fn accepts_total(&self, total: u32) -> bool {
+        match self {
+            PeerKey::FlagdV2 { .. } | PeerKey::Unleash { .. } => (1..=i32::MAX as u32).contains(&total),
+            PeerKey::GrowthBook { version, .. } => total == version.scale(),
+        }
+    }
+
+    /// What [`PeerKey::accepts_total`] takes, as the end of a message about another sum.
+    pub(crate) fn totals(&self) -> &'static str {
+        match self {
+            PeerKey::FlagdV2 { .. } => ", not 1 to 2147483647 (flagd-v2)",
+            PeerKey::Unleash { .. } => ", not 1 to 2147483647 (unleash)",
+            PeerKey::GrowthBook { version: HashVersion::V1, .. } => ", not 1000 (growthbook-v1)",
+            PeerKey::GrowthBook { version: HashVersion::V2, .. } => ", not 10000 (growthbook-v2)",
+        }
+    }
+
+    /// The bucket, `0 ≤ bucket < total`, of `unit` (`total` as [`PeerKey::accepts_total`]).
+    pub(crate) fn bucket(&self, unit: &str, total: u32) -> u32 {
+        match self {
+            PeerKey::FlagdV2 { prefix, encoding } => {
+                let mut input = alloc::string::String::with_capacity(prefix.len() + unit.len());
+                input.push_str(prefix);
+                input.push_str(unit);
+                flagd::fractional_v2(&input, total, *encoding)
+            }
+            PeerKey::Unleash { group_id, purpose, encoding } => {
+                let seed = match purpose {
+                    Purpose::Rollout => unleash::ROLLOUT_SEED,
+                    Purpose::Variant => unleash::VARIANT_SEED,
+                };
+                unleash::normalized(group_id, unit, seed, total, *encoding)
+            }
+            PeerKey::GrowthBook { seed, version, encoding } => growthbook::bucket(seed, unit, *version, *encoding),
+        }
+    }
+}
