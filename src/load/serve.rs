@@ -53,7 +53,7 @@ pub(super) fn serve(names: &Names, flag_salt: &str, v: &Json<'_>, variations: &[
                 return peer::rollout(o.bucket_by, o.salt, scheme, o.variations, variations);
             }
             let (bucket_by, salt) = unit_and_salt(o.bucket_by, o.salt, flag_salt)?;
-            let slices = slices(o.variations, variations, |total| total == BUCKETS)?;
+            let slices = slices(o.variations, variations)?;
             let key = BucketKey::new(names.scheme, salt, Purpose::Rollout, &bucket_by.text);
             Ok(Serve::Rollout(Rollout { bucket_by, key, slices }))
         }
@@ -62,7 +62,7 @@ pub(super) fn serve(names: &Names, flag_salt: &str, v: &Json<'_>, variations: &[
             let (bucket_by, salt) = unit_and_salt(o.bucket_by, o.salt, flag_salt)?;
             let traffic = o.traffic as u32;
             let fallback = variation_ref(o.fallback, variations)?;
-            let slices = slices(o.variations, variations, |total| total == BUCKETS)?;
+            let slices = slices(o.variations, variations)?;
             Ok(Serve::Experiment(Experiment {
                 traffic,
                 fallback,
@@ -96,14 +96,14 @@ fn unit_and_salt<'j>(
     Ok((attr, salt))
 }
 
-/// A rollout's or experiment's `variations` (the value `v`), whose weights must sum to a total
-/// the scheme `accepts` (100000 for edgeflag's own).
-fn slices(v: &Json<'_>, variations: &[Variation], accepts: impl Fn(u32) -> bool) -> Result<Slices> {
-    weighted(v, variations, accepts, ", not 100000", |item| SliceDoc::read(item).map(|o| (o.variation, o.weight)))
+/// A rollout's or experiment's `variations` (the value `v`), whose weights sum to 100000.
+fn slices(v: &Json<'_>, variations: &[Variation]) -> Result<Slices> {
+    let read = |item| SliceDoc::read(item).map(|o| (o.variation, o.weight));
+    weighted(v, variations, |total| total == BUCKETS, ", not 100000", read)
 }
 
-/// [`slices`] with each item read by `read` (its variation and weight); `wanted` ends the
-/// message of a sum the scheme does not take.
+/// Weighted variations, each item read by `read` (its variation and weight), their sum one the
+/// scheme `accepts`; `wanted` ends the message about another sum.
 fn weighted<'j>(
     v: &'j Json<'j>,
     variations: &[Variation],
