@@ -96,4 +96,16 @@ impl Flag {
     pub fn rule_ids(&self) -> impl Iterator<Item = &str> {
         self.rules.iter().map(|r| r.id.as_str())
     }
+    /// How many buckets each rollout and experiment the flag serves has, rules first: 100000
+    /// for edgeflag's scheme, the weights' sum for a peer's (`docs/bucketing.md`). A result's
+    /// `bucket` is below its rollout's.
+    pub fn bucket_totals(&self) -> impl Iterator<Item = u32> + '_ {
+        self.rules.iter().map(|r| &r.serve).chain([&self.fallthrough]).filter_map(|s| match s {
+            Serve::Variation(_) => None,
+            Serve::Rollout(r) => Some(r.slices.total()),
+            Serve::Experiment(e) => Some(e.slices.total()),
+            #[cfg(feature = "peers")]
+            Serve::Peer(p) => Some(p.slices.total()),
+        })
+    }
 }

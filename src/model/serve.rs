@@ -26,7 +26,6 @@ pub(crate) struct Slice {
 
 impl Slices {
     /// How many buckets the slices cover: the last one's end.
-    #[cfg(feature = "peers")]
     pub fn total(&self) -> u32 {
         self.0.last().map_or(0, |s| s.end)
     }
