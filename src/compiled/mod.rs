@@ -154,7 +154,7 @@ impl Snapshot {
         if word(4) != FORMAT || word(6) & !READS != 0 {
             // Both numbers: a newer publisher may keep the format and add a feature.
             let (mut n, mut f) = (itoa::Buffer::new(), itoa::Buffer::new());
-            let (n, f) = (n.format(word(4)), f.format(word(6)));
+            let (n, f) = (n.format(i64::from(word(4))), f.format(i64::from(word(6))));
             #[cfg(feature = "peers")]
             let m = message!(
                 "compiled format ",
@@ -206,7 +206,7 @@ fn corrupt(c: Corrupt) -> LoadError {
         path: alloc::string::String::new(),
         message: message!(
             "compiled snapshot damaged at byte ",
-            itoa::Buffer::new().format(HEADER_BYTES + c.at),
+            itoa::Buffer::new().format((HEADER_BYTES + c.at) as i64),
             ": ",
             c.why
         )
