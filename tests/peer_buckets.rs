@@ -102,7 +102,7 @@ fn flagd_testbed_fractional_v2() {
         for row in examples.lines().map(str::trim).filter(|l| l.starts_with('|')).skip(1) {
             let cells: Vec<&str> = row.trim_matches('|').split('|').map(str::trim).collect();
             let (unit, expected) = (cells[0], cells[1]);
-            let b = fractional_v2(&format!("{prefix}{unit}"), total, FlagdEncoding::Utf8);
+            let b = fractional_v2(&[prefix, unit], total, FlagdEncoding::Utf8);
             let mut sum = 0;
             let served = weights.iter().find(|(_, w)| {
                 sum += w;
@@ -135,8 +135,8 @@ fn generated_cases_bucket_as_the_peers_code() {
     let mut counted = 0;
     for r in rows("flagd") {
         let (input, total) = (s(&r[0]), n(&r[1]) as u32);
-        assert_eq!(u64::from(fractional_v2(&input, total, FlagdEncoding::Utf8)), n(&r[2]), "{r}");
-        assert_eq!(u64::from(fractional_v2(&input, total, FlagdEncoding::Utf16Imurmurhash)), n(&r[3]), "{r}");
+        assert_eq!(u64::from(fractional_v2(&[&input], total, FlagdEncoding::Utf8)), n(&r[2]), "{r}");
+        assert_eq!(u64::from(fractional_v2(&[&input], total, FlagdEncoding::Utf16Imurmurhash)), n(&r[3]), "{r}");
         counted += 2;
     }
     for r in rows("unleash") {

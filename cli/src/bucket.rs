@@ -38,10 +38,10 @@ pub fn run(r: &Request) -> Result<Value, String> {
             }
             // The bucketing string: the salt (the flag key, in the default) then the unit.
             let input = format!("{}{}", r.salt, r.unit);
-            let hash = flagd::hash(&input, encoding.1);
+            let hash = flagd::hash(&[r.salt, r.unit], encoding.1);
             Ok(json!({
                 "scheme": r.scheme, "encoding": encoding.0, "input": input, "hashed": units(&input, encoding.1 == FlagdEncoding::Utf16Imurmurhash),
-                "murmur3": hash, "total": total, "bucket": flagd::fractional_v2(&input, total, encoding.1),
+                "murmur3": hash, "total": total, "bucket": flagd::fractional_v2(&[r.salt, r.unit], total, encoding.1),
             }))
         }
         "unleash" => {
@@ -58,7 +58,7 @@ pub fn run(r: &Request) -> Result<Value, String> {
             let b = unleash::normalized(r.salt, r.unit, seed, n, encoding.1);
             Ok(json!({
                 "scheme": r.scheme, "encoding": encoding.0, "input": input, "hashed": hex(&unleash::bytes(&input, encoding.1)),
-                "seed": seed, "murmur3": unleash::hash(&input, seed, encoding.1), "n": n, "bucket": b, "normalized": b + 1,
+                "seed": seed, "murmur3": unleash::hash(r.salt, r.unit, seed, encoding.1), "n": n, "bucket": b, "normalized": b + 1,
             }))
         }
         "growthbook-v1" | "growthbook-v2" => {

@@ -2,7 +2,6 @@
 //! `docs/bucketing.md`, "flagd".
 
 use super::murmur3;
-use alloc::vec::Vec;
 
 /// How the bucketing string becomes what MurmurHash3 reads: the one parameter in which flagd's
 /// own evaluators disagree.
@@ -21,18 +20,18 @@ impl FlagdEncoding {
         [("utf8", FlagdEncoding::Utf8), ("utf16-imurmurhash", FlagdEncoding::Utf16Imurmurhash)];
 }
 
-/// The bucket, `0 ≤ bucket < total`, of the bucketing string `input` (by default the flag key
-/// followed by the targeting key, with no separator) among weights summing to `total`:
-/// `(murmur3(input) × total) >> 32`. The variant is the first whose running sum of weights
-/// exceeds it. `total` is at most 2³¹ − 1, as flagd requires.
-pub fn fractional_v2(input: &str, total: u32, encoding: FlagdEncoding) -> u32 {
-    ((u64::from(hash(input, encoding)) * u64::from(total)) >> 32) as u32
+/// The bucket, `0 ≤ bucket < total`, of the bucketing string: `parts` joined (by default the
+/// flag key followed by the targeting key, with no separator), among weights summing to
+/// `total`: `(murmur3(string) × total) >> 32`. The variant is the first whose running sum of
+/// weights exceeds it. `total` is at most 2³¹ − 1, as flagd requires.
+pub fn fractional_v2(parts: &[&str], total: u32, encoding: FlagdEncoding) -> u32 {
+    ((u64::from(hash(parts, encoding)) * u64::from(total)) >> 32) as u32
 }
 
-/// MurmurHash3 (seed 0) of the bucketing string, as `encoding` reads it.
-pub fn hash(input: &str, encoding: FlagdEncoding) -> u32 {
+/// MurmurHash3 (seed 0) of the bucketing string, `parts` joined, as `encoding` reads it.
+pub fn hash(parts: &[&str], encoding: FlagdEncoding) -> u32 {
     match encoding {
-        FlagdEncoding::Utf8 => murmur3::x86_32(input.as_bytes(), 0),
-        FlagdEncoding::Utf16Imurmurhash => murmur3::imurmurhash(&input.encode_utf16().collect::<Vec<u16>>(), 0),
+        FlagdEncoding::Utf8 => murmur3::units(&mut parts.iter().flat_map(|p| p.bytes()).map(u16::from), 0),
+        FlagdEncoding::Utf16Imurmurhash => murmur3::units(&mut parts.iter().flat_map(|p| p.encode_utf16()), 0),
     }
 }

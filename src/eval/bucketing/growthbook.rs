@@ -65,10 +65,17 @@ pub fn units(text: &str, encoding: GrowthBookEncoding) -> Vec<u16> {
 /// The last FNV-1a before the modulo: of [`input`] (v1), or of the decimal digits of that (v2,
 /// ASCII, so both encodings hash them alike).
 pub fn hash(seed: &str, value: &str, version: HashVersion, encoding: GrowthBookEncoding) -> u32 {
-    let first = fnv1a_32(units(&input(seed, value, version), encoding));
+    let parts = match version {
+        HashVersion::V1 => [value, seed],
+        HashVersion::V2 => [seed, value],
+    };
+    let first = match encoding {
+        GrowthBookEncoding::Utf16 => fnv1a_32(parts.iter().flat_map(|p| p.encode_utf16())),
+        GrowthBookEncoding::Utf8 => fnv1a_32(parts.iter().flat_map(|p| p.bytes()).map(u16::from)),
+    };
     match version {
         HashVersion::V1 => first,
-        HashVersion::V2 => fnv1a_32(itoa::Buffer::new().format(first).bytes().map(u16::from)),
+        HashVersion::V2 => fnv1a_32(itoa::Buffer::new().format(i64::from(first)).bytes().map(u16::from)),
     }
 }
 

@@ -25,42 +25,40 @@ fn finish(mut h: u32, len: u32) -> u32 {
 
 /// MurmurHash3 x86_32 of `bytes`: four-byte little-endian blocks, then the tail.
 pub fn x86_32(bytes: &[u8], seed: u32) -> u32 {
-    let mut h = seed;
-    let mut blocks = bytes.chunks_exact(4);
-    for b in &mut blocks {
-        h = round(h, u32::from_le_bytes([b[0], b[1], b[2], b[3]]));
-    }
-    let tail = blocks.remainder();
-    if !tail.is_empty() {
-        let k = tail.iter().rev().fold(0u32, |k, &b| k << 8 | u32::from(b));
-        h ^= mix(k);
-    }
-    // The reference takes the length as an int: inputs here are far below 2^32 bytes.
-    finish(h, bytes.len() as u32)
+    units(&mut bytes.iter().map(|&b| u16::from(b)), seed)
 }
 
-/// What `new MurmurHash3(text).result()` of the npm package `imurmurhash` 0.1.4 returns: the
-/// blocks are four UTF-16 code units `a b c d` mixed as `a ^ b << 8 ^ c << 16 ^ (d & 0xff) << 24
-/// ^ d >> 8`, so units above 0xff overlap their neighbours; the tail (one to three units, mixed
-/// the same way without `d`) is skipped when it is negative as a 32-bit signed integer, and the
-/// length counted is the number of code units. For text of code points below U+0100 each unit is
-/// one byte and the result equals [`x86_32`] of those bytes (Latin-1, which for ASCII is UTF-8).
-pub fn imurmurhash(units: &[u16], seed: u32) -> u32 {
-    let mut h = seed;
-    let unit = |i: usize| u32::from(units[i]);
-    let mut blocks = units.chunks_exact(4);
-    for b in &mut blocks {
-        let d = u32::from(b[3]);
-        let k = u32::from(b[0]) ^ u32::from(b[1]) << 8 ^ u32::from(b[2]) << 16 ^ (d & 0xff) << 24 ^ d >> 8;
-        h = round(h, k);
+/// What `new MurmurHash3(text).result()` of the npm package `imurmurhash` 0.1.4 returns for the
+/// UTF-16 code units of `text`: see [`units`].
+pub fn imurmurhash(units_of_text: &[u16], seed: u32) -> u32 {
+    units(&mut units_of_text.iter().copied(), seed)
+}
+
+/// MurmurHash3 x86_32 over units of up to 16 bits, as `imurmurhash` mixes them: the blocks are
+/// four units `a b c d` mixed as `a ^ b << 8 ^ c << 16 ^ (d & 0xff) << 24 ^ d >> 8`, so units
+/// above 0xff overlap their neighbours; the tail (one to three units, mixed the same way without
+/// `d`) is skipped when it is negative as a 32-bit signed integer, and the length counted is the
+/// number of units. Units below 0x100 are bytes, and then this is the reference MurmurHash3 of
+/// those bytes (a byte tail is never negative). One loop for every encoding, through `dyn`, so
+/// the module has one copy.
+pub fn units(units: &mut dyn Iterator<Item = u16>, seed: u32) -> u32 {
+    let (mut h, mut len, mut n) = (seed, 0u32, 0);
+    let mut block = [0u32; 4];
+    for u in units {
+        block[n] = u32::from(u);
+        n += 1;
+        len = len.wrapping_add(1);
+        if n == 4 {
+            let [a, b, c, d] = block;
+            h = round(h, a ^ b << 8 ^ c << 16 ^ (d & 0xff) << 24 ^ d >> 8);
+            n = 0;
+        }
     }
-    let rest = blocks.remainder().len();
-    let at = units.len() - rest;
-    let k = (0..rest).fold(0u32, |k, i| k ^ unit(at + i) << (8 * i));
+    let k = block[..n].iter().enumerate().fold(0u32, |k, (i, &u)| k ^ u << (8 * i));
     if (k as i32) > 0 {
         h ^= mix(k);
     }
-    finish(h, units.len() as u32)
+    finish(h, len)
 }
 
 #[cfg(test)]

@@ -42,12 +42,7 @@ impl PeerKey {
     /// The bucket, `0 ≤ bucket < total`, of `unit` (`total` as [`PeerKey::accepts_total`]).
     pub(crate) fn bucket(&self, unit: &str, total: u32) -> u32 {
         match self {
-            PeerKey::FlagdV2 { prefix, encoding } => {
-                let mut input = alloc::string::String::with_capacity(prefix.len() + unit.len());
-                input.push_str(prefix);
-                input.push_str(unit);
-                flagd::fractional_v2(&input, total, *encoding)
-            }
+            PeerKey::FlagdV2 { prefix, encoding } => flagd::fractional_v2(&[prefix, unit], total, *encoding),
             PeerKey::Unleash { group_id, purpose, encoding } => {
                 let seed = match purpose {
                     Purpose::Rollout => unleash::ROLLOUT_SEED,

@@ -31,21 +31,23 @@ impl UnleashEncoding {
 /// normalised value is at most `p`; variants (`n` = the sum of weights, [`VARIANT_SEED`]) take
 /// the first whose running sum exceeds it. `n` must not be 0.
 pub fn normalized(group_id: &str, value: &str, seed: u32, n: u32, encoding: UnleashEncoding) -> u32 {
-    hash(&input(group_id, value), seed, encoding) % n.max(1)
+    hash(group_id, value, seed, encoding) % n.max(1)
 }
 
 /// The text hashed: `groupId:value`.
 pub fn input(group_id: &str, value: &str) -> String {
-    let mut text = String::with_capacity(group_id.len() + 1 + value.len());
-    text.push_str(group_id);
-    text.push(':');
-    text.push_str(value);
-    text
+    [group_id, ":", value].concat()
 }
 
-/// MurmurHash3 of `text` with `seed`, as `encoding` turns it into bytes.
-pub fn hash(text: &str, seed: u32, encoding: UnleashEncoding) -> u32 {
-    murmur3::x86_32(&bytes(text, encoding), seed)
+/// MurmurHash3 of `groupId:value` with `seed`, as `encoding` turns it into bytes.
+pub fn hash(group_id: &str, value: &str, seed: u32, encoding: UnleashEncoding) -> u32 {
+    let parts = [group_id, ":", value];
+    match encoding {
+        UnleashEncoding::Utf8 => murmur3::units(&mut parts.iter().flat_map(|p| p.bytes()).map(u16::from), seed),
+        UnleashEncoding::Utf16LowByte => {
+            murmur3::units(&mut parts.iter().flat_map(|p| p.encode_utf16()).map(|u| u & 0xff), seed)
+        }
+    }
 }
 
 /// The bytes `encoding` makes of `text`.
