@@ -70,7 +70,7 @@ pub(super) fn read(r: &mut Reader<'_>, b: &Bounds, variations: usize) -> Result<
         3 if b.peers => {
             let bucket_by = attribute(r)?;
             let key = peer::read(r)?;
-            let slices = read_slices(r, variations, i32::MAX as u32, |total| key.accepts_total(total))?;
+            let slices = read_slices(r, variations, i32::MAX as u32, &|total| key.accepts_total(total))?;
             Serve::Peer(crate::model::serve::PeerRollout { bucket_by, key, slices })
         }
         _ => return r.fail("unknown serve tag"),
@@ -79,12 +79,12 @@ pub(super) fn read(r: &mut Reader<'_>, b: &Bounds, variations: usize) -> Result<
 
 /// Slices of edgeflag's scheme (one call for rollouts and experiments: one copy in the module).
 fn edgeflag_slices(r: &mut Reader<'_>, variations: usize) -> Result<Slices> {
-    read_slices(r, variations, BUCKETS, |total| total == BUCKETS)
+    read_slices(r, variations, BUCKETS, &|total| total == BUCKETS)
 }
 
 /// Slices in order of their ends, each at most `limit`, the last at a total the scheme
 /// `accepts`: every bucket falls in one.
-fn read_slices(r: &mut Reader<'_>, variations: usize, limit: u32, accepts: impl Fn(u32) -> bool) -> Result<Slices> {
+fn read_slices(r: &mut Reader<'_>, variations: usize, limit: u32, accepts: &dyn Fn(u32) -> bool) -> Result<Slices> {
     let slices =
         r.list(MAX_LIST_ITEMS, |r| Ok(Slice { variation: r.below(variations)?, end: r.below(limit as usize + 1)? }))?;
     let ordered = slices.windows(2).all(|w| w[0].end <= w[1].end);
@@ -130,22 +130,27 @@ mod peer {
         }
     }
 
-    fn named<T: Copy>(r: &mut Reader<'_>, names: &[(&str, T)]) -> Result<T> {
-        let i = r.below(names.len())?;
-        Ok(names[i as usize].1)
+    // The encodings by position, as values only: a reader needs no names.
+    const FLAGD: [FlagdEncoding; 2] = [FlagdEncoding::NAMES[0].1, FlagdEncoding::NAMES[1].1];
+    const UNLEASH: [UnleashEncoding; 2] = [UnleashEncoding::NAMES[0].1, UnleashEncoding::NAMES[1].1];
+    const GROWTHBOOK: [GrowthBookEncoding; 2] = [GrowthBookEncoding::NAMES[0].1, GrowthBookEncoding::NAMES[1].1];
+
+    fn named<T: Copy>(r: &mut Reader<'_>, values: &[T]) -> Result<T> {
+        let i = r.below(values.len())?;
+        Ok(values[i as usize])
     }
 
     pub(super) fn read(r: &mut Reader<'_>) -> Result<PeerKey> {
         Ok(match r.u8()? {
-            0 => PeerKey::FlagdV2 { prefix: r.str()?.into(), encoding: named(r, &FlagdEncoding::NAMES)? },
+            0 => PeerKey::FlagdV2 { prefix: r.str()?.into(), encoding: named(r, &FLAGD)? },
             1 => {
                 let group_id = r.str()?.into();
                 let purpose = if r.bool()? { Purpose::Variant } else { Purpose::Rollout };
-                PeerKey::Unleash { group_id, purpose, encoding: named(r, &UnleashEncoding::NAMES)? }
+                PeerKey::Unleash { group_id, purpose, encoding: named(r, &UNLEASH)? }
             }
             tag @ (2 | 3) => {
                 let version = if tag == 2 { HashVersion::V1 } else { HashVersion::V2 };
-                PeerKey::GrowthBook { seed: r.str()?.into(), version, encoding: named(r, &GrowthBookEncoding::NAMES)? }
+                PeerKey::GrowthBook { seed: r.str()?.into(), version, encoding: named(r, &GROWTHBOOK)? }
             }
             _ => return r.fail("unknown bucketing scheme"),
         })

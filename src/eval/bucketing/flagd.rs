@@ -2,6 +2,7 @@
 //! `docs/bucketing.md`, "flagd".
 
 use super::murmur3;
+use super::text::Units;
 
 /// How the bucketing string becomes what MurmurHash3 reads: the one parameter in which flagd's
 /// own evaluators disagree.
@@ -30,8 +31,9 @@ pub fn fractional_v2(parts: &[&str], total: u32, encoding: FlagdEncoding) -> u32
 
 /// MurmurHash3 (seed 0) of the bucketing string, `parts` joined, as `encoding` reads it.
 pub fn hash(parts: &[&str], encoding: FlagdEncoding) -> u32 {
-    match encoding {
-        FlagdEncoding::Utf8 => murmur3::units(&mut parts.iter().flat_map(|p| p.bytes()).map(u16::from), 0),
-        FlagdEncoding::Utf16Imurmurhash => murmur3::units(&mut parts.iter().flat_map(|p| p.encode_utf16()), 0),
-    }
+    let units = match encoding {
+        FlagdEncoding::Utf8 => Units::Utf8,
+        FlagdEncoding::Utf16Imurmurhash => Units::Utf16,
+    };
+    murmur3::text(parts, units, 0)
 }

@@ -2,7 +2,8 @@
 //! SDK's `n` is the bucket divided by [`HashVersion::scale`], and the importer turns its float
 //! ranges into integer bounds on the bucket, so evaluation compares integers only.
 
-use super::fnv::fnv1a_32;
+use super::fnv::{self, fnv1a_32};
+use super::text::Units;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -69,10 +70,11 @@ pub fn hash(seed: &str, value: &str, version: HashVersion, encoding: GrowthBookE
         HashVersion::V1 => [value, seed],
         HashVersion::V2 => [seed, value],
     };
-    let first = match encoding {
-        GrowthBookEncoding::Utf16 => fnv1a_32(parts.iter().flat_map(|p| p.encode_utf16())),
-        GrowthBookEncoding::Utf8 => fnv1a_32(parts.iter().flat_map(|p| p.bytes()).map(u16::from)),
+    let units = match encoding {
+        GrowthBookEncoding::Utf16 => Units::Utf16,
+        GrowthBookEncoding::Utf8 => Units::Utf8,
     };
+    let first = fnv::text(&parts, units);
     match version {
         HashVersion::V1 => first,
         HashVersion::V2 => fnv1a_32(itoa::Buffer::new().format(i64::from(first)).bytes().map(u16::from)),

@@ -25,13 +25,17 @@ fn finish(mut h: u32, len: u32) -> u32 {
 
 /// MurmurHash3 x86_32 of `bytes`: four-byte little-endian blocks, then the tail.
 pub fn x86_32(bytes: &[u8], seed: u32) -> u32 {
-    units(&mut bytes.iter().map(|&b| u16::from(b)), seed)
+    let mut m = Murmur::new(seed);
+    bytes.iter().for_each(|&b| m.push(u16::from(b)));
+    m.finish()
 }
 
 /// What `new MurmurHash3(text).result()` of the npm package `imurmurhash` 0.1.4 returns for the
-/// UTF-16 code units of `text`: see [`units`].
-pub fn imurmurhash(units_of_text: &[u16], seed: u32) -> u32 {
-    units(&mut units_of_text.iter().copied(), seed)
+/// UTF-16 code units of `text`: see [`Murmur`].
+pub fn imurmurhash(units: &[u16], seed: u32) -> u32 {
+    let mut m = Murmur::new(seed);
+    units.iter().for_each(|&u| m.push(u));
+    m.finish()
 }
 
 /// MurmurHash3 x86_32 over units of up to 16 bits, as `imurmurhash` mixes them: the blocks are
@@ -39,26 +43,42 @@ pub fn imurmurhash(units_of_text: &[u16], seed: u32) -> u32 {
 /// above 0xff overlap their neighbours; the tail (one to three units, mixed the same way without
 /// `d`) is skipped when it is negative as a 32-bit signed integer, and the length counted is the
 /// number of units. Units below 0x100 are bytes, and then this is the reference MurmurHash3 of
-/// those bytes (a byte tail is never negative). One loop for every encoding, through `dyn`, so
-/// the module has one copy.
-pub fn units(units: &mut dyn Iterator<Item = u16>, seed: u32) -> u32 {
-    let (mut h, mut len, mut n) = (seed, 0u32, 0);
-    let mut block = [0u32; 4];
-    for u in units {
-        block[n] = u32::from(u);
-        n += 1;
-        len = len.wrapping_add(1);
-        if n == 4 {
-            let [a, b, c, d] = block;
-            h = round(h, a ^ b << 8 ^ c << 16 ^ (d & 0xff) << 24 ^ d >> 8);
-            n = 0;
+/// those bytes (a byte tail is never negative).
+pub(crate) struct Murmur {
+    h: u32,
+    len: u32,
+    n: usize,
+    block: [u32; 4],
+}
+
+impl Murmur {
+    pub(crate) fn new(seed: u32) -> Murmur {
+        Murmur { h: seed, len: 0, n: 0, block: [0; 4] }
+    }
+
+    pub(crate) fn push(&mut self, u: u16) {
+        self.block[self.n] = u32::from(u);
+        self.n += 1;
+        self.len = self.len.wrapping_add(1);
+        if self.n == 4 {
+            let [a, b, c, d] = self.block;
+            self.h = round(self.h, a ^ b << 8 ^ c << 16 ^ (d & 0xff) << 24 ^ d >> 8);
+            self.n = 0;
         }
     }
-    let k = block[..n].iter().enumerate().fold(0u32, |k, (i, &u)| k ^ u << (8 * i));
-    if (k as i32) > 0 {
-        h ^= mix(k);
+
+    pub(crate) fn finish(self) -> u32 {
+        let k = self.block[..self.n].iter().enumerate().fold(0u32, |k, (i, &u)| k ^ u << (8 * i));
+        let h = if (k as i32) > 0 { self.h ^ mix(k) } else { self.h };
+        finish(h, self.len)
     }
-    finish(h, len)
+}
+
+/// MurmurHash3 with `seed` of `parts` joined, as `units` of text.
+pub(crate) fn text(parts: &[&str], units: super::text::Units, seed: u32) -> u32 {
+    let mut m = Murmur::new(seed);
+    super::text::each(parts, units, &mut |u| m.push(u));
+    m.finish()
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! `groupId:value`, modulo the range.
 
 use super::murmur3;
+use super::text::Units;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -41,13 +42,11 @@ pub fn input(group_id: &str, value: &str) -> String {
 
 /// MurmurHash3 of `groupId:value` with `seed`, as `encoding` turns it into bytes.
 pub fn hash(group_id: &str, value: &str, seed: u32, encoding: UnleashEncoding) -> u32 {
-    let parts = [group_id, ":", value];
-    match encoding {
-        UnleashEncoding::Utf8 => murmur3::units(&mut parts.iter().flat_map(|p| p.bytes()).map(u16::from), seed),
-        UnleashEncoding::Utf16LowByte => {
-            murmur3::units(&mut parts.iter().flat_map(|p| p.encode_utf16()).map(|u| u & 0xff), seed)
-        }
-    }
+    let units = match encoding {
+        UnleashEncoding::Utf8 => Units::Utf8,
+        UnleashEncoding::Utf16LowByte => Units::Utf16LowByte,
+    };
+    murmur3::text(&[group_id, ":", value], units, seed)
 }
 
 /// The bytes `encoding` makes of `text`.
