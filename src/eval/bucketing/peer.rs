@@ -1,4 +1,4 @@
-//! A rollout bucketed by a peer's scheme (docs/snapshot.md, "Rollouts"; docs/bucketing.md §8):
+//! A rollout bucketed by a peer's scheme (docs/snapshot.md, "Serving a variation or a rollout"):
 //! the scheme and its parameters as the rollout names them, and the one call that buckets a unit
 //! with it. Slices are then integer ranges of `0..total`, as for edgeflag's own scheme.
 
