@@ -20,6 +20,21 @@ const SHAPES: &str = r#"{
       "rules": [ { "id": "paid", "clauses": [ {"attribute": "tier", "op": "in", "values": ["pro", "enterprise"]} ],
                    "serve": { "rollout": { "variations": [ {"variation": "on", "weight": 10000}, {"variation": "off", "weight": 90000} ] } } } ],
       "fallthrough": { "variation": "off" } },
+    "rollout_flagd": { "on": true, "variations": [ {"name": "off", "value": false}, {"name": "on", "value": true} ],
+      "rules": [ { "id": "paid", "clauses": [ {"attribute": "tier", "op": "in", "values": ["pro", "enterprise"]} ],
+                   "serve": { "rollout": { "scheme": { "name": "flagd-v2", "prefix": "rollout_flagd" },
+                     "variations": [ {"variation": "on", "weight": 10}, {"variation": "off", "weight": 90} ] } } } ],
+      "fallthrough": { "variation": "off" } },
+    "rollout_unleash": { "on": true, "variations": [ {"name": "off", "value": false}, {"name": "on", "value": true} ],
+      "rules": [ { "id": "paid", "clauses": [ {"attribute": "tier", "op": "in", "values": ["pro", "enterprise"]} ],
+                   "serve": { "rollout": { "scheme": { "name": "unleash", "groupId": "rollout_unleash" },
+                     "variations": [ {"variation": "on", "weight": 10}, {"variation": "off", "weight": 90} ] } } } ],
+      "fallthrough": { "variation": "off" } },
+    "rollout_growthbook": { "on": true, "variations": [ {"name": "off", "value": false}, {"name": "on", "value": true} ],
+      "rules": [ { "id": "paid", "clauses": [ {"attribute": "tier", "op": "in", "values": ["pro", "enterprise"]} ],
+                   "serve": { "rollout": { "scheme": { "name": "growthbook-v1", "seed": "rollout_growthbook" },
+                     "variations": [ {"variation": "on", "weight": 100}, {"variation": "off", "weight": 900} ] } } } ],
+      "fallthrough": { "variation": "off" } },
     "ten_clauses": { "on": true, "variations": [ {"name": "off", "value": false}, {"name": "on", "value": true} ],
       "rules": [ { "id": "all", "clauses": [
           {"attribute": "tier", "op": "in", "values": ["pro", "enterprise"]},
@@ -52,6 +67,17 @@ fn evaluation(c: &mut Criterion) {
     for (flag, reason, value) in expect {
         let e = snapshot.evaluate(flag, &ctx, NOW, None);
         assert_eq!((e.reason, e.value), (reason, Some(&Json::Bool(value))), "{flag}");
+        c.bench_function(&format!("evaluate/{flag}"), |b| {
+            b.iter(|| snapshot.evaluate(black_box(flag), black_box(&ctx), NOW, None))
+        });
+    }
+    // The same rule serving a 10 % rollout by each peer's scheme (docs/bucketing.md §8). The
+    // buckets are what the peers' own code gives `user-12345` (tests/js/peer-buckets.mjs).
+    for (flag, bucket, value) in
+        [("rollout_flagd", 76, false), ("rollout_unleash", 54, false), ("rollout_growthbook", 32, true)]
+    {
+        let e = snapshot.evaluate(flag, &ctx, NOW, None);
+        assert_eq!((e.reason, e.bucket, e.value), (Reason::Split, Some(bucket), Some(&Json::Bool(value))), "{flag}");
         c.bench_function(&format!("evaluate/{flag}"), |b| {
             b.iter(|| snapshot.evaluate(black_box(flag), black_box(&ctx), NOW, None))
         });
