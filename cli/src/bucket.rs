@@ -4,6 +4,7 @@
 use edgeflag::bucketing::flagd::{self, FlagdEncoding};
 use edgeflag::bucketing::growthbook::{self, GrowthBookEncoding, HashVersion};
 use edgeflag::bucketing::launchdarkly::{self, Float};
+use edgeflag::bucketing::text::{self, Units};
 use edgeflag::bucketing::unleash::{self, UnleashEncoding};
 use edgeflag::bucketing::{bucket, check_attribute, check_salt, BucketKey, Purpose, Scheme};
 use serde_json::{json, Value};
@@ -40,7 +41,7 @@ pub fn run(r: &Request) -> Result<Value, String> {
             let input = format!("{}{}", r.salt, r.unit);
             let hash = flagd::hash(&[r.salt, r.unit], encoding.1);
             Ok(json!({
-                "scheme": r.scheme, "encoding": encoding.0, "input": input, "hashed": units(&input, encoding.1 == FlagdEncoding::Utf16Imurmurhash),
+                "scheme": r.scheme, "encoding": encoding.0, "input": input, "hashed": hashed(&[r.salt, r.unit], encoding.1.units()),
                 "murmur3": hash, "total": total, "bucket": flagd::fractional_v2(&[r.salt, r.unit], total, encoding.1),
             }))
         }
@@ -57,7 +58,7 @@ pub fn run(r: &Request) -> Result<Value, String> {
             let input = unleash::input(r.salt, r.unit);
             let b = unleash::normalized(r.salt, r.unit, seed, n, encoding.1);
             Ok(json!({
-                "scheme": r.scheme, "encoding": encoding.0, "input": input, "hashed": hex(&unleash::bytes(&input, encoding.1)),
+                "scheme": r.scheme, "encoding": encoding.0, "input": input, "hashed": hashed(&[&input], encoding.1.units()),
                 "seed": seed, "murmur3": unleash::hash(r.salt, r.unit, seed, encoding.1), "n": n, "bucket": b, "normalized": b + 1,
             }))
         }
@@ -67,7 +68,7 @@ pub fn run(r: &Request) -> Result<Value, String> {
             let input = growthbook::input(r.salt, r.unit, version);
             let b = growthbook::bucket(r.salt, r.unit, version, encoding.1);
             Ok(json!({
-                "scheme": r.scheme, "encoding": encoding.0, "input": input, "hashed": units(&input, encoding.1 == GrowthBookEncoding::Utf16),
+                "scheme": r.scheme, "encoding": encoding.0, "input": input, "hashed": hashed(&[&input], encoding.1.units()),
                 "fnv1a": growthbook::hash(r.salt, r.unit, version, encoding.1), "scale": version.scale(), "bucket": b,
                 "n": f64::from(b) / f64::from(version.scale()),
             }))
@@ -120,10 +121,11 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// What is hashed, as hex: UTF-16 code units (four digits each) or UTF-8 bytes.
-fn units(text: &str, utf16: bool) -> String {
-    match utf16 {
-        true => text.encode_utf16().map(|u| format!("{u:04x}")).collect::<Vec<_>>().join(" "),
-        false => hex(text.as_bytes()),
+/// What a scheme hashes, as hex: whole UTF-16 code units four digits each, bytes two.
+fn hashed(parts: &[&str], units: Units) -> String {
+    let all = text::units(parts, units);
+    match units {
+        Units::Utf16 => all.iter().map(|u| format!("{u:04x}")).collect::<Vec<_>>().join(" "),
+        _ => all.iter().map(|u| format!("{u:02x}")).collect(),
     }
 }

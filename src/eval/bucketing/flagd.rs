@@ -19,6 +19,14 @@ impl FlagdEncoding {
     /// The names used in snapshots and by `edgeflag bucket --encoding`; the first is the default.
     pub const NAMES: [(&'static str, FlagdEncoding); 2] =
         [("utf8", FlagdEncoding::Utf8), ("utf16-imurmurhash", FlagdEncoding::Utf16Imurmurhash)];
+
+    /// The units MurmurHash3 mixes.
+    pub fn units(self) -> Units {
+        match self {
+            FlagdEncoding::Utf8 => Units::Utf8,
+            FlagdEncoding::Utf16Imurmurhash => Units::Utf16,
+        }
+    }
 }
 
 /// The bucket, `0 ≤ bucket < total`, of the bucketing string: `parts` joined (by default the
@@ -31,9 +39,5 @@ pub fn fractional_v2(parts: &[&str], total: u32, encoding: FlagdEncoding) -> u32
 
 /// MurmurHash3 (seed 0) of the bucketing string, `parts` joined, as `encoding` reads it.
 pub fn hash(parts: &[&str], encoding: FlagdEncoding) -> u32 {
-    let units = match encoding {
-        FlagdEncoding::Utf8 => Units::Utf8,
-        FlagdEncoding::Utf16Imurmurhash => Units::Utf16,
-    };
-    murmur3::text(parts, units, 0)
+    murmur3::text(parts, encoding.units(), 0)
 }

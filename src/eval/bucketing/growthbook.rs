@@ -5,7 +5,6 @@
 use super::fnv::{self, fnv1a_32};
 use super::text::Units;
 use alloc::string::String;
-use alloc::vec::Vec;
 
 /// `hashVersion`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,6 +38,14 @@ impl GrowthBookEncoding {
     /// The names used in snapshots and by `edgeflag bucket --encoding`; the first is the default.
     pub const NAMES: [(&'static str, GrowthBookEncoding); 2] =
         [("utf16", GrowthBookEncoding::Utf16), ("utf8", GrowthBookEncoding::Utf8)];
+
+    /// The units FNV-1a folds in.
+    pub fn units(self) -> Units {
+        match self {
+            GrowthBookEncoding::Utf16 => Units::Utf16,
+            GrowthBookEncoding::Utf8 => Units::Utf8,
+        }
+    }
 }
 
 /// The bucket, `0 ≤ bucket < version.scale()`, of `value` (the hash attribute's value as the
@@ -55,14 +62,6 @@ pub fn input(seed: &str, value: &str, version: HashVersion) -> String {
     }
 }
 
-/// The units `encoding` folds in for `text`.
-pub fn units(text: &str, encoding: GrowthBookEncoding) -> Vec<u16> {
-    match encoding {
-        GrowthBookEncoding::Utf16 => text.encode_utf16().collect(),
-        GrowthBookEncoding::Utf8 => text.bytes().map(u16::from).collect(),
-    }
-}
-
 /// The last FNV-1a before the modulo: of [`input`] (v1), or of the decimal digits of that (v2,
 /// ASCII, so both encodings hash them alike).
 pub fn hash(seed: &str, value: &str, version: HashVersion, encoding: GrowthBookEncoding) -> u32 {
@@ -70,11 +69,7 @@ pub fn hash(seed: &str, value: &str, version: HashVersion, encoding: GrowthBookE
         HashVersion::V1 => [value, seed],
         HashVersion::V2 => [seed, value],
     };
-    let units = match encoding {
-        GrowthBookEncoding::Utf16 => Units::Utf16,
-        GrowthBookEncoding::Utf8 => Units::Utf8,
-    };
-    let first = fnv::text(&parts, units);
+    let first = fnv::text(&parts, encoding.units());
     match version {
         HashVersion::V1 => first,
         HashVersion::V2 => fnv1a_32(itoa::Buffer::new().format(i64::from(first)).bytes().map(u16::from)),

@@ -16,7 +16,7 @@ pub mod launchdarkly;
 pub mod murmur3;
 #[cfg(feature = "peers")]
 mod peer;
-mod text;
+pub mod text;
 pub mod unleash;
 
 #[cfg(feature = "peers")]

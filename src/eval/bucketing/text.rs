@@ -2,15 +2,22 @@
 //! bytes, or UTF-16 code units (whole, or their low byte). One walk over the parts for every
 //! hash, handing each unit to the hash through `dyn`, so the module holds one copy of each loop.
 
-/// What a unit of text is to a scheme.
+/// What a unit of text is to a scheme (each scheme's encoding says: `units()`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Units {
+pub enum Units {
     /// UTF-8 bytes.
     Utf8,
     /// UTF-16 code units, whole.
     Utf16,
     /// The low byte of each UTF-16 code unit.
     Utf16LowByte,
+}
+
+/// The units of `parts` joined: what a scheme hashes (`edgeflag bucket` prints them).
+pub fn units(parts: &[&str], units: Units) -> alloc::vec::Vec<u16> {
+    let mut out = alloc::vec::Vec::new();
+    each(parts, units, &mut |u| out.push(u));
+    out
 }
 
 /// Each unit of `parts`, joined, in order.

@@ -4,7 +4,6 @@
 use super::murmur3;
 use super::text::Units;
 use alloc::string::String;
-use alloc::vec::Vec;
 
 /// The seed of rollouts (`flexibleRollout`, `gradualRollout*`).
 pub const ROLLOUT_SEED: u32 = 0;
@@ -25,6 +24,14 @@ impl UnleashEncoding {
     /// The names used in snapshots and by `edgeflag bucket --encoding`; the first is the default.
     pub const NAMES: [(&'static str, UnleashEncoding); 2] =
         [("utf8", UnleashEncoding::Utf8), ("utf16-low-byte", UnleashEncoding::Utf16LowByte)];
+
+    /// The units MurmurHash3 mixes (bytes either way).
+    pub fn units(self) -> Units {
+        match self {
+            UnleashEncoding::Utf8 => Units::Utf8,
+            UnleashEncoding::Utf16LowByte => Units::Utf16LowByte,
+        }
+    }
 }
 
 /// The bucket, `0 ≤ bucket < n`: Unleash's normalised value minus one. A rollout of `p` percent
@@ -42,17 +49,5 @@ pub fn input(group_id: &str, value: &str) -> String {
 
 /// MurmurHash3 of `groupId:value` with `seed`, as `encoding` turns it into bytes.
 pub fn hash(group_id: &str, value: &str, seed: u32, encoding: UnleashEncoding) -> u32 {
-    let units = match encoding {
-        UnleashEncoding::Utf8 => Units::Utf8,
-        UnleashEncoding::Utf16LowByte => Units::Utf16LowByte,
-    };
-    murmur3::text(&[group_id, ":", value], units, seed)
-}
-
-/// The bytes `encoding` makes of `text`.
-pub fn bytes(text: &str, encoding: UnleashEncoding) -> Vec<u8> {
-    match encoding {
-        UnleashEncoding::Utf8 => text.as_bytes().to_vec(),
-        UnleashEncoding::Utf16LowByte => text.encode_utf16().map(|u| u as u8).collect(),
-    }
+    murmur3::text(&[group_id, ":", value], encoding.units(), seed)
 }
