@@ -84,15 +84,15 @@ export function generate(perPeer = 400) {
   const totals = [1, 2, 3, 4, 7, 10, 100, 1000, 100000, 2147483647];
   const flagd = texts(random, perPeer).map((input) => {
     const total = random() < 0.8 ? pick(random, totals) : 1 + Math.floor(random() * 2147483646);
-    const scale = (h) => Number((BigInt(h >>> 0) * BigInt(total)) >> 32n);
-    return [input, total, scale(murmurhash3js.x86.hash32(utf8Binary(input), 0)), scale(new MurmurHash3(input).result())];
+    const bucket = (encoding) => peerBucket({ name: 'flagd-v2', encoding }, input, total);
+    return [input, total, bucket('utf8'), bucket('utf16-imurmurhash')];
   });
   const unleashCases = texts(random, perPeer).map((value, i) => {
     const group = texts(random, 1)[0] || 'toggle';
     const variant = i % 2 === 1;
     const [seed, n] = variant ? [86028157, pick(random, [1, 3, 100, 1000, 999, 65535])] : [0, 100];
-    const lowByte = variant ? unleash.normalizedVariantValue(value, group, n) : unleash.normalizedStrategyValue(value, group);
-    return [group, value, seed, n, (murmurhash3js.x86.hash32(utf8Binary(`${group}:${value}`), seed) % n), lowByte - 1];
+    const bucket = (encoding) => peerBucket({ name: 'unleash', groupId: group, purpose: variant ? 'variant' : 'rollout', encoding }, value, n);
+    return [group, value, seed, n, bucket('utf8'), bucket('utf16-low-byte')];
   });
   const growthbookCases = texts(random, perPeer).map((value, i) => {
     const seed = texts(random, 1)[0];
