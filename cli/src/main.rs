@@ -13,6 +13,7 @@ mod bucket;
 mod conformance;
 mod demo;
 mod explain;
+mod import;
 mod input;
 mod rollout;
 
@@ -192,6 +193,28 @@ enum Command {
         /// Load each snapshot through the compiled form (compile, then decode) rather than JSON.
         #[arg(long)]
         compiled: bool,
+    },
+    /// Convert a peer's configuration (flagd's flag file, Unleash's client features response,
+    /// GrowthBook's SDK payload) into a snapshot that buckets every user as the peer does
+    /// (docs/import.md). The snapshot is checked to load before it is written.
+    Import {
+        /// flagd, unleash or growthbook.
+        #[arg(long)]
+        from: String,
+        /// The peer's payload (`-` for stdin).
+        file: String,
+        /// Write the snapshot here instead of stdout.
+        #[arg(long)]
+        out: Option<String>,
+        /// Import what has an exact equivalent and list what was left out, instead of refusing.
+        #[arg(long)]
+        skip_unsupported: bool,
+        /// The snapshot's version (default: the time in milliseconds).
+        #[arg(long)]
+        version: Option<u64>,
+        /// GrowthBook: the SDK connection's key for an encrypted payload.
+        #[arg(long)]
+        decryption_key: Option<String>,
     },
     /// Print a deterministic synthetic snapshot (for benchmarks and load tests).
     Generate {
@@ -393,6 +416,22 @@ fn run(command: Command) -> Result<(), String> {
         }
         Command::Conformance { dir, compiled } => {
             print(&conformance::run(std::path::Path::new(&dir), compiled)?);
+            Ok(())
+        }
+        Command::Import { from, file, out, skip_unsupported, version, decryption_key } => {
+            let request = import::Request {
+                from: &from,
+                file: &file,
+                skip_unsupported,
+                version,
+                decryption_key: decryption_key.as_deref(),
+            };
+            let (text, report) = import::run(&request)?;
+            match out {
+                Some(path) => std::fs::write(&path, text).map_err(|e| format!("cannot write {path}: {e}"))?,
+                None => print(&text),
+            }
+            eprintln!("{report}");
             Ok(())
         }
         Command::Generate { flags, seed } => {
