@@ -85,6 +85,25 @@ fn write(w: &mut Writer, c: &Clause) {
             super::serve::peer::write(w, &b.key);
             [b.buckets, b.from, b.to].iter().for_each(|n| w.uint(*n as u64));
         }
+        #[cfg(feature = "peers")]
+        Test::JsString(vs) => strings(w, vs),
+        #[cfg(feature = "peers")]
+        Test::JsNumber(ns) => w.list(ns, |w, n| w.f64(*n)),
+        #[cfg(feature = "peers")]
+        Test::Truthy => {}
+        #[cfg(feature = "peers")]
+        Test::JsCompare(_, v) => match v {
+            crate::eval::js::Primitive::Number(n) => {
+                w.u8(0);
+                w.f64(*n);
+            }
+            crate::eval::js::Primitive::String(s) => {
+                w.u8(1);
+                w.str(s);
+            }
+        },
+        #[cfg(feature = "peers")]
+        Test::Type(bits) => w.u8(*bits),
     }
 }
 
@@ -181,6 +200,20 @@ fn read(r: &mut Reader<'_>, b: &Bounds, depth: usize) -> Result<Clause> {
             let range = crate::model::clause::InBucket { by, key, buckets, from, to };
             Test::InBucket(alloc::boxed::Box::new(range))
         }
+        #[cfg(feature = "peers")]
+        Operator::JsString => Test::JsString(strings_of(r)?),
+        #[cfg(feature = "peers")]
+        Operator::JsNumber => Test::JsNumber(r.list(MAX_LIST_ITEMS, Reader::f64)?),
+        #[cfg(feature = "peers")]
+        Operator::Truthy => Test::Truthy,
+        #[cfg(feature = "peers")]
+        Operator::JsCompare(cmp) => {
+            use crate::eval::js::Primitive;
+            let literal = if r.bool()? { Primitive::String(r.string()?) } else { Primitive::Number(r.f64()?) };
+            Test::JsCompare(cmp, literal)
+        }
+        #[cfg(feature = "peers")]
+        Operator::Type => Test::Type(r.u8()? & 0x3f),
     };
     // Operators with an attribute need one: evaluation reads it.
     #[cfg(feature = "peers")]

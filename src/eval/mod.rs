@@ -7,6 +7,8 @@ pub(crate) mod context;
 pub(crate) mod env;
 pub(crate) mod explain;
 pub(crate) mod flag;
+#[cfg(feature = "peers")]
+pub(crate) mod js;
 pub(crate) mod operators;
 #[cfg(feature = "peers")]
 mod peer;

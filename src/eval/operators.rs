@@ -47,6 +47,16 @@ impl Clause {
                 Some(hit) => hit,
                 None => return Outcome::Missing,
             },
+            // JavaScript's view of the whole value, a missing one read as `null` (as GrowthBook's
+            // `getPath` gives it): every value has an outcome, and `negate` flips it.
+            #[cfg(feature = "peers")]
+            test @ (Test::JsString(_) | Test::JsNumber(_) | Test::Truthy | Test::JsCompare(..) | Test::Type(_)) => {
+                let value = self.lookup(env).unwrap_or(&Json::Null);
+                if !env.charge(self.work as u64 + js_size(value)) {
+                    return Outcome::NoMatch; // the flag is past its limit: the result is discarded
+                }
+                js_test(test, value)
+            }
             test => match self.lookup(env) {
                 None | Some(Json::Null) => return Outcome::Missing,
                 Some(value) => match test.any_item(value, self.work, env) {
@@ -135,7 +145,41 @@ impl Test {
             Test::Exists | Test::Segment(_) | Test::Schedule(_) | Test::Recurring(_) => Some(false),
             #[cfg(feature = "peers")]
             Test::Any(_) | Test::All(_) | Test::InBucket(_) => Some(false),
+            #[cfg(feature = "peers")]
+            Test::JsString(_) | Test::JsNumber(_) | Test::Truthy | Test::JsCompare(..) | Test::Type(_) => Some(false),
         }
+    }
+}
+
+/// A JavaScript operator on the whole value `x`.
+#[cfg(feature = "peers")]
+fn js_test(test: &Test, x: &Json<'_>) -> bool {
+    use crate::eval::js;
+    match test {
+        Test::JsString(vs) => {
+            let s = js::to_string(x);
+            vs.contains(&s)
+        }
+        Test::JsNumber(vs) => {
+            let n = js::to_number(x);
+            vs.contains(&n)
+        }
+        Test::Truthy => js::truthy(x),
+        Test::JsCompare(cmp, v) => js::compare(x, v, *cmp),
+        Test::Type(bits) => bits & (1 << js::type_of(x)) != 0,
+        _ => false,
+    }
+}
+
+/// What reading `x` whole costs: one test per 64 bytes of a string, one per item of an array or
+/// object at any depth (their `String()` visits each).
+#[cfg(feature = "peers")]
+fn js_size(x: &Json<'_>) -> u64 {
+    match x {
+        Json::String(s) => s.len() as u64 / 64,
+        Json::Array(items) => items.iter().fold(items.len() as u64, |n, i| n.saturating_add(js_size(i))),
+        Json::Object(members) => members.iter().fold(members.len() as u64, |n, (_, v)| n.saturating_add(js_size(v))),
+        _ => 0,
     }
 }
 

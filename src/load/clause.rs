@@ -58,7 +58,12 @@ fn clause(names: &Names, v: &Json<'_>, _depth: usize) -> Result<Clause> {
     if let Some(name) = v.get("op").and_then(Json::as_str) {
         use crate::model::clause::PEER_OPERATORS;
         if let Some(&(op, operator)) = PEER_OPERATORS.iter().find(|(o, _)| *o == name) {
-            return super::composite::clause(names, v, op, operator, _depth);
+            return match operator {
+                Operator::Any | Operator::All | Operator::InBucket => {
+                    super::composite::clause(names, v, op, operator, _depth)
+                }
+                _ => super::js::clause(v, op, operator),
+            };
         }
     }
     let o = ClauseDoc::read(v)?;
@@ -114,9 +119,7 @@ fn clause(names: &Names, v: &Json<'_>, _depth: usize) -> Result<Clause> {
         Operator::Recurring => Test::Recurring(recurring(&o)?),
         // Read above, by `composite`.
         #[cfg(feature = "peers")]
-        Operator::Any | Operator::All | Operator::InBucket => {
-            return fail(K::UnknownOperator, at, message!("unknown operator ", quoted(name)))
-        }
+        _ => return fail(K::UnknownOperator, at, message!("unknown operator ", quoted(name))),
     };
     // Within u32: 100,000 values of at most 8 KiB, or the 16 MiB text, keep it far below.
     let work = test.work().min(u32::MAX as u64) as u32;

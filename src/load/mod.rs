@@ -8,6 +8,8 @@ mod clause;
 mod composite;
 mod flag;
 mod graph;
+#[cfg(feature = "peers")]
+mod js;
 mod rule;
 #[cfg(feature = "peers")]
 mod scheme;

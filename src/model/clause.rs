@@ -61,6 +61,16 @@ pub(crate) enum Operator {
     All,
     #[cfg(feature = "peers")]
     InBucket,
+    #[cfg(feature = "peers")]
+    JsString,
+    #[cfg(feature = "peers")]
+    JsNumber,
+    #[cfg(feature = "peers")]
+    Truthy,
+    #[cfg(feature = "peers")]
+    JsCompare(Cmp),
+    #[cfg(feature = "peers")]
+    Type,
 }
 
 /// Every operator, as written in snapshots.
@@ -87,11 +97,23 @@ pub(crate) const OPERATORS: [(&str, Operator); 20] = [
     ("recurring", Operator::Recurring),
 ];
 
-/// The operators of imported snapshots (`docs/import.md`): boolean structure and a share of
-/// units by a peer's scheme. Numbered after `OPERATORS` in the compiled form.
+/// The operators of imported snapshots (`docs/import.md`): boolean structure, a share of units by
+/// a peer's scheme, and JavaScript's view of a whole value (`eval::js`), for SDKs written in it.
+/// Numbered after `OPERATORS` in the compiled form.
 #[cfg(feature = "peers")]
-pub(crate) const PEER_OPERATORS: [(&str, Operator); 3] =
-    [("any", Operator::Any), ("all", Operator::All), ("inBucket", Operator::InBucket)];
+pub(crate) const PEER_OPERATORS: [(&str, Operator); 11] = [
+    ("any", Operator::Any),
+    ("all", Operator::All),
+    ("inBucket", Operator::InBucket),
+    ("jsStringIs", Operator::JsString),
+    ("jsNumberIs", Operator::JsNumber),
+    ("truthy", Operator::Truthy),
+    ("jsLt", Operator::JsCompare(Cmp::Lt)),
+    ("jsLte", Operator::JsCompare(Cmp::Lte)),
+    ("jsGt", Operator::JsCompare(Cmp::Gt)),
+    ("jsGte", Operator::JsCompare(Cmp::Gte)),
+    ("type", Operator::Type),
+];
 
 #[derive(Clone, Debug)]
 pub(crate) enum Test {
@@ -116,6 +138,19 @@ pub(crate) enum Test {
     All(Vec<Clause>),
     #[cfg(feature = "peers")]
     InBucket(alloc::boxed::Box<InBucket>),
+    /// `String(x)` is one of these.
+    #[cfg(feature = "peers")]
+    JsString(Vec<String>),
+    /// `Number(x)` is one of these.
+    #[cfg(feature = "peers")]
+    JsNumber(Vec<f64>),
+    #[cfg(feature = "peers")]
+    Truthy,
+    #[cfg(feature = "peers")]
+    JsCompare(Cmp, crate::eval::js::Primitive),
+    /// The value's type is one of these: bit `i` for `eval::js::TYPES[i]`.
+    #[cfg(feature = "peers")]
+    Type(u8),
 }
 
 /// `inBucket`: the unit's bucket by a peer's scheme falls in `from..to` of `0..buckets`.
@@ -156,6 +191,12 @@ impl Test {
             Test::Any(cs) | Test::All(cs) => cs.iter().fold(1, |sum, c| sum.saturating_add(c.work as u64)),
             #[cfg(feature = "peers")]
             Test::InBucket(b) => b.by.0.len() as u64,
+            #[cfg(feature = "peers")]
+            Test::JsString(vs) => text(vs),
+            #[cfg(feature = "peers")]
+            Test::JsNumber(vs) => vs.len() as u64,
+            #[cfg(feature = "peers")]
+            Test::Truthy | Test::JsCompare(..) | Test::Type(_) => 1,
         }
     }
 }

@@ -75,7 +75,7 @@ impl PeerKey {
                 Some(Json::Number(n)) if *n == 0.0 => Err(NotUnit::Missing),
                 Some(Json::String(s)) if s.is_empty() => Err(NotUnit::Missing),
                 Some(v) => {
-                    super::js_text::string(v, out);
+                    crate::eval::js::string(v, out);
                     Ok(())
                 }
             };

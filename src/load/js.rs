@@ -1,0 +1,89 @@
+//! Clauses that read a whole value as JavaScript does (`eval::js`): `jsStringIs`, `jsNumberIs`,
+//! `truthy`, `jsLt` … `jsGte`, `type` (docs/snapshot.md, "Clauses").
+
+use crate::error::LoadErrorKind as K;
+use crate::eval::js::{Primitive, TYPES};
+use crate::json::schema::{empty, fail, members, need, too_long, wrong_type, At, Result, Ty::*};
+use crate::json::Json;
+use crate::limits::MAX_STRING_BYTES;
+use crate::message::message;
+use crate::model::clause::{Clause, Operator, Test};
+use alloc::string::String;
+use alloc::vec::Vec;
+
+members! {
+    struct JsDoc<'j> {
+        _op "op": req Str,
+        attribute: req Attribute => &'j str,
+        values: opt List(&Any) => At<'j, &'j [Json<'j>]>,
+        negate: opt Bool => bool,
+    }
+}
+
+/// The clause `v`, whose operator `op` is one of the JavaScript ones.
+pub(super) fn clause(v: &Json<'_>, op: &'static str, operator: Operator) -> Result<Clause> {
+    let o = JsDoc::read(v)?;
+    let values = o.values.map_or(&[][..], |(items, _)| items);
+    let test = match operator {
+        Operator::Truthy => match o.values {
+            Some((_, at)) if !values.is_empty() => {
+                return fail(K::InvalidValue, at, message!("\"truthy\" takes no values"))
+            }
+            _ => Test::Truthy,
+        },
+        _ if values.is_empty() => return empty(need(o.values, v, "values")?.1),
+        Operator::JsString => {
+            let mut out = Vec::new();
+            for item in values {
+                match item {
+                    Json::String(s) if s.len() > MAX_STRING_BYTES => return too_long(item, "a string", s.len()),
+                    Json::String(s) => out.push(String::from(&**s)),
+                    _ => return wrong_type(item, "a string"),
+                }
+            }
+            Test::JsString(out)
+        }
+        Operator::JsNumber => {
+            let mut out = Vec::new();
+            for item in values {
+                match item {
+                    Json::Number(n) => out.push(*n),
+                    _ => return wrong_type(item, "a number"),
+                }
+            }
+            Test::JsNumber(out)
+        }
+        Operator::JsCompare(cmp) => {
+            let literal = match values {
+                [Json::Number(n)] => Primitive::Number(*n),
+                [Json::String(s)] if s.len() <= MAX_STRING_BYTES => Primitive::String(String::from(&**s)),
+                [item @ Json::String(s)] => return too_long(item, "a string", s.len()),
+                [item] => return wrong_type(item, "a number or a string"),
+                _ => {
+                    let at = o.values.map_or(v, |(_, at)| at);
+                    return fail(K::InvalidValue, at, message!(quoted(op), " compares with one value"));
+                }
+            };
+            Test::JsCompare(cmp, literal)
+        }
+        _ => {
+            let mut bits = 0u8;
+            for item in values {
+                match item.as_str().and_then(|t| TYPES.iter().position(|n| *n == t)) {
+                    Some(i) => bits |= 1 << i,
+                    None => {
+                        return fail(
+                            K::InvalidValue,
+                            item,
+                            message!("not a type: null, boolean, number, string, array or object"),
+                        )
+                    }
+                }
+            }
+            Test::Type(bits)
+        }
+    };
+    let work = test.work().min(u32::MAX as u64) as u32;
+    let attr = Some(super::attribute::attribute(Some(o.attribute)));
+    Ok(Clause { op, attr, test, negate: o.negate == Some(true), work })
+}

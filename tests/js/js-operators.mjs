@@ -1,0 +1,73 @@
+// tests/vectors/js-operators.json: the clauses that read a value as JavaScript does
+// (docs/snapshot.md, "Clauses"), with every expectation computed here by JavaScript itself —
+// `String(x)`, `Number(x)`, `!!x`, `x < v`, GrowthBook's `getType` — over values chosen for their
+// coercions. `node tests/js/js-operators.mjs --write` regenerates it; js-operators.test.mjs
+// checks the committed file is what JavaScript gives.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const path = fileURLToPath(new URL('../vectors/js-operators.json', import.meta.url));
+
+// Attribute values, each as the context member `x` (a missing `x` reads as null).
+const VALUES = [
+  undefined, null, true, false, 0, -0, 1, 1.5, -2, 10, 1e21, 'abc', '', ' ', '10', '9', '0x10', '007', ' 5 ',
+  '1e3', 'Infinity', 'true', 'null', '😀', '\uffff', 'é', [], ['5'], [1, 2], ['a', null], {}, { a: 1 },
+];
+const type = (v) => (v === null || v === undefined ? 'null' : Array.isArray(v) ? 'array' : typeof v);
+// Each operator: its clause, and what JavaScript answers for a value x (missing → null).
+const OPERATORS = [
+  ['string_abc', { op: 'jsStringIs', values: ['abc'] }, (x) => String(x) === 'abc'],
+  ['string_null', { op: 'jsStringIs', values: ['null'] }, (x) => String(x) === 'null'],
+  ['string_10', { op: 'jsStringIs', values: ['10', '5'] }, (x) => ['10', '5'].includes(String(x))],
+  ['string_joined', { op: 'jsStringIs', values: ['a,', '1,2', '[object Object]', ''] }, (x) => ['a,', '1,2', '[object Object]', ''].includes(String(x))],
+  ['number_0', { op: 'jsNumberIs', values: [0] }, (x) => Number(x) === 0],
+  ['number_10', { op: 'jsNumberIs', values: [10, 16, 7, 5, 1000] }, (x) => [10, 16, 7, 5, 1000].includes(Number(x))],
+  ['number_1', { op: 'jsNumberIs', values: [1] }, (x) => Number(x) === 1],
+  ['truthy', { op: 'truthy' }, (x) => !!x],
+  ['not_truthy', { op: 'truthy', negate: true }, (x) => !x],
+  ['lt_10', { op: 'jsLt', values: [10] }, (x) => x < 10],
+  ['lte_10', { op: 'jsLte', values: [10] }, (x) => x <= 10],
+  ['gt_0', { op: 'jsGt', values: [0] }, (x) => x > 0],
+  ['gte_1', { op: 'jsGte', values: [1] }, (x) => x >= 1],
+  ['lt_str_9', { op: 'jsLt', values: ['9'] }, (x) => x < '9'],
+  ['gte_str_b', { op: 'jsGte', values: ['b'] }, (x) => x >= 'b'],
+  ['gt_str_ffff', { op: 'jsGt', values: ['\uffff'] }, (x) => x > '\uffff'],
+  ['type_string_or_null', { op: 'type', values: ['string', 'null'] }, (x) => ['string', 'null'].includes(type(x))],
+  ['type_array_object', { op: 'type', values: ['array', 'object'] }, (x) => ['array', 'object'].includes(type(x))],
+  ['type_number_boolean', { op: 'type', values: ['number', 'boolean'] }, (x) => ['number', 'boolean'].includes(type(x))],
+];
+
+export function generate() {
+  const flags = {};
+  for (const [key, clause] of OPERATORS) {
+    flags[key] = {
+      on: true,
+      variations: [{ name: 'no', value: false }, { name: 'yes', value: true }],
+      rules: [{ id: 'r', clauses: [{ attribute: 'x', ...clause }], serve: { variation: 'yes' } }],
+      fallthrough: { variation: 'no' },
+    };
+  }
+  const cases = [];
+  for (const [key, , answer] of OPERATORS) {
+    for (const v of VALUES) {
+      const x = v === undefined ? null : v;
+      const hit = answer(x);
+      const expect = hit
+        ? { value: true, variation: 'yes', variationIndex: 1, reason: 'TARGETING_MATCH', ruleId: 'r' }
+        : { value: false, variation: 'no', variationIndex: 0, reason: 'DEFAULT' };
+      const shown = v === undefined ? 'missing' : Object.is(v, -0) ? '-0' : JSON.stringify(v);
+      cases.push({ name: `${key}: x = ${shown}`, flag: key, context: v === undefined ? {} : { x: v }, expect });
+    }
+  }
+  return {
+    description: 'Clauses that read a whole value as JavaScript does (jsStringIs, jsNumberIs, truthy, jsLt … jsGte, type), each expectation computed by JavaScript itself (tests/js/js-operators.mjs).',
+    requires: 'peers',
+    snapshot: { formatVersion: 1, version: 1, generatedAt: '2026-01-01T00:00:00Z', flags },
+    cases,
+  };
+}
+
+export const render = (doc) => `${JSON.stringify(doc, null, 1)}\n`;
+export const committed = () => readFileSync(path, 'utf8');
+
+if (process.argv.includes('--write')) writeFileSync(path, render(generate()));
