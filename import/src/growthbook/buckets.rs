@@ -46,19 +46,15 @@ pub fn equal_weights(count: usize) -> Vec<f64> {
 /// coverage clamped to `[0, 1]`; weights of another length, or summing outside `[0.99, 1.01]`,
 /// replaced by equal weights; then `[start, start + coverage × w)` with `start` the running sum.
 pub fn bucket_ranges(count: usize, coverage: f64, weights: Option<&[f64]>) -> Vec<(f64, f64)> {
-    let coverage = if coverage < 0.0 {
-        0.0
-    } else if coverage > 1.0 {
-        1.0
-    } else {
-        coverage
-    };
+    let coverage = coverage.clamp(0.0, 1.0);
     let equal = equal_weights(count);
     let mut weights = match weights {
         Some(w) if w.len() == count => w.to_vec(),
         _ => equal.clone(),
     };
     let total = weights.iter().fold(0.0, |sum, w| w + sum);
+    // The SDK's two comparisons, as written (a NaN sum keeps the weights).
+    #[allow(clippy::manual_range_contains)]
     if total < 0.99 || total > 1.01 {
         weights = equal;
     }

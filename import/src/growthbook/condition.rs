@@ -111,7 +111,13 @@ impl Conditions<'_, '_> {
     }
 
     /// `$or` (an empty list is true in the SDK) and `$and`.
-    fn list(&self, v: &Json<'_>, path: &str, visited: &mut Vec<String>, and: bool) -> Result<Json<'static>, ImportError> {
+    fn list(
+        &self,
+        v: &Json<'_>,
+        path: &str,
+        visited: &mut Vec<String>,
+        and: bool,
+    ) -> Result<Json<'static>, ImportError> {
         let Json::Array(conds) = v else {
             return Err(ImportError::unsupported(path, "the SDK reads a non-array here through `.length`"));
         };
@@ -244,7 +250,9 @@ impl Conditions<'_, '_> {
 
 fn unsupported_operator(op: &str, path: &str) -> ImportError {
     let why = match op {
-        "$eq" | "$ne" => "strict equality is false for every array, and edgeflag clauses read an array element by element",
+        "$eq" | "$ne" => {
+            "strict equality is false for every array, and edgeflag clauses read an array element by element"
+        }
         "$lt" | "$lte" | "$gt" | "$gte" => {
             "JavaScript's relational comparison coerces (null < 5, \"10\" > 9, [3] < 5); edgeflag compares numbers only"
         }

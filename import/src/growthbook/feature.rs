@@ -134,7 +134,8 @@ pub fn draft(key: &str, def: &Json<'_>, conds: &Conditions<'_, '_>, path: &str) 
                 parents.push(parent.to_string());
                 let gate = pc.get("gate").is_some_and(truthy);
                 if gate && leading && gating {
-                    let condition = pc.get("condition").filter(|c| truthy(c)).cloned().unwrap_or(Json::Object(Vec::new()));
+                    let condition =
+                        pc.get("condition").filter(|c| truthy(c)).cloned().unwrap_or(Json::Object(Vec::new()));
                     gates.push(Gate { parent: parent.to_string(), condition: condition.to_owned_json(), path: pc_at });
                 } else if gate {
                     return Err(ImportError::unsupported(
@@ -319,7 +320,13 @@ fn settle(b: Builder, gates: Vec<Gate>, parents: Vec<String>, path: &str) -> Res
                 "every value is null: edgeflag serves no null, and an off flag would not tell the rules apart",
             ));
         }
-        return Ok(Draft { variations: vec![("unused".into(), Json::Bool(false))], rules: Vec::new(), gates, parents, null: true });
+        return Ok(Draft {
+            variations: vec![("unused".into(), Json::Bool(false))],
+            rules: Vec::new(),
+            gates,
+            parents,
+            null: true,
+        });
     }
     if let Some(&o) = served.iter().find(|&&o| b.outcomes[o].value == Json::Null) {
         return Err(ImportError::unsupported(
@@ -331,7 +338,10 @@ fn settle(b: Builder, gates: Vec<Gate>, parents: Vec<String>, path: &str) -> Res
     if let Some(&o) = served.iter().find(|&&o| kind(&b.outcomes[o].value) != first_kind) {
         return Err(ImportError::unsupported(
             &b.outcomes[o].path,
-            format!("a {} value in a feature whose default is a {first_kind}: an edgeflag flag's values are of one kind", kind(&b.outcomes[o].value)),
+            format!(
+                "a {} value in a feature whose default is a {first_kind}: an edgeflag flag's values are of one kind",
+                kind(&b.outcomes[o].value)
+            ),
         ));
     }
     let mut variations: Vec<(String, Json<'static>)> = Vec::new();
@@ -350,7 +360,9 @@ fn settle(b: Builder, gates: Vec<Gate>, parents: Vec<String>, path: &str) -> Res
     for (id, clauses, o) in &b.rules {
         let name = name_of(*o);
         let clauses = match all(clauses.clone()) {
-            Json::Object(m) if m.iter().any(|(k, v)| k == "op" && *v == s("all")) && !m.iter().any(|(k, _)| k == "negate") => {
+            Json::Object(m)
+                if m.iter().any(|(k, v)| k == "op" && *v == s("all")) && !m.iter().any(|(k, _)| k == "negate") =>
+            {
                 match m.into_iter().find(|(k, _)| k == "clauses").map(|(_, v)| v) {
                     Some(Json::Array(list)) if !list.is_empty() => list,
                     _ => vec![super::condition::always()],

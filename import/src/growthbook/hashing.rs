@@ -90,9 +90,12 @@ pub fn filters(v: &Json<'_>, path: &str) -> Result<Vec<Json<'static>>, ImportErr
         let at = index(path, i);
         let seed = match f.get("seed") {
             Some(Json::String(t)) => t.to_string(),
-            _ => return Err(ImportError::unsupported(member(&at, "seed"), "a filter's seed is joined as String(seed)")),
+            _ => {
+                return Err(ImportError::unsupported(member(&at, "seed"), "a filter's seed is joined as String(seed)"))
+            }
         };
-        let hashing = Hashing { attribute: attribute(f, "attribute", &at)?, seed, version: version(f.get("hashVersion"), 2) };
+        let hashing =
+            Hashing { attribute: attribute(f, "attribute", &at)?, seed, version: version(f.get("hashVersion"), 2) };
         let ranges_at = member(&at, "ranges");
         let mut ranges = Vec::new();
         for (k, r) in items(f.get("ranges").unwrap_or(&Json::Null), &ranges_at)?.iter().enumerate() {

@@ -84,7 +84,10 @@ pub fn text_or<'a>(rule: &'a Json<'_>, name: &str, path: &str) -> Result<Option<
         Some(Json::Bool(false)) => Ok(None),
         Some(other) => Err(ImportError::unsupported(
             member(path, name),
-            format!("a {} is joined into the hashed text through String(); only strings are imported", other.type_name()),
+            format!(
+                "a {} is joined into the hashed text through String(); only strings are imported",
+                other.type_name()
+            ),
         )),
     }
 }

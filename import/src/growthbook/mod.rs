@@ -112,7 +112,9 @@ fn feature_path(key: &str) -> String {
 
 /// The flag of a draft, its gates resolved against the other drafts.
 fn flag(d: &Draft, drafts: &[(String, Draft)]) -> Result<Json<'static>, ImportError> {
-    let variations = Json::Array(d.variations.iter().map(|(name, value)| obj(vec![("name", s(name)), ("value", value.clone())])).collect());
+    let variations = Json::Array(
+        d.variations.iter().map(|(name, value)| obj(vec![("name", s(name)), ("value", value.clone())])).collect(),
+    );
     let fallthrough = obj(vec![("variation", s(&d.variations[0].0))]);
     if d.null {
         // No value whatever the attributes: off, with no off variation, serves the caller's
