@@ -241,12 +241,45 @@ impl Conditions<'_, '_> {
                         }
                     }
                 }
+                // An operator the SDK does not know: it logs and does not match.
+                other if !KNOWN.contains(&other) => never(),
                 other => return Err(unsupported_operator(other, &at)),
             });
         }
         Ok(all(out))
     }
 }
+
+/// The operators of the SDK's `evalOperatorCondition`.
+const KNOWN: [&str; 27] = [
+    "$veq",
+    "$vne",
+    "$vgt",
+    "$vgte",
+    "$vlt",
+    "$vlte",
+    "$eq",
+    "$ne",
+    "$lt",
+    "$lte",
+    "$gt",
+    "$gte",
+    "$exists",
+    "$in",
+    "$ini",
+    "$inGroup",
+    "$notInGroup",
+    "$nin",
+    "$nini",
+    "$not",
+    "$size",
+    "$elemMatch",
+    "$all",
+    "$alli",
+    "$regex",
+    "$regexi",
+    "$type",
+];
 
 fn unsupported_operator(op: &str, path: &str) -> ImportError {
     let why = match op {
@@ -263,7 +296,7 @@ fn unsupported_operator(op: &str, path: &str) -> ImportError {
         "$ini" | "$nini" | "$alli" => "edgeflag compares strings case-sensitively",
         "$elemMatch" | "$all" | "$size" => "it needs the attribute to be an array, which edgeflag clauses cannot test",
         "$type" => "edgeflag clauses cannot test a value's type",
-        _ => "not an operator the SDK knows (it logs and does not match)",
+        _ => "not an operator on a value",
     };
     ImportError::unsupported(path, format!("`{op}`: {why}"))
 }
