@@ -1,9 +1,0 @@
-//! growthbook: its payload into an edgeflag snapshot (docs/import.md).
-
-use crate::{ImportError, Options, Skips};
-use edgeflag::Json;
-
-/// Converts growthbook's payload.
-pub fn convert(_doc: &Json<'_>, _options: &Options, _skips: &mut Skips) -> Result<Json<'static>, ImportError> {
-    Err(ImportError::unsupported("", "importing from growthbook is not implemented yet"))
-}

@@ -1,0 +1,93 @@
+//! Building the snapshot's JSON, and reading the payload's members with their paths.
+
+use crate::ImportError;
+use alloc::borrow::Cow;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use edgeflag::Json;
+
+/// An object from its members, in order.
+pub fn obj(members: Vec<(&str, Json<'static>)>) -> Json<'static> {
+    Json::Object(members.into_iter().map(|(k, v)| (Cow::Owned(k.to_string()), v)).collect())
+}
+
+/// A string value.
+pub fn s(text: &str) -> Json<'static> {
+    Json::String(Cow::Owned(text.to_string()))
+}
+
+/// A whole number.
+pub fn n(value: u32) -> Json<'static> {
+    Json::Number(f64::from(value))
+}
+
+/// `path.name`, as import errors write paths.
+pub fn member(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+/// `path[i]`.
+pub fn index(path: &str, i: usize) -> String {
+    format!("{path}[{i}]")
+}
+
+/// JavaScript's truthiness of a JSON value (objects and arrays are truthy, even empty).
+pub fn truthy(v: &Json<'_>) -> bool {
+    match v {
+        Json::Null => false,
+        Json::Bool(b) => *b,
+        Json::Number(x) => *x != 0.0 && !x.is_nan(),
+        Json::String(t) => !t.is_empty(),
+        Json::Array(_) | Json::Object(_) => true,
+    }
+}
+
+/// The members of an object, or why not.
+pub fn members<'a, 'j>(v: &'a Json<'j>, path: &str) -> Result<&'a [(Cow<'j, str>, Json<'j>)], ImportError> {
+    match v {
+        Json::Object(m) => Ok(m),
+        other => Err(ImportError::invalid(path, format!("expected an object, found {}", other.type_name()))),
+    }
+}
+
+/// The items of an array, or why not.
+pub fn items<'a, 'j>(v: &'a Json<'j>, path: &str) -> Result<&'a [Json<'j>], ImportError> {
+    match v {
+        Json::Array(a) => Ok(a),
+        other => Err(ImportError::invalid(path, format!("expected an array, found {}", other.type_name()))),
+    }
+}
+
+/// A finite number, or why not.
+pub fn number(v: &Json<'_>, path: &str) -> Result<f64, ImportError> {
+    match v {
+        Json::Number(x) => Ok(*x),
+        other => Err(ImportError::unsupported(
+            path,
+            format!("a {} here is compared by JavaScript's coercions; only numbers are imported", other.type_name()),
+        )),
+    }
+}
+
+/// An optional string member read as the SDK's `x || fallback`: absent, `null` or `""` fall back;
+/// other non-strings are refused (the SDK would join them into text through `String()`).
+pub fn text_or<'a>(rule: &'a Json<'_>, name: &str, path: &str) -> Result<Option<&'a str>, ImportError> {
+    match rule.get(name) {
+        None | Some(Json::Null) => Ok(None),
+        Some(Json::String(t)) if t.is_empty() => Ok(None),
+        Some(Json::String(t)) => Ok(Some(t)),
+        Some(Json::Bool(false)) => Ok(None),
+        Some(other) => Err(ImportError::unsupported(
+            member(path, name),
+            format!(
+                "a {} is joined into the hashed text through String(); only strings are imported",
+                other.type_name()
+            ),
+        )),
+    }
+}

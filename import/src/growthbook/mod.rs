@@ -1,0 +1,141 @@
+//! GrowthBook: the SDK payload (`GET /api/features/{clientKey}`: `features`, `savedGroups`) into
+//! an edgeflag snapshot in which every feature serves what `new GrowthBook({ attributes,
+//! features, savedGroups }).evalFeature(key)` gives (version 1.8.0 of the JavaScript SDK, with no
+//! sticky-bucket service, URL, forced variations or QA mode), for every attributes object passed
+//! as the context. docs/import-growthbook.md lists what is imported as what, and how a caller
+//! reads GrowthBook's `source`, `on` and `variationId` from a result.
+
+mod buckets;
+mod concrete;
+mod condition;
+mod feature;
+mod hashing;
+mod json;
+mod path;
+mod prerequisites;
+
+pub use buckets::{bucket_ranges, choose_variation, equal_weights};
+
+use crate::{ImportError, Options, Skips};
+use alloc::borrow::Cow;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec;
+use alloc::vec::Vec;
+use condition::Conditions;
+use edgeflag::Json;
+use feature::Draft;
+use json::{member, members, obj, s};
+
+/// Converts GrowthBook's payload.
+pub fn convert(doc: &Json<'_>, options: &Options, skips: &mut Skips) -> Result<Json<'static>, ImportError> {
+    members(doc, "")?;
+    for field in ["encryptedFeatures", "encryptedSavedGroups", "encryptedExperiments"] {
+        if doc.get(field).is_some() {
+            return Err(ImportError::unsupported(
+                field,
+                "encrypted payloads are not decrypted: decrypt with the SDK connection's key first, or fetch the unencrypted payload",
+            ));
+        }
+    }
+    let saved_groups = match doc.get("savedGroups") {
+        None | Some(Json::Null) => None,
+        Some(g) => {
+            members(g, "savedGroups")?;
+            Some(g)
+        }
+    };
+    let conds = Conditions { saved_groups };
+    let features = match doc.get("features") {
+        None | Some(Json::Null) => &[][..],
+        Some(f) => members(f, "features")?,
+    };
+    let mut drafts: Vec<(String, Draft)> = Vec::new();
+    for (i, (key, def)) in features.iter().enumerate() {
+        let path = feature_path(key);
+        if features[..i].iter().any(|(k, _)| k == key) {
+            return Err(ImportError::invalid(path, "this feature appears twice"));
+        }
+        if key.is_empty() || key.contains('\u{1f}') {
+            skips.refuse(ImportError::unsupported(path, "an edgeflag flag key is non-empty and holds no U+001F"))?;
+            continue;
+        }
+        match feature::draft(key, def, &conds, &path) {
+            Ok(d) => drafts.push((key.to_string(), d)),
+            Err(e) => skips.refuse(e)?,
+        }
+    }
+    for key in prerequisites::cyclic(&drafts) {
+        skips.refuse(ImportError::unsupported(
+            feature_path(&key),
+            "its parent conditions reach a cycle (GrowthBook answers cyclicPrerequisite; an edgeflag snapshot has no cycles)",
+        ))?;
+        drafts.retain(|(k, _)| *k != key);
+    }
+    // Resolve gates until nothing more is dropped: dropping a parent drops its children.
+    let flags = loop {
+        let mut flags = Vec::new();
+        let mut dropped = None;
+        for (key, d) in &drafts {
+            match flag(d, &drafts) {
+                Ok(f) => flags.push((Cow::Owned(key.clone()), f)),
+                Err(e) => {
+                    skips.refuse(e)?;
+                    dropped = Some(key.clone());
+                    break;
+                }
+            }
+        }
+        match dropped {
+            Some(key) => drafts.retain(|(k, _)| *k != key),
+            None => break flags,
+        }
+    };
+    Ok(obj(vec![
+        ("version", Json::Number(options.version as f64)),
+        ("generatedAt", s(&options.generated_at)),
+        ("flags", Json::Object(flags)),
+    ]))
+}
+
+/// `features.KEY`, or `features["KEY"]` for keys that are not plain names.
+fn feature_path(key: &str) -> String {
+    let plain = !key.is_empty()
+        && !key.starts_with(|c: char| c.is_ascii_digit())
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    if plain {
+        member("features", key)
+    } else {
+        format!("features[{}]", Json::String(Cow::Borrowed(key)).to_text())
+    }
+}
+
+/// The flag of a draft, its gates resolved against the other drafts.
+fn flag(d: &Draft, drafts: &[(String, Draft)]) -> Result<Json<'static>, ImportError> {
+    let variations = Json::Array(
+        d.variations.iter().map(|(name, value)| obj(vec![("name", s(name)), ("value", value.clone())])).collect(),
+    );
+    let fallthrough = obj(vec![("variation", s(&d.variations[0].0))]);
+    if d.null {
+        // No value whatever the attributes: off, with no off variation, serves the caller's
+        // default (evaluate without one: null).
+        return Ok(obj(vec![("on", Json::Bool(false)), ("variations", variations), ("fallthrough", fallthrough)]));
+    }
+    let mut prereqs: Vec<Json<'static>> = Vec::new();
+    for gate in &d.gates {
+        let parent = drafts.iter().find(|(k, _)| *k == gate.parent).map(|(_, p)| p);
+        if let Some(p) = prerequisites::prerequisite(gate, parent)? {
+            if !prereqs.contains(&p) {
+                prereqs.push(p);
+            }
+        }
+    }
+    let mut out = vec![("on", Json::Bool(true)), ("variations", variations), ("fallthrough", fallthrough)];
+    if !d.rules.is_empty() {
+        out.push(("rules", Json::Array(d.rules.clone())));
+    }
+    if !prereqs.is_empty() {
+        out.push(("prerequisites", Json::Array(prereqs)));
+    }
+    Ok(obj(out))
+}

@@ -1,0 +1,100 @@
+//! Gates as edgeflag prerequisites: a gate's condition is evaluated on each value the parent can
+//! serve; exactly one variation passing is a prerequisite on it. An edgeflag prerequisite fails
+//! when the parent serves nothing, where GrowthBook tests the condition on `null`: a parent that
+//! can serve null (one with gates of its own, or one that is always null) is handled by what
+//! the condition says of `null`.
+
+use super::concrete::holds;
+use super::feature::{Draft, Gate};
+use super::json::{obj, s};
+use crate::ImportError;
+use alloc::borrow::Cow;
+use alloc::format;
+use alloc::string::String;
+use alloc::vec;
+use alloc::vec::Vec;
+use edgeflag::Json;
+
+fn on_value(v: &Json<'_>) -> Json<'static> {
+    Json::Object(vec![(Cow::Borrowed("value"), v.to_owned_json())])
+}
+
+/// The prerequisite for `gate` (`None`: it always passes), or why it cannot be one.
+pub fn prerequisite(gate: &Gate, parent: Option<&Draft>) -> Result<Option<Json<'static>>, ImportError> {
+    let Some(parent) = parent else {
+        return Err(ImportError::unsupported(
+            &gate.path,
+            format!("the parent feature `{}` is not in the payload (or was not imported)", gate.parent),
+        ));
+    };
+    let on_null = holds(&on_value(&Json::Null), &gate.condition, &format!("{}.condition", gate.path))?;
+    if parent.null {
+        // An always-null parent is an off flag: a prerequisite on it always fails.
+        return Ok(if on_null {
+            None
+        } else {
+            Some(obj(vec![("flag", s(&gate.parent)), ("variation", s(&parent.variations[0].0))]))
+        });
+    }
+    let mut passing = Vec::new();
+    for (name, value) in &parent.variations {
+        if holds(&on_value(value), &gate.condition, &format!("{}.condition", gate.path))? {
+            passing.push(name.clone());
+        }
+    }
+    if on_null && !parent.gates.is_empty() {
+        return Err(ImportError::unsupported(
+            &gate.path,
+            "the condition holds for null, which the parent serves when its own gate blocks it; an edgeflag prerequisite fails then",
+        ));
+    }
+    match &passing[..] {
+        [one] => Ok(Some(obj(vec![("flag", s(&gate.parent)), ("variation", s(one))]))),
+        [] => Err(ImportError::unsupported(
+            &gate.path,
+            "the condition holds for none of the parent's values (the feature would always be blocked)",
+        )),
+        many if many.len() == parent.variations.len() && (on_null || parent.gates.is_empty()) => Ok(None),
+        _ => Err(ImportError::unsupported(
+            &gate.path,
+            "the condition holds for more than one of the parent's values; an edgeflag prerequisite names one variation",
+        )),
+    }
+}
+
+/// Features that can reach a cycle of parent conditions (the SDK answers `cyclicPrerequisite`
+/// when it meets one; edgeflag refuses cycles), in `drafts`' order.
+pub fn cyclic(drafts: &[(String, Draft)]) -> Vec<String> {
+    let find = |k: &str| drafts.iter().position(|(key, _)| key == k);
+    let mut out = Vec::new();
+    for (start, (key, _)) in drafts.iter().enumerate() {
+        // Depth-first walk from `start`; a feature seen twice on the current path is a cycle.
+        let mut stack: Vec<(usize, usize)> = vec![(start, 0)];
+        let mut on_path = vec![start];
+        let mut hit = false;
+        while let Some(&mut (node, ref mut next)) = stack.last_mut() {
+            let parents = &drafts[node].1.parents;
+            if *next >= parents.len() || hit {
+                stack.pop();
+                on_path.pop();
+                continue;
+            }
+            let p = &parents[*next];
+            *next += 1;
+            if let Some(pi) = find(p) {
+                if on_path.contains(&pi) {
+                    hit = true;
+                } else if stack.len() < 256 {
+                    stack.push((pi, 0));
+                    on_path.push(pi);
+                } else {
+                    hit = true;
+                }
+            }
+        }
+        if hit {
+            out.push(key.clone());
+        }
+    }
+    out
+}
