@@ -18,7 +18,8 @@ pub fn constraint(c: &Json<'_>, path: &str) -> Result<Json<'static>, Fail> {
         .get("contextName")
         .and_then(Json::as_str)
         .ok_or_else(|| invalid(&at(path, "contextName"), "expected a string"))?;
-    let operator = c.get("operator").and_then(Json::as_str).ok_or_else(|| invalid(&at(path, "operator"), "expected a string"))?;
+    let operator =
+        c.get("operator").and_then(Json::as_str).ok_or_else(|| invalid(&at(path, "operator"), "expected a string"))?;
     let inverted = flag(c, "inverted", path)?;
     let case_insensitive = flag(c, "caseInsensitive", path)?;
     check_quotable(name, &at(path, "contextName"), false)?;
@@ -140,10 +141,7 @@ fn string_clause(attr: &str, op: &str, values: &[String], ci: bool, path: &str) 
     let mut all = Vec::new();
     for (i, v) in values.iter().enumerate() {
         let variants = case_variants(v, op == "endsWith").ok_or_else(|| {
-            refuse(
-                &idx(path, i),
-                "a case-insensitive value that is not ASCII or has too many case variants to list",
-            )
+            refuse(&idx(path, i), "a case-insensitive value that is not ASCII or has too many case variants to list")
         })?;
         all.extend(variants);
         if all.len() > MAX_CASE_VARIANTS {
@@ -200,10 +198,13 @@ pub fn ipv4_range(v: &str, path: &str, out: &mut Vec<String>) -> Result<(), Fail
         Some((a, p)) => (a, Some(p)),
         None => (v, None),
     };
-    let octets = parse_ipv4(addr).ok_or_else(|| refuse(path, "only IPv4 addresses and ranges written a.b.c.d[/n] are imported"))?;
+    let octets = parse_ipv4(addr)
+        .ok_or_else(|| refuse(path, "only IPv4 addresses and ranges written a.b.c.d[/n] are imported"))?;
     let prefix = match prefix {
         None => 32,
-        Some(p) => decimal(p).filter(|&n| n <= 32).ok_or_else(|| refuse(path, "a prefix length other than 0…32 in decimal"))?,
+        Some(p) => {
+            decimal(p).filter(|&n| n <= 32).ok_or_else(|| refuse(path, "a prefix length other than 0…32 in decimal"))?
+        }
     };
     let size = 1u64 << (32 - prefix);
     if size as usize > MAX_ADDRESSES || out.len() + size as usize > MAX_ADDRESSES {

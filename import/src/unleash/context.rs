@@ -10,7 +10,8 @@
 use alloc::string::String;
 
 /// Standard fields in constraints and rollout stickiness (Yggdrasil `upgrade_context_name`).
-pub const CONSTRAINT_FIELDS: &[&str] = &["userId", "sessionId", "currentTime", "environment", "appName", "remoteAddress"];
+pub const CONSTRAINT_FIELDS: &[&str] =
+    &["userId", "sessionId", "currentTime", "environment", "appName", "remoteAddress"];
 /// Standard fields in variant stickiness (Yggdrasil `get_seed`: no `currentTime`).
 pub const STICKINESS_FIELDS: &[&str] = &["userId", "sessionId", "environment", "appName", "remoteAddress"];
 /// Standard fields in variant overrides (Yggdrasil `lookup_override_context`).

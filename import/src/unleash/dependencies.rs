@@ -36,7 +36,8 @@ pub fn flags(
     let mut prerequisites = Vec::new();
     for (i, d) in deps.iter().enumerate().filter(|_| enabled) {
         let p = idx(&deps_path, i);
-        let parent = d.get("feature").and_then(Json::as_str).ok_or_else(|| invalid(&at(&p, "feature"), "expected a string"))?;
+        let parent =
+            d.get("feature").and_then(Json::as_str).ok_or_else(|| invalid(&at(&p, "feature"), "expected a string"))?;
         let expected = match d.get("enabled") {
             None | Some(Json::Null) => true,
             Some(Json::Bool(b)) => *b,
@@ -47,7 +48,11 @@ pub fn flags(
             None | Some(Json::Null) => {}
             Some(Json::Array(items)) => {
                 for (k, v) in items.iter().enumerate() {
-                    wanted.push(v.as_str().ok_or_else(|| invalid(&idx(&at(&p, "variants"), k), "expected a string"))?.to_string());
+                    wanted.push(
+                        v.as_str()
+                            .ok_or_else(|| invalid(&idx(&at(&p, "variants"), k), "expected a string"))?
+                            .to_string(),
+                    );
                 }
             }
             Some(_) => return Err(invalid(&at(&p, "variants"), "expected an array of strings")),
@@ -60,7 +65,10 @@ pub fn flags(
             return Ok(never(name, &alloc::format!("{p}: Yggdrasil does not follow a parent's own dependencies")));
         }
         if !expected && !wanted.is_empty() {
-            return Err(refuse(&at(&p, "variants"), "a variant list on a parent expected disabled: Yggdrasil picks the disabled parent's variant"));
+            return Err(refuse(
+                &at(&p, "variants"),
+                "a variant list on a parent expected disabled: Yggdrasil picks the disabled parent's variant",
+            ));
         }
         let key = alloc::format!("{name}#dependencies[{i}]");
         if names.contains(&key.as_str()) {
@@ -81,12 +89,13 @@ pub fn flags(
             let vname = value.get("name").and_then(Json::as_str).unwrap_or("");
             fe && (wanted.is_empty() || !has_variant || wanted.iter().any(|w| w == vname))
         };
-        let flags_of: Vec<bool> = parent_flag.values.iter().map(|v| satisfied(v)).collect();
+        let flags_of: Vec<bool> = parent_flag.values.iter().map(satisfied).collect();
         let variations = Json::Array(alloc::vec![
             obj(alloc::vec![("name", text("false")), ("value", Json::Bool(false))]),
             obj(alloc::vec![("name", text("true")), ("value", Json::Bool(true))]),
         ]);
-        let helper = parent_flag.render(variations, &|k| String::from(if flags_of[k] { "true" } else { "false" }), Vec::new());
+        let helper =
+            parent_flag.render(variations, &|k| String::from(if flags_of[k] { "true" } else { "false" }), Vec::new());
         prerequisites.push(obj(alloc::vec![("flag", text(&key)), ("variation", text("true"))]));
         helpers.push((key, helper));
     }

@@ -39,7 +39,10 @@ fn list<'a, 'b>(v: Option<&'b Json<'a>>, path: &str) -> Result<Vec<(&'b Json<'a>
 }
 
 fn apply<'a, 'b>(state: &mut State<'a, 'b>, e: &'b Json<'a>, path: &str) -> Result<(), ImportError> {
-    let kind = e.get("type").and_then(Json::as_str).ok_or_else(|| ImportError::invalid(at(path, "type"), "expected a string"))?;
+    let kind = e
+        .get("type")
+        .and_then(Json::as_str)
+        .ok_or_else(|| ImportError::invalid(at(path, "type"), "expected a string"))?;
     let name_of = |f: &Json<'_>| f.get("name").and_then(Json::as_str).map(String::from);
     let id_of = |s: &Json<'_>| s.get("id").and_then(Json::as_integer);
     match kind {
@@ -57,7 +60,10 @@ fn apply<'a, 'b>(state: &mut State<'a, 'b>, e: &'b Json<'a>, path: &str) -> Resu
             }
         }
         "feature-removed" => {
-            let name = e.get("featureName").and_then(Json::as_str).ok_or_else(|| ImportError::invalid(at(path, "featureName"), "expected a string"))?;
+            let name = e
+                .get("featureName")
+                .and_then(Json::as_str)
+                .ok_or_else(|| ImportError::invalid(at(path, "featureName"), "expected a string"))?;
             state.features.retain(|(g, _)| name_of(g).as_deref() != Some(name));
         }
         "segment-updated" => {
@@ -70,7 +76,10 @@ fn apply<'a, 'b>(state: &mut State<'a, 'b>, e: &'b Json<'a>, path: &str) -> Resu
             }
         }
         "segment-removed" => {
-            let id = e.get("segmentId").and_then(Json::as_integer).ok_or_else(|| ImportError::invalid(at(path, "segmentId"), "expected an integer"))?;
+            let id = e
+                .get("segmentId")
+                .and_then(Json::as_integer)
+                .ok_or_else(|| ImportError::invalid(at(path, "segmentId"), "expected an integer"))?;
             state.segments.retain(|(g, _)| id_of(g) != Some(id));
         }
         _ => return Err(ImportError::unsupported(at(path, "type"), "an unknown delta event")),

@@ -42,7 +42,11 @@ pub struct Built {
 }
 
 fn answer(enabled: bool) -> Json<'static> {
-    obj(alloc::vec![("name", text("disabled")), ("enabled", Json::Bool(false)), ("feature_enabled", Json::Bool(enabled))])
+    obj(alloc::vec![
+        ("name", text("disabled")),
+        ("enabled", Json::Bool(false)),
+        ("feature_enabled", Json::Bool(enabled))
+    ])
 }
 
 impl Built {
@@ -100,14 +104,21 @@ impl Built {
     }
 
     /// Renders the flag; `name_of` names variation `i` in `variations`.
-    pub fn render(&self, variations: Json<'static>, name_of: &dyn Fn(usize) -> String, prerequisites: Vec<Json<'static>>) -> Json<'static> {
+    pub fn render(
+        &self,
+        variations: Json<'static>,
+        name_of: &dyn Fn(usize) -> String,
+        prerequisites: Vec<Json<'static>>,
+    ) -> Json<'static> {
         let serve = |s: &Serve| match s {
             Serve::Var(i) => obj(alloc::vec![("variation", text(&name_of(*i)))]),
             Serve::Rollout { bucket_by, group, slices, missing } => {
                 let bucket_by = if bucket_by.len() == 1 { text(&bucket_by[0]) } else { texts(bucket_by) };
                 let slices = slices
                     .iter()
-                    .map(|&(i, w)| obj(alloc::vec![("variation", text(&name_of(i))), ("weight", Json::Number(f64::from(w)))]))
+                    .map(|&(i, w)| {
+                        obj(alloc::vec![("variation", text(&name_of(i))), ("weight", Json::Number(f64::from(w)))])
+                    })
                     .collect();
                 obj(alloc::vec![(
                     "rollout",
@@ -123,7 +134,13 @@ impl Built {
         let rules = self
             .rules
             .iter()
-            .map(|r| obj(alloc::vec![("id", text(&r.id)), ("clauses", Json::Array(r.clauses.clone())), ("serve", serve(&r.serve))]))
+            .map(|r| {
+                obj(alloc::vec![
+                    ("id", text(&r.id)),
+                    ("clauses", Json::Array(r.clauses.clone())),
+                    ("serve", serve(&r.serve))
+                ])
+            })
             .collect();
         let mut members = alloc::vec![
             ("on", Json::Bool(true)),
@@ -155,7 +172,10 @@ impl Built {
 
 /// The flag of a toggle Yggdrasil does not compile: disabled for every context.
 pub fn disabled_flag(why: &str) -> Json<'static> {
-    Built::disabled(Some(alloc::format!("Yggdrasil does not compile this toggle ({why}); it is disabled for every context."))).render_main(Vec::new())
+    Built::disabled(Some(alloc::format!(
+        "Yggdrasil does not compile this toggle ({why}); it is disabled for every context."
+    )))
+    .render_main(Vec::new())
 }
 
 /// Builds the toggle `f` at `path`. `toggle`: its name; `group`: the groupId of a flexibleRollout

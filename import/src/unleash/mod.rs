@@ -42,7 +42,10 @@ pub fn convert(doc: &Json<'_>, options: &Options, skips: &mut Skips) -> Result<J
     let features = &state.features;
     let mut segments = Vec::new();
     for (seg, path) in &state.segments {
-        let id = seg.get("id").and_then(Json::as_integer).ok_or_else(|| ImportError::invalid(at(path, "id"), "expected an integer"))?;
+        let id = seg
+            .get("id")
+            .and_then(Json::as_integer)
+            .ok_or_else(|| ImportError::invalid(at(path, "id"), "expected an integer"))?;
         let constraints = match seg.get("constraints") {
             Some(Json::Array(items)) => &items[..],
             None | Some(Json::Null) => &[][..],
@@ -54,7 +57,10 @@ pub fn convert(doc: &Json<'_>, options: &Options, skips: &mut Skips) -> Result<J
 
     let mut names = Vec::with_capacity(features.len());
     for (f, path) in features {
-        let name = f.get("name").and_then(Json::as_str).ok_or_else(|| ImportError::invalid(at(path, "name"), "expected a string"))?;
+        let name = f
+            .get("name")
+            .and_then(Json::as_str)
+            .ok_or_else(|| ImportError::invalid(at(path, "name"), "expected a string"))?;
         if names.contains(&name) {
             return Err(ImportError::invalid(at(path, "name"), "a toggle name given twice"));
         }

@@ -43,7 +43,14 @@ impl Pending {
 /// Converts the strategy `s` at `path` of the feature `toggle`; `group` is the groupId a
 /// flexibleRollout without one hashes with (the toggle's name; the dependent's name when
 /// Yggdrasil evaluates the toggle as a parent).
-pub fn strategy(s: &Json<'_>, path: &str, toggle: &str, group: &str, segments: &Segments<'_>, pending: &mut Pending) -> Result<Option<Strategy>, Fail> {
+pub fn strategy(
+    s: &Json<'_>,
+    path: &str,
+    toggle: &str,
+    group: &str,
+    segments: &Segments<'_>,
+    pending: &mut Pending,
+) -> Result<Option<Strategy>, Fail> {
     let name = s.get("name").and_then(Json::as_str).ok_or_else(|| invalid(&at(path, "name"), "expected a string"))?;
     let params_path = at(path, "parameters");
     let params = match s.get("parameters") {
@@ -89,7 +96,17 @@ pub fn strategy(s: &Json<'_>, path: &str, toggle: &str, group: &str, segments: &
                     return Err(Fail::Broken(alloc::format!("{p} names segment {id}, which the payload lacks")));
                 };
                 for (k, c) in constraints.iter().enumerate() {
-                    match pending.keep(constraint(c, &idx(&at(seg_path, "constraints"), k)))? {
+                    // Refused at the toggle's reference, naming the segment's constraint, so
+                    // what is left out is traced to the toggle.
+                    let converted = constraint(c, &idx(&at(seg_path, "constraints"), k)).map_err(|f| match f {
+                        Fail::Error(mut e) => {
+                            e.message = alloc::format!("segment {id}, {}: {}", e.path, e.message);
+                            e.path = p.clone();
+                            Fail::Error(e)
+                        }
+                        broken => broken,
+                    });
+                    match pending.keep(converted)? {
                         Some(clause) => clauses.push(clause),
                         None => complete = false,
                     }
@@ -101,7 +118,8 @@ pub fn strategy(s: &Json<'_>, path: &str, toggle: &str, group: &str, segments: &
     // Strategy variants pick by the strategy's stickiness and groupId (Yggdrasil
     // `build_variant_rules`; the variants' own `stickiness` is not read there).
     let variant_group = param("groupId").unwrap_or(toggle);
-    let variants = pending.keep(read(s.get("variants"), &at(path, "variants"), variant_group, param("stickiness"), false))?;
+    let variants =
+        pending.keep(read(s.get("variants"), &at(path, "variants"), variant_group, param("stickiness"), false))?;
     if !complete {
         return Ok(None);
     }
@@ -109,7 +127,13 @@ pub fn strategy(s: &Json<'_>, path: &str, toggle: &str, group: &str, segments: &
 }
 
 /// The strategy's own rule (Yggdrasil `upgrade_strategy`).
-fn rule<'p>(name: &str, param: &dyn Fn(&str) -> Option<&'p str>, path: &str, params_path: &str, group: &str) -> Result<Json<'static>, Fail> {
+fn rule<'p>(
+    name: &str,
+    param: &dyn Fn(&str) -> Option<&'p str>,
+    path: &str,
+    params_path: &str,
+    group: &str,
+) -> Result<Json<'static>, Fail> {
     match name {
         "default" => Ok(always()),
         "userWithId" => {
@@ -121,7 +145,9 @@ fn rule<'p>(name: &str, param: &dyn Fn(&str) -> Option<&'p str>, path: &str, par
         "gradualRolloutUserId" | "gradualRolloutSessionId" => {
             let field = if name == "gradualRolloutUserId" { "userId" } else { "sessionId" };
             // Both a percentage and a groupId, or Yggdrasil compiles the strategy to false.
-            let (Some(p), Some(g)) = (param("percentage").and_then(percent), param("groupId")) else { return Ok(never()) };
+            let (Some(p), Some(g)) = (param("percentage").and_then(percent), param("groupId")) else {
+                return Ok(never());
+            };
             check_quotable(g, &at(params_path, "groupId"), false)?;
             let p = at_most_100(p)?;
             rollout(&[field.to_string()], false, g, p, &at(params_path, "percentage"))
@@ -130,7 +156,10 @@ fn rule<'p>(name: &str, param: &dyn Fn(&str) -> Option<&'p str>, path: &str, par
             None | Some(0) => Ok(never()),
             // `random < p` with random in 1…99.
             Some(p) if p >= 100 => Ok(always()),
-            Some(_) => Err(refuse(&at(params_path, "percentage"), "gradualRolloutRandom between 0 % and 100 %: Unleash draws at random")),
+            Some(_) => Err(refuse(
+                &at(params_path, "percentage"),
+                "gradualRolloutRandom between 0 % and 100 %: Unleash draws at random",
+            )),
         },
         "flexibleRollout" => {
             let Some(p) = param("rollout").and_then(percent) else { return Ok(never()) };
@@ -144,9 +173,13 @@ fn rule<'p>(name: &str, param: &dyn Fn(&str) -> Option<&'p str>, path: &str, par
             };
             let sp = at(params_path, "stickiness");
             match param("stickiness") {
-                None | Some("default") => rollout(&[String::from("userId"), String::from("sessionId")], true, g, p, &sp),
+                None | Some("default") => {
+                    rollout(&[String::from("userId"), String::from("sessionId")], true, g, p, &sp)
+                }
                 Some("random") => rollout(&[], true, g, p, &sp),
-                Some("currentTime") => Err(refuse(&sp, "currentTime defaults to the host's clock as text in Yggdrasil")),
+                Some("currentTime") => {
+                    Err(refuse(&sp, "currentTime defaults to the host's clock as text in Yggdrasil"))
+                }
                 Some(field) => {
                     check_quotable(field, &sp, false)?;
                     rollout(&[attribute(field, CONSTRAINT_FIELDS)], false, g, p, &sp)
@@ -166,7 +199,9 @@ fn rule<'p>(name: &str, param: &dyn Fn(&str) -> Option<&'p str>, path: &str, par
             }
             Ok(if addresses.is_empty() { never() } else { leaf("remoteAddress", "in", &addresses) })
         }
-        "applicationHostname" => Err(refuse(&at(path, "name"), "applicationHostname depends on the evaluating host's name")),
+        "applicationHostname" => {
+            Err(refuse(&at(path, "name"), "applicationHostname depends on the evaluating host's name"))
+        }
         _ => Err(refuse(&at(path, "name"), "a custom strategy: its outcome is the application's code")),
     }
 }

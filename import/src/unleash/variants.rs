@@ -65,19 +65,29 @@ impl VariantSet {
 /// back, or answers no variant). `stickiness`: the name that picks (`default` or absent:
 /// userId, then sessionId). `overrides`: whether to read each variant's `overrides`
 /// (Yggdrasil drops them from strategy variants).
-pub fn read(list: Option<&Json<'_>>, path: &str, group: &str, stickiness: Option<&str>, overrides: bool) -> Result<Option<VariantSet>, Fail> {
+pub fn read(
+    list: Option<&Json<'_>>,
+    path: &str,
+    group: &str,
+    stickiness: Option<&str>,
+    overrides: bool,
+) -> Result<Option<VariantSet>, Fail> {
     let items = match list {
         None | Some(Json::Null) => return Ok(None),
         Some(Json::Array(items)) if items.is_empty() => return Ok(None),
         Some(Json::Array(items)) => items,
         Some(_) => return Err(invalid(path, "expected an array of variants")),
     };
-    let mut set = VariantSet { variants: Vec::new(), group: group.to_string(), chain: chain(stickiness), overrides: Vec::new() };
+    let mut set =
+        VariantSet { variants: Vec::new(), group: group.to_string(), chain: chain(stickiness), overrides: Vec::new() };
     let mut total: u64 = 0;
     for (i, v) in items.iter().enumerate() {
         let p = idx(path, i);
         let name = v.get("name").and_then(Json::as_str).ok_or_else(|| invalid(&at(&p, "name"), "expected a string"))?;
-        let weight = v.get("weight").and_then(Json::as_integer).ok_or_else(|| invalid(&at(&p, "weight"), "expected an integer"))?;
+        let weight = v
+            .get("weight")
+            .and_then(Json::as_integer)
+            .ok_or_else(|| invalid(&at(&p, "weight"), "expected an integer"))?;
         let weight = u32::try_from(weight)
             .ok()
             .filter(|&w| w <= i32::MAX as u32)
@@ -88,8 +98,14 @@ pub fn read(list: Option<&Json<'_>>, path: &str, group: &str, stickiness: Option
             None | Some(Json::Null) => {}
             Some(payload) => {
                 let pp = at(&p, "payload");
-                let kind = payload.get("type").and_then(Json::as_str).ok_or_else(|| invalid(&at(&pp, "type"), "expected a string"))?;
-                let data = payload.get("value").and_then(Json::as_str).ok_or_else(|| invalid(&at(&pp, "value"), "expected a string"))?;
+                let kind = payload
+                    .get("type")
+                    .and_then(Json::as_str)
+                    .ok_or_else(|| invalid(&at(&pp, "type"), "expected a string"))?;
+                let data = payload
+                    .get("value")
+                    .and_then(Json::as_str)
+                    .ok_or_else(|| invalid(&at(&pp, "value"), "expected a string"))?;
                 value.push(("payload", obj(alloc::vec![("type", text(kind)), ("value", text(data))])));
             }
         }
@@ -116,7 +132,12 @@ fn chain(stickiness: Option<&str>) -> Vec<String> {
     }
 }
 
-fn read_overrides(list: Option<&Json<'_>>, path: &str, variant: usize, out: &mut Vec<(String, Vec<String>, usize)>) -> Result<(), Fail> {
+fn read_overrides(
+    list: Option<&Json<'_>>,
+    path: &str,
+    variant: usize,
+    out: &mut Vec<(String, Vec<String>, usize)>,
+) -> Result<(), Fail> {
     let items = match list {
         None | Some(Json::Null) => return Ok(()),
         Some(Json::Array(items)) => items,
@@ -124,7 +145,10 @@ fn read_overrides(list: Option<&Json<'_>>, path: &str, variant: usize, out: &mut
     };
     for (k, o) in items.iter().enumerate() {
         let p = idx(path, k);
-        let name = o.get("contextName").and_then(Json::as_str).ok_or_else(|| invalid(&at(&p, "contextName"), "expected a string"))?;
+        let name = o
+            .get("contextName")
+            .and_then(Json::as_str)
+            .ok_or_else(|| invalid(&at(&p, "contextName"), "expected a string"))?;
         let values = match o.get("values") {
             Some(Json::Array(values)) => values,
             _ => return Err(invalid(&at(&p, "values"), "expected an array of strings")),
