@@ -1,9 +1,0 @@
-//! unleash: its payload into an edgeflag snapshot (docs/import.md).
-
-use crate::{ImportError, Options, Skips};
-use edgeflag::Json;
-
-/// Converts unleash's payload.
-pub fn convert(_doc: &Json<'_>, _options: &Options, _skips: &mut Skips) -> Result<Json<'static>, ImportError> {
-    Err(ImportError::unsupported("", "importing from unleash is not implemented yet"))
-}

@@ -1,0 +1,240 @@
+//! One Unleash constraint as an edgeflag clause that matches exactly when Yggdrasil's does.
+
+use super::build::{at, exists, idx, leaf, never, not};
+use super::context::{attribute, CONSTRAINT_FIELDS};
+use super::fail::{check_quotable, invalid, refuse, Fail};
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use edgeflag::Json;
+
+/// Case variants beyond which a case-insensitive string constraint is refused (snapshot size).
+const MAX_CASE_VARIANTS: usize = 256;
+/// Addresses beyond which an IPv4 range is refused (it is listed address by address).
+pub const MAX_ADDRESSES: usize = 1024;
+
+/// The clause for the constraint `c` at `path`.
+pub fn constraint(c: &Json<'_>, path: &str) -> Result<Json<'static>, Fail> {
+    let name = c
+        .get("contextName")
+        .and_then(Json::as_str)
+        .ok_or_else(|| invalid(&at(path, "contextName"), "expected a string"))?;
+    let operator =
+        c.get("operator").and_then(Json::as_str).ok_or_else(|| invalid(&at(path, "operator"), "expected a string"))?;
+    let inverted = flag(c, "inverted", path)?;
+    let case_insensitive = flag(c, "caseInsensitive", path)?;
+    check_quotable(name, &at(path, "contextName"), false)?;
+    let attr = attribute(name, CONSTRAINT_FIELDS);
+    let values_path = at(path, "values");
+    let positive = match operator {
+        "IN" | "NOT_IN" => {
+            // caseInsensitive does not apply to IN / NOT_IN. A missing field is not in any list.
+            let values = strings(c, &values_path)?;
+            current_time(name, path)?;
+            let is_in = if values.is_empty() { never() } else { leaf(&attr, "in", &values) };
+            if operator == "IN" {
+                is_in
+            } else {
+                not(is_in)
+            }
+        }
+        "STR_STARTS_WITH" | "STR_ENDS_WITH" | "STR_CONTAINS" => {
+            let values = strings(c, &values_path)?;
+            current_time(name, path)?;
+            if values.is_empty() {
+                return Err(Fail::Broken("a string operator without values, which Yggdrasil's rule grammar rejects".into()));
+            }
+            let op = match operator {
+                "STR_STARTS_WITH" => "startsWith",
+                "STR_ENDS_WITH" => "endsWith",
+                _ => "contains",
+            };
+            string_clause(&attr, op, &values, case_insensitive, &values_path)?
+        }
+        "IN_CIDR" => {
+            let values = strings(c, &values_path)?;
+            current_time(name, path)?;
+            if values.is_empty() {
+                return Err(Fail::Broken("IN_CIDR without values, which Yggdrasil's rule grammar rejects".into()));
+            }
+            let mut addresses = Vec::new();
+            for (i, v) in values.iter().enumerate() {
+                ipv4_range(v, &idx(&values_path, i), &mut addresses)?;
+            }
+            if addresses.is_empty() {
+                never()
+            } else {
+                leaf(&attr, "in", &addresses)
+            }
+        }
+        "NUM_EQ" | "NUM_GT" | "NUM_GTE" | "NUM_LT" | "NUM_LTE" => {
+            return Err(refuse(
+                &at(path, "operator"),
+                "Unleash compares the number a context string parses to; edgeflag's numeric operators take JSON numbers only",
+            ))
+        }
+        "DATE_AFTER" | "DATE_BEFORE" => {
+            return Err(refuse(
+                &at(path, "operator"),
+                "Yggdrasil reads currentTime with chrono (nanoseconds, its own accepted forms); edgeflag's timestamps differ (milliseconds, full-dates)",
+            ))
+        }
+        "SEMVER_EQ" | "SEMVER_GT" | "SEMVER_GTE" | "SEMVER_LT" | "SEMVER_LTE" => {
+            return Err(refuse(
+                &at(path, "operator"),
+                "Yggdrasil's semver rejects `1` and `1.2`, which edgeflag's semver operators read as 1.0.0 and 1.2.0",
+            ))
+        }
+        "REGEX" => return Err(refuse(&at(path, "operator"), "edgeflag has no regular-expression operator")),
+        other => {
+            return Err(Fail::Broken(alloc::format!(
+                "unknown operator {other:?} at {path}: Yggdrasil does not compile the feature"
+            )))
+        }
+    };
+    Ok(if inverted { not(positive) } else { positive })
+}
+
+/// An optional boolean member (`null` or absent is false).
+fn flag(c: &Json<'_>, member: &str, path: &str) -> Result<bool, Fail> {
+    match c.get(member) {
+        None | Some(Json::Null) => Ok(false),
+        Some(Json::Bool(b)) => Ok(*b),
+        Some(_) => Err(invalid(&at(path, member), "expected a boolean")),
+    }
+}
+
+/// `values`: strings, `null` or absent (no values).
+fn strings(c: &Json<'_>, path: &str) -> Result<Vec<String>, Fail> {
+    let items = match c.get("values") {
+        None | Some(Json::Null) => return Ok(Vec::new()),
+        Some(Json::Array(items)) => items,
+        Some(_) => return Err(invalid(path, "expected an array of strings")),
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let s = item.as_str().ok_or_else(|| invalid(&idx(path, i), "expected a string"))?;
+        check_quotable(s, &idx(path, i), true)?;
+        out.push(s.to_string());
+    }
+    Ok(out)
+}
+
+/// Yggdrasil reads a missing `currentTime` as the host's clock formatted as text, which no
+/// leaf of edgeflag compares as a string.
+fn current_time(name: &str, path: &str) -> Result<(), Fail> {
+    if name == "currentTime" {
+        return Err(refuse(&at(path, "contextName"), "currentTime defaults to the host's clock as text in Yggdrasil"));
+    }
+    Ok(())
+}
+
+/// STR_* on `attr`: Rust's `starts_with` / `ends_with` / `contains` on the value, both sides
+/// lowercased by `str::to_lowercase` when case-insensitive.
+fn string_clause(attr: &str, op: &str, values: &[String], ci: bool, path: &str) -> Result<Json<'static>, Fail> {
+    // Every string starts with, ends with and contains "": the field only has to be there.
+    if values.iter().any(String::is_empty) {
+        return Ok(exists(attr));
+    }
+    if !ci {
+        return Ok(leaf(attr, op, values));
+    }
+    let mut all = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        let variants = case_variants(v, op == "endsWith").ok_or_else(|| {
+            refuse(&idx(path, i), "a case-insensitive value that is not ASCII or has too many case variants to list")
+        })?;
+        all.extend(variants);
+        if all.len() > MAX_CASE_VARIANTS {
+            return Err(refuse(path, "too many case variants to list"));
+        }
+    }
+    Ok(leaf(attr, op, &all))
+}
+
+/// Every text whose `to_lowercase` equals `v`'s where a match can lie, for an ASCII `v`:
+/// each letter in either case; `k` also as KELVIN SIGN (U+212A, lowercased to `k`); a final `i`
+/// also as U+0130 (lowercased to `i` + U+0307, so only where nothing must follow: not for
+/// `endsWith`). No other character lowercases to ASCII.
+fn case_variants(v: &str, ends_with: bool) -> Option<Vec<String>> {
+    if !v.is_ascii() {
+        return None;
+    }
+    let lower = v.to_ascii_lowercase();
+    let mut out = alloc::vec![String::new()];
+    let last = lower.len().checked_sub(1)?;
+    for (pos, ch) in lower.chars().enumerate() {
+        let mut options = alloc::vec![ch];
+        if ch.is_ascii_lowercase() {
+            options.push(ch.to_ascii_uppercase());
+        }
+        if ch == 'k' {
+            options.push('\u{212A}');
+        }
+        if ch == 'i' && pos == last && !ends_with {
+            options.push('\u{0130}');
+        }
+        if out.len() * options.len() > MAX_CASE_VARIANTS {
+            return None;
+        }
+        out = out
+            .iter()
+            .flat_map(|prefix| {
+                options.iter().map(move |&o| {
+                    let mut s = prefix.clone();
+                    s.push(o);
+                    s
+                })
+            })
+            .collect();
+    }
+    Some(out)
+}
+
+/// The addresses of an IPv4 address or range written `a.b.c.d` or `a.b.c.d/n`, in the canonical
+/// text Rust's `IpAddr` reads from a context (the only text naming each address). Other forms
+/// (IPv6, ranges past [`MAX_ADDRESSES`], text `ipnetwork` might read leniently) are refused.
+pub fn ipv4_range(v: &str, path: &str, out: &mut Vec<String>) -> Result<(), Fail> {
+    let (addr, prefix) = match v.split_once('/') {
+        Some((a, p)) => (a, Some(p)),
+        None => (v, None),
+    };
+    let octets = parse_ipv4(addr)
+        .ok_or_else(|| refuse(path, "only IPv4 addresses and ranges written a.b.c.d[/n] are imported"))?;
+    let prefix = match prefix {
+        None => 32,
+        Some(p) => {
+            decimal(p).filter(|&n| n <= 32).ok_or_else(|| refuse(path, "a prefix length other than 0…32 in decimal"))?
+        }
+    };
+    let size = 1u64 << (32 - prefix);
+    if size as usize > MAX_ADDRESSES || out.len() + size as usize > MAX_ADDRESSES {
+        return Err(refuse(path, "an address range too large to list address by address"));
+    }
+    let base = u32::from_be_bytes(octets) as u64 & !(size - 1);
+    for n in base..base + size {
+        let b = (n as u32).to_be_bytes();
+        let s = alloc::format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3]);
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    Ok(())
+}
+
+/// `a.b.c.d`, each 0…255 in decimal without leading zeros.
+fn parse_ipv4(s: &str) -> Option<[u8; 4]> {
+    let mut out = [0u8; 4];
+    let mut parts = s.split('.');
+    for slot in &mut out {
+        *slot = u8::try_from(decimal(parts.next()?)?).ok()?;
+    }
+    parts.next().is_none().then_some(out)
+}
+
+/// A decimal number without sign or leading zeros, up to 999.
+fn decimal(s: &str) -> Option<u32> {
+    if s.is_empty() || s.len() > 3 || !s.bytes().all(|b| b.is_ascii_digit()) || (s.len() > 1 && s.starts_with('0')) {
+        return None;
+    }
+    s.parse().ok()
+}
