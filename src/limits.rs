@@ -7,6 +7,8 @@
 pub const MAX_SNAPSHOT_BYTES: usize = 16 << 20;
 /// Deepest nesting of arrays and objects in any JSON text the core parses.
 pub const MAX_NESTING: usize = 127;
+/// Deepest nesting of `any` / `all` clauses in imported snapshots.
+pub const MAX_CLAUSE_NESTING: usize = 16;
 /// Most flags in a snapshot.
 pub const MAX_FLAGS: usize = 50_000;
 /// Most segments in a snapshot.

@@ -18,11 +18,27 @@ pub(super) fn write_all(w: &mut Writer, clauses: &[Clause]) {
 }
 
 pub(super) fn read_all(r: &mut Reader<'_>, b: &Bounds) -> Result<Vec<Clause>> {
-    r.list(MAX_CLAUSES, |r| read(r, b))
+    read_nested(r, b, 0)
+}
+
+/// Clauses nested `depth` deep in `any` / `all`.
+fn read_nested(r: &mut Reader<'_>, b: &Bounds, depth: usize) -> Result<Vec<Clause>> {
+    r.list(MAX_CLAUSES, |r| read(r, b, depth))
+}
+
+/// The operator's position: in `OPERATORS`, else after them in `PEER_OPERATORS`.
+fn position(op: &str) -> usize {
+    let plain = OPERATORS.iter().position(|(name, _)| *name == op);
+    #[cfg(feature = "peers")]
+    let plain = plain.or_else(|| {
+        let peer = crate::model::clause::PEER_OPERATORS.iter().position(|(name, _)| *name == op);
+        peer.map(|i| OPERATORS.len() + i)
+    });
+    plain.unwrap_or(usize::MAX)
 }
 
 fn write(w: &mut Writer, c: &Clause) {
-    w.len(OPERATORS.iter().position(|(name, _)| *name == c.op).unwrap_or(OPERATORS.len()));
+    w.len(position(c.op));
     match &c.attr {
         Some(a) => {
             w.u8(1);
@@ -61,6 +77,14 @@ fn write(w: &mut Writer, c: &Clause) {
                 w.uint(d.to as u64);
             });
         }
+        #[cfg(feature = "peers")]
+        Test::Any(cs) | Test::All(cs) => write_all(w, cs),
+        #[cfg(feature = "peers")]
+        Test::InBucket(b) => {
+            super::serve::peer::write_by(w, &b.by);
+            super::serve::peer::write(w, &b.key);
+            [b.buckets, b.from, b.to].iter().for_each(|n| w.uint(*n as u64));
+        }
     }
 }
 
@@ -68,8 +92,19 @@ fn strings(w: &mut Writer, items: &[String]) {
     w.list(items, |w, s| w.str(s));
 }
 
-fn read(r: &mut Reader<'_>, b: &Bounds) -> Result<Clause> {
+fn read(r: &mut Reader<'_>, b: &Bounds, depth: usize) -> Result<Clause> {
+    #[cfg(feature = "peers")]
+    let (op, operator) = {
+        use crate::model::clause::PEER_OPERATORS;
+        let extra = if b.peers { PEER_OPERATORS.len() } else { 0 };
+        match r.below(OPERATORS.len() + extra)? as usize {
+            i if i < OPERATORS.len() => OPERATORS[i],
+            i => PEER_OPERATORS[i - OPERATORS.len()],
+        }
+    };
+    #[cfg(not(feature = "peers"))]
     let (op, operator) = OPERATORS[r.below(OPERATORS.len())? as usize];
+    let _ = depth;
     let attr = match r.bool()? {
         true => Some(attribute(r)?),
         false => None,
@@ -118,8 +153,47 @@ fn read(r: &mut Reader<'_>, b: &Bounds) -> Result<Clause> {
             })?;
             Test::Recurring(Recurring { offset_minutes, windows })
         }
+        #[cfg(feature = "peers")]
+        Operator::Any | Operator::All => {
+            if depth >= crate::limits::MAX_CLAUSE_NESTING {
+                return r.fail("clauses nested past the limit");
+            }
+            let inner = read_nested(r, b, depth + 1)?;
+            // As loading: segment references only at the top, where the reference graph looks.
+            if inner.iter().any(|c| matches!(c.test, Test::Segment(_))) {
+                return r.fail("a nested segmentMatch");
+            }
+            if matches!(operator, Operator::Any) {
+                Test::Any(inner)
+            } else {
+                Test::All(inner)
+            }
+        }
+        #[cfg(feature = "peers")]
+        Operator::InBucket => {
+            let by = super::serve::peer::read_by(r)?;
+            let key = super::serve::peer::read(r)?;
+            let buckets = r.below(i32::MAX as usize + 1)?;
+            let (from, to) = (r.below(buckets as usize + 1)?, r.below(buckets as usize + 1)?);
+            if !key.accepts_total(buckets) || from > to {
+                return r.fail("a bucket range out of its scheme's buckets");
+            }
+            let range = crate::model::clause::InBucket { by, key, buckets, from, to };
+            Test::InBucket(alloc::boxed::Box::new(range))
+        }
     };
     // Operators with an attribute need one: evaluation reads it.
+    #[cfg(feature = "peers")]
+    let needs = !matches!(
+        operator,
+        Operator::Segment
+            | Operator::Schedule
+            | Operator::Recurring
+            | Operator::Any
+            | Operator::All
+            | Operator::InBucket
+    );
+    #[cfg(not(feature = "peers"))]
     let needs = !matches!(operator, Operator::Segment | Operator::Schedule | Operator::Recurring);
     if needs != attr.is_some() {
         return r.fail("an operator without its attribute");

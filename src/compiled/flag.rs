@@ -77,9 +77,9 @@ pub(super) fn read(r: &mut Reader<'_>, b: &Bounds) -> Result<Flag> {
         Ok(TargetGroup { attr, entries: map()?, hashed: map()? })
     })?;
     let rules = r.list(MAX_RULES, |r| {
-        Ok(Rule { id: r.string()?, clauses: clause::read_all(r, b)?, serve: serve::read(r, b, n)? })
+        Ok(Rule { id: r.string()?, clauses: clause::read_all(r, b)?, serve: serve::read(r, b, n, true)? })
     })?;
-    let fallthrough = serve::read(r, b, n)?;
+    let fallthrough = serve::read(r, b, n, false)?;
     let prerequisites =
         r.list(MAX_LIST_ITEMS, |r| Ok(Prerequisite { flag: r.below(b.flags)?, variation: r.below(MAX_VARIATIONS)? }))?;
     let mut text = || -> Result<Option<String>> {

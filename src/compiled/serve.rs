@@ -35,10 +35,23 @@ pub(super) fn write(w: &mut Writer, s: &Serve) {
         }
         #[cfg(feature = "peers")]
         Serve::Peer(p) => {
+            use crate::model::serve::{MissingUnit, SKIP};
             w.u8(3);
-            w.str(&p.bucket_by.text);
+            peer::write_by(w, &p.bucket_by);
             peer::write(w, &p.key);
-            slices(w, &p.slices);
+            match p.missing {
+                MissingUnit::Error => w.u8(0),
+                MissingUnit::Skip => w.u8(1),
+                MissingUnit::Variation(v) => {
+                    w.u8(2);
+                    w.uint(v as u64);
+                }
+            }
+            // A variation's index plus one; 0 for a slice with none.
+            w.list(&p.slices.0, |w, s| {
+                w.uint(if s.variation == SKIP { 0 } else { s.variation as u64 + 1 });
+                w.uint(s.end as u64);
+            });
         }
     }
 }
@@ -50,8 +63,10 @@ fn slices(w: &mut Writer, s: &Slices) {
     });
 }
 
-/// A serve choosing among `variations` variations.
-pub(super) fn read(r: &mut Reader<'_>, b: &Bounds, variations: usize) -> Result<Serve> {
+/// A serve choosing among `variations` variations, a rule's when `in_rule` (which may leave
+/// units out), else the fallthrough.
+pub(super) fn read(r: &mut Reader<'_>, b: &Bounds, variations: usize, in_rule: bool) -> Result<Serve> {
+    let _ = in_rule; // read by peers' rollouts only
     let key = |r: &mut Reader<'_>| Ok(BucketKey::from_prefix(b.scheme, r.bytes()?));
     Ok(match r.u8()? {
         0 => Serve::Variation(r.below(variations)?),
@@ -68,10 +83,24 @@ pub(super) fn read(r: &mut Reader<'_>, b: &Bounds, variations: usize) -> Result<
         }),
         #[cfg(feature = "peers")]
         3 if b.peers => {
-            let bucket_by = attribute(r)?;
+            use crate::model::serve::{MissingUnit, PeerRollout};
+            let bucket_by = peer::read_by(r)?;
             let key = peer::read(r)?;
-            let slices = read_slices(r, variations, i32::MAX as u32, &|total| key.accepts_total(total))?;
-            Serve::Peer(crate::model::serve::PeerRollout { bucket_by, key, slices })
+            let missing = match r.u8()? {
+                0 => MissingUnit::Error,
+                1 if in_rule => MissingUnit::Skip,
+                2 => MissingUnit::Variation(r.below(variations)?),
+                _ => return r.fail("unknown missing-unit policy"),
+            };
+            let slices = read_slices(r, variations + 1, i32::MAX as u32, &|total| key.accepts_total(total))?;
+            let skip = |s: &Slice| s.variation == 0;
+            if !in_rule && slices.0.iter().any(skip) {
+                return r.fail("a fallthrough slice with no variation");
+            }
+            // Index 0 becomes `SKIP` (u32::MAX).
+            let slices = slices.0.into_iter().map(|s| Slice { variation: s.variation.wrapping_sub(1), ..s });
+            let slices = Slices(slices.collect());
+            Serve::Peer(PeerRollout { bucket_by, key, slices, missing })
         }
         _ => return r.fail("unknown serve tag"),
     })
@@ -98,18 +127,33 @@ fn read_slices(r: &mut Reader<'_>, variations: usize, limit: u32, accepts: &dyn 
 /// parameter (prefix, groupId, seed), Unleash's purpose (0 rollout, 1 variant), and the
 /// encoding's position among the scheme's names.
 #[cfg(feature = "peers")]
-mod peer {
-    use super::{Reader, Result, Writer};
+pub(super) mod peer {
+    use super::{attribute, Reader, Result, Writer};
     use crate::eval::bucketing::flagd::FlagdEncoding;
     use crate::eval::bucketing::growthbook::{GrowthBookEncoding, HashVersion};
     use crate::eval::bucketing::unleash::UnleashEncoding;
     use crate::eval::bucketing::{PeerKey, Purpose};
+    use crate::model::serve::BucketBy;
 
     fn position<T: PartialEq>(names: &[(&str, T)], e: &T) -> u8 {
         names.iter().position(|(_, n)| n == e).unwrap_or(0) as u8
     }
 
-    pub(super) fn write(w: &mut Writer, key: &PeerKey) {
+    /// `bucketBy`: its attributes as written.
+    pub(in crate::compiled) fn write_by(w: &mut Writer, by: &BucketBy) {
+        w.list(&by.0, |w, a| w.str(&a.text));
+    }
+
+    /// `bucketBy`, at least one attribute (loading takes at most 8).
+    pub(in crate::compiled) fn read_by(r: &mut Reader<'_>) -> Result<BucketBy> {
+        let by = r.list(8, attribute)?;
+        if by.is_empty() {
+            return r.fail("a bucketBy with no attribute");
+        }
+        Ok(BucketBy(by))
+    }
+
+    pub(in crate::compiled) fn write(w: &mut Writer, key: &PeerKey) {
         match key {
             PeerKey::FlagdV2 { prefix, encoding } => {
                 w.u8(0);
@@ -140,7 +184,7 @@ mod peer {
         Ok(values[i as usize])
     }
 
-    pub(super) fn read(r: &mut Reader<'_>) -> Result<PeerKey> {
+    pub(in crate::compiled) fn read(r: &mut Reader<'_>) -> Result<PeerKey> {
         Ok(match r.u8()? {
             0 => PeerKey::FlagdV2 { prefix: r.str()?.into(), encoding: named(r, &FLAGD)? },
             1 => {

@@ -28,17 +28,21 @@ pub(super) fn write(w: &mut Writer, s: &Snapshot) {
     w.list(&s.flags, flag::write);
 }
 
-/// The header's features a snapshot needs: [`super::PEERS`] when a rollout names a peer's scheme.
+/// The header's features a snapshot needs: [`super::PEERS`] when a rollout names a peer's scheme
+/// or a clause is one of imports' (`any`, `all`, `inBucket`).
 pub(super) fn features(s: &Snapshot) -> u16 {
     #[cfg(feature = "peers")]
-    if s.flags.iter().any(|f| {
-        f.rules
-            .iter()
-            .map(|r| &r.serve)
-            .chain([&f.fallthrough])
-            .any(|s| matches!(s, crate::model::serve::Serve::Peer(_)))
-    }) {
-        return super::PEERS;
+    {
+        use crate::model::clause::{Clause, PEER_OPERATORS};
+        let imported = |c: &Clause| PEER_OPERATORS.iter().any(|(name, _)| *name == c.op);
+        let flags = s.flags.iter().any(|f| {
+            let serves = f.rules.iter().map(|r| &r.serve).chain([&f.fallthrough]);
+            serves.clone().any(|s| matches!(s, crate::model::serve::Serve::Peer(_)))
+                || f.rules.iter().flat_map(|r| &r.clauses).any(imported)
+        });
+        if flags || s.segments.iter().flat_map(|g| g.rules.iter().flatten()).any(imported) {
+            return super::PEERS;
+        }
     }
     let _ = s;
     0

@@ -133,16 +133,19 @@ impl<'s, 'c> Env<'s, 'c> {
         }
         for rule in &flag.rules {
             if self.rule_matches(rule, trace) {
-                let mut e = self.serve(flag, &rule.serve, Reason::TargetingMatch, trace);
-                e.rule_id = Some(&rule.id);
-                return e;
+                // `None`: a peer's rollout left this unit out, and the next rule is tried.
+                if let Some(mut e) = self.serve(flag, &rule.serve, Reason::TargetingMatch, trace) {
+                    e.rule_id = Some(&rule.id);
+                    return e;
+                }
             }
         }
         if T::ON {
             trace.step(Step::Fallthrough);
         }
         let reason = if flag.is_static { Reason::Static } else { Reason::Default };
-        self.serve(flag, &flag.fallthrough, reason, trace)
+        // Loading refuses a fallthrough that leaves units out.
+        self.serve(flag, &flag.fallthrough, reason, trace).unwrap_or_else(|| off(flag, reason))
     }
 
     /// The earliest target (in snapshot order) listing the context's unit value.
@@ -207,21 +210,26 @@ impl<'s, 'c> Env<'s, 'c> {
         }
     }
 
-    fn serve<T: Trace<'s>>(&self, flag: &'s Flag, serve: &'s Serve, fixed: Reason, trace: &mut T) -> Evaluation<'s> {
-        match serve {
+    /// What `serve` gives the context; `None` when a peer's rollout leaves it out.
+    fn serve<T: Trace<'s>>(
+        &self,
+        flag: &'s Flag,
+        serve: &'s Serve,
+        fixed: Reason,
+        trace: &mut T,
+    ) -> Option<Evaluation<'s>> {
+        Some(match serve {
             Serve::Variation(v) => served(flag, *v, fixed),
             Serve::Rollout(r) => {
                 self.rollout(flag, &r.bucket_by, &r.slices, trace, |unit| bucket(&r.key, unit.as_bytes()))
             }
             #[cfg(feature = "peers")]
-            Serve::Peer(r) => {
-                self.rollout(flag, &r.bucket_by, &r.slices, trace, |unit| r.key.bucket(unit, r.slices.total()))
-            }
+            Serve::Peer(r) => return self.peer_rollout(flag, r, fixed, trace),
             Serve::Experiment(x) => {
                 let mut buf = itoa::Buffer::new();
                 let unit = match self.unit(&x.bucket_by, &mut buf) {
                     Ok(unit) => unit,
-                    Err(e) => return e,
+                    Err(e) => return Some(e),
                 };
                 let t = bucket(&x.enrol, unit.as_bytes());
                 if T::ON {
@@ -236,7 +244,7 @@ impl<'s, 'c> Env<'s, 'c> {
                 if t >= x.traffic {
                     let mut e = served(flag, x.fallback, Reason::Split);
                     e.bucket = Some(t);
-                    return e;
+                    return Some(e);
                 }
                 let v = bucket(&x.variant, unit.as_bytes());
                 if T::ON {
@@ -248,7 +256,7 @@ impl<'s, 'c> Env<'s, 'c> {
                 e.in_experiment = true;
                 e
             }
-        }
+        })
     }
 }
 
@@ -277,7 +285,7 @@ impl<'s> Env<'s, '_> {
     }
 }
 
-fn served<'s>(flag: &'s Flag, variation: u32, reason: Reason) -> Evaluation<'s> {
+pub(super) fn served<'s>(flag: &'s Flag, variation: u32, reason: Reason) -> Evaluation<'s> {
     let v = &flag.variations[variation as usize];
     let mut e = Evaluation::new(reason);
     e.value = Some(&v.value);
@@ -292,7 +300,7 @@ fn off<'s>(flag: &'s Flag, reason: Reason) -> Evaluation<'s> {
     }
 }
 
-fn unit_error<'s>(attr: &AttrRef, why: NotUnit) -> Evaluation<'s> {
+pub(super) fn unit_error<'s>(attr: &AttrRef, why: NotUnit) -> Evaluation<'s> {
     match why {
         NotUnit::Missing => Evaluation::error(
             ErrorCode::TargetingKeyMissing,
@@ -305,7 +313,7 @@ fn unit_error<'s>(attr: &AttrRef, why: NotUnit) -> Evaluation<'s> {
     }
 }
 
-fn bucket_step<'s>(
+pub(super) fn bucket_step<'s>(
     flag: &'s Flag,
     purpose: Purpose,
     attr: &'s AttrRef,
@@ -318,7 +326,9 @@ fn bucket_step<'s>(
         .0
         .iter()
         .map(|s| {
-            let r = (flag.variations[s.variation as usize].name.as_str(), start, s.end);
+            // A peer's slice may hold no variation (`SKIP`).
+            let name = flag.variations.get(s.variation as usize).map_or("(no variation)", |v| v.name.as_str());
+            let r = (name, start, s.end);
             start = s.end;
             r
         })

@@ -8,6 +8,8 @@ pub(crate) mod env;
 pub(crate) mod explain;
 pub(crate) mod flag;
 pub(crate) mod operators;
+#[cfg(feature = "peers")]
+mod peer;
 pub(crate) mod result;
 pub(crate) mod schedule;
 pub(crate) mod segment;

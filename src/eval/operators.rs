@@ -38,6 +38,15 @@ impl Clause {
             Test::Schedule(w) => w.contains(env.now),
             Test::Recurring(r) => r.contains(env.now),
             Test::Exists => !matches!(self.lookup(env), None | Some(Json::Null)),
+            #[cfg(feature = "peers")]
+            Test::Any(cs) => cs.iter().any(|c| c.outcome(env) == Outcome::Match),
+            #[cfg(feature = "peers")]
+            Test::All(cs) => cs.iter().all(|c| c.outcome(env) == Outcome::Match),
+            #[cfg(feature = "peers")]
+            Test::InBucket(b) => match env.in_bucket(b) {
+                Some(hit) => hit,
+                None => return Outcome::Missing,
+            },
             test => match self.lookup(env) {
                 None | Some(Json::Null) => return Outcome::Missing,
                 Some(value) => match test.any_item(value, self.work, env) {
@@ -124,6 +133,8 @@ impl Test {
             }
             // Decided in `Clause::outcome` without looking at items.
             Test::Exists | Test::Segment(_) | Test::Schedule(_) | Test::Recurring(_) => Some(false),
+            #[cfg(feature = "peers")]
+            Test::Any(_) | Test::All(_) | Test::InBucket(_) => Some(false),
         }
     }
 }

@@ -40,15 +40,27 @@ const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
 /// The clauses of a rule, `at` the rule's `clauses` array.
 pub(super) fn clauses(names: &Names, at: &Json<'_>, items: &[Json<'_>]) -> Result<Vec<Clause>> {
+    clauses_at(names, at, items, 0)
+}
+
+/// Clauses nested `depth` deep in `any` / `all` (0 for a rule's own).
+pub(super) fn clauses_at(names: &Names, at: &Json<'_>, items: &[Json<'_>], depth: usize) -> Result<Vec<Clause>> {
     at_most(at, items.len(), MAX_CLAUSES, "clauses")?;
     let mut out = Vec::new();
     for c in items {
-        out.push(clause(names, c)?);
+        out.push(clause(names, c, depth)?);
     }
     Ok(out)
 }
 
-fn clause(names: &Names, v: &Json<'_>) -> Result<Clause> {
+fn clause(names: &Names, v: &Json<'_>, _depth: usize) -> Result<Clause> {
+    #[cfg(feature = "peers")]
+    if let Some(name) = v.get("op").and_then(Json::as_str) {
+        use crate::model::clause::PEER_OPERATORS;
+        if let Some(&(op, operator)) = PEER_OPERATORS.iter().find(|(o, _)| *o == name) {
+            return super::composite::clause(names, v, op, operator, _depth);
+        }
+    }
     let o = ClauseDoc::read(v)?;
     let (name, at) = o.op;
     let Some(&(op, operator)) = OPERATORS.iter().find(|(o, _)| *o == name) else {
@@ -100,6 +112,11 @@ fn clause(names: &Names, v: &Json<'_>) -> Result<Clause> {
         Operator::Segment => Test::Segment(segments(names, values)?),
         Operator::Schedule => Test::Schedule(window(&o)?),
         Operator::Recurring => Test::Recurring(recurring(&o)?),
+        // Read above, by `composite`.
+        #[cfg(feature = "peers")]
+        Operator::Any | Operator::All | Operator::InBucket => {
+            return fail(K::UnknownOperator, at, message!("unknown operator ", quoted(name)))
+        }
     };
     // Within u32: 100,000 values of at most 8 KiB, or the 16 MiB text, keep it far below.
     let work = test.work().min(u32::MAX as u64) as u32;

@@ -82,7 +82,7 @@ pub(super) fn flag(names: &Names, key: &str, v: &Json<'_>) -> Result<Flag> {
         Some((items, at)) => rule::rules(names, salt, at, items, &variations)?,
         None => Vec::new(),
     };
-    let fallthrough = serve(names, salt, o.fallthrough, &variations)?;
+    let fallthrough = serve(names, salt, o.fallthrough, &variations, false)?;
     let metadata = match o.metadata {
         Some(m) => {
             let m = MetadataDoc::read(m)?;

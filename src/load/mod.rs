@@ -4,9 +4,13 @@
 
 mod attribute;
 mod clause;
+#[cfg(feature = "peers")]
+mod composite;
 mod flag;
 mod graph;
 mod rule;
+#[cfg(feature = "peers")]
+mod scheme;
 mod segment;
 mod serve;
 mod snapshot;

@@ -38,7 +38,7 @@ pub(super) fn rules(
         }
         let (items, at) = r.clauses;
         let clauses = clause::clauses(names, at, items)?;
-        let serve = serve(names, salt, r.serve, variations)?;
+        let serve = serve(names, salt, r.serve, variations, true)?;
         rules.push(Rule { id: id.into(), clauses, serve });
     }
     Ok(rules)

@@ -24,7 +24,6 @@ members! {
         variations: req List(&Object),
         bucket_by "bucketBy": opt Attribute => At<'j, &'j str>,
         salt: opt Str => At<'j, &'j str>,
-        scheme: opt Object,
     }
 }
 members! {
@@ -43,15 +42,22 @@ members! {
     }
 }
 
-pub(super) fn serve(names: &Names, flag_salt: &str, v: &Json<'_>, variations: &[Variation]) -> Result<Serve> {
+/// What `v` serves; `in_rule` for a rule's (which may skip to the next rule), else the fallthrough.
+pub(super) fn serve(
+    names: &Names,
+    flag_salt: &str,
+    v: &Json<'_>,
+    variations: &[Variation],
+    in_rule: bool,
+) -> Result<Serve> {
     let o = ServeDoc::read(v)?;
     match (o.variation, o.rollout, o.experiment) {
         (Some(r), None, None) => Ok(Serve::Variation(variation_ref(r, variations)?)),
         (None, Some(r), None) => {
-            let o = RolloutDoc::read(r)?;
-            if let Some(scheme) = o.scheme {
-                return peer::rollout(o.bucket_by, o.salt, scheme, o.variations, variations);
+            if r.get("scheme").is_some() {
+                return peer::rollout(r, variations, in_rule);
             }
+            let o = RolloutDoc::read(r)?;
             let (bucket_by, salt) = unit_and_salt(o.bucket_by, o.salt, flag_salt)?;
             let slices = slices(o.variations, variations)?;
             let key = BucketKey::new(names.scheme, salt, Purpose::Rollout, &bucket_by.text);
@@ -140,13 +146,8 @@ const _: () = assert!(BUCKETS == 100_000);
 mod peer {
     use super::*;
 
-    pub(super) fn rollout(
-        _: Option<At<'_, &str>>,
-        _: Option<At<'_, &str>>,
-        scheme: &Json<'_>,
-        _: &Json<'_>,
-        _: &[Variation],
-    ) -> Result<Serve> {
+    pub(super) fn rollout(r: &Json<'_>, _: &[Variation], _: bool) -> Result<Serve> {
+        let scheme = r.get("scheme").unwrap_or(r);
         let name = scheme.get("name").unwrap_or(scheme);
         fail(K::UnknownBucketing, name, message!("peers' bucketing schemes are not in this build"))
     }
@@ -156,100 +157,87 @@ mod peer {
 #[cfg(feature = "peers")]
 mod peer {
     use super::*;
-    use crate::eval::bucketing::flagd::FlagdEncoding;
-    use crate::eval::bucketing::growthbook::{GrowthBookEncoding, HashVersion};
-    use crate::eval::bucketing::unleash::UnleashEncoding;
-    use crate::eval::bucketing::PeerKey;
-    use crate::model::serve::PeerRollout;
+    use crate::load::scheme;
+    use crate::model::serve::{MissingUnit, PeerRollout, SKIP};
 
     members! {
+        struct PeerRolloutDoc<'j> {
+            variations: req List(&Object),
+            scheme: req Object,
+            bucket_by "bucketBy": opt Any,
+            missing_unit "missingUnit": opt Any,
+            salt: opt Str => At<'j, &'j str>,
+        }
+    }
+    members! {
         struct PeerSliceDoc<'j> {
-            variation: req Variation,
+            variation: opt Variation,
             weight: req Integer(&(0, i32::MAX as i64)) => i64,
         }
     }
-    members! {
-        struct SchemeDoc<'j> {
-            name: req Str => At<'j, &'j str>,
-            prefix: opt Str => At<'j, &'j str>,
-            group_id "groupId": opt Str => At<'j, &'j str>,
-            purpose: opt Str => At<'j, &'j str>,
-            seed: opt Str => At<'j, &'j str>,
-            encoding: opt Str => At<'j, &'j str>,
-        }
-    }
 
-    pub(super) fn rollout(
-        bucket_by: Option<At<'_, &str>>,
-        salt: Option<At<'_, &str>>,
-        scheme: &Json<'_>,
-        weights: &Json<'_>,
-        variations: &[Variation],
-    ) -> Result<Serve> {
-        let o = SchemeDoc::read(scheme)?;
-        if let Some((_, at)) = salt {
+    /// The rollout `r`, served by a rule when `in_rule` (else by the fallthrough, where every
+    /// unit must get a variation).
+    pub(super) fn rollout(r: &Json<'_>, variations: &[Variation], in_rule: bool) -> Result<Serve> {
+        let o = PeerRolloutDoc::read(r)?;
+        if let Some((_, at)) = o.salt {
             return fail(
                 K::InvalidValue,
                 at,
                 message!("a rollout with a peer's scheme is salted by the scheme's own members"),
             );
         }
-        // Each scheme's members; any other is refused where it is.
-        let (name, at) = o.name;
-        let allowed: &[&str] = match name {
-            "flagd-v2" => &["name", "prefix", "encoding"],
-            "unleash" => &["name", "groupId", "purpose", "encoding"],
-            "growthbook-v1" | "growthbook-v2" => &["name", "seed", "encoding"],
-            _ => return fail(K::UnknownBucketing, at, message!("unknown bucketing scheme ", quoted(name))),
-        };
-        if let Json::Object(members) = scheme {
-            if let Some((m, v)) = members.iter().find(|(m, _)| !allowed.contains(&m.as_ref())) {
-                return fail(K::UnknownField, v, message!("scheme ", quoted(name), " has no member ", quoted(m)));
-            }
-        }
-        let key = match name {
-            "flagd-v2" => {
-                let prefix = o.prefix.map_or("", |(t, _)| t).into();
-                PeerKey::FlagdV2 { prefix, encoding: encoding(o.encoding, &FlagdEncoding::NAMES)? }
-            }
-            "unleash" => {
-                let Some((group_id, _)) = o.group_id else {
-                    return fail(K::MissingField, scheme, message!("scheme \"unleash\" needs \"groupId\""));
-                };
-                let purpose = match o.purpose {
-                    None | Some(("rollout", _)) => Purpose::Rollout,
-                    Some(("variant", _)) => Purpose::Variant,
-                    Some((_, at)) => return fail(K::InvalidValue, at, message!("must be \"rollout\" or \"variant\"")),
-                };
-                PeerKey::Unleash {
-                    group_id: group_id.into(),
-                    purpose,
-                    encoding: encoding(o.encoding, &UnleashEncoding::NAMES)?,
+        let key = scheme::scheme(o.scheme)?;
+        let bucket_by = scheme::bucket_by(o.bucket_by)?;
+        let missing = match o.missing_unit {
+            None => MissingUnit::Error,
+            Some(Json::String(m)) if m == "error" => MissingUnit::Error,
+            Some(at @ Json::String(m)) if m == "skip" => match in_rule {
+                true => MissingUnit::Skip,
+                false => {
+                    return fail(
+                        K::InvalidValue,
+                        at,
+                        message!("only a rule can skip: the fallthrough serves every unit"),
+                    )
                 }
+            },
+            Some(Json::Object(ms)) if ms.len() == 1 && ms[0].0 == "variation" => {
+                MissingUnit::Variation(variation_ref(&ms[0].1, variations)?)
             }
-            _ => {
-                let version = if name == "growthbook-v1" { HashVersion::V1 } else { HashVersion::V2 };
-                let seed = o.seed.map_or("", |(t, _)| t).into();
-                PeerKey::GrowthBook { seed, version, encoding: encoding(o.encoding, &GrowthBookEncoding::NAMES)? }
+            Some(at) => {
+                return fail(K::InvalidValue, at, message!("must be \"error\", \"skip\" or {\"variation\": …}"))
             }
         };
-        if let Some((text, at)) = bucket_by {
-            hashable(bucketing::check_attribute(text), at)?;
+        let mut slices: Vec<Slice> = Vec::new();
+        let mut total: i64 = 0;
+        let items = match o.variations {
+            Json::Array(items) => &items[..],
+            _ => &[],
+        };
+        for item in items {
+            let s = PeerSliceDoc::read(item)?;
+            let variation = match s.variation {
+                Some(r) => variation_ref(r, variations)?,
+                None if in_rule => SKIP,
+                None => {
+                    return fail(
+                        K::MissingField,
+                        item,
+                        message!("the fallthrough serves every unit: a slice needs \"variation\""),
+                    )
+                }
+            };
+            total += s.weight;
+            slices.push(Slice { variation, end: total.min(u32::MAX as i64) as u32 });
         }
-        let bucket_by = attribute::attribute(bucket_by.map(|(text, _)| text));
-        let read = |item| PeerSliceDoc::read(item).map(|o| (o.variation, o.weight));
-        let slices = weighted(weights, variations, |total| key.accepts_total(total), key.totals(), read)?;
-        Ok(Serve::Peer(PeerRollout { bucket_by, key, slices }))
-    }
-
-    /// `encoding` among a scheme's names (the first by default).
-    fn encoding<T: Copy>(member: Option<At<'_, &str>>, names: &[(&'static str, T)]) -> Result<T> {
-        match member {
-            None => Ok(names[0].1),
-            Some((name, at)) => match names.iter().find(|(n, _)| *n == name) {
-                Some((_, e)) => Ok(*e),
-                None => fail(K::InvalidValue, at, message!("not an encoding of this scheme (docs/bucketing.md §8)")),
-            },
+        if total > u32::MAX as i64 || !key.accepts_total(total as u32) {
+            return fail(
+                K::WeightsSum,
+                o.variations,
+                message!("weights sum to ", itoa::Buffer::new().format(total), key.totals()),
+            );
         }
+        Ok(Serve::Peer(PeerRollout { bucket_by, key, slices: Slices(slices), missing }))
     }
 }

@@ -55,6 +55,12 @@ pub(crate) enum Operator {
     Segment,
     Schedule,
     Recurring,
+    #[cfg(feature = "peers")]
+    Any,
+    #[cfg(feature = "peers")]
+    All,
+    #[cfg(feature = "peers")]
+    InBucket,
 }
 
 /// Every operator, as written in snapshots.
@@ -81,6 +87,12 @@ pub(crate) const OPERATORS: [(&str, Operator); 20] = [
     ("recurring", Operator::Recurring),
 ];
 
+/// The operators of imported snapshots (`docs/import.md`): boolean structure and a share of
+/// units by a peer's scheme. Numbered after `OPERATORS` in the compiled form.
+#[cfg(feature = "peers")]
+pub(crate) const PEER_OPERATORS: [(&str, Operator); 3] =
+    [("any", Operator::Any), ("all", Operator::All), ("inBucket", Operator::InBucket)];
+
 #[derive(Clone, Debug)]
 pub(crate) enum Test {
     In(ValueSet),
@@ -96,6 +108,25 @@ pub(crate) enum Test {
     Segment(Vec<u32>),
     Schedule(Window),
     Recurring(Recurring),
+    /// Some clause matches.
+    #[cfg(feature = "peers")]
+    Any(Vec<Clause>),
+    /// Every clause matches.
+    #[cfg(feature = "peers")]
+    All(Vec<Clause>),
+    #[cfg(feature = "peers")]
+    InBucket(alloc::boxed::Box<InBucket>),
+}
+
+/// `inBucket`: the unit's bucket by a peer's scheme falls in `from..to` of `0..buckets`.
+#[cfg(feature = "peers")]
+#[derive(Clone, Debug)]
+pub(crate) struct InBucket {
+    pub by: super::serve::BucketBy,
+    pub key: crate::eval::bucketing::PeerKey,
+    pub buckets: u32,
+    pub from: u32,
+    pub to: u32,
 }
 
 /// The operand of `in` / `notIn`.
@@ -121,6 +152,10 @@ impl Test {
             Test::Before(vs) | Test::After(vs) => vs.len() as u64,
             Test::Recurring(r) => r.windows.len() as u64,
             Test::Exists | Test::Segment(_) | Test::Schedule(_) => 1,
+            #[cfg(feature = "peers")]
+            Test::Any(cs) | Test::All(cs) => cs.iter().fold(1, |sum, c| sum.saturating_add(c.work as u64)),
+            #[cfg(feature = "peers")]
+            Test::InBucket(b) => b.by.0.len() as u64,
         }
     }
 }

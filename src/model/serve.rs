@@ -63,11 +63,35 @@ pub(crate) struct Experiment {
     pub slices: Slices,
 }
 
-/// A rollout whose buckets a peer's scheme computes (`docs/bucketing.md` §8).
+/// A rollout whose buckets a peer's scheme computes (`docs/bucketing.md` §8). Its slices may
+/// hold no variation (`SKIP`): a rule whose unit falls there does not match.
 #[cfg(feature = "peers")]
 #[derive(Clone, Debug)]
 pub(crate) struct PeerRollout {
-    pub bucket_by: AttrRef,
+    pub bucket_by: BucketBy,
     pub key: crate::eval::bucketing::PeerKey,
     pub slices: Slices,
+    pub missing: MissingUnit,
+}
+
+/// A slice's variation when it has none.
+#[cfg(feature = "peers")]
+pub(crate) const SKIP: u32 = u32::MAX;
+
+/// Where a peer's scheme finds its unit: the first of these attributes that holds one
+/// (Unleash's default stickiness is `userId`, then `sessionId`). Never empty.
+#[cfg(feature = "peers")]
+#[derive(Clone, Debug)]
+pub(crate) struct BucketBy(pub Vec<AttrRef>);
+
+/// What a peer's rollout does when no attribute of its `bucketBy` holds a unit.
+#[cfg(feature = "peers")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MissingUnit {
+    /// An error result, as edgeflag's own rollouts.
+    Error,
+    /// The rule does not match (only in rules).
+    Skip,
+    /// Serves this variation.
+    Variation(u32),
 }

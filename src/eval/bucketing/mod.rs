@@ -12,6 +12,8 @@
 pub mod flagd;
 pub mod fnv;
 pub mod growthbook;
+#[cfg(feature = "peers")]
+mod js_text;
 pub mod launchdarkly;
 pub mod murmur3;
 #[cfg(feature = "peers")]

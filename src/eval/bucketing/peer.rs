@@ -6,7 +6,10 @@ use super::flagd::{self, FlagdEncoding};
 use super::growthbook::{self, GrowthBookEncoding, HashVersion};
 use super::unleash::{self, UnleashEncoding};
 use super::Purpose;
+use crate::json::Json;
+use crate::model::attribute::{NotUnit, Unit};
 use alloc::boxed::Box;
+use alloc::string::String;
 
 /// A peer's scheme with its parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,6 +29,14 @@ impl PeerKey {
         match self {
             PeerKey::FlagdV2 { .. } | PeerKey::Unleash { .. } => (1..=i32::MAX as u32).contains(&total),
             PeerKey::GrowthBook { version, .. } => total == version.scale(),
+        }
+    }
+
+    /// GrowthBook's one scale (1000 or 10000); `None` for the schemes whose total is a parameter.
+    pub(crate) fn growthbook_scale(&self) -> Option<u32> {
+        match self {
+            PeerKey::GrowthBook { version, .. } => Some(version.scale()),
+            _ => None,
         }
     }
 
@@ -52,5 +63,25 @@ impl PeerKey {
             }
             PeerKey::GrowthBook { seed, version, encoding } => growthbook::bucket(seed, unit, *version, *encoding),
         }
+    }
+
+    /// Appends the unit an attribute's `value` gives (docs/bucketing.md §8, "Units"). GrowthBook's
+    /// schemes read it as its SDK does: a falsy value (missing, `null`, `false`, `0`, `""`) is
+    /// none, anything else JavaScript's `String()` of it. The others take edgeflag's units.
+    pub(crate) fn unit(&self, value: Option<&Json<'_>>, out: &mut String) -> Result<(), NotUnit> {
+        if let PeerKey::GrowthBook { .. } = self {
+            return match value {
+                None | Some(Json::Null | Json::Bool(false)) => Err(NotUnit::Missing),
+                Some(Json::Number(n)) if *n == 0.0 => Err(NotUnit::Missing),
+                Some(Json::String(s)) if s.is_empty() => Err(NotUnit::Missing),
+                Some(v) => {
+                    super::js_text::string(v, out);
+                    Ok(())
+                }
+            };
+        }
+        let unit = Unit::of(value)?;
+        out.push_str(unit.as_str(&mut itoa::Buffer::new()));
+        Ok(())
     }
 }
