@@ -32,7 +32,9 @@ pub(super) fn rules(outcome: Outcome) -> Vec<Rule> {
 fn walk(outcome: Outcome, path: &mut Vec<Json<'static>>, out: &mut Vec<Rule>) {
     match outcome {
         Outcome::Null => {}
-        Outcome::Variant { name, path: id } => out.push(Rule { id, clauses: clauses(path, None), serve: Serve::Variant(name) }),
+        Outcome::Variant { name, path: id } => {
+            out.push(Rule { id, clauses: clauses(path, None), serve: Serve::Variant(name) })
+        }
         Outcome::Split { split, path: id } => {
             let guard = split.guard();
             out.push(Rule { id, clauses: clauses(path, Some(guard)), serve: Serve::Split(split) });

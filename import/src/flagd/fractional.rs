@@ -40,8 +40,8 @@ pub(super) enum Picked {
 /// The context attribute of the default bucketing string.
 const TARGETING_KEY: &str = "targetingKey";
 
-/// Reads `fractional`'s arguments.
-pub(super) fn read(flag: &Flag<'_>, args: &Json<'static>, path: &str) -> Result<Picked, ImportError> {
+/// Reads `fractional`'s arguments; `as_result`: its entries name variants (not only truthy).
+pub(super) fn read(flag: &Flag<'_>, args: &Json<'static>, path: &str, as_result: bool) -> Result<Picked, ImportError> {
     let Json::Array(items) = args else {
         return Err(ImportError::unsupported(path, "without an array of arguments"));
     };
@@ -53,12 +53,8 @@ pub(super) fn read(flag: &Flag<'_>, args: &Json<'static>, path: &str) -> Result<
         Json::String(text) => (Some(text.to_string()), &items[1..]),
         // Neither a string nor null: flagd reads it as an entry, which is not an array: null.
         Json::Bool(_) | Json::Number(_) => return Ok(Picked::Null),
-        Json::Object(_) => {
-            return Err(ImportError::unsupported(
-                path,
-                "a computed bucketing string: flagd hashes Go's text of any value (trimmed when it comes from cat), which a unit cannot follow for numbers, booleans, arrays or trailing spaces",
-            ))
-        }
+        // Computed: read below, once the entries are known not to make it null anyway.
+        Json::Object(_) => (None, &items[1..]),
     };
     let mut slices = Vec::new();
     let mut total: u64 = 0;
@@ -94,15 +90,22 @@ pub(super) fn read(flag: &Flag<'_>, args: &Json<'static>, path: &str) -> Result<
             Json::Object(_) => return Err(ImportError::unsupported(format!("{at}[0]"), "a computed variant name")),
         };
         if weight > 0 {
-            if let Some(name) = &entry.name {
+            if let Some(name) = entry.name.as_ref().filter(|_| as_result) {
                 check_variant(flag, name, &format!("{at}[0]"))?;
             }
             slices.push((entry, weight as u32));
         }
         total += weight;
     }
+    // No weight (or too much): null whatever the bucketing string.
     if total == 0 || total > i32::MAX as u64 {
         return Ok(Picked::Null);
+    }
+    if matches!(first, Json::Object(_)) {
+        return Err(ImportError::unsupported(
+            format!("{path}[0]"),
+            "a computed bucketing string: flagd hashes whatever string it yields (the empty string too, which an array holding it cannot be told from), and Go's text of numbers or booleans through cat, trimmed; only the default (flag key + targetingKey) and literal strings are imported",
+        ));
     }
     let total = total as u32;
     if let Some(text) = fixed {
@@ -152,7 +155,11 @@ impl Fractional {
 
     /// The same split with every variant replaced by `to` (`null` entries stay without one).
     pub fn rollout_as(&self, to: &str) -> Json<'static> {
-        let slices = self.slices.iter().map(|(e, w)| (Entry { name: e.name.as_ref().map(|_| to.to_string()), truthy: e.truthy }, *w)).collect();
+        let slices = self
+            .slices
+            .iter()
+            .map(|(e, w)| (Entry { name: e.name.as_ref().map(|_| to.to_string()), truthy: e.truthy }, *w))
+            .collect();
         Fractional { prefix: self.prefix.clone(), slices, total: self.total }.rollout()
     }
 

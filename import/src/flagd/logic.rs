@@ -84,7 +84,7 @@ pub(super) fn outcome(flag: &Flag<'_>, value: &Json<'static>, path: &str) -> Res
             let at = member(path, op);
             match op {
                 "if" => if_chain(flag, args, &at),
-                "fractional" => Ok(match fractional::read(flag, args, &at)? {
+                "fractional" => Ok(match fractional::read(flag, args, &at, true)? {
                     Picked::Null => Outcome::Null,
                     Picked::Entry(Entry { name: None, .. }) => Outcome::Null,
                     Picked::Entry(Entry { name: Some(name), .. }) => Outcome::Variant { name, path: at },
@@ -135,7 +135,11 @@ fn if_chain(flag: &Flag<'_>, args: &Json<'static>, path: &str) -> Result<Outcome
         branches.push((c, then));
         i += 2;
     }
-    let otherwise = if items.len() % 2 == 1 { outcome(flag, &items[items.len() - 1], &index(path, items.len() - 1))? } else { Outcome::Null };
+    let otherwise = if items.len() % 2 == 1 {
+        outcome(flag, &items[items.len() - 1], &index(path, items.len() - 1))?
+    } else {
+        Outcome::Null
+    };
     Ok(Outcome::If { branches, otherwise: Box::new(otherwise) })
 }
 
@@ -212,12 +216,15 @@ pub(super) fn condition(flag: &Flag<'_>, value: &Json<'static>, path: &str) -> R
             Err(refuse(&at, "on a context value: flagd formats numbers as Go does and accepts a v prefix, which the snapshot's semver operators do not"))
         }
         "<" | "<=" | ">" | ">=" => comparison(op, args, &at),
-        "fractional" => Ok(match fractional::read(flag, args, &at)? {
+        "fractional" => Ok(match fractional::read(flag, args, &at, false)? {
             Picked::Null => Cond::Const(false),
             Picked::Entry(entry) => Cond::Const(entry.truthy),
             Picked::Split(split) => split.truthy_clause(),
         }),
-        "var" => Err(refuse(&at, "the truthiness of a context value (strings, numbers, arrays and objects each have their own)")),
+        "var" => Err(refuse(
+            &at,
+            "the truthiness of a context value (strings, numbers, arrays and objects each have their own)",
+        )),
         _ => Err(refuse(&at, "an operator the converter does not import")),
     }
 }
@@ -230,7 +237,10 @@ fn negate(c: Cond) -> Cond {
 }
 
 /// The two arguments of a binary operator, the `var` one first.
-fn var_and_literal<'v>(args: &'v Json<'static>, path: &str) -> Result<(&'v Json<'static>, &'v Json<'static>), ImportError> {
+fn var_and_literal<'v>(
+    args: &'v Json<'static>,
+    path: &str,
+) -> Result<(&'v Json<'static>, &'v Json<'static>), ImportError> {
     let Json::Array(items) = args else {
         return Err(refuse(path, "without an array of arguments"));
     };
@@ -245,11 +255,34 @@ fn var_and_literal<'v>(args: &'v Json<'static>, path: &str) -> Result<(&'v Json<
     }
 }
 
-/// Whether Go's `strconv.ParseFloat` might read `text` as a number (then `==` coerces): any
-/// digit, or a word for infinity or not-a-number. Refusing a little more than needed is safe.
-fn may_be_numeric(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    text.trim().is_empty() || text.bytes().any(|b| b.is_ascii_digit()) || lower.contains("inf") || lower.contains("nan")
+/// Whether jsonlogic's `ToNumber` reads `text` as a number (then `==` compares it with
+/// numbers): blank text (0), or what Go's `strconv.ParseFloat` accepts, out of range included.
+pub(super) fn may_be_numeric(text: &str) -> bool {
+    if text.trim().is_empty() {
+        return true;
+    }
+    let body = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let lower = body.to_ascii_lowercase();
+    if matches!(lower.as_str(), "inf" | "infinity" | "nan") {
+        return true;
+    }
+    if let Some(hex) = lower.strip_prefix("0x") {
+        // A hexadecimal mantissa needs a p exponent; underscores may separate digits. Any text
+        // of only these characters is taken as numeric: refusing more than needed is safe.
+        return hex.bytes().all(|b| b.is_ascii_hexdigit() || matches!(b, b'.' | b'_' | b'p' | b'+' | b'-'));
+    }
+    let (mantissa, exponent) = match lower.split_once('e') {
+        Some((m, e)) => (m, Some(e)),
+        None => (lower.as_str(), None),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = digits(int) && digits(frac) && !(int.is_empty() && frac.is_empty());
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    mantissa_ok && exponent_ok
 }
 
 /// `==` / `===` of a context value and a literal (the negations wrap it).
@@ -270,8 +303,12 @@ fn equality(op: &str, args: &Json<'static>, path: &str) -> Result<Cond, ImportEr
             alloc::vec![non_empty_string(&attr), leaf(&attr, "in", alloc::vec![s(text)])],
             false,
         ))),
-        Json::String(_) => Err(refuse(path, "against the empty string or a numeric string (== converts it to a number)")),
-        Json::Number(_) | Json::Bool(_) => Err(refuse(path, "against a number or boolean: jsonlogic converts strings, booleans and arrays to numbers")),
+        Json::String(_) => {
+            Err(refuse(path, "against the empty string or a numeric string (== converts it to a number)"))
+        }
+        Json::Number(_) | Json::Bool(_) => {
+            Err(refuse(path, "against a number or boolean: jsonlogic converts strings, booleans and arrays to numbers"))
+        }
         _ => Err(refuse(path, "against an array or object")),
     }
 }
@@ -327,12 +364,21 @@ fn affix(op: &str, args: &Json<'static>, path: &str) -> Result<Cond, ImportError
                 return Err(refuse(path, "on a $flagd property"));
             };
             if affix.is_empty() {
-                return Err(refuse(path, "with an empty affix (true for the empty string, which an array holding it cannot be told from)"));
+                return Err(refuse(
+                    path,
+                    "with an empty affix (true for the empty string, which an array holding it cannot be told from)",
+                ));
             }
-            Ok(Cond::Clause(composite("all", alloc::vec![non_empty_string(&attr), leaf(&attr, edge, alloc::vec![s(affix)])], false)))
+            Ok(Cond::Clause(composite(
+                "all",
+                alloc::vec![non_empty_string(&attr), leaf(&attr, edge, alloc::vec![s(affix)])],
+                false,
+            )))
         }
         // A literal that is not a string: null whatever the context.
-        (Json::Null | Json::Bool(_) | Json::Number(_), _) | (_, Json::Null | Json::Bool(_) | Json::Number(_)) => Ok(Cond::Const(false)),
+        (Json::Null | Json::Bool(_) | Json::Number(_), _) | (_, Json::Null | Json::Bool(_) | Json::Number(_)) => {
+            Ok(Cond::Const(false))
+        }
         _ => Err(refuse(path, "other than a context value and a string")),
     }
 }

@@ -37,13 +37,19 @@ pub fn convert(doc: &Json<'_>, options: &Options, skips: &mut Skips) -> Result<J
         for (name, body) in list {
             // flagd refuses the whole file for an evaluator written in under 3 characters.
             if matches!(body, Json::Object(m) if m.is_empty()) || matches!(body, Json::Array(a) if a.is_empty()) {
-                return Err(ImportError::invalid(member("$evaluators", name), "an empty evaluator (flagd refuses the file)"));
+                return Err(ImportError::invalid(
+                    member("$evaluators", name),
+                    "an empty evaluator (flagd refuses the file)",
+                ));
             }
         }
     }
     for (name, _) in top {
         if !matches!(&**name, "flags" | "$evaluators" | "$schema") {
-            skips.refuse(ImportError::unsupported(member("", name), "flag-set members (metadata) have no place in the snapshot"))?;
+            skips.refuse(ImportError::unsupported(
+                member("", name),
+                "flag-set members (metadata) have no place in the snapshot",
+            ))?;
         }
     }
     let flags = match doc.get("flags") {
@@ -113,7 +119,10 @@ fn flag(
     for (name, value) in variants {
         let at = member(&member(path, "variants"), name);
         if kind(value).is_none() || kind(value) != first {
-            return Err(ImportError::unsupported(at, "null, an array, or a kind other than the first variant's: a snapshot flag serves one kind"));
+            return Err(ImportError::unsupported(
+                at,
+                "null, an array, or a kind other than the first variant's: a snapshot flag serves one kind",
+            ));
         }
         if refs::holds_ref(value) {
             return Err(ImportError::unsupported(at, "a $ref object, which flagd replaces inside variants too"));
@@ -123,7 +132,10 @@ fn flag(
     let default = match def.get("defaultVariant") {
         Some(Json::String(v)) if !v.is_empty() => {
             if !names.iter().any(|n| n == &**v) {
-                return Err(ImportError::invalid(member(path, "defaultVariant"), "not a variant (flagd refuses the file)"));
+                return Err(ImportError::invalid(
+                    member(path, "defaultVariant"),
+                    "not a variant (flagd refuses the file)",
+                ));
             }
             Some(v.to_string())
         }
@@ -145,7 +157,10 @@ fn flag(
         Some(t) => emit::rules(logic::outcome(&flag_ctx, t, "targeting").map_err(|e| relocate(e, path))?),
         None => Vec::new(),
     };
-    let variations = variants.iter().map(|(name, value)| obj(alloc::vec![("name", s(name)), ("value", value.to_owned_json())])).collect();
+    let variations = variants
+        .iter()
+        .map(|(name, value)| obj(alloc::vec![("name", s(name)), ("value", value.to_owned_json())]))
+        .collect();
     let mut rules_json: Vec<Json<'static>> = rules.iter().map(|r| r.to_json(None)).collect();
     let fallthrough = default.clone().unwrap_or_else(|| names[0].clone());
     // With targeting flagd says DEFAULT where it serves the default variant, never STATIC:
@@ -168,7 +183,10 @@ fn flag(
         if keys.contains(&helper.as_str()) {
             return Err(ImportError::unsupported(path, format!("the helper flag's key {helper} is taken")));
         }
-        snapshot_flag.push(("prerequisites", Json::Array(alloc::vec![obj(alloc::vec![("flag", s(&helper)), ("variation", s("matched"))])])));
+        snapshot_flag.push((
+            "prerequisites",
+            Json::Array(alloc::vec![obj(alloc::vec![("flag", s(&helper)), ("variation", s("matched"))])]),
+        ));
         let helper_rules: Vec<Json<'static>> = rules.iter().map(|r| r.to_json(Some("matched"))).collect();
         let mut helper_flag = alloc::vec![
             ("on", Json::Bool(true)),

@@ -34,7 +34,11 @@ fn matchable(name: &str) -> bool {
 }
 
 /// `value` with its `$ref` objects replaced by the evaluators they name.
-pub(super) fn expand(value: &Json<'_>, evaluators: Option<&Json<'_>>, path: &str) -> Result<Json<'static>, ImportError> {
+pub(super) fn expand(
+    value: &Json<'_>,
+    evaluators: Option<&Json<'_>>,
+    path: &str,
+) -> Result<Json<'static>, ImportError> {
     if let Some(name) = ref_name(value) {
         let body = evaluators.and_then(|e| e.get(name)).filter(|_| matchable(name));
         let Some(body) = body else {

@@ -41,10 +41,16 @@ pub(super) fn attribute(value: &Json<'_>, path: &str) -> Result<Option<String>, 
     }
     let parts: Vec<&str> = p.split('.').collect();
     if p.is_empty() || parts.iter().any(|x| x.is_empty()) {
-        return Err(ImportError::unsupported(at, "an empty path or path segment (jsonlogic reads the whole context or skips it)"));
+        return Err(ImportError::unsupported(
+            at,
+            "an empty path or path segment (jsonlogic reads the whole context or skips it)",
+        ));
     }
     if parts.iter().any(|x| index_like(x)) {
-        return Err(ImportError::unsupported(at, "a path segment jsonlogic may read as an array index, which a JSON Pointer never does"));
+        return Err(ImportError::unsupported(
+            at,
+            "a path segment jsonlogic may read as an array index, which a JSON Pointer never does",
+        ));
     }
     if parts.len() == 1 && !p.starts_with('/') {
         return Ok(Some(String::from(p)));
