@@ -241,3 +241,118 @@ fn flagd_testbed_evaluator() {
     assert_eq!(committed, list, "tests/import/flagd-skipped.json differs from the scenarios skipped now");
     assert_eq!((total, run, passed, skips.len()), (TOTAL, RUN, RUN, TOTAL - RUN));
 }
+
+/// Converts an inline flag file (strict: any refusal fails) and loads it.
+fn engine_for(file: &str) -> Engine {
+    let options = Options { version: 1, generated_at: "2026-01-01T00:00:00Z".into(), ..Options::default() };
+    let imported = import(Peer::Flagd, file, &options).unwrap_or_else(|e| panic!("{e}"));
+    let mut engine = Engine::new();
+    engine.update_json(&imported.snapshot).unwrap_or_else(|e| panic!("{e}\n{}", imported.snapshot.to_text()));
+    engine
+}
+
+fn served(engine: &Engine, flag: &str, context: &str, now: i64) -> Option<String> {
+    let context = Context::parse(context);
+    engine.evaluate(flag, &context, now, None).variation.map(|(_, name)| name.to_string())
+}
+
+/// `$flagd.timestamp` is whole unix seconds: each bound holds exactly at the second boundary.
+#[test]
+fn timestamp_windows_at_second_boundaries() {
+    let engine = engine_for(
+        r#"{"flags": {
+          "after": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off",
+            "targeting": {"if": [{">": [{"var": "$flagd.timestamp"}, 1000]}, "on", "off"]}},
+          "from": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off",
+            "targeting": {"if": [{">=": [{"var": "$flagd.timestamp"}, 1000]}, "on", "off"]}},
+          "between": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off",
+            "targeting": {"if": [{"<": [1000, {"var": "$flagd.timestamp"}, 1002]}, "on", "off"]}}
+        }}"#,
+    );
+    let at = |flag: &str, ms: i64| served(&engine, flag, "{}", ms).unwrap_or_default();
+    // now_s > 1000 from 1001 s on.
+    assert_eq!((at("after", 1_000_999), at("after", 1_001_000)), ("off".into(), "on".into()));
+    // now_s ≥ 1000 from 1000 s on.
+    assert_eq!((at("from", 999_999), at("from", 1_000_000)), ("off".into(), "on".into()));
+    // 1000 < now_s < 1002: the second 1001 only.
+    let between: Vec<String> =
+        [1_000_999, 1_001_000, 1_001_999, 1_002_000].iter().map(|&ms| at("between", ms)).collect();
+    assert_eq!(between, ["off", "on", "on", "off"]);
+}
+
+/// The guards: arrays, numbers and missing values never match where flagd's leaf is falsy.
+#[test]
+fn guarded_leaves_follow_jsonlogic() {
+    let engine = engine_for(
+        r#"{"flags": {
+          "f": {"state": "ENABLED", "variants": {"a": "a", "b": "b", "c": "c", "d": "d"}, "defaultVariant": "d",
+            "targeting": {"if": [
+              {"and": [{"==": [{"var": "tier"}, "gold"]}, {"!": [{"in": [{"var": "country"}, ["FR", "DE"]]}]}]}, "a",
+              {"or": [{"starts_with": [{"var": "email"}, "ops@"]}, {"==": [{"var": "team"}, null]}]}, "b",
+              "c"]}}
+        }}"#,
+    );
+    let v = |ctx: &str| served(&engine, "f", ctx, 0).unwrap_or_default();
+    assert_eq!(v(r#"{"tier": "gold", "team": "x"}"#), "a");
+    assert_eq!(v(r#"{"tier": "gold", "country": "FR", "team": "x"}"#), "c");
+    // jsonlogic's `in` of an array in an array is false, so `!` is true: served "a".
+    assert_eq!(v(r#"{"tier": "gold", "country": ["FR"], "team": "x"}"#), "a");
+    // An array holding "gold" is not "gold" for jsonlogic.
+    assert_eq!(v(r#"{"tier": ["gold"], "team": "x"}"#), "c");
+    assert_eq!(v(r#"{"email": "ops@x", "team": "x"}"#), "b");
+    assert_eq!(v(r#"{"email": ["ops@x"], "team": "x"}"#), "c");
+    // A missing team is null.
+    assert_eq!(v(r#"{}"#), "b");
+}
+
+/// Without a default variant, flagd serves the caller's default where targeting is null,
+/// also where a `fractional` entry is null.
+#[test]
+fn no_default_variant_serves_the_callers_default() {
+    let engine = engine_for(
+        r#"{"flags": {
+          "f": {"state": "ENABLED", "variants": {"x": "x"},
+            "targeting": {"fractional": [["x", 1], [null, 1]]}}
+        }}"#,
+    );
+    let (mut x, mut default) = (0, 0);
+    for i in 0..200 {
+        let context = Context::parse(Box::leak(format!(r#"{{"targetingKey": "user-{i}"}}"#).into_boxed_str()));
+        let r = engine.evaluate("f", &context, 0, Some(&Json::String("d".into())));
+        match r.variation {
+            Some((_, "x")) => x += 1,
+            None => {
+                assert_eq!(r.prerequisite_failed, Some("f$targeted"));
+                default += 1;
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(x > 50 && default > 50, "{x} {default}");
+}
+
+/// Refusals name the construct's path in the file.
+#[test]
+fn refusals_name_their_path() {
+    let options = Options { version: 1, generated_at: "2026-01-01T00:00:00Z".into(), ..Options::default() };
+    let refused = |file: &str| import(Peer::Flagd, file, &options).err().map(|e| e.path).unwrap_or_default();
+    let flag = |targeting: &str| {
+        format!(
+            r#"{{"flags": {{"checkout": {{"variants": {{"a": "a"}}, "defaultVariant": "a", "targeting": {targeting}}}}}}}"#
+        )
+    };
+    assert_eq!(refused(&flag(r#"{"if": [{"map": [[1], {"var": ""}]}, "a"]}"#)), "flags.checkout.targeting.if[0].map");
+    assert_eq!(
+        refused(&flag(r#"{"if": [{"==": [{"var": "n"}, 5]}, "a"]}"#)),
+        r#"flags.checkout.targeting.if[0]["=="]"#
+    );
+    assert_eq!(refused(&flag(r#"{"if": [true, "b"]}"#)), "flags.checkout.targeting.if[1]");
+    assert_eq!(
+        refused(&flag(r#"{"if": [{"==": [{"var": "user.tier"}, "gold"]}, "a"]}"#)),
+        r#"flags.checkout.targeting.if[0]["=="].var"#
+    );
+    assert_eq!(
+        refused(&flag(r#"{"fractional": [{"var": "email"}, ["a", 1]]}"#)),
+        "flags.checkout.targeting.fractional[0]"
+    );
+}

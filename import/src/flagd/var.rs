@@ -1,8 +1,7 @@
-//! `var`: jsonlogic's dotted path into the context, as an attribute reference.
+//! `var`: jsonlogic's path into the context, as an attribute reference (top-level names).
 
 use super::build::member;
 use crate::ImportError;
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 use edgeflag::Json;
@@ -29,8 +28,8 @@ fn index_like(part: &str) -> bool {
     part.bytes().any(|b| b.is_ascii_digit()) || lower.contains("inf") || lower.contains("nan")
 }
 
-/// The attribute reference a `var` reads: a plain top-level name, or a JSON Pointer for a
-/// dotted path. `None` for `$flagd` properties, which are not context values.
+/// The attribute reference a `var` reads: a plain top-level name. `None` for `$flagd`
+/// properties, which are not context values.
 pub(super) fn attribute(value: &Json<'_>, path: &str) -> Result<Option<String>, ImportError> {
     let at = member(path, "var");
     let Some(p) = var_path(value) else {
@@ -52,16 +51,17 @@ pub(super) fn attribute(value: &Json<'_>, path: &str) -> Result<Option<String>, 
             "a path segment jsonlogic may read as an array index, which a JSON Pointer never does",
         ));
     }
-    if parts.len() == 1 && !p.starts_with('/') {
-        return Ok(Some(String::from(p)));
+    // jsonlogic reads a name on an array as its index 0 (the name parses as the number 0), so
+    // `a.b` of `{"a": [{"b": 1}]}` is 1, where a JSON Pointer finds nothing: only top-level
+    // names are exact.
+    if parts.len() > 1 {
+        return Err(ImportError::unsupported(at, "a dotted path: jsonlogic reads a name on an array as its element 0, a JSON Pointer never looks into arrays"));
     }
-    if parts.len() == 1 {
-        // A top-level name written as a pointer would be refused where it buckets; keep names plain.
-        return Err(ImportError::unsupported(at, "a top-level name starting with /"));
+    if p.starts_with('/') {
+        return Err(ImportError::unsupported(
+            at,
+            "a name starting with / (an attribute reference would read it as a JSON Pointer)",
+        ));
     }
-    let mut pointer = String::new();
-    for part in parts {
-        pointer.push_str(&format!("/{}", part.replace('~', "~0").replace('/', "~1")));
-    }
-    Ok(Some(pointer))
+    Ok(Some(String::from(p)))
 }
