@@ -301,6 +301,9 @@ fn guarded_leaves_follow_jsonlogic() {
     assert_eq!(v(r#"{"tier": ["gold"], "team": "x"}"#), "c");
     assert_eq!(v(r#"{"email": "ops@x", "team": "x"}"#), "b");
     assert_eq!(v(r#"{"email": ["ops@x"], "team": "x"}"#), "c");
+    // jsonlogic reads "FR" and "DE" as the number 0 against a number: 0 is in the list.
+    assert_eq!(v(r#"{"tier": "gold", "country": 0, "team": "x"}"#), "c");
+    assert_eq!(v(r#"{"tier": "gold", "country": [0], "team": "x"}"#), "a");
     // A missing team is null.
     assert_eq!(v(r#"{}"#), "b");
 }

@@ -54,14 +54,18 @@ pub(super) fn scheme(prefix: &str) -> Json<'static> {
 /// bucket matches exactly the units (non-empty strings and integers, never arrays), and
 /// `startsWith ""` exactly the strings among them.
 pub(super) fn non_empty_string(attribute: &str) -> Json<'static> {
-    let unit = obj(alloc::vec![
+    composite("all", alloc::vec![unit(attribute), leaf(attribute, "startsWith", alloc::vec![s("")])], false)
+}
+
+/// Matches when `attribute` holds a unit: a non-empty string or an integer, never an array.
+pub(super) fn unit(attribute: &str) -> Json<'static> {
+    obj(alloc::vec![
         ("op", s("inBucket")),
         ("bucketBy", s(attribute)),
         ("scheme", scheme("")),
         ("buckets", n(1)),
         ("range", Json::Array(alloc::vec![n(0), n(1)])),
-    ]);
-    composite("all", alloc::vec![unit, leaf(attribute, "startsWith", alloc::vec![s("")])], false)
+    ])
 }
 
 /// A member name in a path: `.name` for plain keys, `["…"]` otherwise (as the loader writes).

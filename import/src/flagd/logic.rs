@@ -343,7 +343,16 @@ fn membership(args: &Json<'static>, path: &str) -> Result<Cond, ImportError> {
     if values.is_empty() {
         return Ok(Cond::Const(false));
     }
-    Ok(Cond::Clause(composite("all", alloc::vec![non_empty_string(&attr), leaf(&attr, "in", values)], false)))
+    let strings = composite("all", alloc::vec![non_empty_string(&attr), leaf(&attr, "in", values)], false);
+    // jsonlogic compares a number in the context with each element read by `typing.ToNumber`,
+    // which gives 0 for text that is no number: the number 0 is in every such list. The
+    // number (never an array holding it) is a unit, hence `inBucket`.
+    let zero = composite(
+        "all",
+        alloc::vec![super::build::unit(&attr), leaf(&attr, "in", alloc::vec![Json::Number(0.0)])],
+        false,
+    );
+    Ok(Cond::Clause(composite("any", alloc::vec![strings, zero], false)))
 }
 
 /// `starts_with` / `ends_with`: `null` unless both arguments are strings.
