@@ -6,7 +6,7 @@
 // itself; with `{ json: true }` the one that also reads JSON snapshots (the servers').
 import { attach, instantiateAsync } from './lib/core.js';
 
-export { Engine, LoadError, serversOnly as clientSnapshot, serversOnly as compile } from './lib/engine.js';
+export { Engine, LoadError, ImportError, serversOnly as clientSnapshot, serversOnly as compile, serversOnly as importConfig } from './lib/engine.js';
 export { Reporter } from './lib/reporter.js';
 
 // Each module does all the one before it does. The URLs are written out whole: bundlers

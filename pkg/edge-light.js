@@ -8,7 +8,7 @@ import { attach, instantiate } from './lib/core.js';
 // the same, nothing here tests its prototype.
 attach(instantiate(wasmModule));
 
-export { Engine, LoadError, clientSnapshot, compile } from './lib/engine.js';
+export { Engine, LoadError, ImportError, clientSnapshot, compile, importConfig } from './lib/engine.js';
 export { Reporter } from './lib/reporter.js';
 /** Already loaded on the edge runtime; kept so the same code runs in every runtime. */
 export async function init() {

@@ -368,3 +368,36 @@ export function compile(snapshot: Snapshot): Uint8Array;
  * the browsers' module leaves it out, and throws.
  */
 export function clientSnapshot(snapshot: string | object): string;
+
+/** A peer's payload that `importConfig` refused, or a construct it left out. */
+export class ImportError extends Error {
+  readonly name: 'EdgeflagImportError';
+  /** `invalid` (not what the peer's SDKs read), `unsupported` (no exact equivalent, docs/import.md) or `snapshot` (the conversion did not load). */
+  readonly kind: 'invalid' | 'unsupported' | 'snapshot';
+  /** Where, in the peer's payload (for `snapshot`, in the converted snapshot). */
+  readonly path: string;
+}
+
+export interface ImportOptions {
+  /** The snapshot's version (default `Date.now()`): engines refuse an older one. */
+  version?: number;
+  /** The snapshot's `generatedAt` (default: now). */
+  generatedAt?: string;
+  /** Import what has an exact equivalent and list what was left out, instead of throwing. */
+  skipUnsupported?: boolean;
+  /** GrowthBook: the SDK connection's key for an encrypted payload. */
+  decryptionKey?: string;
+}
+
+/**
+ * A peer's configuration — flagd's flag file, Unleash's client features response, GrowthBook's
+ * SDK payload (text, bytes or a value) — converted into a snapshot that evaluates and buckets
+ * every user as the peer does (docs/import.md). The snapshot (JSON text) has been checked to
+ * load; `skipped` lists what `skipUnsupported` left out. Throws `ImportError`. Servers only (the
+ * node, workerd and edge-light entries), as `edgeflag import` on the command line.
+ */
+export function importConfig(
+  peer: 'flagd' | 'unleash' | 'growthbook',
+  payload: string | Uint8Array | ArrayBuffer | object,
+  options?: ImportOptions,
+): { snapshot: string; skipped: ImportError[] };

@@ -5,7 +5,7 @@ import { attach, instantiate } from './lib/core.js';
 
 attach(instantiate(new WebAssembly.Module(readFileSync(new URL('./wasm/edgeflag_node_bg.wasm', import.meta.url)))));
 
-export { Engine, LoadError, clientSnapshot, compile } from './lib/engine.js';
+export { Engine, LoadError, ImportError, clientSnapshot, compile, importConfig } from './lib/engine.js';
 export { Reporter } from './lib/reporter.js';
 /** Already loaded on Node; kept so the same code runs in every runtime. */
 export async function init() {

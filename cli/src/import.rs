@@ -29,8 +29,9 @@ pub fn run(request: &Request<'_>) -> Result<(String, String), String> {
     };
     let imported = import(peer, &text, &options).map_err(|e| format!("{}: {e}", request.file))?;
     let out = imported.snapshot.to_text();
+    // The library checked it loads; read back from the text written, as a user will.
     let loaded = Snapshot::from_json(&Json::parse(&out).map_err(|e| e.to_string())?)
-        .map_err(|e| format!("{}: the converted snapshot does not load: {e}", request.file))?;
+        .map_err(|e| format!("{}: the snapshot written does not load: {e}", request.file))?;
     let mut report = format!(
         "imported {} from {}: {} flags, {} segments",
         request.file,

@@ -10,7 +10,7 @@ pub enum ImportErrorKind {
     Invalid,
     /// A construct with no exact equivalent in edgeflag (`docs/import.md` says which and why).
     Unsupported,
-    /// The converted snapshot did not load (the message is the load error).
+    /// The converted snapshot did not load: the path is the snapshot's, the message the load error's.
     Snapshot,
 }
 

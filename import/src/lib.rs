@@ -77,5 +77,11 @@ pub fn import(peer: Peer, text: &str, options: &Options) -> Result<Imported, Imp
         Peer::Unleash => unleash::convert(&doc, options, &mut skips)?,
         Peer::GrowthBook => growthbook::convert(&doc, options, &mut skips)?,
     };
+    // What every caller would do next, done once here: a conversion that does not load is a
+    // converter's fault, reported with the snapshot's own path rather than handed on.
+    if let Err(e) = edgeflag::Snapshot::from_json(&snapshot) {
+        let message = [e.message.as_str(), " (", e.kind.code(), ")"].concat();
+        return Err(ImportError { kind: ImportErrorKind::Snapshot, path: e.path, message });
+    }
     Ok(Imported { snapshot, skipped: skips.into_list() })
 }

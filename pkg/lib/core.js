@@ -122,6 +122,7 @@ export function newCore() {
     c.compile = (t) => x.compile(h, text(t));
     c.compiled_ptr = () => x.compiled_ptr(h);
     c.client_snapshot = (t) => x.client_snapshot(h, text(t));
+    c.import_config = (t) => x.import_config(h, text(t));
   }
   collected.register(c, [x, h], c);
   return c;

@@ -16,6 +16,16 @@ export class LoadError extends Error {
   }
 }
 
+/** A peer's payload a converter refused, or a construct it left out (`importConfig`). */
+export class ImportError extends Error {
+  constructor(kind, path, message) {
+    super(path ? `${path}: ${message}` : message);
+    this.name = 'EdgeflagImportError';
+    this.kind = kind;
+    this.path = path;
+  }
+}
+
 export class Engine {
   #e; // the core and its tables, shared with this engine's scopes
   #recording = false;
@@ -405,9 +415,9 @@ class Scope {
 
 let deriving = null; // a core engine used only for its outputs
 
-/** What browsers get for `clientSnapshot` and `compile` (browser.js): their module cannot derive either. */
+/** What browsers get for `clientSnapshot`, `compile` and `importConfig` (browser.js): their module cannot derive them. */
 export function serversOnly() {
-  throw new Error('edgeflag: clientSnapshot and compile run on servers (the node, workerd and edge-light entries); browsers receive what they make');
+  throw new Error('edgeflag: clientSnapshot, compile and importConfig run on servers (the node, workerd and edge-light entries); browsers receive what they make');
 }
 
 /**
@@ -440,6 +450,29 @@ export function compile(snapshot) {
   if (n >= 0) return new Uint8Array(memory, c.compiled_ptr(), n).slice();
   const [kind, path, message] = JSON.parse(utf8.decode(new Uint8Array(memory, c.out_ptr(), -1 - n)));
   throw new LoadError(kind, path, message);
+}
+
+/**
+ * A peer's configuration (flagd's flag file, Unleash's client features response, GrowthBook's
+ * SDK payload; text, bytes or a value) converted into a snapshot that buckets every user as the
+ * peer does (docs/import.md): `{ snapshot, skipped }`, the snapshot as JSON text (checked to
+ * load) and, with `skipUnsupported`, the ImportErrors of what was left out. Throws ImportError.
+ * Server entries only, as `edgeflag import` on the command line.
+ */
+export function importConfig(peer, payload, { version = Date.now(), generatedAt = new Date().toISOString(), skipUnsupported = false, decryptionKey } = {}) {
+  let text;
+  try {
+    text = snapshotText(payload);
+  } catch (e) {
+    throw new ImportError('invalid', '', e.message);
+  }
+  const head = JSON.stringify({ peer, version, generatedAt, skipUnsupported, decryptionKey });
+  const c = (deriving ??= newCore());
+  const length = c.import_config(`${head}\n${text}`);
+  const out = utf8.decode(new Uint8Array(c.memory.buffer, c.out_ptr(), length));
+  if (out[0] === '[') throw new ImportError(...JSON.parse(out));
+  const { snapshot, skipped } = JSON.parse(out);
+  return { snapshot: JSON.stringify(snapshot), skipped: skipped.map((s) => new ImportError(...s)) };
 }
 
 /**

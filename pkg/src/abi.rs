@@ -121,6 +121,12 @@ pub extern "C" fn compile(h: u32, len: u32) -> i32 {
 
 #[cfg(feature = "server")]
 #[no_mangle]
+pub extern "C" fn import_config(h: u32, len: u32) -> u32 {
+    with(h, len, |e, bytes| e.import_config(text(bytes)))
+}
+
+#[cfg(feature = "server")]
+#[no_mangle]
 pub extern "C" fn compiled_ptr(h: u32) -> u32 {
     with(h, 0, |e, _| address(e.compiled_ptr()))
 }

@@ -203,6 +203,49 @@ impl WasmEngine {
         }
     }
 
+    /// A peer's payload converted into a snapshot (`edgeflag-import`, docs/import.md): `text` is
+    /// the options as a JSON object on its first line (`peer`, `version`, `generatedAt`,
+    /// `skipUnsupported`, `decryptionKey`), then the payload. Writes
+    /// `{"snapshot": …, "skipped": [[kind, path, message], …]}`, or the refusal as
+    /// `[kind, path, message]`. Servers' module only: converting is a publisher's work.
+    #[cfg(feature = "server")]
+    pub fn import_config(&mut self, text: &str) -> u32 {
+        use edgeflag_import::{import, ImportError, Options, Peer};
+        let (head, payload) = text.split_once('\n').unwrap_or((text, ""));
+        let parsed = Json::parse(head).ok();
+        let option = |name: &str| parsed.as_ref().and_then(|o| o.get(name));
+        let text_of = |name: &str| option(name).and_then(Json::as_str).map(String::from);
+        let result = match option("peer").and_then(Json::as_str).and_then(Peer::named) {
+            None => Err(ImportError::invalid("", "peer must be one of flagd, unleash, growthbook")),
+            Some(peer) => {
+                let options = Options {
+                    version: option("version").and_then(Json::as_integer).unwrap_or(0).max(0) as u64,
+                    generated_at: text_of("generatedAt").unwrap_or_default(),
+                    skip_unsupported: option("skipUnsupported") == Some(&Json::Bool(true)),
+                    decryption_key: text_of("decryptionKey"),
+                };
+                import(peer, payload, &options)
+            }
+        };
+        self.out.clear();
+        match result {
+            Ok(imported) => {
+                self.out.push_str("{\"snapshot\":");
+                edgeflag::json::write::write(&imported.snapshot, &mut self.out);
+                self.out.push_str(",\"skipped\":[");
+                for (i, e) in imported.skipped.iter().enumerate() {
+                    if i > 0 {
+                        self.out.push(',');
+                    }
+                    describe::strings(&mut self.out, &mut [e.kind.code(), &e.path, &e.message].into_iter());
+                }
+                self.out.push_str("]}");
+            }
+            Err(e) => describe::strings(&mut self.out, &mut [e.kind.code(), &e.path, &e.message].into_iter()),
+        }
+        self.out_len()
+    }
+
     /// Address of the bytes the last `compile` wrote, valid until the next call.
     #[cfg(feature = "server")]
     pub fn compiled_ptr(&self) -> *const u8 {

@@ -50,7 +50,11 @@ pub(super) fn clause(
             };
             if !key.accepts_total(buckets) {
                 let at = v.get("buckets").unwrap_or(v);
-                return fail(K::InvalidValue, at, message!("buckets", key.totals()));
+                return fail(
+                    K::InvalidValue,
+                    at,
+                    message!("buckets is ", itoa::Buffer::new().format(buckets), key.totals()),
+                );
             }
             let (range, at) = o.range;
             let bound = |i: usize| range.get(i).and_then(Json::as_integer).unwrap_or(-1);

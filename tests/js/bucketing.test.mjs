@@ -23,6 +23,17 @@ function unitValue(value) {
   return undefined;
 }
 
+// A peer's rollout (docs/bucketing.md §8, "Units"): the first attribute of `bucketBy` (one or a
+// list) holding a unit; GrowthBook's schemes take any truthy value as JavaScript's String() of it.
+function peerUnit(context, scheme, bucketBy) {
+  for (const ref of [bucketBy ?? "key"].flat()) {
+    const value = lookup(context, ref);
+    const unit = scheme.name.startsWith("growthbook-") ? (value ? String(value) : undefined) : unitValue(value);
+    if (unit !== undefined) return unit;
+  }
+  return undefined;
+}
+
 // Attribute references (docs/snapshot.md, "Contexts"): "/…" is a JSON Pointer through nested
 // objects (never into arrays); anything else names a top-level member literally.
 function lookup(context, ref) {
@@ -158,7 +169,7 @@ test("every bucket in tests/vectors/ matches this implementation", (t) => {
         const s = splitOf(c.flag, flag, serve);
         if (!s) throw new Error("a bucket is expected but the deciding serve is a fixed variation");
         const context = c.context ?? JSON.parse(c.contextJson);
-        const unit = unitValue(lookup(context, s.attribute));
+        const unit = s.split.scheme ? peerUnit(context, s.split.scheme, s.split.bucketBy) : unitValue(lookup(context, s.attribute));
         if (unit === undefined) throw new Error(`no unit value for ${s.attribute}`);
 
         // A peer's scheme: the bucket that peer's own code computes (peer-buckets.mjs).

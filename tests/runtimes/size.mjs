@@ -34,10 +34,10 @@ const has = (m, name) => exported(modules[m]).includes(name);
 const expect = [
   ['compiled', 'update', true], ['compiled', 'update_text', false], ['compiled', 'trust', false], ['compiled', 'client_snapshot', false], ['compiled', 'compile', false],
   ['trust', 'trust', true], ['trust', 'commit', true], ['trust', 'update_text', false], ['trust', 'client_snapshot', false],
-  ['keys', 'update', true], ['keys', 'trust', true], ['keys', 'commit', false], ['keys', 'update_text', false], ['keys', 'client_snapshot', false],
+  ['keys', 'update', true], ['keys', 'trust', true], ['keys', 'commit', false], ['keys', 'update_text', false], ['keys', 'client_snapshot', false], ['keys', 'import_config', false],
   ['server', 'commit', false],
   ['node', 'update_text', true], ['node', 'compile', true], ['node', 'commit', false],
-  ['server', 'update', true], ['server', 'update_text', true], ['server', 'client_snapshot', true], ['server', 'compile', true],
+  ['server', 'update', true], ['server', 'update_text', true], ['server', 'client_snapshot', true], ['server', 'compile', true], ['server', 'import_config', true],
 ];
 for (const [m, name, want] of expect) {
   if (has(m, name) !== want) throw new Error(`the ${m} module ${want ? 'lacks' : 'has'} ${name}`);
