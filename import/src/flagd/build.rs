@@ -1,0 +1,90 @@
+//! Small builders for the snapshot JSON the converter writes, and flagd paths.
+
+use alloc::borrow::Cow;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use edgeflag::Json;
+
+/// An object from its members, in order.
+pub(super) fn obj(members: Vec<(&str, Json<'static>)>) -> Json<'static> {
+    Json::Object(members.into_iter().map(|(k, v)| (Cow::Owned(k.to_string()), v)).collect())
+}
+
+/// A string value.
+pub(super) fn s(text: &str) -> Json<'static> {
+    Json::String(Cow::Owned(text.to_string()))
+}
+
+/// An integer value (every caller passes one in the safe range).
+pub(super) fn n(value: u64) -> Json<'static> {
+    Json::Number(value as f64)
+}
+
+/// `{"op": "all"|"any", "clauses": [...]}`, negated when asked.
+pub(super) fn composite(op: &str, clauses: Vec<Json<'static>>, negate: bool) -> Json<'static> {
+    let mut members = alloc::vec![("op", s(op)), ("clauses", Json::Array(clauses))];
+    if negate {
+        members.push(("negate", Json::Bool(true)));
+    }
+    obj(members)
+}
+
+/// A clause that always matches.
+pub(super) fn always() -> Json<'static> {
+    composite("all", Vec::new(), false)
+}
+
+/// NOT `clause`.
+pub(super) fn not(clause: Json<'static>) -> Json<'static> {
+    composite("all", alloc::vec![clause], true)
+}
+
+/// A leaf clause on `attribute`.
+pub(super) fn leaf(attribute: &str, op: &str, values: Vec<Json<'static>>) -> Json<'static> {
+    obj(alloc::vec![("attribute", s(attribute)), ("op", s(op)), ("values", Json::Array(values))])
+}
+
+/// flagd's scheme for a bucketing string `prefix` + unit, hashed as flagd (Go) does: UTF-8.
+pub(super) fn scheme(prefix: &str) -> Json<'static> {
+    obj(alloc::vec![("name", s("flagd-v2")), ("prefix", s(prefix)), ("encoding", s("utf8"))])
+}
+
+/// Matches when `attribute` holds a non-empty string, and nothing else: `inBucket` over every
+/// bucket matches exactly the units (non-empty strings and integers, never arrays), and
+/// `startsWith ""` exactly the strings among them.
+pub(super) fn non_empty_string(attribute: &str) -> Json<'static> {
+    composite("all", alloc::vec![unit(attribute), leaf(attribute, "startsWith", alloc::vec![s("")])], false)
+}
+
+/// Matches when `attribute` holds a unit: a non-empty string or an integer, never an array.
+pub(super) fn unit(attribute: &str) -> Json<'static> {
+    obj(alloc::vec![
+        ("op", s("inBucket")),
+        ("bucketBy", s(attribute)),
+        ("scheme", scheme("")),
+        ("buckets", n(1)),
+        ("range", Json::Array(alloc::vec![n(0), n(1)])),
+    ])
+}
+
+/// A member name in a path: `.name` for plain keys, `["…"]` otherwise (as the loader writes).
+pub(super) fn member(path: &str, name: &str) -> String {
+    let plain = !name.is_empty()
+        && !name.as_bytes()[0].is_ascii_digit()
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if plain {
+        if path.is_empty() {
+            name.to_string()
+        } else {
+            format!("{path}.{name}")
+        }
+    } else {
+        format!("{path}[{}]", Json::String(Cow::Borrowed(name)).to_text())
+    }
+}
+
+/// An array index in a path.
+pub(super) fn index(path: &str, i: usize) -> String {
+    format!("{path}[{i}]")
+}
