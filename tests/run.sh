@@ -7,10 +7,10 @@
 #        tests/run.sh STAGE...      those stages, in the order given
 #        tests/run.sh --list        the stages, one line each
 # The stages that use the packed tarball, native.json or the release CLI (runtimes, api,
-# exposures, client, worker, www, load, size) run the package stage first, unless it already ran
+# differential, exposures, client, worker, www, load, size) run the package stage first, unless it already ran
 # in this invocation or its outputs are up to date: target/runtimes/edgeflag-0.1.0.tgz,
 # target/runtimes/native.json and target/release/edgeflag exist, and no file under Cargo.toml,
-# Cargo.lock, src/, cli/, pkg/ or tests/vectors/ (tracked, or untracked and not ignored) is newer
+# Cargo.lock, src/, import/, cli/, pkg/ or tests/vectors/ (tracked, or untracked and not ignored) is newer
 # than the tarball or native.json. `tests/run.sh package STAGE...` forces it. load builds the
 # Worker (worker/build.sh) unless the worker stage ran in this invocation; size runs the Node
 # conformance run first when its project (tests/runtimes/.projects/node) is missing or older
@@ -34,6 +34,7 @@ stages=(
   package "build the Wasm, pack pkg/ into target/runtimes, native conformance results"
   runtimes "conformance vectors from the tarball in Node, workerd, Chromium, a Next.js edge route"
   api "package API, OpenFeature providers, README snippets, hostile input from JavaScript"
+  differential "imported peers' configurations: each peer's npm SDK against edgeflag on the import, ≥ 10,000 answers a peer"
   exposures "exposure counting over real HTTP in Node, workerd, Chromium"
   client "the browser client and its React hook (edgeflag/client, edgeflag/react) in Node"
   worker "the Cloudflare Worker on workerd, and its upload size"
@@ -105,7 +106,7 @@ stage_package() {
 package_stale() {
   local f files
   for f in "$tarball" "$out/native.json" target/release/edgeflag; do [ -e "$f" ] || return 0; done
-  files=$(git ls-files --cached --others --exclude-standard -- Cargo.toml Cargo.lock src cli pkg tests/vectors) || return 0
+  files=$(git ls-files --cached --others --exclude-standard -- Cargo.toml Cargo.lock src import cli pkg tests/vectors) || return 0
   while IFS= read -r f; do
     if [ "$f" -nt "$tarball" ] || [ "$f" -nt "$out/native.json" ]; then return 0; fi
   done <<<"$files"
@@ -140,6 +141,13 @@ stage_api() {
   node tests/runtimes/openfeature/run.mjs --tarball "$tarball"
   node tests/runtimes/readme/run.mjs --tarball "$tarball"
   node tests/runtimes/hostile/run.mjs --tarball "$tarball"
+}
+
+stage_differential() {
+  tests/tools.sh js runtimes
+  needs_package
+  step "differential: generated flagd, Unleash and GrowthBook configurations, the peer's SDK against edgeflag on the import"
+  node tests/runtimes/differential/run.mjs --tarball "$tarball"
 }
 
 stage_exposures() {
