@@ -104,6 +104,8 @@ fn write(w: &mut Writer, c: &Clause) {
         },
         #[cfg(feature = "peers")]
         Test::Type(bits) => w.u8(*bits),
+        #[cfg(feature = "peers")]
+        Test::PaddedVersion(_, v) => w.str(v),
     }
 }
 
@@ -214,6 +216,8 @@ fn read(r: &mut Reader<'_>, b: &Bounds, depth: usize) -> Result<Clause> {
         }
         #[cfg(feature = "peers")]
         Operator::Type => Test::Type(r.u8()? & 0x3f),
+        #[cfg(feature = "peers")]
+        Operator::PaddedVersion(cmp) => Test::PaddedVersion(cmp, r.string()?),
     };
     // Operators with an attribute need one: evaluation reads it.
     #[cfg(feature = "peers")]

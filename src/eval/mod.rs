@@ -11,6 +11,8 @@ pub(crate) mod flag;
 pub(crate) mod js;
 pub(crate) mod operators;
 #[cfg(feature = "peers")]
+pub(crate) mod padded_version;
+#[cfg(feature = "peers")]
 mod peer;
 pub(crate) mod result;
 pub(crate) mod schedule;

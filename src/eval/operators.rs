@@ -50,7 +50,12 @@ impl Clause {
             // JavaScript's view of the whole value, a missing one read as `null` (as GrowthBook's
             // `getPath` gives it): every value has an outcome, and `negate` flips it.
             #[cfg(feature = "peers")]
-            test @ (Test::JsString(_) | Test::JsNumber(_) | Test::Truthy | Test::JsCompare(..) | Test::Type(_)) => {
+            test @ (Test::JsString(_)
+            | Test::JsNumber(_)
+            | Test::Truthy
+            | Test::JsCompare(..)
+            | Test::Type(_)
+            | Test::PaddedVersion(..)) => {
                 let value = self.lookup(env).unwrap_or(&Json::Null);
                 if !env.charge(self.work as u64 + js_size(value)) {
                     return Outcome::NoMatch; // the flag is past its limit: the result is discarded
@@ -146,7 +151,12 @@ impl Test {
             #[cfg(feature = "peers")]
             Test::Any(_) | Test::All(_) | Test::InBucket(_) => Some(false),
             #[cfg(feature = "peers")]
-            Test::JsString(_) | Test::JsNumber(_) | Test::Truthy | Test::JsCompare(..) | Test::Type(_) => Some(false),
+            Test::JsString(_)
+            | Test::JsNumber(_)
+            | Test::Truthy
+            | Test::JsCompare(..)
+            | Test::Type(_)
+            | Test::PaddedVersion(..) => Some(false),
         }
     }
 }
@@ -167,6 +177,10 @@ fn js_test(test: &Test, x: &Json<'_>) -> bool {
         Test::Truthy => js::truthy(x),
         Test::JsCompare(cmp, v) => js::compare(x, v, *cmp),
         Test::Type(bits) => bits & (1 << js::type_of(x)) != 0,
+        Test::PaddedVersion(cmp, v) => {
+            let padded = crate::eval::padded_version::padded(x);
+            cmp.holds(padded.encode_utf16().cmp(v.encode_utf16()))
+        }
         _ => false,
     }
 }

@@ -1,5 +1,6 @@
 //! Clauses that read a whole value as JavaScript does (`eval::js`): `jsStringIs`, `jsNumberIs`,
-//! `truthy`, `jsLt` … `jsGte`, `type` (docs/snapshot.md, "Clauses").
+//! `truthy`, `jsLt` … `jsGte`, `type`, and GrowthBook's `paddedVersionEq` … `paddedVersionGte`
+//! (docs/snapshot.md, "Clauses").
 
 use crate::error::LoadErrorKind as K;
 use crate::eval::js::{Primitive, TYPES};
@@ -66,6 +67,16 @@ pub(super) fn clause(v: &Json<'_>, op: &'static str, operator: Operator) -> Resu
             };
             Test::JsCompare(cmp, literal)
         }
+        Operator::PaddedVersion(cmp) => match values {
+            [v @ (Json::String(_) | Json::Number(_))] => {
+                Test::PaddedVersion(cmp, crate::eval::padded_version::padded(v))
+            }
+            [item] => return wrong_type(item, "a version string or a number"),
+            _ => {
+                let at = o.values.map_or(v, |(_, at)| at);
+                return fail(K::InvalidValue, at, message!(quoted(op), " compares with one version"));
+            }
+        },
         _ => {
             let mut bits = 0u8;
             for item in values {

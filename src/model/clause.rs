@@ -71,6 +71,8 @@ pub(crate) enum Operator {
     JsCompare(Cmp),
     #[cfg(feature = "peers")]
     Type,
+    #[cfg(feature = "peers")]
+    PaddedVersion(Cmp),
 }
 
 /// Every operator, as written in snapshots.
@@ -101,7 +103,7 @@ pub(crate) const OPERATORS: [(&str, Operator); 20] = [
 /// a peer's scheme, and JavaScript's view of a whole value (`eval::js`), for SDKs written in it.
 /// Numbered after `OPERATORS` in the compiled form.
 #[cfg(feature = "peers")]
-pub(crate) const PEER_OPERATORS: [(&str, Operator); 11] = [
+pub(crate) const PEER_OPERATORS: [(&str, Operator); 16] = [
     ("any", Operator::Any),
     ("all", Operator::All),
     ("inBucket", Operator::InBucket),
@@ -113,6 +115,11 @@ pub(crate) const PEER_OPERATORS: [(&str, Operator); 11] = [
     ("jsGt", Operator::JsCompare(Cmp::Gt)),
     ("jsGte", Operator::JsCompare(Cmp::Gte)),
     ("type", Operator::Type),
+    ("paddedVersionEq", Operator::PaddedVersion(Cmp::Eq)),
+    ("paddedVersionLt", Operator::PaddedVersion(Cmp::Lt)),
+    ("paddedVersionLte", Operator::PaddedVersion(Cmp::Lte)),
+    ("paddedVersionGt", Operator::PaddedVersion(Cmp::Gt)),
+    ("paddedVersionGte", Operator::PaddedVersion(Cmp::Gte)),
 ];
 
 #[derive(Clone, Debug)]
@@ -151,6 +158,9 @@ pub(crate) enum Test {
     /// The value's type is one of these: bit `i` for `eval::js::TYPES[i]`.
     #[cfg(feature = "peers")]
     Type(u8),
+    /// GrowthBook's padded version string of the value, against this one's.
+    #[cfg(feature = "peers")]
+    PaddedVersion(Cmp, String),
 }
 
 /// `inBucket`: the unit's bucket by a peer's scheme falls in `from..to` of `0..buckets`.
@@ -196,7 +206,7 @@ impl Test {
             #[cfg(feature = "peers")]
             Test::JsNumber(vs) => vs.len() as u64,
             #[cfg(feature = "peers")]
-            Test::Truthy | Test::JsCompare(..) | Test::Type(_) => 1,
+            Test::Truthy | Test::JsCompare(..) | Test::Type(_) | Test::PaddedVersion(..) => 1,
         }
     }
 }

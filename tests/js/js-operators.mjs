@@ -4,7 +4,13 @@
 // coercions. `node tests/js/js-operators.mjs --write` regenerates it; js-operators.test.mjs
 // checks the committed file is what JavaScript gives.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+
+// GrowthBook's own padded version strings (its SDK's util.js), for the paddedVersion operators.
+const { paddedVersionString: padded } = createRequire(import.meta.url)(
+  fileURLToPath(new URL('node_modules/@growthbook/growthbook/dist/cjs/util.js', import.meta.url)),
+);
 
 const path = fileURLToPath(new URL('../vectors/js-operators.json', import.meta.url));
 
@@ -12,6 +18,7 @@ const path = fileURLToPath(new URL('../vectors/js-operators.json', import.meta.u
 const VALUES = [
   undefined, null, true, false, 0, -0, 1, 1.5, -2, 10, 1e21, 'abc', '', ' ', '10', '9', '0x10', '007', ' 5 ',
   '1e3', 'Infinity', 'true', 'null', '😀', '\uffff', 'é', [], ['5'], [1, 2], ['a', null], {}, { a: 1 },
+  '2.3.0', '2.10.0', '2.3.0-beta', 'v2.3.0', '2.3', '2.3.0+build', '10.0.0', '2.3.0-beta.10', '2.3.0-beta.9', 2.3,
 ];
 const type = (v) => (v === null || v === undefined ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 // Each operator: its clause, and what JavaScript answers for a value x (missing → null).
@@ -35,6 +42,11 @@ const OPERATORS = [
   ['type_string_or_null', { op: 'type', values: ['string', 'null'] }, (x) => ['string', 'null'].includes(type(x))],
   ['type_array_object', { op: 'type', values: ['array', 'object'] }, (x) => ['array', 'object'].includes(type(x))],
   ['type_number_boolean', { op: 'type', values: ['number', 'boolean'] }, (x) => ['number', 'boolean'].includes(type(x))],
+  ['version_gte', { op: 'paddedVersionGte', values: ['2.3.0'] }, (x) => padded(x) >= padded('2.3.0')],
+  ['version_gt_beta', { op: 'paddedVersionGt', values: ['2.3.0-beta.9'] }, (x) => padded(x) > padded('2.3.0-beta.9')],
+  ['version_eq', { op: 'paddedVersionEq', values: ['v2.3.0+other'] }, (x) => padded(x) === padded('v2.3.0+other')],
+  ['version_lt_number', { op: 'paddedVersionLt', values: [2.3] }, (x) => padded(x) < padded(2.3)],
+  ['version_lte_zero', { op: 'paddedVersionLte', values: ['0'] }, (x) => padded(x) <= padded('0')],
 ];
 
 export function generate() {
@@ -60,7 +72,7 @@ export function generate() {
     }
   }
   return {
-    description: 'Clauses that read a whole value as JavaScript does (jsStringIs, jsNumberIs, truthy, jsLt … jsGte, type), each expectation computed by JavaScript itself (tests/js/js-operators.mjs).',
+    description: 'Clauses that read a whole value as JavaScript does (jsStringIs, jsNumberIs, truthy, jsLt … jsGte, type) and GrowthBook\'s version comparisons (paddedVersionEq … paddedVersionGte), each expectation computed by JavaScript itself and GrowthBook\'s own paddedVersionString (tests/js/js-operators.mjs).',
     requires: 'peers',
     snapshot: { formatVersion: 1, version: 1, generatedAt: '2026-01-01T00:00:00Z', flags },
     cases,
