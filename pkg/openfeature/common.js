@@ -5,14 +5,16 @@ import { Engine, init } from 'edgeflag';
 
 /**
  * An OpenFeature evaluation context as an edgeflag context: `targetingKey` becomes `key` (and
- * wins over a `key` attribute); without a targetingKey the context is used as is, so an explicit
- * `key` attribute is the targeting key. Everything else is an attribute (Dates become ISO text).
+ * wins over a `key` attribute), and stays an attribute too, which snapshots imported from flagd
+ * read as flagd does (docs/import.md); without a targetingKey the context is used as is, so an
+ * explicit `key` attribute is the targeting key. Everything else is an attribute (Dates become
+ * ISO text).
  */
 export function toContext(context) {
   if (context == null) return {};
   const targetingKey = context.targetingKey;
   if (targetingKey === undefined) return context; // JSON text drops an undefined targetingKey
-  const out = { key: targetingKey };
+  const out = { key: targetingKey, targetingKey };
   for (const name in context) {
     if (name !== 'targetingKey' && name !== 'key') out[name] = context[name];
   }

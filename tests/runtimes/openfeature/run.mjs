@@ -42,6 +42,19 @@ Object.assign(v7.flags, {
   },
   legacy_banner: { on: false, variations: bool(), offVariation: 'off', fallthrough: { variation: 'on' } },
   no_off: { on: false, variations: bool(), fallthrough: { variation: 'on' } },
+  // As a flagd import writes `fractional`: bucketed by the OpenFeature targetingKey itself.
+  flagd_split: {
+    on: true,
+    variations: [{ name: 'clubs', value: 'clubs' }, { name: 'hearts', value: 'hearts' }],
+    fallthrough: {
+      rollout: {
+        bucketBy: 'targetingKey',
+        scheme: { name: 'flagd-v2', prefix: 'flagd_split' },
+        missingUnit: { variation: 'clubs' },
+        variations: [{ variation: 'clubs', weight: 50 }, { variation: 'hearts', weight: 50 }],
+      },
+    },
+  },
   account_ramp: {
     on: true,
     variations: bool(),
@@ -87,6 +100,8 @@ const cases = [
   ['number', 'max_items', { targetingKey: 'a' }, 0],
   ['boolean', 'legacy_banner', { targetingKey: 'a' }, true],
   ['boolean', 'no_off', { targetingKey: 'a' }, true], // DISABLED without an offVariation: the default
+  ...['f-1', 'f-2', 'f-3', 'f-4', 'josé'].map((k) => ['string', 'flagd_split', { targetingKey: k }, 'none']),
+  ['string', 'flagd_split', { key: 'no-targeting-key' }, 'none'], // missingUnit: clubs
   ['boolean', 'account_ramp', { targetingKey: 'a', accountId: 'acme' }, true],
   ['boolean', 'account_ramp', { targetingKey: 'a', accountId: 1207 }, true],
   // Errors
@@ -129,7 +144,7 @@ function expect(snapshotFile, { flag, context, defaultValue }) {
 
 /** The mapping the providers promise, written out independently of them. */
 function edgeflagContext({ targetingKey, ...attributes }) {
-  return targetingKey === undefined ? attributes : { ...attributes, key: targetingKey };
+  return targetingKey === undefined ? attributes : { ...attributes, key: targetingKey, targetingKey };
 }
 
 const refusal = spawnSync(cli, ['validate', join(dir, 'bad.json')], { encoding: 'utf8' });
