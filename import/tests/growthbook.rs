@@ -398,11 +398,11 @@ fn growthbook_cases() {
 
 /// Run and passed per section, in the file's order.
 const EXPECTED: &[(&str, usize, usize)] = &[
-    ("evalCondition", 41, 41),
+    ("evalCondition", 87, 87),
     ("hash", 15, 15),
     ("getBucketRange", 13, 13),
-    ("feature", 32, 32),
-    ("run", 57, 57),
+    ("feature", 43, 43),
+    ("run", 59, 59),
     ("chooseVariation", 13, 13),
     ("getQueryStringOverride", 0, 0),
     ("inNamespace", 16, 16),

@@ -1,14 +1,16 @@
 //! Targeting conditions (GrowthBook's MongoDB-like `condition`) as edgeflag clauses, where the
 //! two agree for every attributes object; the rest is refused at its path.
 //!
-//! An edgeflag leaf reads an array attribute element by element and cannot tell `"x"` from
-//! `["x"]`, while GrowthBook's equality compares `String(value)` (so `["x"]` equals `"x"` but
-//! `["x","y"]` does not) and its `$lt`… coerce with JavaScript's rules (`null < 5`). So only the
-//! operators whose GrowthBook meaning is itself element-wise or presence-based are imported:
-//! `$in`, `$nin`, `$exists`, `$inGroup`, `$notInGroup`, `$savedGroup` lists, equality with
-//! `null`, and `$and`/`$or`/`$nor`/`$not` over them (composite clauses: a negated composite is
-//! the exact complement, where a negated leaf would not match a missing attribute).
+//! Two kinds of edgeflag clause are used. GrowthBook's `$in`, `$nin`, `$inGroup`, `$notInGroup`
+//! and `$savedGroup` lists intersect an array attribute with the list element by element, as an
+//! edgeflag `in` leaf does. Everything that reads the value whole with JavaScript's coercions —
+//! equality with a string (`value + ""`), a number (`value * 1`) or a boolean (`!!value`), `$eq`,
+//! `$ne`, `$lt` … `$gte`, `$type` — becomes edgeflag's JavaScript clauses (`coerce.rs`), which
+//! read the value whole too, a missing one as `null` as `getPath` does. `$and`/`$or`/`$nor`/`$not`
+//! are composite clauses: a negated composite is the exact complement, where a negated `in` leaf
+//! would not match a missing attribute.
 
+use super::coerce;
 use super::json::{index, member, members, obj, s, truthy};
 use super::path;
 use crate::ImportError;
@@ -183,18 +185,15 @@ impl Conditions<'_, '_> {
         let operators = match v {
             Json::Object(m) if !m.is_empty() && m.iter().all(|(k, _)| k.starts_with('$')) => m,
             Json::Null => return Ok(not(exists(attribute))),
+            Json::String(t) => return coerce::string_is(attribute, t, path),
+            Json::Number(n) => return Ok(coerce::number_is(attribute, *n)),
+            Json::Bool(b) => return Ok(coerce::boolean_is(attribute, *b)),
             other => {
                 return Err(ImportError::unsupported(
                     path,
                     format!(
-                        "equality with a {} compares {} in the SDK, and edgeflag clauses read array attributes element by element",
-                        other.type_name(),
-                        match other {
-                            Json::String(_) => "String(value), so [\"x\"] equals \"x\" but [\"x\",\"y\"] does not,",
-                            Json::Number(_) => "value * 1 (\"5\", [5] and null coerce),",
-                            Json::Bool(_) => "!!value (any array is truthy),",
-                            _ => "JSON.stringify(value),",
-                        }
+                        "equality with an {} compares JSON.stringify(value), which edgeflag clauses cannot test (they read no array item by its position, nor an object's members in order)",
+                        other.type_name()
                     ),
                 ))
             }
@@ -212,6 +211,13 @@ impl Conditions<'_, '_> {
                     Json::Array(values) => not(is_in(attribute, values, &at)?),
                     _ => never(),
                 },
+                "$eq" => coerce::strict_equal(attribute, expected, &at)?,
+                "$ne" => not(coerce::strict_equal(attribute, expected, &at)?),
+                "$lt" => coerce::compare(attribute, "jsLt", expected, &at)?,
+                "$lte" => coerce::compare(attribute, "jsLte", expected, &at)?,
+                "$gt" => coerce::compare(attribute, "jsGt", expected, &at)?,
+                "$gte" => coerce::compare(attribute, "jsGte", expected, &at)?,
+                "$type" => coerce::type_named(attribute, expected),
                 "$exists" if truthy(expected) => exists(attribute),
                 "$exists" => not(exists(attribute)),
                 "$not" => not(self.value(expected, attribute, &at)?),
@@ -283,19 +289,14 @@ const KNOWN: [&str; 27] = [
 
 fn unsupported_operator(op: &str, path: &str) -> ImportError {
     let why = match op {
-        "$eq" | "$ne" => {
-            "strict equality is false for every array, and edgeflag clauses read an array element by element"
-        }
-        "$lt" | "$lte" | "$gt" | "$gte" => {
-            "JavaScript's relational comparison coerces (null < 5, \"10\" > 9, [3] < 5); edgeflag compares numbers only"
-        }
         "$regex" | "$regexi" => "edgeflag has no regular expressions",
         "$veq" | "$vne" | "$vgt" | "$vgte" | "$vlt" | "$vlte" => {
             "GrowthBook compares padded version strings, which orders some versions unlike SemVer"
         }
         "$ini" | "$nini" | "$alli" => "edgeflag compares strings case-sensitively",
-        "$elemMatch" | "$all" | "$size" => "it needs the attribute to be an array, which edgeflag clauses cannot test",
-        "$type" => "edgeflag clauses cannot test a value's type",
+        "$elemMatch" | "$all" | "$size" => {
+            "it tests an array's items one by one with GrowthBook's coercions (or its length), which edgeflag clauses cannot"
+        }
         _ => "not an operator on a value",
     };
     ImportError::unsupported(path, format!("`{op}`: {why}"))

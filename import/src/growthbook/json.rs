@@ -91,3 +91,35 @@ pub fn text_or<'a>(rule: &'a Json<'_>, name: &str, path: &str) -> Result<Option<
         )),
     }
 }
+
+/// JavaScript's `String(v)` where it is certain here: numbers between 1e-6 and 1e21 (written
+/// without an exponent, the shortest digits that read back, as Rust's `Display` writes them),
+/// `null` as `"null"` at the top and as nothing inside an array; `None` otherwise.
+pub fn js_string(v: &Json<'_>) -> Option<String> {
+    fn item(v: &Json<'_>, out: &mut String) -> Option<()> {
+        match v {
+            Json::Null => {}
+            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Json::String(t) => out.push_str(t),
+            Json::Number(x) if *x == 0.0 => out.push('0'),
+            Json::Number(x) if x.abs() >= 1e-6 && x.abs() < 1e21 => out.push_str(&format!("{x}")),
+            Json::Number(_) => return None,
+            Json::Array(items) => {
+                for (i, x) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    item(x, out)?;
+                }
+            }
+            Json::Object(_) => out.push_str("[object Object]"),
+        }
+        Some(())
+    }
+    let mut out = String::new();
+    match v {
+        Json::Null => out.push_str("null"),
+        v => item(v, &mut out)?,
+    }
+    Some(out)
+}

@@ -6,6 +6,7 @@
 //! reads GrowthBook's `source`, `on` and `variationId` from a result.
 
 mod buckets;
+mod coerce;
 mod concrete;
 mod condition;
 mod feature;
@@ -77,7 +78,7 @@ pub fn convert(doc: &Json<'_>, options: &Options, skips: &mut Skips) -> Result<J
         let mut flags = Vec::new();
         let mut dropped = None;
         for (key, d) in &drafts {
-            match flag(d, &drafts) {
+            match flag(d, &drafts, &conds, features) {
                 Ok(f) => flags.push((Cow::Owned(key.clone()), f)),
                 Err(e) => {
                     skips.refuse(e)?;
@@ -111,7 +112,12 @@ fn feature_path(key: &str) -> String {
 }
 
 /// The flag of a draft, its gates resolved against the other drafts.
-fn flag(d: &Draft, drafts: &[(String, Draft)]) -> Result<Json<'static>, ImportError> {
+fn flag(
+    d: &Draft,
+    drafts: &[(String, Draft)],
+    conds: &Conditions<'_, '_>,
+    features: &[(Cow<'_, str>, Json<'_>)],
+) -> Result<Json<'static>, ImportError> {
     let variations = Json::Array(
         d.variations.iter().map(|(name, value)| obj(vec![("name", s(name)), ("value", value.clone())])).collect(),
     );
@@ -124,7 +130,8 @@ fn flag(d: &Draft, drafts: &[(String, Draft)]) -> Result<Json<'static>, ImportEr
     let mut prereqs: Vec<Json<'static>> = Vec::new();
     for gate in &d.gates {
         let parent = drafts.iter().find(|(k, _)| *k == gate.parent).map(|(_, p)| p);
-        if let Some(p) = prerequisites::prerequisite(gate, parent)? {
+        let in_payload = features.iter().any(|(k, _)| *k == gate.parent);
+        if let Some(p) = prerequisites::prerequisite(conds, gate, parent, in_payload)? {
             if !prereqs.contains(&p) {
                 prereqs.push(p);
             }

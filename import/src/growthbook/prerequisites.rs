@@ -4,30 +4,46 @@
 //! can serve null (one with gates of its own, or one that is always null) is handled by what
 //! the condition says of `null`.
 
-use super::concrete::holds;
+use super::concrete::Test;
+use super::condition::Conditions;
 use super::feature::{Draft, Gate};
 use super::json::{obj, s};
 use crate::ImportError;
-use alloc::borrow::Cow;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 use edgeflag::Json;
 
-fn on_value(v: &Json<'_>) -> Json<'static> {
-    Json::Object(vec![(Cow::Borrowed("value"), v.to_owned_json())])
-}
-
-/// The prerequisite for `gate` (`None`: it always passes), or why it cannot be one.
-pub fn prerequisite(gate: &Gate, parent: Option<&Draft>) -> Result<Option<Json<'static>>, ImportError> {
+/// The prerequisite for `gate` (`None`: it always passes), or why it cannot be one. `parent` is
+/// the parent's draft, `None` when it is not in the payload (`in_payload` false: the SDK then
+/// tests the condition on `null`) or was not imported.
+pub fn prerequisite(
+    conds: &Conditions<'_, '_>,
+    gate: &Gate,
+    parent: Option<&Draft>,
+    in_payload: bool,
+) -> Result<Option<Json<'static>>, ImportError> {
+    let test = Test::new(conds, &gate.condition, &format!("{}.condition", gate.path))?;
+    let on_null = test.holds(&Json::Null);
     let Some(parent) = parent else {
+        if !in_payload && on_null {
+            // An unknown parent's value is null, on which the condition holds: never blocks.
+            return Ok(None);
+        }
         return Err(ImportError::unsupported(
             &gate.path,
-            format!("the parent feature `{}` is not in the payload (or was not imported)", gate.parent),
+            format!(
+                "the parent feature `{}` {}",
+                gate.parent,
+                if in_payload {
+                    "was not imported"
+                } else {
+                    "is not in the payload and the condition fails on its null value: the feature is always blocked, which an edgeflag flag cannot say"
+                }
+            ),
         ));
     };
-    let on_null = holds(&on_value(&Json::Null), &gate.condition, &format!("{}.condition", gate.path))?;
     if parent.null {
         // An always-null parent is an off flag: a prerequisite on it always fails.
         return Ok(if on_null {
@@ -38,7 +54,7 @@ pub fn prerequisite(gate: &Gate, parent: Option<&Draft>) -> Result<Option<Json<'
     }
     let mut passing = Vec::new();
     for (name, value) in &parent.variations {
-        if holds(&on_value(value), &gate.condition, &format!("{}.condition", gate.path))? {
+        if test.holds(value) {
             passing.push(name.clone());
         }
     }
