@@ -1,5 +1,6 @@
 //! GrowthBook's comparisons that coerce, as edgeflag's JavaScript clauses (`jsStringIs`,
-//! `jsNumberIs`, `truthy`, `jsLt` … `jsGte`, `type`), which read the attribute's value whole and
+//! `jsNumberIs`, `truthy`, `jsLt` … `jsGte`, `type`, and its own `paddedVersion…` comparisons),
+//! which read the attribute's value whole and
 //! a missing one as `null`, as the SDK's `getPath` does. Each function is one branch of the SDK's
 //! `evalConditionValue` / `evalOperatorCondition`.
 
@@ -100,4 +101,16 @@ pub fn type_named(attribute: &str, expected: &Json<'_>) -> Json<'static> {
         }
         _ => never(),
     }
+}
+
+/// `$veq` … `$vlte` (`op` is edgeflag's `paddedVersionEq` … `paddedVersionGte`): the SDK's
+/// `paddedVersionString` of both sides compared as strings. The literal's padded string is the
+/// core's to compute; a literal that is neither a string nor a number pads as `"0"`, as the SDK's.
+pub fn version(attribute: &str, op: &str, expected: &Json<'_>, path: &str) -> Result<Json<'static>, ImportError> {
+    let literal = match expected {
+        Json::String(t) => text(t, path)?,
+        Json::Number(n) => Json::Number(*n),
+        _ => s("0"),
+    };
+    Ok(leaf(attribute, op, vec![literal], false))
 }

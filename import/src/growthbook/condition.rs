@@ -218,6 +218,12 @@ impl Conditions<'_, '_> {
                 "$gt" => coerce::compare(attribute, "jsGt", expected, &at)?,
                 "$gte" => coerce::compare(attribute, "jsGte", expected, &at)?,
                 "$type" => coerce::type_named(attribute, expected),
+                "$veq" => coerce::version(attribute, "paddedVersionEq", expected, &at)?,
+                "$vne" => not(coerce::version(attribute, "paddedVersionEq", expected, &at)?),
+                "$vlt" => coerce::version(attribute, "paddedVersionLt", expected, &at)?,
+                "$vlte" => coerce::version(attribute, "paddedVersionLte", expected, &at)?,
+                "$vgt" => coerce::version(attribute, "paddedVersionGt", expected, &at)?,
+                "$vgte" => coerce::version(attribute, "paddedVersionGte", expected, &at)?,
                 "$exists" if truthy(expected) => exists(attribute),
                 "$exists" => not(exists(attribute)),
                 "$not" => not(self.value(expected, attribute, &at)?),
@@ -290,9 +296,6 @@ const KNOWN: [&str; 27] = [
 fn unsupported_operator(op: &str, path: &str) -> ImportError {
     let why = match op {
         "$regex" | "$regexi" => "edgeflag has no regular expressions",
-        "$veq" | "$vne" | "$vgt" | "$vgte" | "$vlt" | "$vlte" => {
-            "GrowthBook compares padded version strings, which orders some versions unlike SemVer"
-        }
         "$ini" | "$nini" | "$alli" => "edgeflag compares strings case-sensitively",
         "$elemMatch" | "$all" | "$size" => {
             "it tests an array's items one by one with GrowthBook's coercions (or its length), which edgeflag clauses cannot"
