@@ -133,19 +133,27 @@ impl<'s, 'c> Env<'s, 'c> {
         }
         for rule in &flag.rules {
             if self.rule_matches(rule, trace) {
-                // `None`: a peer's rollout left this unit out, and the next rule is tried.
-                if let Some(mut e) = self.serve(flag, &rule.serve, Reason::TargetingMatch, trace) {
-                    e.rule_id = Some(&rule.id);
-                    return e;
-                }
+                // A peer's rollout may leave the unit out (`None`): the next rule is tried. Only
+                // the builds that read peers' rollouts carry that branch.
+                #[cfg(feature = "peers")]
+                let mut e = match &rule.serve {
+                    Serve::Peer(r) => match self.peer_rollout(flag, r, Reason::TargetingMatch, trace) {
+                        Some(e) => e,
+                        None => continue,
+                    },
+                    serve => self.serve(flag, serve, Reason::TargetingMatch, trace),
+                };
+                #[cfg(not(feature = "peers"))]
+                let mut e = self.serve(flag, &rule.serve, Reason::TargetingMatch, trace);
+                e.rule_id = Some(&rule.id);
+                return e;
             }
         }
         if T::ON {
             trace.step(Step::Fallthrough);
         }
         let reason = if flag.is_static { Reason::Static } else { Reason::Default };
-        // Loading refuses a fallthrough that leaves units out.
-        self.serve(flag, &flag.fallthrough, reason, trace).unwrap_or_else(|| off(flag, reason))
+        self.serve(flag, &flag.fallthrough, reason, trace)
     }
 
     /// The earliest target (in snapshot order) listing the context's unit value.
@@ -210,26 +218,21 @@ impl<'s, 'c> Env<'s, 'c> {
         }
     }
 
-    /// What `serve` gives the context; `None` when a peer's rollout leaves it out.
-    fn serve<T: Trace<'s>>(
-        &self,
-        flag: &'s Flag,
-        serve: &'s Serve,
-        fixed: Reason,
-        trace: &mut T,
-    ) -> Option<Evaluation<'s>> {
-        Some(match serve {
+    fn serve<T: Trace<'s>>(&self, flag: &'s Flag, serve: &'s Serve, fixed: Reason, trace: &mut T) -> Evaluation<'s> {
+        match serve {
             Serve::Variation(v) => served(flag, *v, fixed),
             Serve::Rollout(r) => {
                 self.rollout(flag, &r.bucket_by, &r.slices, trace, |unit| bucket(&r.key, unit.as_bytes()))
             }
+            // The fallthrough's (a rule's is served above): loading refuses one that leaves
+            // units out.
             #[cfg(feature = "peers")]
-            Serve::Peer(r) => return self.peer_rollout(flag, r, fixed, trace),
+            Serve::Peer(r) => self.peer_rollout(flag, r, fixed, trace).unwrap_or_else(|| off(flag, fixed)),
             Serve::Experiment(x) => {
                 let mut buf = itoa::Buffer::new();
                 let unit = match self.unit(&x.bucket_by, &mut buf) {
                     Ok(unit) => unit,
-                    Err(e) => return Some(e),
+                    Err(e) => return e,
                 };
                 let t = bucket(&x.enrol, unit.as_bytes());
                 if T::ON {
@@ -244,7 +247,7 @@ impl<'s, 'c> Env<'s, 'c> {
                 if t >= x.traffic {
                     let mut e = served(flag, x.fallback, Reason::Split);
                     e.bucket = Some(t);
-                    return Some(e);
+                    return e;
                 }
                 let v = bucket(&x.variant, unit.as_bytes());
                 if T::ON {
@@ -256,7 +259,7 @@ impl<'s, 'c> Env<'s, 'c> {
                 e.in_experiment = true;
                 e
             }
-        })
+        }
     }
 }
 
@@ -327,7 +330,10 @@ pub(super) fn bucket_step<'s>(
         .iter()
         .map(|s| {
             // A peer's slice may hold no variation (`SKIP`).
+            #[cfg(feature = "peers")]
             let name = flag.variations.get(s.variation as usize).map_or("(no variation)", |v| v.name.as_str());
+            #[cfg(not(feature = "peers"))]
+            let name = flag.variations[s.variation as usize].name.as_str();
             let r = (name, start, s.end);
             start = s.end;
             r
