@@ -124,6 +124,7 @@ fn client_specification() {
             generated_at: "2026-01-01T00:00:00Z".into(),
             skip_unsupported: true,
             decryption_key: None,
+            reference: None,
         };
         let imported = import(Peer::Unleash, &state, &options).unwrap_or_else(|e| panic!("{file}: {e}"));
         let mut engine = Engine::new();
