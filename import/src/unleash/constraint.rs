@@ -120,13 +120,13 @@ pub fn constraint(c: &Json<'_>, path: &str, sdk: Sdk) -> Result<Json<'static>, F
         "DATE_AFTER" | "DATE_BEFORE" => {
             return Err(refuse(
                 &at(path, "operator"),
-                "Yggdrasil reads currentTime with chrono (nanoseconds, its own accepted forms); edgeflag's timestamps differ (milliseconds, full-dates)",
+                "Unleash's SDKs read currentTime as their own dates (Yggdrasil: chrono, nanoseconds; Node: JavaScript's Date, the host's clock when absent), which edgeflag's timestamps do not reproduce",
             ))
         }
         "SEMVER_EQ" | "SEMVER_GT" | "SEMVER_GTE" | "SEMVER_LT" | "SEMVER_LTE" => {
             return Err(refuse(
                 &at(path, "operator"),
-                "Yggdrasil's semver rejects `1` and `1.2`, which edgeflag's semver operators read as 1.0.0 and 1.2.0",
+                "Unleash's SDKs reject the versions `1` and `1.2`, which edgeflag's semver operators read as 1.0.0 and 1.2.0",
             ))
         }
         "REGEX" => return Err(refuse(&at(path, "operator"), "edgeflag has no regular-expression operator")),

@@ -80,7 +80,13 @@ pub fn flags(
         let parent_flag = match build(pf, ppath, parent, name, segments, sdk) {
             Ok(b) => b,
             Err(Fail::Broken(_)) => Built::disabled(None),
-            Err(e) => return Err(e),
+            // Refused at this toggle's dependency, naming the parent's construct, so that what is
+            // left out is traced to this toggle.
+            Err(Fail::Error(mut e)) => {
+                e.message = alloc::format!("parent {parent:?}, {}: {}", e.path, e.message);
+                e.path = p.clone();
+                return Err(Fail::Error(e));
+            }
         };
         let satisfied = |value: &Json<'_>| {
             let fe = matches!(value.get("feature_enabled"), Some(Json::Bool(true)));

@@ -55,7 +55,12 @@ pub fn strategy(
     let name = s.get("name").and_then(Json::as_str).ok_or_else(|| invalid(&at(path, "name"), "expected a string"))?;
     let params_path = at(path, "parameters");
     let params = match s.get("parameters") {
-        None | Some(Json::Null) if sdk == Sdk::Node => {
+        // unleash-client for Node reads parameters (and throws without them) except in a
+        // `default` strategy without variants.
+        None | Some(Json::Null)
+            if sdk == Sdk::Node
+                && (name != "default" || matches!(s.get("variants"), Some(Json::Array(v)) if !v.is_empty())) =>
+        {
             return Err(refuse(&params_path, "no parameters: unleash-client for Node reads them and throws"))
         }
         None | Some(Json::Null) => None,
