@@ -387,6 +387,8 @@ export interface ImportOptions {
   skipUnsupported?: boolean;
   /** GrowthBook: the SDK connection's key for an encrypted payload. */
   decryptionKey?: string;
+  /** Which of the peer's SDKs to answer as where they differ (Unleash: `'yggdrasil'`, the default, or `'node'`). */
+  reference?: string;
 }
 
 /**

@@ -215,6 +215,9 @@ enum Command {
         /// GrowthBook: the SDK connection's key for an encrypted payload.
         #[arg(long)]
         decryption_key: Option<String>,
+        /// Which of the peer's SDKs to answer as where they differ (Unleash: yggdrasil, node).
+        #[arg(long)]
+        reference: Option<String>,
     },
     /// Print a deterministic synthetic snapshot (for benchmarks and load tests).
     Generate {
@@ -418,13 +421,14 @@ fn run(command: Command) -> Result<(), String> {
             print(&conformance::run(std::path::Path::new(&dir), compiled)?);
             Ok(())
         }
-        Command::Import { from, file, out, skip_unsupported, version, decryption_key } => {
+        Command::Import { from, file, out, skip_unsupported, version, decryption_key, reference } => {
             let request = import::Request {
                 from: &from,
                 file: &file,
                 skip_unsupported,
                 version,
                 decryption_key: decryption_key.as_deref(),
+                reference: reference.as_deref(),
             };
             let (text, report) = import::run(&request)?;
             match out {

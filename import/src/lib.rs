@@ -57,6 +57,10 @@ pub struct Options {
     pub skip_unsupported: bool,
     /// GrowthBook: the SDK connection's decryption key, for encrypted payloads.
     pub decryption_key: Option<String>,
+    /// Which of the peer's SDKs the snapshot answers as, where they differ; `None` is the peer's
+    /// reference engine. Unleash: `yggdrasil` (the default) or `node` (unleash-client for Node,
+    /// docs/import-unleash.md). A name the peer's converter does not know is `invalid`.
+    pub reference: Option<String>,
 }
 
 /// A converted configuration.

@@ -5,6 +5,8 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use edgeflag::Json;
 
+use super::context::Sdk;
+
 /// A JSON object from its members, in order.
 pub fn obj(members: Vec<(&str, Json<'static>)>) -> Json<'static> {
     Json::Object(members.into_iter().map(|(k, v)| (Cow::Owned(k.to_string()), v)).collect())
@@ -57,19 +59,24 @@ pub fn exists(attribute: &str) -> Json<'static> {
 }
 
 /// Unleash's rollout `bucket < percent` of the unit in `attribute`, groupId `group`.
-pub fn in_bucket(attribute: &str, group: &str, percent: u32) -> Json<'static> {
+pub fn in_bucket(attribute: &str, group: &str, percent: u32, sdk: Sdk) -> Json<'static> {
     obj(alloc::vec![
         ("op", text("inBucket")),
         ("bucketBy", text(attribute)),
-        ("scheme", scheme(group, "rollout")),
+        ("scheme", scheme(group, "rollout", sdk)),
         ("buckets", Json::Number(100.0)),
         ("range", Json::Array(alloc::vec![Json::Number(0.0), Json::Number(f64::from(percent))])),
     ])
 }
 
-/// The `unleash` scheme with its groupId and purpose (`rollout` or `variant`); UTF-8, the default.
-pub fn scheme(group: &str, purpose: &str) -> Json<'static> {
-    obj(alloc::vec![("name", text("unleash")), ("groupId", text(group)), ("purpose", text(purpose))])
+/// The `unleash` scheme with its groupId and purpose (`rollout` or `variant`), hashing as `sdk`
+/// does (UTF-8, the default, for Yggdrasil).
+pub fn scheme(group: &str, purpose: &str, sdk: Sdk) -> Json<'static> {
+    let mut members = alloc::vec![("name", text("unleash")), ("groupId", text(group)), ("purpose", text(purpose))];
+    if sdk == Sdk::Node {
+        members.push(("encoding", text("utf16-low-byte")));
+    }
+    obj(members)
 }
 
 /// Collapses `all` of one clause to the clause itself (smaller snapshots, same answers).

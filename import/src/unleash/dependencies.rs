@@ -8,6 +8,7 @@
 //! with the *dependent's* name there.
 
 use super::build::{at, idx, obj, text};
+use super::context::Sdk;
 use super::fail::{invalid, refuse, Fail};
 use super::flag::{build, Built};
 use super::Segments;
@@ -23,6 +24,7 @@ pub fn flags(
     features: &[(&Json<'_>, String)],
     names: &[&str],
     segments: &Segments<'_>,
+    sdk: Sdk,
 ) -> Result<Vec<(String, Json<'static>)>, Fail> {
     let deps_path = at(path, "dependencies");
     let deps = match f.get("dependencies") {
@@ -38,6 +40,7 @@ pub fn flags(
         let p = idx(&deps_path, i);
         let parent =
             d.get("feature").and_then(Json::as_str).ok_or_else(|| invalid(&at(&p, "feature"), "expected a string"))?;
+        // `parent.enabled !== false`.
         let expected = match d.get("enabled") {
             None | Some(Json::Null) => true,
             Some(Json::Bool(b)) => *b,
@@ -64,7 +67,7 @@ pub fn flags(
         if matches!(pf.get("dependencies"), Some(Json::Array(items)) if !items.is_empty()) {
             return Ok(never(name, &alloc::format!("{p}: Yggdrasil does not follow a parent's own dependencies")));
         }
-        if !expected && !wanted.is_empty() {
+        if !expected && !wanted.is_empty() && sdk == Sdk::Yggdrasil {
             return Err(refuse(
                 &at(&p, "variants"),
                 "a variant list on a parent expected disabled: Yggdrasil picks the disabled parent's variant",
@@ -74,20 +77,30 @@ pub fn flags(
         if names.contains(&key.as_str()) {
             return Err(refuse(&p, "the helper flag's key is a toggle's name"));
         }
-        let parent_flag = match build(pf, ppath, parent, name, segments) {
+        let parent_flag = match build(pf, ppath, parent, name, segments, sdk) {
             Ok(b) => b,
             Err(Fail::Broken(_)) => Built::disabled(None),
-            Err(e) => return Err(e),
+            // Refused at this toggle's dependency, naming the parent's construct, so that what is
+            // left out is traced to this toggle.
+            Err(Fail::Error(mut e)) => {
+                e.message = alloc::format!("parent {parent:?}, {}: {}", e.path, e.message);
+                e.path = p.clone();
+                return Err(Fail::Error(e));
+            }
         };
         let satisfied = |value: &Json<'_>| {
             let fe = matches!(value.get("feature_enabled"), Some(Json::Bool(true)));
             if !expected {
                 return !fe;
             }
-            // No variant (enabled: false) satisfies any list, as Yggdrasil's `None` does.
             let has_variant = matches!(value.get("enabled"), Some(Json::Bool(true)));
             let vname = value.get("name").and_then(Json::as_str).unwrap_or("");
-            fe && (wanted.is_empty() || !has_variant || wanted.iter().any(|w| w == vname))
+            match sdk {
+                // No variant (enabled: false) satisfies any list, as Yggdrasil's `None` does.
+                Sdk::Yggdrasil => fe && (wanted.is_empty() || !has_variant || wanted.iter().any(|w| w == vname)),
+                // `variants.includes(name)`, the name "disabled" when there is no variant.
+                Sdk::Node => fe && (wanted.is_empty() || wanted.iter().any(|w| w == vname)),
+            }
         };
         let flags_of: Vec<bool> = parent_flag.values.iter().map(satisfied).collect();
         let variations = Json::Array(alloc::vec![
@@ -99,7 +112,7 @@ pub fn flags(
         prerequisites.push(obj(alloc::vec![("flag", text(&key)), ("variation", text("true"))]));
         helpers.push((key, helper));
     }
-    let own = build(f, path, name, name, segments)?;
+    let own = build(f, path, name, name, segments, sdk)?;
     let mut out = alloc::vec![(name.to_string(), own.render_main(prerequisites))];
     out.extend(helpers);
     Ok(out)

@@ -1,6 +1,7 @@
 //! A toggle as the rules and variations of an edgeflag flag.
 
 use super::build::{at, idx, obj, scheme, text, texts};
+use super::context::Sdk;
 use super::fail::{invalid, Fail};
 use super::stickiness::empty_guard;
 use super::strategy::{strategy, Pending};
@@ -8,7 +9,7 @@ use super::variants::{read, VariantSet};
 use super::Segments;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use edgeflag::bucketing::unleash::{normalized, UnleashEncoding, VARIANT_SEED};
+use edgeflag::bucketing::unleash::{normalized, VARIANT_SEED};
 use edgeflag::Json;
 
 /// The variation "disabled": `getVariant` of a toggle that is off for the context.
@@ -21,7 +22,7 @@ pub enum Serve {
     /// Always this variation.
     Var(usize),
     /// Unleash's variant pick.
-    Rollout { bucket_by: Vec<String>, group: String, slices: Vec<(usize, u32)>, missing: usize },
+    Rollout { bucket_by: Vec<String>, group: String, slices: Vec<(usize, u32)>, missing: usize, sdk: Sdk },
 }
 
 /// A rule before rendering.
@@ -80,26 +81,41 @@ impl Built {
     /// Rules picking from `set` for contexts matching `base`, and the serve that ends them.
     fn variants(&mut self, set: &VariantSet, base: &[Json<'static>], id: &str) -> Serve {
         let vi: Vec<usize> = set.variants.iter().map(|v| self.add(&v.value, &v.name)).collect();
-        for (k, (attr, values, v)) in set.overrides.iter().enumerate() {
+        for (k, (clause, v)) in set.overrides.iter().enumerate() {
             let mut clauses = base.to_vec();
-            clauses.push(super::build::leaf(attr, "in", values));
+            clauses.push(clause.clone());
             self.rules.push(Rule { id: alloc::format!("{id}:overrides[{k}]"), clauses, serve: Serve::Var(vi[*v]) });
         }
         if let Some(only) = set.single() {
             return Serve::Var(vi[only]);
         }
-        let total = set.total();
-        let empty = vi[set.at_bucket(normalized(&set.group, "", VARIANT_SEED, total, UnleashEncoding::Utf8))];
-        for j in 0..set.chain.len() {
-            let mut clauses = base.to_vec();
-            clauses.extend(empty_guard(&set.chain, j));
-            self.rules.push(Rule { id: alloc::format!("{id}:empty[{j}]"), clauses, serve: Serve::Var(empty) });
+        let missing = vi[set.first_positive()];
+        match set.sdk {
+            Sdk::Yggdrasil => {
+                let total = set.total();
+                let empty = vi[set.at_bucket(normalized(&set.group, "", VARIANT_SEED, total, set.sdk.encoding()))];
+                for j in 0..set.chain.len() {
+                    let mut clauses = base.to_vec();
+                    clauses.extend(empty_guard(&set.chain, j));
+                    self.rules.push(Rule { id: alloc::format!("{id}:empty[{j}]"), clauses, serve: Serve::Var(empty) });
+                }
+            }
+            // unleash-client skips "" in its default chain as edgeflag's units do; a named
+            // stickiness whose top-level member is "" draws at random (one outcome given here).
+            Sdk::Node => {
+                if let Some(top) = &set.empty_top {
+                    let mut clauses = base.to_vec();
+                    clauses.push(super::build::leaf(top, "in", &[""]));
+                    self.rules.push(Rule { id: alloc::format!("{id}:empty[0]"), clauses, serve: Serve::Var(missing) });
+                }
+            }
         }
         Serve::Rollout {
             bucket_by: set.chain.clone(),
             group: set.group.clone(),
             slices: set.variants.iter().zip(&vi).map(|(v, &i)| (i, v.weight)).collect(),
-            missing: vi[set.first_positive()],
+            missing,
+            sdk: set.sdk,
         }
     }
 
@@ -112,7 +128,7 @@ impl Built {
     ) -> Json<'static> {
         let serve = |s: &Serve| match s {
             Serve::Var(i) => obj(alloc::vec![("variation", text(&name_of(*i)))]),
-            Serve::Rollout { bucket_by, group, slices, missing } => {
+            Serve::Rollout { bucket_by, group, slices, missing, sdk } => {
                 let bucket_by = if bucket_by.len() == 1 { text(&bucket_by[0]) } else { texts(bucket_by) };
                 let slices = slices
                     .iter()
@@ -124,7 +140,7 @@ impl Built {
                     "rollout",
                     obj(alloc::vec![
                         ("bucketBy", bucket_by),
-                        ("scheme", scheme(group, "variant")),
+                        ("scheme", scheme(group, "variant", *sdk)),
                         ("variations", Json::Array(slices)),
                         ("missingUnit", obj(alloc::vec![("variation", text(&name_of(*missing)))])),
                     ])
@@ -180,7 +196,14 @@ pub fn disabled_flag(why: &str) -> Json<'static> {
 
 /// Builds the toggle `f` at `path`. `toggle`: its name; `group`: the groupId of a flexibleRollout
 /// without one (see [`strategy`]).
-pub fn build(f: &Json<'_>, path: &str, toggle: &str, group: &str, segments: &Segments<'_>) -> Result<Built, Fail> {
+pub fn build(
+    f: &Json<'_>,
+    path: &str,
+    toggle: &str,
+    group: &str,
+    segments: &Segments<'_>,
+    sdk: Sdk,
+) -> Result<Built, Fail> {
     let enabled = match f.get("enabled") {
         Some(Json::Bool(b)) => *b,
         _ => return Err(invalid(&at(path, "enabled"), "expected a boolean")),
@@ -195,9 +218,11 @@ pub fn build(f: &Json<'_>, path: &str, toggle: &str, group: &str, segments: &Seg
             Some(Json::Array(items)) => items.first().and_then(|v| v.get("stickiness")).and_then(Json::as_str),
             _ => None,
         };
-        read(f.get("variants"), &variants_path, toggle, stickiness, true)
+        read(f.get("variants"), &variants_path, toggle, stickiness, true, sdk)
     };
     let strategies = match f.get("strategies") {
+        // unleash-client for Node: "strategies not an array" is disabled.
+        None | Some(Json::Null) if sdk == Sdk::Node => return Ok(b),
         None | Some(Json::Null) => &[][..],
         Some(Json::Array(items)) => &items[..],
         Some(_) => return Err(invalid(&at(path, "strategies"), "expected an array")),
@@ -213,7 +238,7 @@ pub fn build(f: &Json<'_>, path: &str, toggle: &str, group: &str, segments: &Seg
     }
     for (i, s) in strategies.iter().enumerate() {
         let sp = idx(&at(path, "strategies"), i);
-        let Some(st) = strategy(s, &sp, toggle, group, segments, &mut pending)? else { continue };
+        let Some(st) = strategy(s, &sp, toggle, group, segments, &mut pending, sdk)? else { continue };
         let base = alloc::vec![st.condition];
         // A matching strategy decides: its variants, else the feature's.
         let set = match st.variants {

@@ -38,6 +38,16 @@ impl<'a> Segments<'a> {
 
 /// Converts Unleash's payload.
 pub fn convert(doc: &Json<'_>, options: &Options, skips: &mut Skips) -> Result<Json<'static>, ImportError> {
+    let sdk = match options.reference.as_deref() {
+        None | Some("yggdrasil") => context::Sdk::Yggdrasil,
+        Some("node") => context::Sdk::Node,
+        Some(other) => {
+            return Err(ImportError::invalid(
+                "",
+                alloc::format!("reference {other:?}: Unleash's are yggdrasil (the default) and node"),
+            ))
+        }
+    };
     let state = events::state(doc)?;
     let features = &state.features;
     let mut segments = Vec::new();
@@ -70,7 +80,7 @@ pub fn convert(doc: &Json<'_>, options: &Options, skips: &mut Skips) -> Result<J
     let mut flags = Vec::new();
     for (i, (f, path)) in features.iter().enumerate() {
         let name = names[i];
-        let converted = dependencies::flags(f, path, name, &state.features, &names, &segments);
+        let converted = dependencies::flags(f, path, name, &state.features, &names, &segments, sdk);
         match converted {
             Ok(list) => flags.extend(list),
             Err(Fail::Error(e)) if e.kind == ImportErrorKind::Unsupported => skips.refuse(e)?,

@@ -1,10 +1,10 @@
 //! One strategy (with its constraints and segments) as the clause "Yggdrasil matches it".
 
 use super::build::{all_of, always, at, idx, leaf, never};
-use super::constraint::{constraint, ipv4_range};
-use super::context::{attribute, CONSTRAINT_FIELDS};
+use super::constraint::{constraint, ipv4_range, is_js_space, js_number};
+use super::context::{attribute, field, Field, Sdk, CONSTRAINT_FIELDS};
 use super::fail::{check_quotable, invalid, refuse, Fail};
-use super::stickiness::rollout;
+use super::stickiness::{node_rollout, rollout};
 use super::variants::{read, VariantSet};
 use super::Segments;
 use crate::ImportErrorKind;
@@ -50,10 +50,19 @@ pub fn strategy(
     group: &str,
     segments: &Segments<'_>,
     pending: &mut Pending,
+    sdk: Sdk,
 ) -> Result<Option<Strategy>, Fail> {
     let name = s.get("name").and_then(Json::as_str).ok_or_else(|| invalid(&at(path, "name"), "expected a string"))?;
     let params_path = at(path, "parameters");
     let params = match s.get("parameters") {
+        // unleash-client for Node reads parameters (and throws without them) except in a
+        // `default` strategy without variants.
+        None | Some(Json::Null)
+            if sdk == Sdk::Node
+                && (name != "default" || matches!(s.get("variants"), Some(Json::Array(v)) if !v.is_empty())) =>
+        {
+            return Err(refuse(&params_path, "no parameters: unleash-client for Node reads them and throws"))
+        }
         None | Some(Json::Null) => None,
         Some(p @ Json::Object(members)) => {
             for (k, v) in members {
@@ -67,7 +76,10 @@ pub fn strategy(
     };
     let param = |k: &str| params.and_then(|p| p.get(k)).and_then(Json::as_str);
 
-    let rule = pending.keep(rule(name, &param, path, &params_path, group))?;
+    let rule = match sdk {
+        Sdk::Yggdrasil => pending.keep(rule(name, &param, path, &params_path, group))?,
+        Sdk::Node => pending.keep(node_rule(name, &param, path, &params_path))?,
+    };
 
     let mut clauses = Vec::new();
     let mut complete = rule.is_some();
@@ -78,7 +90,7 @@ pub fn strategy(
         None | Some(Json::Null) => {}
         Some(Json::Array(items)) => {
             for (i, c) in items.iter().enumerate() {
-                match pending.keep(constraint(c, &idx(&at(path, "constraints"), i)))? {
+                match pending.keep(constraint(c, &idx(&at(path, "constraints"), i), sdk))? {
                     Some(clause) => clauses.push(clause),
                     None => complete = false,
                 }
@@ -93,12 +105,17 @@ pub fn strategy(
                 let p = idx(&at(path, "segments"), i);
                 let id = id.as_integer().ok_or_else(|| invalid(&p, "expected a segment id"))?;
                 let Some((constraints, seg_path)) = segments.get(id) else {
+                    if sdk == Sdk::Node {
+                        // A missing segment is a failing constraint there.
+                        clauses.push(never());
+                        continue;
+                    }
                     return Err(Fail::Broken(alloc::format!("{p} names segment {id}, which the payload lacks")));
                 };
                 for (k, c) in constraints.iter().enumerate() {
                     // Refused at the toggle's reference, naming the segment's constraint, so
                     // what is left out is traced to the toggle.
-                    let converted = constraint(c, &idx(&at(seg_path, "constraints"), k)).map_err(|f| match f {
+                    let converted = constraint(c, &idx(&at(seg_path, "constraints"), k), sdk).map_err(|f| match f {
                         Fail::Error(mut e) => {
                             e.message = alloc::format!("segment {id}, {}: {}", e.path, e.message);
                             e.path = p.clone();
@@ -115,11 +132,26 @@ pub fn strategy(
         }
         Some(_) => return Err(invalid(&at(path, "segments"), "expected an array of segment ids")),
     }
-    // Strategy variants pick by the strategy's stickiness and groupId (Yggdrasil
-    // `build_variant_rules`; the variants' own `stickiness` is not read there).
-    let variant_group = param("groupId").unwrap_or(toggle);
-    let variants =
-        pending.keep(read(s.get("variants"), &at(path, "variants"), variant_group, param("stickiness"), false))?;
+    let variants_path = at(path, "variants");
+    let variants = match sdk {
+        // Strategy variants pick by the strategy's stickiness and groupId (Yggdrasil
+        // `build_variant_rules`; the variants' own `stickiness` and overrides are not read there).
+        Sdk::Yggdrasil => {
+            let group = param("groupId").unwrap_or(toggle);
+            pending.keep(read(s.get("variants"), &variants_path, group, param("stickiness"), false, sdk))?
+        }
+        // Node: the first variant's stickiness, else the strategy's; the groupId parameter as
+        // JavaScript writes it in a template (`undefined` when absent); overrides read.
+        Sdk::Node => {
+            let group = param("groupId").unwrap_or("undefined");
+            let first = match s.get("variants") {
+                Some(Json::Array(items)) => items.first().and_then(|v| v.get("stickiness")).and_then(Json::as_str),
+                _ => None,
+            };
+            let stickiness = first.filter(|s| !s.is_empty()).or(param("stickiness"));
+            pending.keep(read(s.get("variants"), &variants_path, group, stickiness, true, sdk))?
+        }
+    };
     if !complete {
         return Ok(None);
     }
@@ -199,6 +231,89 @@ fn rule<'p>(
             }
             Ok(if addresses.is_empty() { never() } else { leaf("remoteAddress", "in", &addresses) })
         }
+        "applicationHostname" => {
+            Err(refuse(&at(path, "name"), "applicationHostname depends on the evaluating host's name"))
+        }
+        _ => Err(refuse(&at(path, "name"), "a custom strategy: its outcome is the application's code")),
+    }
+}
+
+/// The strategy's own rule as unleash-client for Node evaluates it.
+fn node_rule<'p>(
+    name: &str,
+    param: &dyn Fn(&str) -> Option<&'p str>,
+    path: &str,
+    params_path: &str,
+) -> Result<Json<'static>, Fail> {
+    // `Number(parameter)`: NaN (absent) is `None`.
+    let number =
+        |k: &str| -> Result<Option<f64>, Fail> { param(k).map(|v| js_number(v, &at(params_path, k))).transpose() };
+    match name {
+        "default" => Ok(always()),
+        "userWithId" => {
+            // `userIds.split(/\s*,\s*/)`: white space around commas goes, at the ends it stays;
+            // `includes(context.userId)`, strictly.
+            let ids = match param("userIds") {
+                None | Some("") => return Ok(never()),
+                Some(ids) => ids,
+            };
+            let pieces: Vec<&str> = ids.split(',').collect();
+            let last = pieces.len().saturating_sub(1);
+            let ids: Vec<&str> = pieces
+                .iter()
+                .enumerate()
+                .map(|(i, p)| {
+                    let p = if i > 0 { p.trim_start_matches(is_js_space) } else { p };
+                    if i < last {
+                        p.trim_end_matches(is_js_space)
+                    } else {
+                        p
+                    }
+                })
+                .collect();
+            Ok(leaf("userId", "in", &ids))
+        }
+        "gradualRolloutUserId" | "gradualRolloutSessionId" => {
+            let attr = if name == "gradualRolloutUserId" { "userId" } else { "sessionId" };
+            let group = param("groupId").unwrap_or("");
+            let f = Field::One(String::from(attr));
+            Ok(node_rollout(Some(&f), group, number("percentage")?))
+        }
+        "gradualRolloutRandom" => match number("percentage")? {
+            // `percentage >= random` with random in 1…100.
+            Some(p) if p >= 100.0 => Ok(always()),
+            None => Ok(never()),
+            Some(p) if p < 1.0 => Ok(never()),
+            Some(_) => Err(refuse(
+                &at(params_path, "percentage"),
+                "gradualRolloutRandom between 0 % and 100 %: Unleash draws at random",
+            )),
+        },
+        "flexibleRollout" => {
+            let group = param("groupId").unwrap_or("");
+            let percent = number("rollout")?;
+            let sp = at(params_path, "stickiness");
+            match param("stickiness").filter(|s| !s.is_empty()).unwrap_or("default") {
+                "default" => Ok(node_rollout(None, group, percent)),
+                "random" => match percent {
+                    Some(p) if p >= 100.0 => Ok(always()),
+                    Some(p) if p > 0.0 => {
+                        Err(refuse(&sp, "random stickiness between 0 % and 100 %: Unleash draws at random"))
+                    }
+                    _ => Ok(never()),
+                },
+                "currentTime" => Err(refuse(&sp, "currentTime is a Date in unleash-client's context")),
+                other => {
+                    let f = field(other, CONSTRAINT_FIELDS, Sdk::Node)
+                        .ok_or_else(|| refuse(&sp, "a name JavaScript reads from the context object's prototype"))?;
+                    Ok(node_rollout(Some(&f), group, percent))
+                }
+            }
+        }
+        "remoteAddress" => Err(refuse(
+            &at(path, "name"),
+            "unleash-client for Node reads addresses with ip-address, whose accepted texts are not listed here",
+        )),
         "applicationHostname" => {
             Err(refuse(&at(path, "name"), "applicationHostname depends on the evaluating host's name"))
         }

@@ -1,7 +1,7 @@
 //! Variant lists (a feature's, a strategy's) and how Yggdrasil picks one of them.
 
-use super::build::{at, idx, obj, text};
-use super::context::{attribute, OVERRIDE_FIELDS, STICKINESS_FIELDS};
+use super::build::{at, idx, leaf, obj, text};
+use super::context::{field, Field, Sdk, OVERRIDE_FIELDS, STICKINESS_FIELDS};
 use super::fail::{invalid, refuse, Fail};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -25,8 +25,13 @@ pub struct VariantSet {
     pub group: String,
     /// The stickiness chain (attribute references); a random draw follows it.
     pub chain: Vec<String>,
-    /// Overrides in Yggdrasil's order: attribute, values, variant index.
-    pub overrides: Vec<(String, Vec<String>, usize)>,
+    /// Overrides in order: the clause matching the context, the variant index.
+    pub overrides: Vec<(Json<'static>, usize)>,
+    /// Whose pick this is.
+    pub sdk: Sdk,
+    /// Node, a named stickiness: the top-level member whose `""` makes unleash-client draw at
+    /// random (it reads `""` and does not fall back to the property).
+    pub empty_top: Option<String>,
 }
 
 impl VariantSet {
@@ -71,6 +76,7 @@ pub fn read(
     group: &str,
     stickiness: Option<&str>,
     overrides: bool,
+    sdk: Sdk,
 ) -> Result<Option<VariantSet>, Fail> {
     let items = match list {
         None | Some(Json::Null) => return Ok(None),
@@ -78,8 +84,9 @@ pub fn read(
         Some(Json::Array(items)) => items,
         Some(_) => return Err(invalid(path, "expected an array of variants")),
     };
+    let (chain, empty_top) = chain(stickiness, sdk, path)?;
     let mut set =
-        VariantSet { variants: Vec::new(), group: group.to_string(), chain: chain(stickiness), overrides: Vec::new() };
+        VariantSet { variants: Vec::new(), group: group.to_string(), chain, overrides: Vec::new(), sdk, empty_top };
     let mut total: u64 = 0;
     for (i, v) in items.iter().enumerate() {
         let p = idx(path, i);
@@ -112,7 +119,7 @@ pub fn read(
         value.push(("enabled", Json::Bool(true)));
         value.push(("feature_enabled", Json::Bool(true)));
         if overrides {
-            read_overrides(v.get("overrides"), &at(&p, "overrides"), i, &mut set.overrides)?;
+            read_overrides(v.get("overrides"), &at(&p, "overrides"), i, &mut set.overrides, sdk)?;
         }
         set.variants.push(Variant { value: obj(value), name: name.to_string(), weight });
     }
@@ -124,11 +131,20 @@ pub fn read(
     Ok(Some(set))
 }
 
-/// The stickiness chain of variants (Yggdrasil `get_seed`).
-fn chain(stickiness: Option<&str>) -> Vec<String> {
+/// The stickiness chain of variants (Yggdrasil `get_seed`; unleash-client's `getSeed`, whose
+/// default also takes `remoteAddress`), and for Node the member whose `""` draws at random.
+fn chain(stickiness: Option<&str>, sdk: Sdk, path: &str) -> Result<(Vec<String>, Option<String>), Fail> {
+    let default = match sdk {
+        Sdk::Yggdrasil => &["userId", "sessionId"][..],
+        Sdk::Node => &["userId", "sessionId", "remoteAddress"][..],
+    };
     match stickiness {
-        None | Some("default") => alloc::vec![String::from("userId"), String::from("sessionId")],
-        Some(name) => alloc::vec![attribute(name, STICKINESS_FIELDS)],
+        None | Some("default") => Ok((default.iter().map(|s| String::from(*s)).collect(), None)),
+        Some(name) => match field(name, STICKINESS_FIELDS, sdk) {
+            Some(Field::One(a)) => Ok((alloc::vec![a], None)),
+            Some(Field::Fallback(top, props)) => Ok((alloc::vec![top.clone(), props], Some(top))),
+            None => Err(refuse(path, "a stickiness JavaScript reads from the context object's prototype")),
+        },
     }
 }
 
@@ -136,7 +152,8 @@ fn read_overrides(
     list: Option<&Json<'_>>,
     path: &str,
     variant: usize,
-    out: &mut Vec<(String, Vec<String>, usize)>,
+    out: &mut Vec<(Json<'static>, usize)>,
+    sdk: Sdk,
 ) -> Result<(), Fail> {
     let items = match list {
         None | Some(Json::Null) => return Ok(()),
@@ -157,8 +174,11 @@ fn read_overrides(
         for (i, v) in values.iter().enumerate() {
             list.push(v.as_str().ok_or_else(|| invalid(&idx(&at(&p, "values"), i), "expected a string"))?.to_string());
         }
+        let f = field(name, OVERRIDE_FIELDS, sdk).ok_or_else(|| {
+            refuse(&at(&p, "contextName"), "a name JavaScript reads from the context object's prototype")
+        })?;
         if !list.is_empty() {
-            out.push((attribute(name, OVERRIDE_FIELDS), list, variant));
+            out.push((f.clause(&|a| leaf(a, "in", &list)), variant));
         }
     }
     Ok(())
