@@ -387,6 +387,8 @@ export interface ImportOptions {
   skipUnsupported?: boolean;
   /** GrowthBook: the SDK connection's key for an encrypted payload. */
   decryptionKey?: string;
+  /** flagd: answer as flagd-core (JavaScript) where it and flagd's Go evaluator disagree (docs/import-flagd.md). */
+  flagdCore?: boolean;
 }
 
 /**

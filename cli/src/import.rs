@@ -10,6 +10,7 @@ pub struct Request<'a> {
     pub skip_unsupported: bool,
     pub version: Option<u64>,
     pub decryption_key: Option<&'a str>,
+    pub flagd_core: bool,
 }
 
 /// The snapshot's text and a report for stderr (what was left out), or why it was refused.
@@ -26,6 +27,7 @@ pub fn run(request: &Request<'_>) -> Result<(String, String), String> {
         generated_at: format_time(now),
         skip_unsupported: request.skip_unsupported,
         decryption_key: request.decryption_key.map(str::to_string),
+        flagd_core: request.flagd_core,
     };
     let imported = import(peer, &text, &options).map_err(|e| format!("{}: {e}", request.file))?;
     let out = imported.snapshot.to_text();

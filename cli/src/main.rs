@@ -215,6 +215,9 @@ enum Command {
         /// GrowthBook: the SDK connection's key for an encrypted payload.
         #[arg(long)]
         decryption_key: Option<String>,
+        /// flagd: answer as flagd-core (JavaScript) where it and flagd (Go) disagree.
+        #[arg(long)]
+        flagd_core: bool,
     },
     /// Print a deterministic synthetic snapshot (for benchmarks and load tests).
     Generate {
@@ -418,13 +421,14 @@ fn run(command: Command) -> Result<(), String> {
             print(&conformance::run(std::path::Path::new(&dir), compiled)?);
             Ok(())
         }
-        Command::Import { from, file, out, skip_unsupported, version, decryption_key } => {
+        Command::Import { from, file, out, skip_unsupported, version, decryption_key, flagd_core } => {
             let request = import::Request {
                 from: &from,
                 file: &file,
                 skip_unsupported,
                 version,
                 decryption_key: decryption_key.as_deref(),
+                flagd_core,
             };
             let (text, report) = import::run(&request)?;
             match out {

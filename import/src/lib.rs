@@ -57,6 +57,9 @@ pub struct Options {
     pub skip_unsupported: bool,
     /// GrowthBook: the SDK connection's decryption key, for encrypted payloads.
     pub decryption_key: Option<String>,
+    /// flagd: answer as flagd-core (JavaScript) instead of flagd's Go evaluator where the two
+    /// disagree and flagd-core's answer can be reproduced (docs/import-flagd.md).
+    pub flagd_core: bool,
 }
 
 /// A converted configuration.

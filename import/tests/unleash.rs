@@ -123,7 +123,7 @@ fn client_specification() {
             version: 1,
             generated_at: "2026-01-01T00:00:00Z".into(),
             skip_unsupported: true,
-            decryption_key: None,
+            ..Options::default()
         };
         let imported = import(Peer::Unleash, &state, &options).unwrap_or_else(|e| panic!("{file}: {e}"));
         let mut engine = Engine::new();

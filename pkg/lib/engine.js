@@ -459,14 +459,14 @@ export function compile(snapshot) {
  * load) and, with `skipUnsupported`, the ImportErrors of what was left out. Throws ImportError.
  * Server entries only, as `edgeflag import` on the command line.
  */
-export function importConfig(peer, payload, { version = Date.now(), generatedAt = new Date().toISOString(), skipUnsupported = false, decryptionKey } = {}) {
+export function importConfig(peer, payload, { version = Date.now(), generatedAt = new Date().toISOString(), skipUnsupported = false, decryptionKey, flagdCore = false } = {}) {
   let text;
   try {
     text = snapshotText(payload);
   } catch (e) {
     throw new ImportError('invalid', '', e.message);
   }
-  const head = JSON.stringify({ peer, version, generatedAt, skipUnsupported, decryptionKey });
+  const head = JSON.stringify({ peer, version, generatedAt, skipUnsupported, decryptionKey, flagdCore });
   const c = (deriving ??= newCore());
   const length = c.import_config(`${head}\n${text}`);
   const out = utf8.decode(new Uint8Array(c.memory.buffer, c.out_ptr(), length));

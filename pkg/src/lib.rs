@@ -205,7 +205,7 @@ impl WasmEngine {
 
     /// A peer's payload converted into a snapshot (`edgeflag-import`, docs/import.md): `text` is
     /// the options as a JSON object on its first line (`peer`, `version`, `generatedAt`,
-    /// `skipUnsupported`, `decryptionKey`), then the payload. Writes
+    /// `skipUnsupported`, `decryptionKey`, `flagdCore`), then the payload. Writes
     /// `{"snapshot": …, "skipped": [[kind, path, message], …]}`, or the refusal as
     /// `[kind, path, message]`. Servers' module only: converting is a publisher's work.
     #[cfg(feature = "server")]
@@ -223,6 +223,7 @@ impl WasmEngine {
                     generated_at: text_of("generatedAt").unwrap_or_default(),
                     skip_unsupported: option("skipUnsupported") == Some(&Json::Bool(true)),
                     decryption_key: text_of("decryptionKey"),
+                    flagd_core: option("flagdCore") == Some(&Json::Bool(true)),
                 };
                 import(peer, payload, &options)
             }

@@ -61,7 +61,7 @@ pub fn convert(doc: &Json<'_>, options: &Options, skips: &mut Skips) -> Result<J
     let mut out: Vec<(Cow<'static, str>, Json<'static>)> = Vec::new();
     for (key, def) in flags {
         let path = member("flags", key);
-        match flag(key, def, evaluators, &path, &keys, skips) {
+        match flag(key, def, evaluators, &path, &keys, options.flagd_core, skips) {
             Ok(list) => out.extend(list.into_iter().map(|(k, v)| (Cow::Owned(k), v))),
             Err(e) if e.kind == crate::ImportErrorKind::Unsupported => skips.refuse(e)?,
             Err(e) => return Err(e),
@@ -93,6 +93,7 @@ fn flag(
     evaluators: Option<&Json<'_>>,
     path: &str,
     keys: &[&str],
+    js: bool,
     skips: &mut Skips,
 ) -> Result<Vec<(String, Json<'static>)>, ImportError> {
     let Json::Object(members) = def else {
@@ -150,9 +151,11 @@ fn flag(
     let targeting = match def.get("targeting") {
         None => None,
         Some(Json::Object(m)) if m.is_empty() => None,
+        // flagd-core reads a null targeting as none: STATIC.
+        Some(Json::Null) if js => None,
         Some(t) => Some(refs::expand(t, evaluators, &targeting_path)?),
     };
-    let flag_ctx = logic::Flag { key, variants: &names };
+    let flag_ctx = logic::Flag { key, variants: &names, js };
     let rules = match &targeting {
         Some(t) => emit::rules(logic::outcome(&flag_ctx, t, "targeting").map_err(|e| relocate(e, path))?),
         None => Vec::new(),
