@@ -387,7 +387,7 @@ export interface ImportOptions {
   skipUnsupported?: boolean;
   /** GrowthBook: the SDK connection's key for an encrypted payload. */
   decryptionKey?: string;
-  /** Which of the peer's SDKs to answer as where they differ (Unleash: `'yggdrasil'`, the default, or `'node'`). */
+  /** Which of the peer's SDKs to answer as where they differ: flagd `'flagd'` (Go, the default) or `'flagd-core'`; Unleash `'yggdrasil'` (the default) or `'node'`; GrowthBook `'javascript'`. */
   reference?: string;
 }
 

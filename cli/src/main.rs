@@ -215,7 +215,8 @@ enum Command {
         /// GrowthBook: the SDK connection's key for an encrypted payload.
         #[arg(long)]
         decryption_key: Option<String>,
-        /// Which of the peer's SDKs to answer as where they differ (Unleash: yggdrasil, node).
+        /// Which of the peer's SDKs to answer as where they differ: flagd flagd (Go, the default) or
+        /// flagd-core; unleash yggdrasil (the default) or node; growthbook javascript.
         #[arg(long)]
         reference: Option<String>,
     },

@@ -58,8 +58,10 @@ pub struct Options {
     /// GrowthBook: the SDK connection's decryption key, for encrypted payloads.
     pub decryption_key: Option<String>,
     /// Which of the peer's SDKs the snapshot answers as, where they differ; `None` is the peer's
-    /// reference engine. Unleash: `yggdrasil` (the default) or `node` (unleash-client for Node,
-    /// docs/import-unleash.md). A name the peer's converter does not know is `invalid`.
+    /// reference engine. flagd: `flagd` (its Go evaluator, the default) or `flagd-core`
+    /// (JavaScript); Unleash: `yggdrasil` (the default) or `node` (unleash-client for Node);
+    /// GrowthBook: `javascript` (its JavaScript SDK, the default and only one). A name the
+    /// peer's converter does not know is `invalid` (docs/import.md).
     pub reference: Option<String>,
 }
 
@@ -79,7 +81,13 @@ pub fn import(peer: Peer, text: &str, options: &Options) -> Result<Imported, Imp
     let snapshot = match peer {
         Peer::Flagd => flagd::convert(&doc, options, &mut skips)?,
         Peer::Unleash => unleash::convert(&doc, options, &mut skips)?,
-        Peer::GrowthBook => growthbook::convert(&doc, options, &mut skips)?,
+        Peer::GrowthBook => match options.reference.as_deref() {
+            None | Some("javascript") => growthbook::convert(&doc, options, &mut skips)?,
+            Some(other) => {
+                let why = alloc::format!("reference {other:?}: GrowthBook's is javascript");
+                return Err(ImportError::invalid("", why));
+            }
+        },
     };
     // What every caller would do next, done once here: a conversion that does not load is a
     // converter's fault, reported with the snapshot's own path rather than handed on.

@@ -15,7 +15,7 @@ use flagd_gherkin::Scenario;
 
 /// How many scenarios (after expanding Examples) the suite holds and how many run.
 const TOTAL: usize = 140;
-const RUN: usize = 59;
+const RUN: usize = 61;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -358,4 +358,60 @@ fn refusals_name_their_path() {
         refused(&flag(r#"{"fractional": [{"var": "email"}, ["a", 1]]}"#)),
         "flags.checkout.targeting.fractional[0]"
     );
+}
+
+/// `""` told from `[""]` by `type`; `starts_with` as a result is true, false or null.
+#[test]
+fn empty_strings_and_tri_state_results() {
+    let engine = engine_for(
+        r#"{"flags": {
+          "eq": {"state": "ENABLED", "variants": {"y": 1, "n": 0}, "defaultVariant": "n",
+            "targeting": {"if": [{"===": [{"var": "t"}, ""]}, "y", "n"]}},
+          "sw": {"state": "ENABLED", "variants": {"true": 1, "false": 0, "d": 2}, "defaultVariant": "d",
+            "targeting": {"starts_with": [{"var": "t"}, "ab"]}}
+        }}"#,
+    );
+    let v = |flag: &str, ctx: &str| served(&engine, flag, ctx, 0).unwrap_or_default();
+    assert_eq!(
+        (v("eq", r#"{"t": ""}"#), v("eq", r#"{"t": [""]}"#), v("eq", "{}")),
+        ("y".into(), "n".into(), "n".into())
+    );
+    let sw: Vec<String> = [r#"{"t": "abc"}"#, r#"{"t": ""}"#, r#"{"t": ["abc"]}"#, r#"{"t": 5}"#, "{}"]
+        .iter()
+        .map(|c| v("sw", c))
+        .collect();
+    assert_eq!(sw, ["true", "false", "d", "d", "d"]);
+}
+
+/// With the reference `flagd-core`: `includes` for `in`, `0 == null`, and a context value as bucketing string
+/// (the empty string's entry computed at import, other values null).
+#[test]
+fn flagd_core_semantics() {
+    let options = Options {
+        version: 1,
+        generated_at: "2026-01-01T00:00:00Z".into(),
+        reference: Some("flagd-core".into()),
+        ..Options::default()
+    };
+    let file = r#"{"flags": {
+      "in": {"state": "ENABLED", "variants": {"y": 1, "n": 0}, "defaultVariant": "n",
+        "targeting": {"if": [{"in": [{"var": "c"}, ["FR", ""]]}, "y", "n"]}},
+      "null": {"state": "ENABLED", "variants": {"y": 1, "n": 0}, "defaultVariant": "n",
+        "targeting": {"if": [{"==": [{"var": "c"}, null]}, "y", "n"]}},
+      "split": {"state": "ENABLED", "variants": {"a": 1, "b": 2, "d": 0}, "defaultVariant": "d",
+        "targeting": {"fractional": [{"var": "email"}, ["a", 1], ["b", 0]]}}
+    }}"#;
+    let imported = import(Peer::Flagd, file, &options).unwrap_or_else(|e| panic!("{e}"));
+    let mut engine = Engine::new();
+    engine.update_json(&imported.snapshot).unwrap_or_else(|e| panic!("{e}"));
+    let v = |flag: &str, ctx: &str| served(&engine, flag, ctx, 0).unwrap_or_default();
+    let inn: Vec<String> =
+        [r#"{"c": "FR"}"#, r#"{"c": ""}"#, r#"{"c": 0}"#, r#"{"c": ["FR"]}"#].iter().map(|c| v("in", c)).collect();
+    assert_eq!(inn, ["y", "y", "n", "n"]);
+    let null: Vec<String> =
+        ["{}", r#"{"c": 0}"#, r#"{"c": false}"#, r#"{"c": ""}"#, r#"{"c": 1}"#].iter().map(|c| v("null", c)).collect();
+    assert_eq!(null, ["y", "y", "y", "n", "n"]);
+    let split: Vec<String> =
+        [r#"{"email": "x@y"}"#, r#"{"email": ""}"#, r#"{"email": 5}"#, "{}"].iter().map(|c| v("split", c)).collect();
+    assert_eq!(split, ["a", "a", "d", "d"]);
 }

@@ -45,9 +45,21 @@ pub(super) fn leaf(attribute: &str, op: &str, values: Vec<Json<'static>>) -> Jso
     obj(alloc::vec![("attribute", s(attribute)), ("op", s(op)), ("values", Json::Array(values))])
 }
 
-/// flagd's scheme for a bucketing string `prefix` + unit, hashed as flagd (Go) does: UTF-8.
-pub(super) fn scheme(prefix: &str) -> Json<'static> {
-    obj(alloc::vec![("name", s("flagd-v2")), ("prefix", s(prefix)), ("encoding", s("utf8"))])
+/// flagd's scheme for a bucketing string `prefix` + unit, hashed as flagd (Go) does (UTF-8), or
+/// as flagd-core does (`js`: UTF-16 code units through imurmurhash).
+pub(super) fn scheme(prefix: &str, js: bool) -> Json<'static> {
+    let encoding = if js { "utf16-imurmurhash" } else { "utf8" };
+    obj(alloc::vec![("name", s("flagd-v2")), ("prefix", s(prefix)), ("encoding", s(encoding))])
+}
+
+/// Matches when `attribute`'s whole value (missing: `null`) is of one of `types`.
+pub(super) fn is_type(attribute: &str, types: &[&str]) -> Json<'static> {
+    leaf(attribute, "type", types.iter().map(|t| s(t)).collect())
+}
+
+/// `clause` on a string value only: the leaf then reads that one string, never an array's items.
+pub(super) fn on_string(attribute: &str, clause: Json<'static>) -> Json<'static> {
+    composite("all", alloc::vec![is_type(attribute, &["string"]), clause], false)
 }
 
 /// Matches when `attribute` holds a non-empty string, and nothing else: `inBucket` over every
@@ -62,7 +74,7 @@ pub(super) fn unit(attribute: &str) -> Json<'static> {
     obj(alloc::vec![
         ("op", s("inBucket")),
         ("bucketBy", s(attribute)),
-        ("scheme", scheme("")),
+        ("scheme", scheme("", false)),
         ("buckets", n(1)),
         ("range", Json::Array(alloc::vec![n(0), n(1)])),
     ])

@@ -1,10 +1,11 @@
 //! `fractional` (flagd ≥ 0.15.0, "v2"): `(murmur3(string) × Σweights) >> 32` picks the first
 //! entry whose running sum of weights exceeds it. Imported when the bucketing string is the
-//! default one (flag key + `targetingKey`) or a literal; a computed one (`var`, `cat`) is
-//! refused (docs/import-flagd.md says why).
+//! default one (flag key + `targetingKey`) or a literal; with flagd-core's semantics also a
+//! context value (`var`); other computed ones (`cat`) are refused (docs/import-flagd.md says why).
 
-use super::build::{composite, n, non_empty_string, obj, s, scheme};
-use super::logic::{check_variant, Cond, Flag};
+use super::build::{composite, leaf, n, non_empty_string, obj, on_string, s, scheme};
+use super::logic::{check_variant, Cond, Flag, Outcome};
+use super::var::attribute;
 use crate::ImportError;
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -20,9 +21,12 @@ pub(super) struct Entry {
     pub truthy: bool,
 }
 
-/// A split by flagd's default bucketing string, flag key + `targetingKey`.
+/// A split of the units of `by` (flagd's default bucketing string: `prefix` = the flag key and
+/// `by` = `targetingKey`; a context value: no prefix).
 pub(super) struct Fractional {
     prefix: String,
+    by: String,
+    js: bool,
     slices: Vec<(Entry, u32)>,
     total: u32,
 }
@@ -35,6 +39,9 @@ pub(super) enum Picked {
     Entry(Entry),
     /// A split of the targeting keys.
     Split(Fractional),
+    /// A context value hashed (flagd-core): `empty` is what the empty string picks, `split`
+    /// what a non-empty string does; any other value answers `null`.
+    ByValue { attribute: String, empty: Entry, split: Fractional },
 }
 
 /// The context attribute of the default bucketing string.
@@ -48,6 +55,8 @@ pub(super) fn read(flag: &Flag<'_>, args: &Json<'static>, path: &str, as_result:
     let Some(first) = items.first() else { return Ok(Picked::Null) };
     let (fixed, entries) = match first {
         Json::Array(_) => (None, &items[..]),
+        // flagd-core reads a null first argument as an entry, which is not an array: null.
+        Json::Null if flag.js => return Ok(Picked::Null),
         // A null first argument is dropped: the default bucketing string.
         Json::Null => (None, &items[1..]),
         Json::String(text) => (Some(text.to_string()), &items[1..]),
@@ -62,6 +71,10 @@ pub(super) fn read(flag: &Flag<'_>, args: &Json<'static>, path: &str, as_result:
         let at = format!("{path}[{}]", i + items.len() - entries.len());
         let Json::Array(parts) = entry else { return Ok(Picked::Null) };
         let Some(value) = parts.first() else { return Ok(Picked::Null) };
+        // flagd-core refuses an entry of more than two items, and a weight that is no integer.
+        if flag.js && (parts.len() > 2 || matches!(parts.get(1), Some(Json::Null))) {
+            return Ok(Picked::Null);
+        }
         let weight = match parts.get(1) {
             None | Some(Json::Null) => 1,
             Some(Json::Number(w)) => {
@@ -101,25 +114,82 @@ pub(super) fn read(flag: &Flag<'_>, args: &Json<'static>, path: &str, as_result:
     if total == 0 || total > i32::MAX as u64 {
         return Ok(Picked::Null);
     }
-    if matches!(first, Json::Object(_)) {
-        return Err(ImportError::unsupported(
-            format!("{path}[0]"),
-            "a computed bucketing string: flagd hashes whatever string it yields (the empty string too, which an array holding it cannot be told from), and Go's text of numbers or booleans through cat, trimmed; only the default (flag key + targetingKey) and literal strings are imported",
-        ));
-    }
     let total = total as u32;
-    if let Some(text) = fixed {
-        let bucket = fractional_v2(&[&text], total, FlagdEncoding::Utf8);
-        let mut end = 0u32;
-        for (entry, weight) in slices {
-            end += weight;
-            if bucket < end {
-                return Ok(Picked::Entry(entry));
-            }
-        }
-        return Ok(Picked::Null);
+    if matches!(first, Json::Object(_)) {
+        let is_var = matches!(first, Json::Object(m) if m.len() == 1 && m[0].0 == "var");
+        let by = if flag.js && is_var { attribute(first, &format!("{path}[0]"))? } else { None };
+        let Some(by) = by else {
+            return Err(ImportError::unsupported(
+                format!("{path}[0]"),
+                "a computed bucketing string: flagd (Go) hashes Go's text of numbers or booleans through cat, trimmed, and falls back to flag key + targetingKey for a missing var; only the default (flag key + targetingKey) and literal strings are imported, and a context value (var) with flagd-core's semantics",
+            ));
+        };
+        let empty = pick(&slices, fractional_v2(&[""], total, encoding(flag.js)));
+        let empty = empty.unwrap_or(Entry { name: None, truthy: false });
+        let split = Fractional { prefix: String::new(), by, js: true, slices, total };
+        return Ok(Picked::ByValue { attribute: split.by.clone(), empty, split });
     }
-    Ok(Picked::Split(Fractional { prefix: flag.key.to_string(), slices, total }))
+    if let Some(text) = fixed {
+        let bucket = fractional_v2(&[&text], total, encoding(flag.js));
+        return Ok(pick(&slices, bucket).map_or(Picked::Null, Picked::Entry));
+    }
+    Ok(Picked::Split(Fractional {
+        prefix: flag.key.to_string(),
+        by: TARGETING_KEY.to_string(),
+        js: flag.js,
+        slices,
+        total,
+    }))
+}
+
+fn encoding(js: bool) -> FlagdEncoding {
+    if js {
+        FlagdEncoding::Utf16Imurmurhash
+    } else {
+        FlagdEncoding::Utf8
+    }
+}
+
+/// The entry whose slice holds `bucket`.
+fn pick(slices: &[(Entry, u32)], bucket: u32) -> Option<Entry> {
+    let mut end = 0u32;
+    for (entry, weight) in slices {
+        end += weight;
+        if bucket < end {
+            return Some(entry.clone());
+        }
+    }
+    None
+}
+
+/// A context value hashed: the empty string's entry, the split of non-empty strings, else null.
+pub(super) fn by_value(attribute: &str, empty: Entry, split: Fractional, path: &str) -> Outcome {
+    let empty_string = on_string(attribute, leaf(attribute, "in", alloc::vec![s("")]));
+    let empty_outcome = match empty.name {
+        Some(name) => Outcome::Variant { name, path: format!("{path}[0]") },
+        None => Outcome::Null,
+    };
+    let split = if split.serves_something() { Outcome::Split { split, path: path.to_string() } } else { Outcome::Null };
+    Outcome::If {
+        branches: alloc::vec![(Cond::Clause(empty_string), empty_outcome), (Cond::Const(true), split)],
+        otherwise: alloc::boxed::Box::new(Outcome::Null),
+    }
+}
+
+/// Where a hashed context value is a condition: the empty string's entry, or a truthy slice.
+pub(super) fn by_value_truthy(attribute: &str, empty: &Entry, split: &Fractional) -> Cond {
+    let mut any = Vec::new();
+    if empty.truthy {
+        any.push(on_string(attribute, leaf(attribute, "in", alloc::vec![s("")])));
+    }
+    if let Cond::Clause(c) = split.truthy_clause() {
+        any.push(c);
+    }
+    match any.len() {
+        0 => Cond::Const(false),
+        1 => Cond::Clause(any.remove(0)),
+        _ => Cond::Clause(composite("any", any, false)),
+    }
 }
 
 impl Fractional {
@@ -128,9 +198,10 @@ impl Fractional {
         self.slices.iter().any(|(e, _)| e.name.is_some())
     }
 
-    /// flagd answers `null` unless `targetingKey` is a non-empty string.
+    /// The split serves units that are non-empty strings: flagd answers `null` unless
+    /// `targetingKey` is one (the empty string of a context value is decided apart).
     pub fn guard(&self) -> Json<'static> {
-        non_empty_string(TARGETING_KEY)
+        non_empty_string(&self.by)
     }
 
     /// The rollout: each entry a slice, `null` entries slices without a variation.
@@ -146,8 +217,8 @@ impl Fractional {
         obj(alloc::vec![(
             "rollout",
             obj(alloc::vec![
-                ("bucketBy", s(TARGETING_KEY)),
-                ("scheme", scheme(&self.prefix)),
+                ("bucketBy", s(&self.by)),
+                ("scheme", scheme(&self.prefix, self.js)),
                 ("variations", Json::Array(variations)),
             ]),
         )])
@@ -160,7 +231,8 @@ impl Fractional {
             .iter()
             .map(|(e, w)| (Entry { name: e.name.as_ref().map(|_| to.to_string()), truthy: e.truthy }, *w))
             .collect();
-        Fractional { prefix: self.prefix.clone(), slices, total: self.total }.rollout()
+        Fractional { prefix: self.prefix.clone(), by: self.by.clone(), js: self.js, slices, total: self.total }
+            .rollout()
     }
 
     /// Where `fractional` is a condition: the buckets whose entry is truthy.
@@ -185,8 +257,8 @@ impl Fractional {
             .map(|(a, b)| {
                 obj(alloc::vec![
                     ("op", s("inBucket")),
-                    ("bucketBy", s(TARGETING_KEY)),
-                    ("scheme", scheme(&self.prefix)),
+                    ("bucketBy", s(&self.by)),
+                    ("scheme", scheme(&self.prefix, self.js)),
                     ("buckets", n(u64::from(self.total))),
                     ("range", Json::Array(alloc::vec![n(u64::from(a)), n(u64::from(b))])),
                 ])

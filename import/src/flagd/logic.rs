@@ -3,7 +3,7 @@
 //! condition truthy. Anything whose flagd value cannot be matched for every context is refused
 //! with its path (docs/import-flagd.md lists each construct).
 
-use super::build::{composite, index, leaf, member, non_empty_string, not, s};
+use super::build::{composite, index, is_type, leaf, member, not, on_string, s};
 use super::fractional::{self, Entry, Fractional, Picked};
 use super::var::{attribute, timestamp_var};
 use crate::ImportError;
@@ -35,6 +35,8 @@ pub(super) enum Outcome {
 pub(super) struct Flag<'f> {
     pub key: &'f str,
     pub variants: &'f [String],
+    /// Answer as flagd-core (JavaScript) where it and flagd (Go) disagree.
+    pub js: bool,
 }
 
 fn refuse(path: &str, why: impl ToString) -> ImportError {
@@ -90,21 +92,42 @@ pub(super) fn outcome(flag: &Flag<'_>, value: &Json<'static>, path: &str) -> Res
                     Picked::Entry(Entry { name: Some(name), .. }) => Outcome::Variant { name, path: at },
                     Picked::Split(split) if split.serves_something() => Outcome::Split { split, path: at },
                     Picked::Split(_) => Outcome::Null,
+                    Picked::ByValue { attribute, empty, split } => fractional::by_value(&attribute, empty, split, &at),
                 }),
+                // true, false, or null unless both arguments are strings.
+                "starts_with" | "ends_with" => match affix_parts(op, args, &at)? {
+                    Affix::Const(c) => Ok(constant(flag, c, &at)?),
+                    Affix::Clause { defined, holds } => Ok(Outcome::If {
+                        branches: alloc::vec![
+                            (Cond::Clause(holds), variant(flag, "true", &format!("{at}#true"))?),
+                            (Cond::Clause(defined), variant(flag, "false", &format!("{at}#false"))?),
+                        ],
+                        otherwise: Box::new(Outcome::Null),
+                    }),
+                },
                 // Operators whose value is always `true` or `false`: a two-way choice.
-                "==" | "===" | "!=" | "!==" | "!" | "!!" => {
+                "==" | "===" | "!=" | "!==" | "!" | "!!" | "in" | "<" | "<=" | ">" | ">=" => {
                     let c = condition(flag, value, path)?;
-                    let yes = variant(flag, "true", &at)?;
-                    let no = variant(flag, "false", &at)?;
+                    // One rule each, told apart by their ids.
+                    let yes = variant(flag, "true", &format!("{at}#true"))?;
+                    let no = variant(flag, "false", &format!("{at}#false"))?;
                     Ok(Outcome::If { branches: alloc::vec![(c, yes)], otherwise: Box::new(no) })
                 }
                 _ => match condition(flag, value, path)? {
-                    // Custom operators answering `null` for every context (bad arguments).
+                    // `sem_ver` answering `null` for every context (bad arguments).
                     Cond::Const(false) if null_for_all(op, args) => Ok(Outcome::Null),
                     _ => Err(refuse(&at, "as a result (it answers true, false or null, which needs more than the snapshot's clauses say)")),
                 },
             }
         }
+    }
+}
+
+/// A constant result of `starts_with` / `ends_with`: the variant `true` / `false`, or `null`.
+fn constant(flag: &Flag<'_>, value: Option<bool>, path: &str) -> Result<Outcome, ImportError> {
+    match value {
+        None => Ok(Outcome::Null),
+        Some(b) => variant(flag, if b { "true" } else { "false" }, path),
     }
 }
 
@@ -204,11 +227,14 @@ pub(super) fn condition(flag: &Flag<'_>, value: &Json<'static>, path: &str) -> R
             })
         }
         "==" | "===" | "!=" | "!==" => {
-            let c = equality(op, args, &at)?;
+            let c = equality(flag, op, args, &at)?;
             Ok(if op.starts_with('!') { negate(c) } else { c })
         }
-        "in" => membership(args, &at),
-        "starts_with" | "ends_with" => affix(op, args, &at),
+        "in" => membership(flag, args, &at),
+        "starts_with" | "ends_with" => Ok(match affix_parts(op, args, &at)? {
+            Affix::Const(c) => Cond::Const(c == Some(true)),
+            Affix::Clause { holds, .. } => Cond::Clause(holds),
+        }),
         "sem_ver" => {
             if null_for_all(op, args) {
                 return Ok(Cond::Const(false));
@@ -220,6 +246,7 @@ pub(super) fn condition(flag: &Flag<'_>, value: &Json<'static>, path: &str) -> R
             Picked::Null => Cond::Const(false),
             Picked::Entry(entry) => Cond::Const(entry.truthy),
             Picked::Split(split) => split.truthy_clause(),
+            Picked::ByValue { attribute, empty, split } => fractional::by_value_truthy(&attribute, &empty, &split),
         }),
         "var" => Err(refuse(
             &at,
@@ -285,22 +312,41 @@ pub(super) fn may_be_numeric(text: &str) -> bool {
     mantissa_ok && exponent_ok
 }
 
+/// Whether JavaScript's `Number(text)` may be a number (then `==` compares numbers with it):
+/// refuses more than needed (any text starting, after white space, as a number might).
+fn js_may_be_numeric(text: &str) -> bool {
+    let t = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    let first = t.chars().next();
+    t.is_empty() || first.is_some_and(|c| c.is_ascii_digit() || matches!(c, '.' | '+' | '-' | 'I'))
+}
+
 /// `==` / `===` of a context value and a literal (the negations wrap it).
-fn equality(op: &str, args: &Json<'static>, path: &str) -> Result<Cond, ImportError> {
+fn equality(flag: &Flag<'_>, op: &str, args: &Json<'static>, path: &str) -> Result<Cond, ImportError> {
     let (var, literal) = var_and_literal(args, path)?;
     let Some(attr) = attribute(var, path)? else {
         return Err(refuse(path, "a $flagd property compared with =="));
     };
     let strict = op.len() == 3;
     match literal {
-        // Both equalities hold for null only (a missing value reads as null).
-        Json::Null => Ok(Cond::Clause(not(exists(&attr)))),
-        // A string no number parses from equals only that string; `===` compares strings only
-        // with strings. The empty string is refused: it is no unit, so an array holding it
-        // cannot be told from it.
-        Json::String(text) if !text.is_empty() && (strict || !may_be_numeric(text)) => Ok(Cond::Clause(composite(
-            "all",
-            alloc::vec![non_empty_string(&attr), leaf(&attr, "in", alloc::vec![s(text)])],
+        // Strict equality holds for null only (a missing value reads as null).
+        Json::Null if strict => Ok(Cond::Clause(not(exists(&attr)))),
+        // jsonlogic (Go): `==` holds for null only.
+        Json::Null if !flag.js => Ok(Cond::Clause(not(exists(&attr)))),
+        // flagd-core: `0 == null` and `false == null` hold too (arrays and objects are an error).
+        Json::Null => {
+            Ok(Cond::Clause(composite("any", alloc::vec![not(exists(&attr)), number_or_boolean_zero(&attr)], false)))
+        }
+        // `===` compares strings with strings only.
+        Json::String(text) if strict => Ok(Cond::Clause(on_string(&attr, leaf(&attr, "in", alloc::vec![s(text)])))),
+        // A string no number parses from equals only that string (as a string: an array holding
+        // it is a number to jsonlogic, an error to flagd-core).
+        Json::String(text) if !(text.is_empty() || may_be_numeric(text) || flag.js && js_may_be_numeric(text)) => {
+            Ok(Cond::Clause(on_string(&attr, leaf(&attr, "in", alloc::vec![s(text)]))))
+        }
+        // flagd-core: `"" == ""`, `0 == ""` and `false == ""` (arrays and objects are an error).
+        Json::String(text) if flag.js && text.is_empty() => Ok(Cond::Clause(composite(
+            "any",
+            alloc::vec![on_string(&attr, leaf(&attr, "in", alloc::vec![s("")])), number_or_boolean_zero(&attr)],
             false,
         ))),
         Json::String(_) => {
@@ -313,12 +359,21 @@ fn equality(op: &str, args: &Json<'static>, path: &str) -> Result<Cond, ImportEr
     }
 }
 
+/// A number or boolean that JavaScript's `Number()` reads as 0: `0`, `false`.
+fn number_or_boolean_zero(attr: &str) -> Json<'static> {
+    composite(
+        "all",
+        alloc::vec![is_type(attr, &["number", "boolean"]), leaf(attr, "jsNumberIs", alloc::vec![Json::Number(0.0)])],
+        false,
+    )
+}
+
 fn exists(attr: &str) -> Json<'static> {
     super::build::obj(alloc::vec![("attribute", s(attr)), ("op", s("exists"))])
 }
 
 /// `in` of a context value in an array of strings.
-fn membership(args: &Json<'static>, path: &str) -> Result<Cond, ImportError> {
+fn membership(flag: &Flag<'_>, args: &Json<'static>, path: &str) -> Result<Cond, ImportError> {
     let Json::Array(items) = args else {
         return Err(refuse(path, "without an array of arguments"));
     };
@@ -333,6 +388,19 @@ fn membership(args: &Json<'static>, path: &str) -> Result<Cond, ImportError> {
         return Err(refuse(path, "without exactly two arguments"));
     }
     let mut values = Vec::new();
+    // flagd-core: `includes`, the same string only.
+    if flag.js {
+        for (i, item) in list.iter().enumerate() {
+            match item {
+                Json::String(text) => values.push(s(text)),
+                _ => return Err(refuse(&index(&index(path, 1), i), "not a string")),
+            }
+        }
+        if values.is_empty() {
+            return Ok(Cond::Const(false));
+        }
+        return Ok(Cond::Clause(on_string(&attr, leaf(&attr, "in", values))));
+    }
     for (i, item) in list.iter().enumerate() {
         match item {
             // A number in the context is compared with each element converted to a number.
@@ -343,7 +411,7 @@ fn membership(args: &Json<'static>, path: &str) -> Result<Cond, ImportError> {
     if values.is_empty() {
         return Ok(Cond::Const(false));
     }
-    let strings = composite("all", alloc::vec![non_empty_string(&attr), leaf(&attr, "in", values)], false);
+    let strings = on_string(&attr, leaf(&attr, "in", values));
     // jsonlogic compares a number in the context with each element read by `typing.ToNumber`,
     // which gives 0 for text that is no number: the number 0 is in every such list. The
     // number (never an array holding it) is a unit, hence `inBucket`.
@@ -355,38 +423,42 @@ fn membership(args: &Json<'static>, path: &str) -> Result<Cond, ImportError> {
     Ok(Cond::Clause(composite("any", alloc::vec![strings, zero], false)))
 }
 
+/// What `starts_with` / `ends_with` answer: the same for every context (`None`: `null`), or
+/// `holds` (`true`) where the value is a string (`defined`), `false` for other strings, else `null`.
+enum Affix {
+    Const(Option<bool>),
+    Clause { defined: Json<'static>, holds: Json<'static> },
+}
+
 /// `starts_with` / `ends_with`: `null` unless both arguments are strings.
-fn affix(op: &str, args: &Json<'static>, path: &str) -> Result<Cond, ImportError> {
+fn affix_parts(op: &str, args: &Json<'static>, path: &str) -> Result<Affix, ImportError> {
     let Json::Array(items) = args else {
         return Err(refuse(path, "without an array of arguments"));
     };
     if items.len() != 2 {
-        return Ok(Cond::Const(false));
+        return Ok(Affix::Const(None));
     }
     let edge = if op == "starts_with" { "startsWith" } else { "endsWith" };
     match (&items[0], &items[1]) {
         (Json::String(a), Json::String(b)) => {
-            Ok(Cond::Const(if op == "starts_with" { a.starts_with(&**b) } else { a.ends_with(&**b) }))
+            Ok(Affix::Const(Some(if op == "starts_with" { a.starts_with(&**b) } else { a.ends_with(&**b) })))
         }
         (v, Json::String(affix)) if operation(v).is_some_and(|(o, _)| o == "var") => {
             let Some(attr) = attribute(v, path)? else {
                 return Err(refuse(path, "on a $flagd property"));
             };
-            if affix.is_empty() {
-                return Err(refuse(
-                    path,
-                    "with an empty affix (true for the empty string, which an array holding it cannot be told from)",
-                ));
-            }
-            Ok(Cond::Clause(composite(
-                "all",
-                alloc::vec![non_empty_string(&attr), leaf(&attr, edge, alloc::vec![s(affix)])],
-                false,
-            )))
+            let defined = is_type(&attr, &["string"]);
+            // Every string starts and ends with the empty string.
+            let holds = if affix.is_empty() {
+                defined.clone()
+            } else {
+                on_string(&attr, leaf(&attr, edge, alloc::vec![s(affix)]))
+            };
+            Ok(Affix::Clause { defined, holds })
         }
         // A literal that is not a string: null whatever the context.
         (Json::Null | Json::Bool(_) | Json::Number(_), _) | (_, Json::Null | Json::Bool(_) | Json::Number(_)) => {
-            Ok(Cond::Const(false))
+            Ok(Affix::Const(None))
         }
         _ => Err(refuse(path, "other than a context value and a string")),
     }

@@ -57,11 +57,22 @@ pub fn convert(doc: &Json<'_>, options: &Options, skips: &mut Skips) -> Result<J
         Some(Json::Array(_)) => return Err(ImportError::unsupported("flags", "flags as an array")),
         _ => return Err(ImportError::invalid("flags", "missing or not an object")),
     };
+    // Whose answers: flagd's Go evaluator (the reference server, the default) or flagd-core.
+    let flagd_core = match options.reference.as_deref() {
+        None | Some("flagd") => false,
+        Some("flagd-core") => true,
+        Some(other) => {
+            return Err(ImportError::invalid(
+                "",
+                alloc::format!("reference {other:?}: flagd's are flagd (Go, the default) and flagd-core"),
+            ))
+        }
+    };
     let keys: Vec<&str> = flags.iter().map(|(k, _)| &**k).collect();
     let mut out: Vec<(Cow<'static, str>, Json<'static>)> = Vec::new();
     for (key, def) in flags {
         let path = member("flags", key);
-        match flag(key, def, evaluators, &path, &keys, skips) {
+        match flag(key, def, evaluators, &path, &keys, flagd_core, skips) {
             Ok(list) => out.extend(list.into_iter().map(|(k, v)| (Cow::Owned(k), v))),
             Err(e) if e.kind == crate::ImportErrorKind::Unsupported => skips.refuse(e)?,
             Err(e) => return Err(e),
@@ -93,6 +104,7 @@ fn flag(
     evaluators: Option<&Json<'_>>,
     path: &str,
     keys: &[&str],
+    js: bool,
     skips: &mut Skips,
 ) -> Result<Vec<(String, Json<'static>)>, ImportError> {
     let Json::Object(members) = def else {
@@ -150,9 +162,11 @@ fn flag(
     let targeting = match def.get("targeting") {
         None => None,
         Some(Json::Object(m)) if m.is_empty() => None,
+        // flagd-core reads a null targeting as none: STATIC.
+        Some(Json::Null) if js => None,
         Some(t) => Some(refs::expand(t, evaluators, &targeting_path)?),
     };
-    let flag_ctx = logic::Flag { key, variants: &names };
+    let flag_ctx = logic::Flag { key, variants: &names, js };
     let rules = match &targeting {
         Some(t) => emit::rules(logic::outcome(&flag_ctx, t, "targeting").map_err(|e| relocate(e, path))?),
         None => Vec::new(),

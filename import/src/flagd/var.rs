@@ -22,6 +22,22 @@ pub(super) fn timestamp_var(value: &Json<'_>) -> bool {
     matches!(value, Json::Object(m) if m.len() == 1) && var_path(value) == Some("$flagd.timestamp")
 }
 
+/// The members of `Object.prototype`, which a JavaScript context has without holding them.
+const INHERITED: [&str; 12] = [
+    "__proto__",
+    "constructor",
+    "hasOwnProperty",
+    "isPrototypeOf",
+    "propertyIsEnumerable",
+    "toLocaleString",
+    "toString",
+    "valueOf",
+    "__defineGetter__",
+    "__defineSetter__",
+    "__lookupGetter__",
+    "__lookupSetter__",
+];
+
 /// Whether jsonlogic could read `part` as an array index (Go's `ParseFloat` accepts it).
 fn index_like(part: &str) -> bool {
     let lower = part.to_ascii_lowercase();
@@ -56,6 +72,14 @@ pub(super) fn attribute(value: &Json<'_>, path: &str) -> Result<Option<String>, 
     // names are exact.
     if parts.len() > 1 {
         return Err(ImportError::unsupported(at, "a dotted path: jsonlogic reads a name on an array as its element 0, a JSON Pointer never looks into arrays"));
+    }
+    // flagd-core reads `\` as an escape and `../` as a step out, and finds the members every
+    // JavaScript object inherits (`constructor`, `toString`, …) in any context.
+    if p.contains('\\') || p.starts_with("../") || INHERITED.contains(&p) {
+        return Err(ImportError::unsupported(
+            at,
+            "a name flagd-core reads otherwise (an escape, a step out, or a member every JavaScript object has)",
+        ));
     }
     if p.starts_with('/') {
         return Err(ImportError::unsupported(
