@@ -5,7 +5,7 @@ const a = await importedAdapter({
   peer: 'unleash',
   adapter: 'unleash.mjs',
   context: (ctx) => ({ userId: ctx.key, properties: { tier: ctx.tier, country: ctx.country, app_version: ctx.app_version } }),
-  // The value is getVariant's answer (docs/import-unleash.md): isEnabled is its feature_enabled;
+  // The value is getVariant's answer (docs/import.md, Unleash): isEnabled is its feature_enabled;
   // a string flag is the variant's name when enabled, as the bench's Unleash adapter reads it.
   value: (flag, v, fallback) => {
     if (!v) return fallback;

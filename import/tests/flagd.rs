@@ -1,7 +1,7 @@
 //! flagd-testbed's in-process evaluator suite (`evaluator/flags/testkit-flags.json` with every
 //! scenario of `evaluator/gherkin/*.feature`) through the flagd converter and edgeflag's
 //! engine. The flag file is converted once, skipping what the converter refuses; each scenario
-//! then evaluates with edgeflag and reads flagd's answer back as docs/import-flagd.md says.
+//! then evaluates with edgeflag and reads flagd's answer back as docs/import.md, flagd says.
 //! Scenarios not run are those of legacy `@fractional-v1` bucketing and those needing a
 //! refused construct, listed with their reasons in `tests/import/flagd-skipped.json` (set
 //! `EDGEFLAG_WRITE_SKIPS=1` to rewrite it after a deliberate change).
@@ -111,7 +111,7 @@ fn same(a: &Json<'_>, b: &Json<'_>) -> bool {
     }
 }
 
-/// flagd's answer read from edgeflag's (docs/import-flagd.md, "Reading flagd's answer").
+/// flagd's answer read from edgeflag's (docs/import.md, flagd: "Reading flagd's answer").
 struct Answer {
     value: Json<'static>,
     reason: &'static str,

@@ -1,6 +1,6 @@
 //! GrowthBook's published `cases.json` (../shared/peer-suites/growthbook, or
 //! `$EDGEFLAG_PEER_SUITES`) through the converter and edgeflag's evaluation: each case's payload
-//! is converted, loaded and evaluated, and the answer read back as docs/import-growthbook.md
+//! is converted, loaded and evaluated, and the answer read back as docs/import.md, GrowthBook
 //! says a caller reads it. Cases the converter refuses (or that exercise what a payload cannot
 //! hold: forced variations, URLs, QA mode, sticky buckets) are listed with their reasons in
 //! tests/import/growthbook-skipped.json, which must match exactly; the counts are asserted.
@@ -44,7 +44,7 @@ fn truthy(v: &Json<'_>) -> bool {
     }
 }
 
-/// What `evalFeature` answers, read from an edgeflag result as docs/import-growthbook.md says.
+/// What `evalFeature` answers, read from an edgeflag result as docs/import.md, GrowthBook says.
 #[derive(Debug, PartialEq)]
 struct Answer {
     value: Json<'static>,

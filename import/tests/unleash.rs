@@ -1,7 +1,7 @@
 //! Unleash's client specification (`../shared/peer-suites/unleash/specifications`, or
 //! `$EDGEFLAG_PEER_SUITES`) through the converter: each file's `state` becomes a snapshot, and
 //! every `tests` case's `isEnabled` and `variantTests` case's `getVariant` is recovered from the
-//! edgeflag result as docs/import-unleash.md says (the served value is getVariant's answer, its
+//! edgeflag result as docs/import.md, Unleash says (the served value is getVariant's answer, its
 //! `feature_enabled` isEnabled; a toggle the payload lacks is FLAG_NOT_FOUND: disabled). A case
 //! whose toggle the converter refuses is skipped and listed, with the refusal, in
 //! `tests/import/unleash-skipped.json`; the counts below pin how many run.

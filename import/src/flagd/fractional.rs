@@ -1,7 +1,7 @@
 //! `fractional` (flagd ≥ 0.15.0, "v2"): `(murmur3(string) × Σweights) >> 32` picks the first
 //! entry whose running sum of weights exceeds it. Imported when the bucketing string is the
 //! default one (flag key + `targetingKey`) or a literal; with flagd-core's semantics also a
-//! context value (`var`); other computed ones (`cat`) are refused (docs/import-flagd.md says why).
+//! context value (`var`); other computed ones (`cat`) are refused (docs/import.md, flagd says why).
 
 use super::build::{composite, leaf, n, non_empty_string, obj, on_string, s, scheme};
 use super::logic::{check_variant, Cond, Flag, Outcome};

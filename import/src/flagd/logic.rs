@@ -1,7 +1,7 @@
 //! flagd's JSON Logic targeting, read into what the snapshot can say exactly: a tree of
 //! results (`Outcome`) whose conditions are clauses matching exactly when flagd finds the
 //! condition truthy. Anything whose flagd value cannot be matched for every context is refused
-//! with its path (docs/import-flagd.md lists each construct).
+//! with its path (docs/import.md, flagd lists each construct).
 
 use super::build::{composite, index, is_type, leaf, member, not, on_string, s};
 use super::fractional::{self, Entry, Fractional, Picked};

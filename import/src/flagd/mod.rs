@@ -1,5 +1,5 @@
 //! flagd: its flag file (`flags`, `$evaluators`) into an edgeflag snapshot that answers as
-//! flagd (Go, core ≥ 0.15.0) does for every context (docs/import-flagd.md).
+//! flagd (Go, core ≥ 0.15.0) does for every context (docs/import.md, flagd).
 //!
 //! Each flag keeps its key and variant names; its JSON Logic targeting becomes ordered rules
 //! (`logic`, `emit`) and its default variant the fallthrough. A flag without a default variant

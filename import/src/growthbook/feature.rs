@@ -1,7 +1,7 @@
 //! One feature (`features.KEY`): its values as variations and its rules as edgeflag rules, with
 //! the gates (`parentConditions` with `gate: true`) left for `prerequisites.rs`.
 //!
-//! Rule ids carry what a caller needs to recover GrowthBook's answer (docs/import-growthbook.md):
+//! Rule ids carry what a caller needs to recover GrowthBook's answer (docs/import.md, GrowthBook):
 //! `force:I:ID` for a force rule and `experiment:I:J:K:ID` for an experiment rule, where `I` is
 //! the rule's index in the feature, `J` the variation's index (`experimentResult.variationId`),
 //! `K` the part (a variation's buckets may take more than one range) and `ID` the rule's own

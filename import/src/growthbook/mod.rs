@@ -2,7 +2,7 @@
 //! an edgeflag snapshot in which every feature serves what `new GrowthBook({ attributes,
 //! features, savedGroups }).evalFeature(key)` gives (version 1.8.0 of the JavaScript SDK, with no
 //! sticky-bucket service, URL, forced variations or QA mode), for every attributes object passed
-//! as the context. docs/import-growthbook.md lists what is imported as what, and how a caller
+//! as the context. docs/import.md, GrowthBook lists what is imported as what, and how a caller
 //! reads GrowthBook's `source`, `on` and `variationId` from a result.
 
 mod buckets;

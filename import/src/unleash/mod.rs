@@ -1,6 +1,6 @@
 //! Unleash: the client features response (`GET /api/client/features`, or a delta stream of
 //! `events`) into an edgeflag snapshot that answers as Yggdrasil, Unleash's reference engine,
-//! does (docs/import-unleash.md).
+//! does (docs/import.md, Unleash).
 //!
 //! Each toggle becomes a flag of the same key whose variations' values are `getVariant`'s
 //! answers (`{name, payload?, enabled, feature_enabled}`); `isEnabled` is the served value's

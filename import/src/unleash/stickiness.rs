@@ -13,7 +13,7 @@ use edgeflag::Json;
 /// The clause "Yggdrasil's `percent% sticky on chain (| random) with group_id of group`
 /// holds". `random`: a random draw follows the chain (the `default` stickiness), which at
 /// 0 % and 100 % decides nothing; in between, a context holding no field of the chain is drawn
-/// for at random by Unleash and is left out here (docs/import-unleash.md).
+/// for at random by Unleash and is left out here (docs/import.md, Unleash).
 pub fn rollout(chain: &[String], random: bool, group: &str, percent: u32, path: &str) -> Result<Json<'static>, Fail> {
     if percent == 0 {
         return Ok(never());

@@ -1,5 +1,5 @@
 // flagd: generated flag files evaluated by @openfeature/flagd-core (JavaScript, json-logic-engine)
-// and by edgeflag on their import with `reference: 'flagd-core'` (docs/import-flagd.md), flagd's answer
+// and by edgeflag on their import with `reference: 'flagd-core'` (docs/import.md, flagd), flagd's answer
 // read back from edgeflag's result as that doc says. Contexts stay where flagd (Go) and flagd-core
 // agree on what the converter cannot reproduce (the doc's divergence table): `==` / `!=` against a
 // string only meet strings, `null` or nothing (flagd-core throws for other values); `== null` and
@@ -59,7 +59,7 @@ export async function run({ edgeflag, require, random }) {
   return out;
 }
 
-/** flagd's answer from edgeflag's result (docs/import-flagd.md, "Reading flagd's answer"). */
+/** flagd's answer from edgeflag's result (docs/import.md, flagd: "Reading flagd's answer"). */
 function recover(r, key, dflt) {
   if (r.prerequisiteFailed === `${key}$targeted`) return { value: dflt, variant: null, reason: 'DEFAULT', error: null };
   const reason = r.reason === 'SPLIT' ? 'TARGETING_MATCH' : r.reason;

@@ -2,7 +2,7 @@
 // every operator, saved groups, gates on other features), evaluated by the JavaScript SDK
 // (`new GrowthBook({ attributes, features, savedGroups }).evalFeature(key)`) and by edgeflag on
 // `importConfig('growthbook', payload)`, for many attributes objects each. GrowthBook's answer is
-// read from edgeflag's result as docs/import-growthbook.md says: value, on, source, ruleId,
+// read from edgeflag's result as docs/import.md, GrowthBook says: value, on, source, ruleId,
 // experimentResult (variationId, key, inExperiment). Units include ones whose bucket falls on a
 // range's edge or next to it, found with GrowthBook's hash (FNV-1a over UTF-16 code units).
 import { int, pick, text } from './random.mjs';
@@ -320,7 +320,7 @@ function attributes(random, edges) {
 
 const truthy = (v) => !!v;
 
-/** GrowthBook's answer read from edgeflag's result (docs/import-growthbook.md). */
+/** GrowthBook's answer read from edgeflag's result (docs/import.md, GrowthBook). */
 function recover(d, payload, key) {
   const value = d.value ?? null;
   let source = 'defaultValue';

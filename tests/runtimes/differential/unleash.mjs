@@ -1,6 +1,6 @@
 // Unleash: random client features responses evaluated by unleash-client for Node (offline, from
 // bootstrap data) and by edgeflag on their import with `reference: 'node'`
-// (docs/import-unleash.md). The answer compared is getVariant's (`feature_enabled` is isEnabled);
+// (docs/import.md, Unleash). The answer compared is getVariant's (`feature_enabled` is isEnabled);
 // edgeflag's is the flag's value, Unleash's `disabled` answer for a toggle the snapshot lacks.
 // Contexts hold what Unleash's `Context` type allows: strings at the top level (some missing or
 // empty), strings and numbers in `properties`; edgeflag receives the same context with the
@@ -177,7 +177,7 @@ function context(random, edges) {
   return c;
 }
 
-/** What edgeflag is given for an Unleash context (docs/import-unleash.md). */
+/** What edgeflag is given for an Unleash context (docs/import.md, Unleash). */
 function edgeflagContext(c) {
   const out = { ...STATIC, ...c };
   if (c.properties) out.properties = Object.fromEntries(Object.entries(c.properties).map(([k, v]) => [k, String(v)]));
