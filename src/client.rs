@@ -57,6 +57,10 @@ pub fn client_snapshot(text: &str) -> Result<String, LoadError> {
                 }
                 for r in &f.rules {
                     more |= mark(&r.clauses, &mut segments);
+                    #[cfg(feature = "peers")]
+                    for p in &r.prerequisites {
+                        more |= need(&mut flags, p.flag);
+                    }
                 }
             }
         }

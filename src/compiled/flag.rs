@@ -13,7 +13,9 @@ use alloc::string::String;
 
 const KINDS: [Kind; 4] = [Kind::Boolean, Kind::String, Kind::Number, Kind::Json];
 
-pub(super) fn write(w: &mut Writer, f: &Flag) {
+/// A flag; `peers` when the header announces PEERS (a rule's prerequisites follow its serve).
+pub(super) fn write(w: &mut Writer, f: &Flag, peers: bool) {
+    let _ = peers;
     w.str(&f.key);
     w.u8(f.on as u8 | (f.client_visible as u8) << 1 | (f.track_events as u8) << 2);
     w.u8(KINDS.iter().position(|k| *k == f.kind).unwrap_or(0) as u8);
@@ -36,6 +38,13 @@ pub(super) fn write(w: &mut Writer, f: &Flag) {
         w.str(&rule.id);
         clause::write_all(w, &rule.clauses);
         serve::write(w, &rule.serve);
+        #[cfg(feature = "peers")]
+        if peers {
+            w.list(&rule.prerequisites, |w, p| {
+                w.uint(p.flag as u64);
+                w.list(&p.variations, |w, v| w.uint(*v as u64));
+            });
+        }
     });
     serve::write(w, &f.fallthrough);
     w.list(&f.prerequisites, |w, p| {
@@ -77,7 +86,20 @@ pub(super) fn read(r: &mut Reader<'_>, b: &Bounds) -> Result<Flag> {
         Ok(TargetGroup { attr, entries: map()?, hashed: map()? })
     })?;
     let rules = r.list(MAX_RULES, |r| {
-        Ok(Rule { id: r.string()?, clauses: clause::read_all(r, b)?, serve: serve::read(r, b, n, true)? })
+        Ok(Rule {
+            id: r.string()?,
+            clauses: clause::read_all(r, b)?,
+            serve: serve::read(r, b, n, true)?,
+            #[cfg(feature = "peers")]
+            prerequisites: match b.peers {
+                true => r.list(MAX_LIST_ITEMS, |r| {
+                    let flag = r.below(b.flags)?;
+                    let variations = r.list(MAX_VARIATIONS, |r| r.below(MAX_VARIATIONS))?;
+                    Ok(crate::model::rule::RulePrerequisite { flag, variations })
+                })?,
+                false => alloc::vec::Vec::new(),
+            },
+        })
     })?;
     let fallthrough = serve::read(r, b, n, false)?;
     let prerequisites =
@@ -118,6 +140,13 @@ pub(super) fn check_prerequisites(r: &Reader<'_>, flags: &[Flag]) -> Result<()> 
         for p in &f.prerequisites {
             if p.variation as usize >= flags[p.flag as usize].variations.len() {
                 return r.fail("a prerequisite on a variation its flag does not have");
+            }
+        }
+        #[cfg(feature = "peers")]
+        for p in f.rules.iter().flat_map(|rule| &rule.prerequisites) {
+            let of = flags[p.flag as usize].variations.len();
+            if p.variations.is_empty() || p.variations.iter().any(|&v| v as usize >= of) {
+                return r.fail("a rule's prerequisite on a variation its flag does not have");
             }
         }
     }

@@ -25,7 +25,9 @@ pub(super) fn write(w: &mut Writer, s: &Snapshot) {
         None => w.u8(0),
     }
     w.list(&s.segments, segment::write);
-    w.list(&s.flags, flag::write);
+    // What only imported snapshots hold is written under the header's PEERS bit, as read.
+    let peers = features(s) & super::PEERS != 0;
+    w.list(&s.flags, |w, f| flag::write(w, f, peers));
 }
 
 /// The header's features a snapshot needs: [`super::PEERS`] when a rollout names a peer's scheme
@@ -39,6 +41,7 @@ pub(super) fn features(s: &Snapshot) -> u16 {
             let serves = f.rules.iter().map(|r| &r.serve).chain([&f.fallthrough]);
             serves.clone().any(|s| matches!(s, crate::model::serve::Serve::Peer(_)))
                 || f.rules.iter().flat_map(|r| &r.clauses).any(imported)
+                || f.rules.iter().any(|r| !r.prerequisites.is_empty())
         });
         if flags || s.segments.iter().flat_map(|g| g.rules.iter().flatten()).any(imported) {
             return super::PEERS;

@@ -133,6 +133,10 @@ impl<'s, 'c> Env<'s, 'c> {
         }
         for rule in &flag.rules {
             if self.rule_matches(rule, trace) {
+                #[cfg(feature = "peers")]
+                if !self.rule_prerequisites(rule, prereqs, trace) {
+                    continue;
+                }
                 // A peer's rollout may leave the unit out (`None`): the next rule is tried. Only
                 // the builds that read peers' rollouts carry that branch.
                 #[cfg(feature = "peers")]
@@ -205,6 +209,30 @@ impl<'s, 'c> Env<'s, 'c> {
         }
         trace.step(Step::Rule { id: &rule.id, clauses, matched });
         matched
+    }
+
+    /// A rule's prerequisites (imported snapshots), in order: each flag on and serving one of
+    /// the variations listed; the first that fails is traced, naming the first listed.
+    #[cfg(feature = "peers")]
+    fn rule_prerequisites<T: Trace<'s>>(&self, rule: &'s Rule, prereqs: &mut dyn Prereqs<'s>, trace: &mut T) -> bool {
+        for p in &rule.prerequisites {
+            let r = prereqs.result(self, p.flag);
+            let met = r.on && r.variation.is_some_and(|v| p.variations.contains(&v));
+            if !met {
+                if T::ON {
+                    let pre = &self.snapshot.flags[p.flag as usize];
+                    trace.step(Step::Prerequisite {
+                        flag: &pre.key,
+                        required: &pre.variations[p.variations[0] as usize].name,
+                        flag_on: r.on,
+                        served: r.variation.map(|v| pre.variations[v as usize].name.as_str()),
+                        met,
+                    });
+                }
+                return false;
+            }
+        }
+        true
     }
 
     /// The unit a rollout buckets, as text; an error result when the context has none.

@@ -205,6 +205,72 @@ fn scan_targets<'j>(
     Ok(())
 }
 
+/// Its rules' `prerequisites` (`(rule, list)`, rules without any left out), resolved against the
+/// other (compiled) flags: `{"flag": KEY, "variations": [REF, …]}`. Builds without peers' schemes
+/// refuse them rather than ignore them.
+pub(super) fn rule_prerequisites(
+    names: &Names,
+    flags: &[Flag],
+    v: &Json<'_>,
+) -> Result<Vec<(usize, RulePrerequisites)>> {
+    let Some(Json::Array(rules)) = v.get("rules") else {
+        return Ok(Vec::new());
+    };
+    #[cfg_attr(not(feature = "peers"), allow(unused_mut))]
+    let mut out = Vec::new();
+    for (r, rule) in rules.iter().enumerate() {
+        let Some(Json::Array(items)) = rule.get("prerequisites") else { continue };
+        if items.is_empty() {
+            continue;
+        }
+        #[cfg(not(feature = "peers"))]
+        {
+            let _ = (names, flags, r);
+            let at = rule.get("prerequisites").unwrap_or(rule);
+            return fail(
+                K::UnsupportedFormat,
+                at,
+                message!("a rule's prerequisites are read where peers' schemes are (docs/import.md)"),
+            );
+        }
+        #[cfg(feature = "peers")]
+        {
+            let mut list = Vec::new();
+            for item in items {
+                let o = RulePrerequisiteDoc::read(item)?;
+                let (key, at) = o.flag;
+                let Some(flag) = names.flag(key) else {
+                    return fail(K::UnknownFlag, at, message!("no flag ", quoted(key), " in this snapshot"));
+                };
+                let of = flags.get(flag as usize).map_or(&[][..], |f| &f.variations);
+                let mut variations = Vec::new();
+                for reference in o.variations {
+                    let v = variation_ref(reference, of)?;
+                    if !variations.contains(&v) {
+                        variations.push(v);
+                    }
+                }
+                list.push(crate::model::rule::RulePrerequisite { flag, variations });
+            }
+            out.push((r, list));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(feature = "peers")]
+type RulePrerequisites = Vec<crate::model::rule::RulePrerequisite>;
+#[cfg(not(feature = "peers"))]
+type RulePrerequisites = ();
+
+#[cfg(feature = "peers")]
+members! {
+    struct RulePrerequisiteDoc<'j> {
+        flag: req Name => At<'j, &'j str>,
+        variations: req Items(&Variation) => &'j [Json<'j>],
+    }
+}
+
 /// The flag's prerequisites, resolved against the other (compiled) flags.
 pub(super) fn prerequisites(names: &Names, flags: &[Flag], v: &Json<'_>) -> Result<Vec<Prerequisite>> {
     let Some(Json::Array(items)) = v.get("prerequisites") else {

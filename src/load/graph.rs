@@ -53,9 +53,12 @@ pub(super) fn check_costs(
 fn report<'k>(p: Problem, key: &dyn Fn(usize) -> &'k str, members: &[(&str, &Json<'_>)], flags: bool) -> Result<()> {
     let doc = |node: usize| members[node].1;
     match p {
-        Problem::Cycle { node, at, to } if flags => fail(
+        Problem::Cycle { node, at: [i, rule, _], to } if flags => fail(
             K::PrerequisiteCycle,
-            dig(doc(node), &[("prerequisites", at[0])]),
+            match rule {
+                0 => dig(doc(node), &[("prerequisites", i)]),
+                r => dig(doc(node), &[("rules", r - 1), ("prerequisites", i)]),
+            },
             message!("prerequisite ", quoted(key(to)), " closes a cycle"),
         ),
         Problem::Cycle { node, at: [r, c, v], to } => fail(

@@ -17,6 +17,8 @@ members! {
         _description "description": opt Str,
         clauses: req Items(&Object) => At<'j, &'j [Json<'j>]>,
         serve: req Object,
+        // Read by `flag::rule_prerequisites`, once every flag is compiled.
+        _prerequisites "prerequisites": opt List(&Object),
     }
 }
 
@@ -39,7 +41,13 @@ pub(super) fn rules(
         let (items, at) = r.clauses;
         let clauses = clause::clauses(names, at, items)?;
         let serve = serve(names, salt, r.serve, variations, true)?;
-        rules.push(Rule { id: id.into(), clauses, serve });
+        rules.push(Rule {
+            id: id.into(),
+            clauses,
+            serve,
+            #[cfg(feature = "peers")]
+            prerequisites: Vec::new(),
+        });
     }
     Ok(rules)
 }

@@ -78,6 +78,13 @@ pub(super) fn compile(v: &Json<'_>) -> Result<Snapshot> {
     // Prerequisites name other flags' variations, so they resolve once every flag is compiled.
     for (i, (_, v)) in flag_members.iter().enumerate() {
         flags[i].prerequisites = flag::prerequisites(&names, &flags, v)?;
+        #[allow(unused_variables)] // without peers, the list is empty or refused
+        for (r, list) in flag::rule_prerequisites(&names, &flags, v)? {
+            #[cfg(feature = "peers")]
+            {
+                flags[i].rules[r].prerequisites = list;
+            }
+        }
     }
     let segment_costs = graph::check_segments(&segments, &segment_members)?;
     let order = graph::prerequisite_order(&flags, &flag_members)?;

@@ -88,9 +88,13 @@ impl Flag {
     pub fn metadata(&self) -> &Metadata {
         &self.metadata
     }
-    /// The flags its prerequisites name, as positions in [`crate::Snapshot::flags`], in order.
+    /// The flags its prerequisites name, as positions in [`crate::Snapshot::flags`], in order;
+    /// then those its rules' prerequisites name (imported snapshots).
     pub fn prerequisite_flags(&self) -> impl Iterator<Item = usize> + '_ {
-        self.prerequisites.iter().map(|p| p.flag as usize)
+        let own = self.prerequisites.iter().map(|p| p.flag as usize);
+        #[cfg(feature = "peers")]
+        let own = own.chain(self.rules.iter().flat_map(|r| r.prerequisites.iter().map(|p| p.flag as usize)));
+        own
     }
     /// Ids of its rules, in order.
     pub fn rule_ids(&self) -> impl Iterator<Item = &str> {

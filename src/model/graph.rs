@@ -77,9 +77,17 @@ fn walk(edges: &[Vec<Edge>]) -> core::result::Result<(Vec<u32>, Vec<usize>), (us
 
 /// Flag indexes with every flag after its prerequisites.
 pub(crate) fn prerequisite_order(flags: &[Flag]) -> Result<Vec<u32>, Problem> {
+    // `at`: [i, 0, 0] the flag's prerequisite i; [i, r + 1, 0] rule r's.
     let edges: Vec<Vec<Edge>> = flags
         .iter()
-        .map(|f| f.prerequisites.iter().enumerate().map(|(i, p)| Edge { to: p.flag as usize, at: [i, 0, 0] }).collect())
+        .map(|f| {
+            let own = f.prerequisites.iter().enumerate().map(|(i, p)| Edge { to: p.flag as usize, at: [i, 0, 0] });
+            #[cfg(feature = "peers")]
+            let own = own.chain(f.rules.iter().enumerate().flat_map(|(r, rule)| {
+                rule.prerequisites.iter().enumerate().map(move |(i, p)| Edge { to: p.flag as usize, at: [i, r + 1, 0] })
+            }));
+            own.collect()
+        })
         .collect();
     let (order, depth) = walk(&edges).map_err(|(node, e)| cycle(&edges, node, e))?;
     match depth.iter().position(|&d| d > MAX_DEPTH) {
@@ -182,9 +190,9 @@ pub(crate) fn check_costs(flags: &[Flag], order: &[u32], segments: &[u64]) -> Re
                 .fold(sum.saturating_add(serve_cost(&r.serve)), |s, c| s.saturating_add(clause_cost(c, segments)));
         }
         let mut needed = 0u64;
-        for p in &f.prerequisites {
-            sum = sum.saturating_add(cost[p.flag as usize]);
-            needed = needed.saturating_add(1 + prerequisites[p.flag as usize]);
+        for p in f.prerequisite_flags() {
+            sum = sum.saturating_add(cost[p]);
+            needed = needed.saturating_add(1 + prerequisites[p]);
         }
         cost[i as usize] = sum;
         prerequisites[i as usize] = needed;
