@@ -172,6 +172,10 @@ fn expected_keep(full: &Json<'static>) -> (BTreeSet<String>, BTreeSet<String>) {
         todo.extend(items(flag.get("prerequisites")).iter().filter_map(|p| p.get("flag")?.as_str().map(String::from)));
         for rule in items(flag.get("rules")) {
             segment_refs(rule.get("clauses"), &mut segment_todo);
+            // A rule's prerequisites (imported snapshots) are needed as a flag's are.
+            todo.extend(
+                items(rule.get("prerequisites")).iter().filter_map(|p| p.get("flag")?.as_str().map(String::from)),
+            );
         }
     }
     let mut used = BTreeSet::new();
