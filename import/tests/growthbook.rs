@@ -179,13 +179,9 @@ fn eval_condition_section(cases: &[Json<'_>], t: &mut Tally) {
 }
 
 /// Members of an inline experiment that are not feature-rule members.
-const NOT_RULE: [(&str, &str); 3] = [
+const NOT_RULE: [(&str, &str); 2] = [
     ("force", "a forced variation (force) is refused"),
     ("active", "an inactive experiment (active) is not a feature rule construct: refused"),
-    (
-        "parentConditions",
-        "an experiment's parentConditions skip it; edgeflag prerequisites hold for a whole flag: refused",
-    ),
 ];
 
 fn run_section(cases: &[Json<'_>], t: &mut Tally) {
@@ -206,7 +202,14 @@ fn run_section(cases: &[Json<'_>], t: &mut Tally) {
             _ => Json::Null,
         };
         let feature = o(vec![("defaultValue", first), ("rules", Json::Array(vec![owned(exp)]))]);
-        let mut payload = vec![("features", o(vec![("f", feature)]))];
+        // The features its parentConditions name come with the context.
+        let mut features = match ctx.get("features") {
+            Some(Json::Object(m)) => m.iter().map(|(k, v)| (k.to_string(), owned(v))).collect(),
+            _ => Vec::new(),
+        };
+        features.push(("f".to_string(), feature));
+        let features = Json::Object(features.into_iter().map(|(k, v)| (k.into(), v)).collect());
+        let mut payload = vec![("features", features)];
         if let Some(groups) = ctx.get("savedGroups") {
             payload.push(("savedGroups", owned(groups)));
         }
@@ -402,7 +405,7 @@ const EXPECTED: &[(&str, usize, usize)] = &[
     ("hash", 15, 15),
     ("getBucketRange", 13, 13),
     ("feature", 43, 43),
-    ("run", 59, 59),
+    ("run", 61, 61),
     ("chooseVariation", 13, 13),
     ("getQueryStringOverride", 0, 0),
     ("inNamespace", 16, 16),

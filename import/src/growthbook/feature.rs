@@ -39,6 +39,9 @@ pub struct Draft {
     pub rules: Vec<Json<'static>>,
     /// Gates in evaluation order.
     pub gates: Vec<Gate>,
+    /// Parent conditions without gate, by the index of the rule they skip (`force:I:…` and
+    /// `experiment:I:…` ids name it): each becomes that rule's prerequisite.
+    pub rule_parents: Vec<(usize, Vec<Gate>)>,
     /// Every parent named by any `parentConditions` (for cycles).
     pub parents: Vec<String>,
     /// The feature serves `null` whatever the attributes (no value at all).
@@ -96,6 +99,7 @@ pub fn draft(key: &str, def: &Json<'_>, conds: &Conditions<'_, '_>, path: &str) 
     let default = def.get("defaultValue").unwrap_or(&Json::Null);
     b.outcome("default".into(), default, member(path, "defaultValue"));
     let mut gates = Vec::new();
+    let mut rule_parents = Vec::new();
     let mut parents = Vec::new();
     let rules_at = member(path, "rules");
     let rules: &[Json<'_>] = match def.get("rules") {
@@ -123,6 +127,7 @@ pub fn draft(key: &str, def: &Json<'_>, conds: &Conditions<'_, '_>, path: &str) 
         };
         // A rule without force and without two variations never serves (the SDK skips it).
         let inert = force.is_none() && variations.is_none_or(|v| v.len() < 2);
+        let mut skips = Vec::new();
         if let Some(pcs) = rule.get("parentConditions").filter(|v| truthy(v)) {
             let pcs_at = member(&at, "parentConditions");
             let mut gating = true;
@@ -142,18 +147,20 @@ pub fn draft(key: &str, def: &Json<'_>, conds: &Conditions<'_, '_>, path: &str) 
                         pc_at,
                         "a gate after a rule that can serve, or after a non-gate parent condition, blocks only when reached; edgeflag prerequisites hold for the whole flag",
                     ));
-                } else if !inert {
-                    return Err(ImportError::unsupported(
-                        pc_at,
-                        "a parent condition without gate skips one rule; edgeflag prerequisites hold for the whole flag",
-                    ));
                 } else {
+                    // Skips this rule when it fails: the rule's prerequisite (mod.rs).
+                    let condition =
+                        pc.get("condition").filter(|c| truthy(c)).cloned().unwrap_or(Json::Object(Vec::new()));
+                    skips.push(Gate { parent: parent.to_string(), condition: condition.to_owned_json(), path: pc_at });
                     gating = false;
                 }
             }
         }
         if inert {
             continue;
+        }
+        if !skips.is_empty() {
+            rule_parents.push((i, skips));
         }
         leading = false;
         let id = rule_id(rule, &at)?;
@@ -174,7 +181,9 @@ pub fn draft(key: &str, def: &Json<'_>, conds: &Conditions<'_, '_>, path: &str) 
             experiment_rule(&mut b, key, rule, variations, clauses, filtered, &id, i, &at)?;
         }
     }
-    settle(b, gates, parents, path)
+    let mut d = settle(b, gates, parents, path)?;
+    d.rule_parents = rule_parents;
+    Ok(d)
 }
 
 /// `force`, included when `range` holds (`start ≤ n < end`) or, without one, `n ≤ coverage`.
@@ -324,6 +333,7 @@ fn settle(b: Builder, gates: Vec<Gate>, parents: Vec<String>, path: &str) -> Res
             variations: vec![("unused".into(), Json::Bool(false))],
             rules: Vec::new(),
             gates,
+            rule_parents: Vec::new(),
             parents,
             null: true,
         });
@@ -376,5 +386,5 @@ fn settle(b: Builder, gates: Vec<Gate>, parents: Vec<String>, path: &str) -> Res
             ("serve", obj(vec![("variation", s(&name))])),
         ]));
     }
-    Ok(Draft { variations, rules, gates, parents, null: false })
+    Ok(Draft { variations, rules, gates, rule_parents: Vec::new(), parents, null: false })
 }

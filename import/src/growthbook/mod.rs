@@ -27,6 +27,7 @@ use condition::Conditions;
 use edgeflag::Json;
 use feature::Draft;
 use json::{member, members, obj, s};
+use prerequisites::RuleParent;
 
 /// Converts GrowthBook's payload.
 pub fn convert(doc: &Json<'_>, options: &Options, skips: &mut Skips) -> Result<Json<'static>, ImportError> {
@@ -137,9 +138,34 @@ fn flag(
             }
         }
     }
+    let mut rules = Vec::new();
+    for rule in &d.rules {
+        // `force:I:…` or `experiment:I:…`: rule I's parent conditions without gate.
+        let index = rule.get("id").and_then(Json::as_str).and_then(|id| id.split(':').nth(1)?.parse::<usize>().ok());
+        let skips = d.rule_parents.iter().find(|(i, _)| Some(*i) == index).map_or(&[][..], |(_, g)| &g[..]);
+        let mut required = Vec::new();
+        let mut never = false;
+        for cond in skips {
+            let parent = drafts.iter().find(|(k, _)| *k == cond.parent).map(|(_, p)| p);
+            let in_payload = features.iter().any(|(k, _)| *k == cond.parent);
+            match prerequisites::rule_prerequisite(conds, cond, parent, in_payload)? {
+                RuleParent::Always => {}
+                RuleParent::Never => never = true,
+                RuleParent::Requires(p) => required.push(p),
+            }
+        }
+        if never {
+            continue; // the SDK always skips it
+        }
+        let mut rule = rule.clone();
+        if !required.is_empty() {
+            rule.set("prerequisites", Json::Array(required));
+        }
+        rules.push(rule);
+    }
     let mut out = vec![("on", Json::Bool(true)), ("variations", variations), ("fallthrough", fallthrough)];
-    if !d.rules.is_empty() {
-        out.push(("rules", Json::Array(d.rules.clone())));
+    if !rules.is_empty() {
+        out.push(("rules", Json::Array(rules)));
     }
     if !prereqs.is_empty() {
         out.push(("prerequisites", Json::Array(prereqs)));

@@ -114,3 +114,53 @@ pub fn cyclic(drafts: &[(String, Draft)]) -> Vec<String> {
     }
     out
 }
+
+/// A parent condition without gate, as the prerequisite of the one rule it skips.
+pub enum RuleParent {
+    /// It holds whatever the parent serves: nothing to require.
+    Always,
+    /// It never holds: the rule never applies.
+    Never,
+    /// `{"flag", "variations"}`: the parent's variations on which it holds.
+    Requires(Json<'static>),
+}
+
+/// The rule prerequisite for `cond` (a parent condition without gate). The SDK tests the
+/// condition on the parent's value, `null` when the parent is not in the payload, always null, or
+/// blocked by its own gate; an edgeflag prerequisite fails when the parent serves nothing.
+pub fn rule_prerequisite(
+    conds: &Conditions<'_, '_>,
+    cond: &Gate,
+    parent: Option<&Draft>,
+    in_payload: bool,
+) -> Result<RuleParent, ImportError> {
+    let test = Test::new(conds, &cond.condition, &format!("{}.condition", cond.path))?;
+    let on_null = test.holds(&Json::Null);
+    let on_null = if on_null { RuleParent::Always } else { RuleParent::Never };
+    let parent = match parent {
+        Some(p) if !p.null => p,
+        // Always null: the condition on null decides, once for all.
+        Some(_) => return Ok(on_null),
+        None if !in_payload => return Ok(on_null),
+        None => {
+            return Err(ImportError::unsupported(
+                &cond.path,
+                format!("the parent feature `{}` was not imported", cond.parent),
+            ))
+        }
+    };
+    let can_be_null = !parent.gates.is_empty();
+    if can_be_null && matches!(on_null, RuleParent::Always) {
+        return Err(ImportError::unsupported(
+            &cond.path,
+            "the condition holds for null, which the parent serves when its own gate blocks it; a rule's prerequisite fails then",
+        ));
+    }
+    let passing: Vec<Json<'static>> =
+        parent.variations.iter().filter(|(_, value)| test.holds(value)).map(|(name, _)| s(name)).collect();
+    Ok(match passing.len() {
+        0 => RuleParent::Never,
+        n if n == parent.variations.len() && !can_be_null => RuleParent::Always,
+        _ => RuleParent::Requires(obj(vec![("flag", s(&cond.parent)), ("variations", Json::Array(passing))])),
+    })
+}
