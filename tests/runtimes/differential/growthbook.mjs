@@ -1,5 +1,5 @@
 // GrowthBook: generated SDK payloads (features with force and experiment rules, conditions over
-// every operator, saved groups, gates on other features), evaluated by the JavaScript SDK
+// every operator, saved groups, gates and parent conditions without gate on other features), evaluated by the JavaScript SDK
 // (`new GrowthBook({ attributes, features, savedGroups }).evalFeature(key)`) and by edgeflag on
 // `importConfig('growthbook', payload)`, for many attributes objects each. GrowthBook's answer is
 // read from edgeflag's result as docs/import.md, GrowthBook says: value, on, source, ruleId,
@@ -260,6 +260,15 @@ function config(random) {
       rules.push({ parentConditions: [{ id: random() < 0.95 ? parent : 'unknown-parent', condition: cond, gate: true }] });
     }
     for (let k = int(random, 0, 4); k > 0; k--) rules.push(rule(random, key, values.slice(1).concat(values[0]), hashes, boundaries, k));
+    // A parent condition without gate on one rule: the rule is skipped when it fails.
+    const serving = rules.filter((r) => !r.parentConditions);
+    if (i > 0 && serving.length > 0 && random() < 0.4) {
+      const parent = keys[int(random, 0, i - 1)];
+      const pv = features[parent].defaultValue;
+      const plain = pv === null || typeof pv !== 'object';
+      const cond = random() < 0.5 ? { value: valueCondition(random, 1) } : plain ? { value: pv } : { value: { $exists: true } };
+      pick(random, serving).parentConditions = [{ id: random() < 0.95 ? parent : 'unknown-parent', condition: cond }];
+    }
     if (rules.length > 0) f.rules = rules;
     features[key] = f;
   });
