@@ -29,7 +29,7 @@ export function testKey(seedHex) {
      */
     signCompiled(compiled) {
       const marked = Buffer.from(compiled);
-      marked.writeUInt16LE(1, 6);
+      marked.writeUInt16LE(marked.readUInt16LE(6) | 1, 6); // the signed bit, beside what the body needs
       const value = sign(null, Buffer.concat([Buffer.from('edgeflag-compiled-v1\n'), marked]), privateKey);
       return Buffer.concat([marked, Buffer.from(keyId, 'hex'), value]);
     },

@@ -42,19 +42,6 @@ Object.assign(v7.flags, {
   },
   legacy_banner: { on: false, variations: bool(), offVariation: 'off', fallthrough: { variation: 'on' } },
   no_off: { on: false, variations: bool(), fallthrough: { variation: 'on' } },
-  // As a flagd import writes `fractional`: bucketed by the OpenFeature targetingKey itself.
-  flagd_split: {
-    on: true,
-    variations: [{ name: 'clubs', value: 'clubs' }, { name: 'hearts', value: 'hearts' }],
-    fallthrough: {
-      rollout: {
-        bucketBy: 'targetingKey',
-        scheme: { name: 'flagd-v2', prefix: 'flagd_split' },
-        missingUnit: { variation: 'clubs' },
-        variations: [{ variation: 'clubs', weight: 50 }, { variation: 'hearts', weight: 50 }],
-      },
-    },
-  },
   account_ramp: {
     on: true,
     variations: bool(),
@@ -100,8 +87,6 @@ const cases = [
   ['number', 'max_items', { targetingKey: 'a' }, 0],
   ['boolean', 'legacy_banner', { targetingKey: 'a' }, true],
   ['boolean', 'no_off', { targetingKey: 'a' }, true], // DISABLED without an offVariation: the default
-  ...['f-1', 'f-2', 'f-3', 'f-4', 'josé'].map((k) => ['string', 'flagd_split', { targetingKey: k }, 'none']),
-  ['string', 'flagd_split', { key: 'no-targeting-key' }, 'none'], // missingUnit: clubs
   ['boolean', 'account_ramp', { targetingKey: 'a', accountId: 'acme' }, true],
   ['boolean', 'account_ramp', { targetingKey: 'a', accountId: 1207 }, true],
   // Errors

@@ -114,5 +114,34 @@ const early = await new EdgeflagProvider(snapshots.v7).resolveBooleanEvaluation(
 assert.equal(early.value, true);
 assert.equal(early.errorCode, ErrorCode.PROVIDER_NOT_READY);
 assert.throws(() => WebOpenFeature.setProvider(new EdgeflagProvider(snapshots.v7)), /intended for use on the server/);
+// A snapshot imported from flagd buckets by `targetingKey` itself: the provider keeps it as an
+// attribute, so each answer is the engine's for flagd's own context (a dropped targetingKey would
+// give every unit the missingUnit variation).
+const flagd = new Engine(JSON.stringify({
+  version: 1,
+  generatedAt: '2026-01-01T00:00:00Z',
+  flags: {
+    split: {
+      on: true,
+      variations: [{ name: 'clubs', value: 'clubs' }, { name: 'hearts', value: 'hearts' }],
+      fallthrough: {
+        rollout: {
+          bucketBy: 'targetingKey',
+          scheme: { name: 'flagd-v2', prefix: 'split' },
+          missingUnit: { variation: 'clubs' },
+          variations: [{ variation: 'clubs', weight: 50 }, { variation: 'hearts', weight: 50 }],
+        },
+      },
+    },
+  },
+}));
+await OpenFeature.setProviderAndWait('flagd', new EdgeflagProvider(flagd));
+const seen = new Set();
+for (const targetingKey of ['f-1', 'f-2', 'f-3', 'f-4', 'f-5', 'f-6', 'josé']) {
+  const direct = flagd.getString('split', { targetingKey }, 'none');
+  assert.equal(await OpenFeature.getClient('flagd').getStringValue('split', 'none', { targetingKey }), direct, targetingKey);
+  seen.add(direct);
+}
+assert.deepEqual([...seen].sort(), ['clubs', 'hearts'], 'both halves reached');
 await OpenFeature.close();
-console.log('server: failed initialize then recovery, an Engine given as is, not-ready results, runsOn');
+console.log('server: failed initialize then recovery, an Engine given as is, not-ready results, runsOn, targetingKey kept for flagd imports');
