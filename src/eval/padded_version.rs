@@ -20,7 +20,10 @@ pub(crate) fn padded(x: &Json<'_>) -> String {
     if let Some(rest) = s.strip_prefix('v') {
         s = rest;
     }
-    let last_line = s.rfind(['\n', '\r', '\u{2028}', '\u{2029}']).map_or(0, |i| i + 1);
+    // After the last line terminator (U+2028 and U+2029 are three bytes long).
+    let last_line = s
+        .rfind(['\n', '\r', '\u{2028}', '\u{2029}'])
+        .map_or(0, |i| i + s[i..].chars().next().map_or(1, char::len_utf8));
     if let Some(plus) = s[last_line..].find('+') {
         s = &s[..last_line + plus];
     }
@@ -61,6 +64,8 @@ mod tests {
             (r#""""#, "    0"),
             (r#""vv1""#, "v1"),
             (r#""1.0.0+a\nb+c""#, "    1-    0-0+a\nb-~"),
+            (r#""1.0.0+a\u2028b+c""#, "    1-    0-0+a\u{2028}b-~"),
+            (r#""1.0\u2029+x""#, "    1-0\u{2029}"),
         ];
         for (x, want) in cases {
             assert_eq!(padded(&Json::parse(x).unwrap()), want, "{x}");

@@ -19,6 +19,8 @@ const VALUES = [
   undefined, null, true, false, 0, -0, 1, 1.5, -2, 10, 1e21, 'abc', '', ' ', '10', '9', '0x10', '007', ' 5 ',
   '1e3', 'Infinity', 'true', 'null', '😀', '\uffff', 'é', [], ['5'], [1, 2], ['a', null], {}, { a: 1 },
   '2.3.0', '2.10.0', '2.3.0-beta', 'v2.3.0', '2.3', '2.3.0+build', '10.0.0', '2.3.0-beta.10', '2.3.0-beta.9', 2.3,
+  // Line terminators stop the `+build` suffix GrowthBook strips (JavaScript's `.`), U+2028 too.
+  '2.3.0+a\u2028b+c', '2.3\u2029+x', '2.3.0+a\nb',
 ];
 const type = (v) => (v === null || v === undefined ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 // Each operator: its clause, and what JavaScript answers for a value x (missing → null).
