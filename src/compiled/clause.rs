@@ -106,6 +106,8 @@ fn write(w: &mut Writer, c: &Clause) {
         Test::Type(bits) => w.u8(*bits),
         #[cfg(feature = "peers")]
         Test::PaddedVersion(_, v) => w.str(v),
+        #[cfg(feature = "peers")]
+        Test::UnleashSemver(s) => w.str(&s.text),
     }
 }
 
@@ -218,6 +220,15 @@ fn read(r: &mut Reader<'_>, b: &Bounds, depth: usize) -> Result<Clause> {
         Operator::Type => Test::Type(r.u8()? & 0x3f),
         #[cfg(feature = "peers")]
         Operator::PaddedVersion(cmp) => Test::PaddedVersion(cmp, r.string()?),
+        #[cfg(feature = "peers")]
+        Operator::UnleashSemver(dialect, cmp) => {
+            let text = r.string()?;
+            let Some(version) = crate::eval::unleash_semver::parse_value(dialect, &text) else {
+                return r.fail("a version its operator does not read");
+            };
+            let s = crate::model::clause::UnleashSemver { dialect, cmp, text, version };
+            Test::UnleashSemver(alloc::boxed::Box::new(s))
+        }
     };
     // Operators with an attribute need one: evaluation reads it.
     #[cfg(feature = "peers")]

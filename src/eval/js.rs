@@ -154,8 +154,8 @@ pub(crate) fn compare(x: &Json<'_>, v: &Primitive, cmp: Cmp) -> bool {
     order.is_some_and(|o| cmp.holds(o))
 }
 
-/// JavaScript's white space and line terminators, which `Number()` trims.
-fn is_space(c: char) -> bool {
+/// JavaScript's white space and line terminators, which `Number()` and `trim()` remove.
+pub(crate) fn is_space(c: char) -> bool {
     matches!(
         c,
         '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'

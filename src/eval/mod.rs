@@ -19,6 +19,8 @@ pub(crate) mod schedule;
 pub(crate) mod segment;
 #[cfg(feature = "serde")]
 pub(crate) mod serialize;
+#[cfg(feature = "peers")]
+pub(crate) mod unleash_semver;
 
 use crate::json::Json;
 use crate::message::message;

@@ -1,6 +1,6 @@
 //! Clauses that read a whole value as JavaScript does (`eval::js`): `jsStringIs`, `jsNumberIs`,
-//! `truthy`, `jsLt` … `jsGte`, `type`, and GrowthBook's `paddedVersionEq` … `paddedVersionGte`
-//! (docs/snapshot.md, "Clauses").
+//! `truthy`, `jsLt` … `jsGte`, `type`, GrowthBook's `paddedVersionEq` … `paddedVersionGte`, and
+//! Unleash's `semverStrictEq` … and `semverNodeEq` … (docs/snapshot.md, "Clauses").
 
 use crate::error::LoadErrorKind as K;
 use crate::eval::js::{Primitive, TYPES};
@@ -72,6 +72,22 @@ pub(super) fn clause(v: &Json<'_>, op: &'static str, operator: Operator) -> Resu
                 Test::PaddedVersion(cmp, crate::eval::padded_version::padded(v))
             }
             [item] => return wrong_type(item, "a version string or a number"),
+            _ => {
+                let at = o.values.map_or(v, |(_, at)| at);
+                return fail(K::InvalidValue, at, message!(quoted(op), " compares with one version"));
+            }
+        },
+        Operator::UnleashSemver(dialect, cmp) => match values {
+            [item @ Json::String(s)] if s.len() > MAX_STRING_BYTES => return too_long(item, "a string", s.len()),
+            [item @ Json::String(s)] => match crate::eval::unleash_semver::parse_value(dialect, s) {
+                Some(version) => {
+                    let text = String::from(&**s);
+                    let s = crate::model::clause::UnleashSemver { dialect, cmp, text, version };
+                    Test::UnleashSemver(alloc::boxed::Box::new(s))
+                }
+                None => return fail(K::InvalidValue, item, message!(quoted(op), " needs a version it reads")),
+            },
+            [item] => return wrong_type(item, "a version string"),
             _ => {
                 let at = o.values.map_or(v, |(_, at)| at);
                 return fail(K::InvalidValue, at, message!(quoted(op), " compares with one version"));

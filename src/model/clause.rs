@@ -73,6 +73,8 @@ pub(crate) enum Operator {
     Type,
     #[cfg(feature = "peers")]
     PaddedVersion(Cmp),
+    #[cfg(feature = "peers")]
+    UnleashSemver(crate::eval::unleash_semver::Dialect, Cmp),
 }
 
 /// Every operator, as written in snapshots.
@@ -103,7 +105,7 @@ pub(crate) const OPERATORS: [(&str, Operator); 20] = [
 /// a peer's scheme, and JavaScript's view of a whole value (`eval::js`), for SDKs written in it.
 /// Numbered after `OPERATORS` in the compiled form.
 #[cfg(feature = "peers")]
-pub(crate) const PEER_OPERATORS: [(&str, Operator); 16] = [
+pub(crate) const PEER_OPERATORS: [(&str, Operator); 26] = [
     ("any", Operator::Any),
     ("all", Operator::All),
     ("inBucket", Operator::InBucket),
@@ -120,7 +122,20 @@ pub(crate) const PEER_OPERATORS: [(&str, Operator); 16] = [
     ("paddedVersionLte", Operator::PaddedVersion(Cmp::Lte)),
     ("paddedVersionGt", Operator::PaddedVersion(Cmp::Gt)),
     ("paddedVersionGte", Operator::PaddedVersion(Cmp::Gte)),
+    ("semverStrictEq", Operator::UnleashSemver(Dialect::Strict, Cmp::Eq)),
+    ("semverStrictLt", Operator::UnleashSemver(Dialect::Strict, Cmp::Lt)),
+    ("semverStrictLte", Operator::UnleashSemver(Dialect::Strict, Cmp::Lte)),
+    ("semverStrictGt", Operator::UnleashSemver(Dialect::Strict, Cmp::Gt)),
+    ("semverStrictGte", Operator::UnleashSemver(Dialect::Strict, Cmp::Gte)),
+    ("semverNodeEq", Operator::UnleashSemver(Dialect::Node, Cmp::Eq)),
+    ("semverNodeLt", Operator::UnleashSemver(Dialect::Node, Cmp::Lt)),
+    ("semverNodeLte", Operator::UnleashSemver(Dialect::Node, Cmp::Lte)),
+    ("semverNodeGt", Operator::UnleashSemver(Dialect::Node, Cmp::Gt)),
+    ("semverNodeGte", Operator::UnleashSemver(Dialect::Node, Cmp::Gte)),
 ];
+
+#[cfg(feature = "peers")]
+use crate::eval::unleash_semver::Dialect;
 
 #[derive(Clone, Debug)]
 pub(crate) enum Test {
@@ -161,6 +176,19 @@ pub(crate) enum Test {
     /// GrowthBook's padded version string of the value, against this one's.
     #[cfg(feature = "peers")]
     PaddedVersion(Cmp, String),
+    /// Unleash's version comparison of the value with this one (as written, and parsed).
+    #[cfg(feature = "peers")]
+    UnleashSemver(alloc::boxed::Box<UnleashSemver>),
+}
+
+/// `semverStrict*` / `semverNode*`: the constraint's version, by one of Unleash's engines.
+#[cfg(feature = "peers")]
+#[derive(Clone, Debug)]
+pub(crate) struct UnleashSemver {
+    pub dialect: Dialect,
+    pub cmp: Cmp,
+    pub text: String,
+    pub version: crate::eval::unleash_semver::Version,
 }
 
 /// `inBucket`: the unit's bucket by a peer's scheme falls in `from..to` of `0..buckets`.
@@ -206,7 +234,7 @@ impl Test {
             #[cfg(feature = "peers")]
             Test::JsNumber(vs) => vs.len() as u64,
             #[cfg(feature = "peers")]
-            Test::Truthy | Test::JsCompare(..) | Test::Type(_) | Test::PaddedVersion(..) => 1,
+            Test::Truthy | Test::JsCompare(..) | Test::Type(_) | Test::PaddedVersion(..) | Test::UnleashSemver(_) => 1,
         }
     }
 }
