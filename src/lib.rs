@@ -79,6 +79,8 @@ pub use eval::explain::{ClauseStep, ClauseWhy, Explanation, Step};
 pub use eval::result::{ErrorCode, EvalError, Evaluation, Reason};
 #[cfg(feature = "serde")]
 pub use eval::serialize::EvaluationJson;
+#[cfg(feature = "peers")]
+pub use eval::unleash_semver::reads as unleash_version_reads;
 #[cfg(feature = "json")]
 pub use exposure::{
     decode_batch, Batch, BatchError, ConfigError, ExposureConfig, Recorder, Subject, MAX_ATTRIBUTE_BYTES, MAX_CAPACITY,

@@ -38,6 +38,12 @@ pub(crate) fn parse_value(dialect: Dialect, s: &str) -> Option<Version> {
     }
 }
 
+/// Whether the clause `semverStrict*` (`node`: `semverNode*`) reads `text` as its version, for
+/// converters deciding at import time what a constraint's value means.
+pub fn reads(node: bool, text: &str) -> bool {
+    parse_value(if node { Dialect::Node } else { Dialect::Strict }, text).is_some()
+}
+
 /// Whether the context value `x` compares with `v` so: Yggdrasil reads strings only; the Node
 /// client reads `String(x)` of any value but `null`, and refuses `""` and a leading `v`.
 pub(crate) fn holds(dialect: Dialect, cmp: crate::model::clause::Cmp, x: &Json<'_>, v: &Version) -> bool {

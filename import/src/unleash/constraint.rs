@@ -124,10 +124,35 @@ pub fn constraint(c: &Json<'_>, path: &str, sdk: Sdk) -> Result<Json<'static>, F
             ))
         }
         "SEMVER_EQ" | "SEMVER_GT" | "SEMVER_GTE" | "SEMVER_LT" | "SEMVER_LTE" => {
-            return Err(refuse(
-                &at(path, "operator"),
-                "Unleash's SDKs reject the versions `1` and `1.2`, which edgeflag's semver operators read as 1.0.0 and 1.2.0",
-            ))
+            current_time(name, path)?;
+            let value_path = at(path, "value");
+            let node = sdk == Sdk::Node;
+            let op = alloc::format!(
+                "semver{}{}",
+                if node { "Node" } else { "Strict" },
+                match operator {
+                    "SEMVER_EQ" => "Eq",
+                    "SEMVER_GT" => "Gt",
+                    "SEMVER_GTE" => "Gte",
+                    "SEMVER_LT" => "Lt",
+                    _ => "Lte",
+                }
+            );
+            match c.get("value") {
+                Some(Json::String(v)) if edgeflag::unleash_version_reads(node, v) => {
+                    let v: String = v.to_string();
+                    field.clause(&|a| leaf(a, &op, core::slice::from_ref(&v)))
+                }
+                // unleash-client: `new SemVer(value)` throws, and the constraint is false.
+                _ if node => never(),
+                None | Some(Json::Null) => {
+                    return Err(Fail::Broken("a SEMVER constraint without a value, which Yggdrasil does not compile".into()))
+                }
+                // Yggdrasil writes the constraint `false`, its inversion dropped.
+                Some(Json::String(v)) if v.starts_with('v') => return Ok(never()),
+                // Yggdrasil's rule text would read another constraint, or none.
+                Some(_) => return Err(refuse(&value_path, "a version Yggdrasil's semver does not read")),
+            }
         }
         "REGEX" => return Err(refuse(&at(path, "operator"), "edgeflag has no regular-expression operator")),
         // unleash-client for Node: a constraint it has no operator for is false, inverted or not.
