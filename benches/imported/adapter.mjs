@@ -14,16 +14,17 @@ const bench = process.env.EDGEFLAG_PEERS_BENCH ?? new URL('../../../shared/bench
 /**
  * An adapter for `peer`: `adapter` is the bench's file for it, `context` builds the peer's own
  * context from the scenario's, and `value(flag, value, fallback)` recovers the peer's answer from
- * the value edgeflag serves (docs/import.md), `fallback` being the scenario's default.
+ * the value edgeflag serves (docs/import.md), `fallback` being the scenario's default; `options`
+ * go to importConfig (`reference`: whose answers, that of the SDK the bench runs).
  */
-export async function importedAdapter({ peer, adapter, context, value }) {
+export async function importedAdapter({ peer, adapter, context, value, options = {} }) {
   const { translate } = await import(new URL(`adapters/${adapter}`, `file://${bench}`).href);
   return {
     name: `edgeflag (${peer} import)`,
     version: '0.1.0',
     async setup(scenario) {
       const started = performance.now();
-      const { snapshot, skipped } = importConfig(peer, translate(scenario));
+      const { snapshot, skipped } = importConfig(peer, translate(scenario), options);
       const engine = new Engine(snapshot);
       const ms = (performance.now() - started).toFixed(1);
       const keys = scenario.flagKeys;
@@ -41,7 +42,7 @@ export async function importedAdapter({ peer, adapter, context, value }) {
           return one(engine.values(context(ctx)), i);
         },
         notes: [
-          `${peer}'s own configuration (the bench's translate()) through importConfig in ${ms} ms, evaluated with engine.values(${peer}'s context)`,
+          `${peer}'s own configuration (the bench's translate()) through importConfig${options.reference ? ` (reference ${options.reference})` : ''} in ${ms} ms, evaluated with engine.values(${peer}'s context)`,
           ...(skipped.length ? [`left out: ${skipped.map((s) => s.path).join(', ')}`] : []),
         ],
       };

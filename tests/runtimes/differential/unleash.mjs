@@ -19,6 +19,12 @@ const NAMES = ['userId', 'sessionId', 'remoteAddress', 'environment', 'appName',
 const NUMBERS = ['0', '1', '5', '-3', '2.5', '10', '100', '007', ' 5 ', '1e3', '0x10', '', 'abc', 'Infinity', '-0', '5.0'];
 const WORDS = ['alpha', 'Alpha', 'ALPHA', 'beta', 'beta-1', 'gamma', 'user-42', 'josé', 'JOSÉ', 'ß', 'Kelvin', '\u212Aelvin', 'İstanbul', 'istanbul', '用户', '😀', '', ' ', 'x y'];
 
+// Versions for SEMVER_* (context values and constraint values): white space, `v`, partial and
+// oversized parts, pre-release and build, numeric identifiers past 2^53.
+const VERSIONS = ['1.2.3', '1.2.4', '1.10.0', '2.0.0', '0.0.1', '1.2.3-rc.1', '1.2.3-rc.10', '1.2.3-rc.9', '1.2.3-RC.1',
+  '1.2.3+b', '1.2.3-rc.1+b', ' 1.2.3 ', 'v1.2.3', ' v1.2.3', '1.2', '1', '', '01.2.3', '1.2.3-01', '1.2.3-0',
+  '9007199254740991.0.0', '9007199254740992.0.0', '1.2.3-99999999999999999', '1.2.3-99999999999999998', 'x', '1.2.3.4'];
+
 function word(random) {
   return random() < 0.6 ? pick(random, WORDS) : text(random, 1);
 }
@@ -26,7 +32,12 @@ function word(random) {
 function constraint(random, refusedNow) {
   const contextName = pick(random, NAMES);
   const inverted = random() < 0.25;
-  const kind = int(random, 0, 9);
+  const kind = int(random, 0, 11);
+  if (kind >= 10) {
+    const value = pick(random, VERSIONS);
+    const operator = pick(random, ['SEMVER_EQ', 'SEMVER_GT', 'SEMVER_GTE', 'SEMVER_LT', 'SEMVER_LTE']);
+    return { contextName: random() < 0.7 ? 'ver' : contextName, operator, value, inverted };
+  }
   if (kind <= 2) {
     const values = Array.from({ length: int(random, 0, 3) }, () => (random() < 0.2 ? ` ${word(random)} ` : word(random)));
     return { contextName, operator: pick(random, ['IN', 'NOT_IN']), values, inverted };
@@ -41,7 +52,6 @@ function constraint(random, refusedNow) {
   }
   if (kind === 8 && refusedNow) {
     return pick(random, [
-      { contextName, operator: 'SEMVER_GT', value: '1.2.3', inverted },
       { contextName, operator: 'REGEX', value: '^a', inverted },
       { contextName: 'remoteAddress', operator: 'IN_CIDR', values: ['10.0.0.0/8'], inverted },
       { contextName, operator: 'NUM_EQ', value: '0x10', inverted },
@@ -170,6 +180,7 @@ function context(random, edges) {
     if (random() < 0.4) p['país'] = word(random);
     if (random() < 0.3) p['a/b'] = word(random);
     if (random() < 0.6) p.n = random() < 0.3 ? pick(random, [0, 5, -3, 2.5, 10, 1e21]) : pick(random, NUMBERS);
+    if (random() < 0.6) p.ver = pick(random, VERSIONS);
     if (random() < 0.2) p.userId = unit();
     if (random() < 0.2) p.sessionId = pick(random, ['s1', 'josé']);
     c.properties = p;
