@@ -106,6 +106,8 @@ fn write(w: &mut Writer, c: &Clause) {
         Test::Type(bits) => w.u8(*bits),
         #[cfg(feature = "peers")]
         Test::PaddedVersion(_, v) => w.str(v),
+        #[cfg(feature = "peers")]
+        Test::FlagdSemver(_, v) => w.str(v),
     }
 }
 
@@ -218,6 +220,14 @@ fn read(r: &mut Reader<'_>, b: &Bounds, depth: usize) -> Result<Clause> {
         Operator::Type => Test::Type(r.u8()? & 0x3f),
         #[cfg(feature = "peers")]
         Operator::PaddedVersion(cmp) => Test::PaddedVersion(cmp, r.string()?),
+        #[cfg(feature = "peers")]
+        Operator::FlagdSemver(test) => {
+            let v = r.string()?;
+            if crate::eval::flagd_semver::parse(&v).is_none() {
+                return r.fail("not a version flagd reads");
+            }
+            Test::FlagdSemver(test, v)
+        }
     };
     // Operators with an attribute need one: evaluation reads it.
     #[cfg(feature = "peers")]

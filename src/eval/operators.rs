@@ -55,7 +55,8 @@ impl Clause {
             | Test::Truthy
             | Test::JsCompare(..)
             | Test::Type(_)
-            | Test::PaddedVersion(..)) => {
+            | Test::PaddedVersion(..)
+            | Test::FlagdSemver(..)) => {
                 let value = self.lookup(env).unwrap_or(&Json::Null);
                 if !env.charge(self.work as u64 + js_size(value)) {
                     return Outcome::NoMatch; // the flag is past its limit: the result is discarded
@@ -156,7 +157,8 @@ impl Test {
             | Test::Truthy
             | Test::JsCompare(..)
             | Test::Type(_)
-            | Test::PaddedVersion(..) => Some(false),
+            | Test::PaddedVersion(..)
+            | Test::FlagdSemver(..) => Some(false),
         }
     }
 }
@@ -181,6 +183,7 @@ fn js_test(test: &Test, x: &Json<'_>) -> bool {
             let padded = crate::eval::padded_version::padded(x);
             cmp.holds(padded.encode_utf16().cmp(v.encode_utf16()))
         }
+        Test::FlagdSemver(test, v) => crate::eval::flagd_semver::holds(*test, x, v),
         _ => false,
     }
 }

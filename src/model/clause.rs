@@ -2,6 +2,8 @@
 //! evaluation (`crate::eval::operators`) reads only the context's attribute.
 
 use super::attribute::AttrRef;
+#[cfg(feature = "peers")]
+use crate::eval::flagd_semver::SemverTest;
 use crate::eval::schedule::{Recurring, Window};
 use crate::sets::KeySet;
 use crate::version::Version;
@@ -73,6 +75,8 @@ pub(crate) enum Operator {
     Type,
     #[cfg(feature = "peers")]
     PaddedVersion(Cmp),
+    #[cfg(feature = "peers")]
+    FlagdSemver(crate::eval::flagd_semver::SemverTest),
 }
 
 /// Every operator, as written in snapshots.
@@ -103,7 +107,7 @@ pub(crate) const OPERATORS: [(&str, Operator); 20] = [
 /// a peer's scheme, and JavaScript's view of a whole value (`eval::js`), for SDKs written in it.
 /// Numbered after `OPERATORS` in the compiled form.
 #[cfg(feature = "peers")]
-pub(crate) const PEER_OPERATORS: [(&str, Operator); 16] = [
+pub(crate) const PEER_OPERATORS: [(&str, Operator); 23] = [
     ("any", Operator::Any),
     ("all", Operator::All),
     ("inBucket", Operator::InBucket),
@@ -120,6 +124,13 @@ pub(crate) const PEER_OPERATORS: [(&str, Operator); 16] = [
     ("paddedVersionLte", Operator::PaddedVersion(Cmp::Lte)),
     ("paddedVersionGt", Operator::PaddedVersion(Cmp::Gt)),
     ("paddedVersionGte", Operator::PaddedVersion(Cmp::Gte)),
+    ("flagdSemverEq", Operator::FlagdSemver(SemverTest::Cmp(Cmp::Eq))),
+    ("flagdSemverLt", Operator::FlagdSemver(SemverTest::Cmp(Cmp::Lt))),
+    ("flagdSemverLte", Operator::FlagdSemver(SemverTest::Cmp(Cmp::Lte))),
+    ("flagdSemverGt", Operator::FlagdSemver(SemverTest::Cmp(Cmp::Gt))),
+    ("flagdSemverGte", Operator::FlagdSemver(SemverTest::Cmp(Cmp::Gte))),
+    ("flagdSemverMajor", Operator::FlagdSemver(SemverTest::Major)),
+    ("flagdSemverMinor", Operator::FlagdSemver(SemverTest::Minor)),
 ];
 
 #[derive(Clone, Debug)]
@@ -161,6 +172,9 @@ pub(crate) enum Test {
     /// GrowthBook's padded version string of the value, against this one's.
     #[cfg(feature = "peers")]
     PaddedVersion(Cmp, String),
+    /// flagd's `sem_ver` of the value against this version text (without its `v`).
+    #[cfg(feature = "peers")]
+    FlagdSemver(crate::eval::flagd_semver::SemverTest, String),
 }
 
 /// `inBucket`: the unit's bucket by a peer's scheme falls in `from..to` of `0..buckets`.
@@ -206,7 +220,7 @@ impl Test {
             #[cfg(feature = "peers")]
             Test::JsNumber(vs) => vs.len() as u64,
             #[cfg(feature = "peers")]
-            Test::Truthy | Test::JsCompare(..) | Test::Type(_) | Test::PaddedVersion(..) => 1,
+            Test::Truthy | Test::JsCompare(..) | Test::Type(_) | Test::PaddedVersion(..) | Test::FlagdSemver(..) => 1,
         }
     }
 }
