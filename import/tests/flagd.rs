@@ -15,7 +15,7 @@ use flagd_gherkin::Scenario;
 
 /// How many scenarios (after expanding Examples) the suite holds and how many run.
 const TOTAL: usize = 140;
-const RUN: usize = 61;
+const RUN: usize = 90;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -414,4 +414,49 @@ fn flagd_core_semantics() {
     let split: Vec<String> =
         [r#"{"email": "x@y"}"#, r#"{"email": ""}"#, r#"{"email": 5}"#, "{}"].iter().map(|c| v("split", c)).collect();
     assert_eq!(split, ["a", "a", "d", "d"]);
+}
+
+/// `sem_ver` as flagd's Go evaluator answers it: a context value on either side (`1.0.0 < x` is
+/// `x > 1.0.0`), `!=` only between versions, true / false / null as a result, literals decided at
+/// import (two literals, a literal that is no version: `null` for every context); refused with the
+/// reference `flagd-core`, whose npm semver reads versions otherwise.
+#[test]
+fn sem_ver_as_flagd_answers() {
+    let engine = engine_for(
+        r#"{"flags": {
+          "swapped": {"state": "ENABLED", "variants": {"y": 1, "n": 0}, "defaultVariant": "n",
+            "targeting": {"if": [{"sem_ver": ["1.0.0", "<", {"var": "v"}]}, "y", "n"]}},
+          "ne": {"state": "ENABLED", "variants": {"y": 1, "n": 0}, "defaultVariant": "n",
+            "targeting": {"if": [{"sem_ver": [{"var": "v"}, "!=", 2]}, "y", "n"]}},
+          "result": {"state": "ENABLED", "variants": {"true": 1, "false": 0, "d": 2}, "defaultVariant": "d",
+            "targeting": {"sem_ver": [{"var": "v"}, "~", "V1.2"]}},
+          "literals": {"state": "ENABLED", "variants": {"true": 1, "false": 0, "d": 2}, "defaultVariant": "d",
+            "targeting": {"sem_ver": ["v1.2.3", "^", 1.5]}},
+          "invalid": {"state": "ENABLED", "variants": {"true": 1, "false": 0, "d": 2}, "defaultVariant": "d",
+            "targeting": {"sem_ver": [{"var": "v"}, "=", "1.0.0.0"]}}
+        }}"#,
+    );
+    let v = |flag: &str, ctx: &str| served(&engine, flag, ctx, 0).unwrap_or_default();
+    let all = |flag: &str, ctxs: &[&str]| ctxs.iter().map(|c| v(flag, c)).collect::<Vec<String>>();
+    assert_eq!(all("swapped", &[r#"{"v": "1.0.1"}"#, r#"{"v": "1.0.0"}"#, r#"{"v": 2}"#, "{}"]), ["y", "n", "y", "n"]);
+    assert_eq!(
+        all("ne", &[r#"{"v": "2.0.1"}"#, r#"{"v": "v2"}"#, r#"{"v": 2}"#, r#"{"v": "x"}"#, "{}"]),
+        ["y", "n", "n", "n", "n"]
+    );
+    assert_eq!(
+        all("result", &[r#"{"v": "1.2.9"}"#, r#"{"v": "1.3.0"}"#, r#"{"v": 1.2}"#, r#"{"v": 1000000}"#, "{}"]),
+        ["true", "false", "true", "d", "d"]
+    );
+    assert_eq!(all("literals", &["{}"]), ["true"]);
+    assert_eq!(all("invalid", &[r#"{"v": "1.0.0.0"}"#, r#"{"v": "1.0.0"}"#]), ["d", "d"]);
+    let options = Options {
+        version: 1,
+        generated_at: "2026-01-01T00:00:00Z".into(),
+        reference: Some("flagd-core".into()),
+        ..Options::default()
+    };
+    let file = r#"{"flags": {"f": {"state": "ENABLED", "variants": {"y": 1, "n": 0}, "defaultVariant": "n",
+        "targeting": {"if": [{"sem_ver": [{"var": "v"}, ">", "1.0.0"]}, "y", "n"]}}}}"#;
+    let refused = import(Peer::Flagd, file, &options).err().map(|e| e.path).unwrap_or_default();
+    assert_eq!(refused, "flags.f.targeting.if[0].sem_ver");
 }

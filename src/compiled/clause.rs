@@ -108,6 +108,8 @@ fn write(w: &mut Writer, c: &Clause) {
         Test::PaddedVersion(_, v) => w.str(v),
         #[cfg(feature = "peers")]
         Test::UnleashSemver(s) => w.str(&s.text),
+        #[cfg(feature = "peers")]
+        Test::FlagdSemver(_, v) => w.str(v),
     }
 }
 
@@ -228,6 +230,14 @@ fn read(r: &mut Reader<'_>, b: &Bounds, depth: usize) -> Result<Clause> {
             };
             let s = crate::model::clause::UnleashSemver { dialect, cmp, text, version };
             Test::UnleashSemver(alloc::boxed::Box::new(s))
+        }
+        #[cfg(feature = "peers")]
+        Operator::FlagdSemver(test) => {
+            let v = r.string()?;
+            if crate::eval::flagd_semver::parse(&v).is_none() {
+                return r.fail("not a version flagd reads");
+            }
+            Test::FlagdSemver(test, v)
         }
     };
     // Operators with an attribute need one: evaluation reads it.

@@ -56,7 +56,8 @@ impl Clause {
             | Test::JsCompare(..)
             | Test::Type(_)
             | Test::PaddedVersion(..)
-            | Test::UnleashSemver(_)) => {
+            | Test::UnleashSemver(_)
+            | Test::FlagdSemver(..)) => {
                 let value = self.lookup(env).unwrap_or(&Json::Null);
                 if !env.charge(self.work as u64 + js_size(value)) {
                     return Outcome::NoMatch; // the flag is past its limit: the result is discarded
@@ -158,7 +159,8 @@ impl Test {
             | Test::JsCompare(..)
             | Test::Type(_)
             | Test::PaddedVersion(..)
-            | Test::UnleashSemver(_) => Some(false),
+            | Test::UnleashSemver(_)
+            | Test::FlagdSemver(..) => Some(false),
         }
     }
 }
@@ -184,6 +186,7 @@ fn js_test(test: &Test, x: &Json<'_>) -> bool {
             cmp.holds(padded.encode_utf16().cmp(v.encode_utf16()))
         }
         Test::UnleashSemver(s) => crate::eval::unleash_semver::holds(s.dialect, s.cmp, x, &s.version),
+        Test::FlagdSemver(test, v) => crate::eval::flagd_semver::holds(*test, x, v),
         _ => false,
     }
 }

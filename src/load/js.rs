@@ -1,6 +1,7 @@
 //! Clauses that read a whole value as JavaScript does (`eval::js`): `jsStringIs`, `jsNumberIs`,
 //! `truthy`, `jsLt` … `jsGte`, `type`, GrowthBook's `paddedVersionEq` … `paddedVersionGte`, and
-//! Unleash's `semverStrictEq` … and `semverNodeEq` … (docs/snapshot.md, "Clauses").
+//! Unleash's `semverStrictEq` … and `semverNodeEq` …, flagd's `flagdSemverEq` … `flagdSemverMinor`
+//! (docs/snapshot.md, "Clauses").
 
 use crate::error::LoadErrorKind as K;
 use crate::eval::js::{Primitive, TYPES};
@@ -88,6 +89,18 @@ pub(super) fn clause(v: &Json<'_>, op: &'static str, operator: Operator) -> Resu
                 None => return fail(K::InvalidValue, item, message!(quoted(op), " needs a version it reads")),
             },
             [item] => return wrong_type(item, "a version string"),
+            _ => {
+                let at = o.values.map_or(v, |(_, at)| at);
+                return fail(K::InvalidValue, at, message!(quoted(op), " compares with one version"));
+            }
+        },
+        Operator::FlagdSemver(test) => match values {
+            [item @ Json::String(s)] if s.len() > MAX_STRING_BYTES => return too_long(item, "a string", s.len()),
+            [item @ (Json::String(_) | Json::Number(_))] => match crate::eval::flagd_semver::text(item) {
+                Some(text) => Test::FlagdSemver(test, text.into_owned()),
+                None => return fail(K::InvalidValue, item, message!("not a version flagd reads")),
+            },
+            [item] => return wrong_type(item, "a version string or a number"),
             _ => {
                 let at = o.values.map_or(v, |(_, at)| at);
                 return fail(K::InvalidValue, at, message!(quoted(op), " compares with one version"));

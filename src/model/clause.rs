@@ -2,6 +2,8 @@
 //! evaluation (`crate::eval::operators`) reads only the context's attribute.
 
 use super::attribute::AttrRef;
+#[cfg(feature = "peers")]
+use crate::eval::flagd_semver::SemverTest;
 use crate::eval::schedule::{Recurring, Window};
 use crate::sets::KeySet;
 use crate::version::Version;
@@ -75,6 +77,8 @@ pub(crate) enum Operator {
     PaddedVersion(Cmp),
     #[cfg(feature = "peers")]
     UnleashSemver(crate::eval::unleash_semver::Dialect, Cmp),
+    #[cfg(feature = "peers")]
+    FlagdSemver(crate::eval::flagd_semver::SemverTest),
 }
 
 /// Every operator, as written in snapshots.
@@ -105,7 +109,7 @@ pub(crate) const OPERATORS: [(&str, Operator); 20] = [
 /// a peer's scheme, and JavaScript's view of a whole value (`eval::js`), for SDKs written in it.
 /// Numbered after `OPERATORS` in the compiled form.
 #[cfg(feature = "peers")]
-pub(crate) const PEER_OPERATORS: [(&str, Operator); 26] = [
+pub(crate) const PEER_OPERATORS: [(&str, Operator); 33] = [
     ("any", Operator::Any),
     ("all", Operator::All),
     ("inBucket", Operator::InBucket),
@@ -132,6 +136,13 @@ pub(crate) const PEER_OPERATORS: [(&str, Operator); 26] = [
     ("semverNodeLte", Operator::UnleashSemver(Dialect::Node, Cmp::Lte)),
     ("semverNodeGt", Operator::UnleashSemver(Dialect::Node, Cmp::Gt)),
     ("semverNodeGte", Operator::UnleashSemver(Dialect::Node, Cmp::Gte)),
+    ("flagdSemverEq", Operator::FlagdSemver(SemverTest::Cmp(Cmp::Eq))),
+    ("flagdSemverLt", Operator::FlagdSemver(SemverTest::Cmp(Cmp::Lt))),
+    ("flagdSemverLte", Operator::FlagdSemver(SemverTest::Cmp(Cmp::Lte))),
+    ("flagdSemverGt", Operator::FlagdSemver(SemverTest::Cmp(Cmp::Gt))),
+    ("flagdSemverGte", Operator::FlagdSemver(SemverTest::Cmp(Cmp::Gte))),
+    ("flagdSemverMajor", Operator::FlagdSemver(SemverTest::Major)),
+    ("flagdSemverMinor", Operator::FlagdSemver(SemverTest::Minor)),
 ];
 
 #[cfg(feature = "peers")]
@@ -176,6 +187,9 @@ pub(crate) enum Test {
     /// GrowthBook's padded version string of the value, against this one's.
     #[cfg(feature = "peers")]
     PaddedVersion(Cmp, String),
+    /// flagd's `sem_ver` of the value against this version text (without its `v`).
+    #[cfg(feature = "peers")]
+    FlagdSemver(crate::eval::flagd_semver::SemverTest, String),
     /// Unleash's version comparison of the value with this one (as written, and parsed).
     #[cfg(feature = "peers")]
     UnleashSemver(alloc::boxed::Box<UnleashSemver>),
@@ -234,7 +248,12 @@ impl Test {
             #[cfg(feature = "peers")]
             Test::JsNumber(vs) => vs.len() as u64,
             #[cfg(feature = "peers")]
-            Test::Truthy | Test::JsCompare(..) | Test::Type(_) | Test::PaddedVersion(..) | Test::UnleashSemver(_) => 1,
+            Test::Truthy
+            | Test::JsCompare(..)
+            | Test::Type(_)
+            | Test::PaddedVersion(..)
+            | Test::UnleashSemver(_)
+            | Test::FlagdSemver(..) => 1,
         }
     }
 }

@@ -94,8 +94,8 @@ pub(super) fn outcome(flag: &Flag<'_>, value: &Json<'static>, path: &str) -> Res
                     Picked::Split(_) => Outcome::Null,
                     Picked::ByValue { attribute, empty, split } => fractional::by_value(&attribute, empty, split, &at),
                 }),
-                // true, false, or null unless both arguments are strings.
-                "starts_with" | "ends_with" => match affix_parts(op, args, &at)? {
+                // true, false, or null unless both arguments are strings (versions).
+                "starts_with" | "ends_with" | "sem_ver" => match affix_parts(flag, op, args, &at)? {
                     Affix::Const(c) => Ok(constant(flag, c, &at)?),
                     Affix::Clause { defined, holds } => Ok(Outcome::If {
                         branches: alloc::vec![
@@ -113,11 +113,10 @@ pub(super) fn outcome(flag: &Flag<'_>, value: &Json<'static>, path: &str) -> Res
                     let no = variant(flag, "false", &format!("{at}#false"))?;
                     Ok(Outcome::If { branches: alloc::vec![(c, yes)], otherwise: Box::new(no) })
                 }
-                _ => match condition(flag, value, path)? {
-                    // `sem_ver` answering `null` for every context (bad arguments).
-                    Cond::Const(false) if null_for_all(op, args) => Ok(Outcome::Null),
-                    _ => Err(refuse(&at, "as a result (it answers true, false or null, which needs more than the snapshot's clauses say)")),
-                },
+                _ => {
+                    condition(flag, value, path)?;
+                    Err(refuse(&at, "as a result (it answers true, false or null, which needs more than the snapshot's clauses say)"))
+                }
             }
         }
     }
@@ -136,7 +135,10 @@ fn null_for_all(op: &str, args: &Json<'static>) -> bool {
     let Json::Array(items) = args else { return false };
     match op {
         "starts_with" | "ends_with" => items.len() != 2,
-        "sem_ver" => items.len() != 3 || !items[1].as_str().is_some_and(semver_operator),
+        // An operation as the operator is computed: not decided here.
+        "sem_ver" => {
+            items.len() != 3 || operation(&items[1]).is_none() && !items[1].as_str().is_some_and(semver_operator)
+        }
         _ => false,
     }
 }
@@ -231,16 +233,10 @@ pub(super) fn condition(flag: &Flag<'_>, value: &Json<'static>, path: &str) -> R
             Ok(if op.starts_with('!') { negate(c) } else { c })
         }
         "in" => membership(flag, args, &at),
-        "starts_with" | "ends_with" => Ok(match affix_parts(op, args, &at)? {
+        "starts_with" | "ends_with" | "sem_ver" => Ok(match affix_parts(flag, op, args, &at)? {
             Affix::Const(c) => Cond::Const(c == Some(true)),
             Affix::Clause { holds, .. } => Cond::Clause(holds),
         }),
-        "sem_ver" => {
-            if null_for_all(op, args) {
-                return Ok(Cond::Const(false));
-            }
-            Err(refuse(&at, "on a context value: flagd formats numbers as Go does and accepts a v prefix, which the snapshot's semver operators do not"))
-        }
         "<" | "<=" | ">" | ">=" => comparison(op, args, &at),
         "fractional" => Ok(match fractional::read(flag, args, &at, false)? {
             Picked::Null => Cond::Const(false),
@@ -423,20 +419,26 @@ fn membership(flag: &Flag<'_>, args: &Json<'static>, path: &str) -> Result<Cond,
     Ok(Cond::Clause(composite("any", alloc::vec![strings, zero], false)))
 }
 
-/// What `starts_with` / `ends_with` answer: the same for every context (`None`: `null`), or
-/// `holds` (`true`) where the value is a string (`defined`), `false` for other strings, else `null`.
-enum Affix {
-    Const(Option<bool>),
-    Clause { defined: Json<'static>, holds: Json<'static> },
-}
+/// What `starts_with` / `ends_with` / `sem_ver` answer: the same for every context (`None`:
+/// `null`), or `holds` (`true`) where the value is a string (a version: `defined`), `false` for
+/// other strings (versions), else `null`.
+type Affix = super::semver::Answer;
 
-/// `starts_with` / `ends_with`: `null` unless both arguments are strings.
-fn affix_parts(op: &str, args: &Json<'static>, path: &str) -> Result<Affix, ImportError> {
+/// `starts_with` / `ends_with`: `null` unless both arguments are strings; `sem_ver`: unless both
+/// are versions (`semver`).
+fn affix_parts(flag: &Flag<'_>, op: &str, args: &Json<'static>, path: &str) -> Result<Affix, ImportError> {
     let Json::Array(items) = args else {
         return Err(refuse(path, "without an array of arguments"));
     };
-    if items.len() != 2 {
+    if null_for_all(op, args) {
         return Ok(Affix::Const(None));
+    }
+    if op == "sem_ver" {
+        if flag.js {
+            return Err(refuse(path, "with the reference flagd-core, whose npm semver reads versions otherwise (white space trimmed, a second v accepted, numbers past 2^53 refused)"));
+        }
+        let operator = items[1].as_str().ok_or_else(|| refuse(path, "with a computed operator"))?;
+        return super::semver::read(items, operator, path);
     }
     let edge = if op == "starts_with" { "startsWith" } else { "endsWith" };
     match (&items[0], &items[1]) {

@@ -11,6 +11,7 @@ mod emit;
 mod fractional;
 mod logic;
 mod refs;
+mod semver;
 mod var;
 
 use crate::{ImportError, Options, Skips};
