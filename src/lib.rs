@@ -76,6 +76,9 @@ pub use error::{LoadError, LoadErrorKind};
 pub use eval::bucketing;
 pub use eval::context::{Context, ContextError};
 pub use eval::explain::{ClauseStep, ClauseWhy, Explanation, Step};
+/// Regular expressions of imported snapshots: the host's engine (`regex::install`).
+#[cfg(feature = "peers")]
+pub use eval::regex;
 pub use eval::result::{ErrorCode, EvalError, Evaluation, Reason};
 #[cfg(feature = "serde")]
 pub use eval::serialize::EvaluationJson;

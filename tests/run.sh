@@ -65,6 +65,8 @@ stage_nostd() {
   tests/tools.sh rust
   step "the core builds with no std at all (wasm32v1-none)"
   cargo build --no-default-features --target wasm32v1-none
+  # With its regex engine (regress, no_std with alloc), as a Rust user on such a target builds it.
+  cargo build --no-default-features --features regex --target wasm32v1-none
 }
 
 stage_rust() {

@@ -7,13 +7,36 @@ let Host = null;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/** What a module instance imports: JavaScript's own number reading and writing (pkg/src/numbers.rs). */
+/**
+ * What a module instance imports: JavaScript's own number reading and writing
+ * (pkg/src/numbers.rs) and, in the servers' module, its RegExp (pkg/src/regex.rs), each compiled
+ * RegExp kept by handle until the snapshot holding it is dropped.
+ */
 function importsOf(instance) {
   const view = (ptr, len) => new Uint8Array(instance.exports.memory.buffer, ptr, len);
+  const text = (ptr, len) => decoder.decode(view(ptr, len));
+  const regexps = [];
+  const free = [];
   return {
     js: {
-      number: (ptr, len) => Number(decoder.decode(view(ptr, len))),
+      number: (ptr, len) => Number(text(ptr, len)),
       string: (n, ptr, cap) => encoder.encodeInto(String(n), view(ptr, cap)).written,
+      regex: (ptr, len, ignoreCase) => {
+        let re;
+        try {
+          re = new RegExp(text(ptr, len), ignoreCase ? 'i' : '');
+        } catch {
+          return -1;
+        }
+        const handle = free.length > 0 ? free.pop() : regexps.length;
+        regexps[handle] = re;
+        return handle;
+      },
+      test: (handle, ptr, len) => (regexps[handle].test(text(ptr, len)) ? 1 : 0),
+      release: (handle) => {
+        regexps[handle] = undefined;
+        free.push(handle);
+      },
     },
   };
 }

@@ -26,6 +26,8 @@ mod abi;
 mod describe;
 #[cfg(target_family = "wasm")]
 mod numbers;
+#[cfg(all(target_family = "wasm", feature = "server"))]
+mod regex;
 mod slots;
 
 use alloc::string::String;
@@ -74,6 +76,8 @@ impl WasmEngine {
     pub fn new() -> WasmEngine {
         #[cfg(target_family = "wasm")]
         numbers::install();
+        #[cfg(all(target_family = "wasm", feature = "server"))]
+        regex::install();
         WasmEngine {
             engine: Engine::new(),
             context: OwnedContext::new(String::from("{}"), |t| Context::parse(t)),

@@ -110,6 +110,8 @@ fn write(w: &mut Writer, c: &Clause) {
         Test::UnleashSemver(s) => w.str(&s.text),
         #[cfg(feature = "peers")]
         Test::FlagdSemver(_, v) => w.str(v),
+        #[cfg(feature = "peers")]
+        Test::JsRegex(p) => w.str(&p.text),
     }
 }
 
@@ -238,6 +240,17 @@ fn read(r: &mut Reader<'_>, b: &Bounds, depth: usize) -> Result<Clause> {
                 return r.fail("not a version flagd reads");
             }
             Test::FlagdSemver(test, v)
+        }
+        #[cfg(feature = "peers")]
+        Operator::JsRegex(ignore_case) => {
+            let text = r.string()?;
+            match crate::eval::regex::Pattern::compile(&text, ignore_case) {
+                Ok(p) => Test::JsRegex(alloc::boxed::Box::new(p)),
+                Err(crate::eval::regex::Unusable::NoEngine) => {
+                    return r.fail("a regular expression, and no engine here")
+                }
+                Err(_) => return r.fail("a pattern outside the subset"),
+            }
         }
     };
     // Operators with an attribute need one: evaluation reads it.

@@ -16,6 +16,8 @@ pub(crate) mod operators;
 pub(crate) mod padded_version;
 #[cfg(feature = "peers")]
 mod peer;
+#[cfg(feature = "peers")]
+pub mod regex;
 pub(crate) mod result;
 pub(crate) mod schedule;
 pub(crate) mod segment;

@@ -57,7 +57,8 @@ impl Clause {
             | Test::Type(_)
             | Test::PaddedVersion(..)
             | Test::UnleashSemver(_)
-            | Test::FlagdSemver(..)) => {
+            | Test::FlagdSemver(..)
+            | Test::JsRegex(_)) => {
                 let value = self.lookup(env).unwrap_or(&Json::Null);
                 if !env.charge(self.work as u64 + js_size(value)) {
                     return Outcome::NoMatch; // the flag is past its limit: the result is discarded
@@ -160,7 +161,8 @@ impl Test {
             | Test::Type(_)
             | Test::PaddedVersion(..)
             | Test::UnleashSemver(_)
-            | Test::FlagdSemver(..) => Some(false),
+            | Test::FlagdSemver(..)
+            | Test::JsRegex(_) => Some(false),
         }
     }
 }
@@ -187,6 +189,7 @@ fn js_test(test: &Test, x: &Json<'_>) -> bool {
         }
         Test::UnleashSemver(s) => crate::eval::unleash_semver::holds(s.dialect, s.cmp, x, &s.version),
         Test::FlagdSemver(test, v) => crate::eval::flagd_semver::holds(*test, x, v),
+        Test::JsRegex(p) => p.test(&js::to_string(x)),
         _ => false,
     }
 }

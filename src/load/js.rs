@@ -1,10 +1,11 @@
 //! Clauses that read a whole value as JavaScript does (`eval::js`): `jsStringIs`, `jsNumberIs`,
 //! `truthy`, `jsLt` … `jsGte`, `type`, GrowthBook's `paddedVersionEq` … `paddedVersionGte`, and
-//! Unleash's `semverStrictEq` … and `semverNodeEq` …, flagd's `flagdSemverEq` … `flagdSemverMinor`
-//! (docs/snapshot.md, "Clauses").
+//! Unleash's `semverStrictEq` … and `semverNodeEq` …, flagd's `flagdSemverEq` … `flagdSemverMinor`,
+//! `jsRegex` and `jsRegexIgnoreCase` (docs/snapshot.md, "Clauses").
 
 use crate::error::LoadErrorKind as K;
 use crate::eval::js::{Primitive, TYPES};
+use crate::eval::regex::{Pattern, Unusable};
 use crate::json::schema::{empty, fail, members, need, too_long, wrong_type, At, Result, Ty::*};
 use crate::json::Json;
 use crate::limits::MAX_STRING_BYTES;
@@ -92,6 +93,24 @@ pub(super) fn clause(v: &Json<'_>, op: &'static str, operator: Operator) -> Resu
             _ => {
                 let at = o.values.map_or(v, |(_, at)| at);
                 return fail(K::InvalidValue, at, message!(quoted(op), " compares with one version"));
+            }
+        },
+        Operator::JsRegex(ignore_case) => match values {
+            [item @ Json::String(s)] if s.len() > MAX_STRING_BYTES => return too_long(item, "a string", s.len()),
+            [item @ Json::String(s)] => match Pattern::compile(s, ignore_case) {
+                Ok(p) => Test::JsRegex(alloc::boxed::Box::new(p)),
+                Err(Unusable::Syntax(why)) => {
+                    return fail(K::InvalidValue, item, message!("a pattern outside the subset: ", why.why))
+                }
+                Err(Unusable::NoEngine) => {
+                    return fail(K::UnsupportedFormat, item, message!("regular expressions: this build has no engine"))
+                }
+                Err(Unusable::Refused) => return fail(K::InvalidValue, item, message!("a pattern the engine refuses")),
+            },
+            [item] => return wrong_type(item, "a pattern string"),
+            _ => {
+                let at = o.values.map_or(v, |(_, at)| at);
+                return fail(K::InvalidValue, at, message!(quoted(op), " takes one pattern"));
             }
         },
         Operator::FlagdSemver(test) => match values {

@@ -79,6 +79,9 @@ pub(crate) enum Operator {
     UnleashSemver(crate::eval::unleash_semver::Dialect, Cmp),
     #[cfg(feature = "peers")]
     FlagdSemver(crate::eval::flagd_semver::SemverTest),
+    /// JavaScript's RegExp; `true`: ignoring case.
+    #[cfg(feature = "peers")]
+    JsRegex(bool),
 }
 
 /// Every operator, as written in snapshots.
@@ -109,7 +112,7 @@ pub(crate) const OPERATORS: [(&str, Operator); 20] = [
 /// a peer's scheme, and JavaScript's view of a whole value (`eval::js`), for SDKs written in it.
 /// Numbered after `OPERATORS` in the compiled form.
 #[cfg(feature = "peers")]
-pub(crate) const PEER_OPERATORS: [(&str, Operator); 33] = [
+pub(crate) const PEER_OPERATORS: [(&str, Operator); 35] = [
     ("any", Operator::Any),
     ("all", Operator::All),
     ("inBucket", Operator::InBucket),
@@ -143,6 +146,8 @@ pub(crate) const PEER_OPERATORS: [(&str, Operator); 33] = [
     ("flagdSemverGte", Operator::FlagdSemver(SemverTest::Cmp(Cmp::Gte))),
     ("flagdSemverMajor", Operator::FlagdSemver(SemverTest::Major)),
     ("flagdSemverMinor", Operator::FlagdSemver(SemverTest::Minor)),
+    ("jsRegex", Operator::JsRegex(false)),
+    ("jsRegexIgnoreCase", Operator::JsRegex(true)),
 ];
 
 #[cfg(feature = "peers")]
@@ -193,6 +198,9 @@ pub(crate) enum Test {
     /// Unleash's version comparison of the value with this one (as written, and parsed).
     #[cfg(feature = "peers")]
     UnleashSemver(alloc::boxed::Box<UnleashSemver>),
+    /// JavaScript's `RegExp.prototype.test` of the value's `String(x)`.
+    #[cfg(feature = "peers")]
+    JsRegex(alloc::boxed::Box<crate::eval::regex::Pattern>),
 }
 
 /// `semverStrict*` / `semverNode*`: the constraint's version, by one of Unleash's engines.
@@ -254,6 +262,10 @@ impl Test {
             | Test::PaddedVersion(..)
             | Test::UnleashSemver(_)
             | Test::FlagdSemver(..) => 1,
+            // A pattern of the subset backtracks at most polynomially in the value's length
+            // (docs/snapshot.md): the value's length is charged again.
+            #[cfg(feature = "peers")]
+            Test::JsRegex(p) => 1 + p.text.len() as u64 / 16,
         }
     }
 }
