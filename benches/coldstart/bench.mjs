@@ -115,6 +115,7 @@ const checkLines = await (async () => {
   const { FlagdCore } = await import('@openfeature/flagd-core');
   const text = (f) => readFileSync(join(configs, f), 'utf8');
   const ef = new Engine(text('edgeflag.json'), { now: () => NOW });
+  const gbImport = new Engine(text('growthbook-import.json'), { now: () => NOW });
   const gb = new GrowthBookClient({}).initSync({ payload: JSON.parse(text('growthbook.json')) });
   const flagd = (options) => {
     const core = new FlagdCore(undefined, undefined, options);
@@ -127,6 +128,7 @@ const checkLines = await (async () => {
     engines: [
       { name: 'edgeflag', evaluate: (k, c) => ef.evaluate(k, c).value },
       { name: 'growthbook', evaluate: (k, c, off) => gb.getFeatureValue(k, off, contextFor.growthbook(c)) },
+      { name: 'edgeflag (growthbook import)', evaluate: (k, c, off) => gbImport.evaluate(k, contextFor['growthbook import'](c), off).value ?? off },
       { name: 'flagd-core', evaluate: flagd({}) },
       { name: 'flagd-core (no-codegen)', evaluate: flagd({ disableDynamicCodeGeneration: true }) },
     ],
@@ -232,7 +234,7 @@ async function workerdSample(e) {
 
 function verify(e, runtime, result) {
   const ok =
-    e.kind === 'floor' ? result === null : e.kind === 'edgeflag' ? isDeepStrictEqual(result, expectedDetails) : isDeepStrictEqual(result, expectedValue);
+    e.kind === 'floor' ? result === null : e.kind === 'edgeflag' ? isDeepStrictEqual(result, expectedDetails) : isDeepStrictEqual(result, expectedValue); // peers and imports: the value
   if (!ok) {
     const want = e.kind === 'edgeflag' ? expectedDetails : expectedValue;
     throw new Error(`${e.name} in ${runtime}: ${FLAG} gave ${JSON.stringify(result)}, want ${JSON.stringify(want)}`);
@@ -266,7 +268,7 @@ const median = (xs) => {
 const med = (rt, id, f) => median(samples[rt][id].map(f));
 const fmt = (x, w = 13) => (x === undefined ? '–' : x.toFixed(1)).padStart(w);
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
-const line = (name, cells, w) => console.log(`${name.padEnd(38)}${cells.map((c) => (typeof c === 'string' ? c.padStart(w ?? 13) : fmt(c, w))).join('')}`);
+const line = (name, cells, w) => console.log(`${name.padEnd(52)}${cells.map((c) => (typeof c === 'string' ? c.padStart(w ?? 13) : fmt(c, w))).join('')}`);
 const versions = { edgeflag: edgeflagVersion, growthbook: installed('@growthbook/growthbook'), 'flagd-core': installed('@openfeature/flagd-core') };
 const label = (e) => (versions[e.id] ? `${e.name} ${versions[e.id]}` : e.name);
 
@@ -314,6 +316,10 @@ for (const v of all.filter((e) => e.kind === 'edgeflag')) {
   for (const p of all.filter((e) => e.kind === 'peer')) {
     line(`${v.name} / ${p.name}`, cols.map(([, f]) => (f(v.id) / f(p.id)).toFixed(2)), 22);
   }
+}
+// edgeflag on each peer's own configuration, converted, against that peer on it.
+for (const v of all.filter((e) => e.kind === 'import')) {
+  line(`${v.name} / ${v.of}`, cols.map(([, f]) => (f(v.id) / f(v.of)).toFixed(2)), 22);
 }
 
 if (opts.json) {

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
 // What is measured: each entry is a package, the configuration file it loads, and three
 // snippets. bench.mjs turns them into a Node script (dynamic `import()` timed, then load, then
 // the first evaluation) and a Worker (static imports at startup; load and evaluate on the first
@@ -66,8 +67,44 @@ export const peers = [
   },
 ];
 
+// EDGEFLAG ON A PEER'S OWN CONFIGURATION: the peer's file converted by `edgeflag import`
+// (docs/import.md), given the context the peer's SDK is given; its value is checked as a peer's
+// is (a converted snapshot names its rules its own way), and the ratio table sets it against the
+// peer `of`. `config.make` runs after the peers' files are written.
+const importOf = (peer, compiled) => ({ cli, out }) => {
+  const json = compiled ? out.replace(/\.efc$/, '.json') : out;
+  execFileSync(cli, ['import', '--from', peer, join(dirname(out), `${peer}.json`), '--out', json], { stdio: 'ignore' });
+  if (compiled) execFileSync(cli, ['compile', json, '--out', out], { stdio: 'ignore' });
+};
+export const imported = [
+  {
+    name: 'edgeflag (growthbook import)',
+    of: 'growthbook',
+    config: { file: 'growthbook-import.json', make: importOf('growthbook', false) },
+    context: 'growthbook import',
+    imports: [['edgeflag', 'Engine']],
+    load: 'new Engine(config, { now: () => NOW })',
+    // A GrowthBook feature's value is what edgeflag serves; one left out of the payload (switched
+    // off) is unknown to both, which serve the caller's default.
+    evaluate: 'loaded.evaluate(FLAG, CONTEXT, OFF).value ?? OFF',
+  },
+  {
+    name: 'edgeflag (growthbook import, compiled)',
+    of: 'growthbook',
+    config: { file: 'growthbook-import.efc', binary: true, make: importOf('growthbook', true) },
+    context: 'growthbook import',
+    imports: [['edgeflag', 'Engine']],
+    load: 'new Engine(config, { now: () => NOW })',
+    evaluate: 'loaded.evaluate(FLAG, CONTEXT, OFF).value ?? OFF',
+  },
+];
+
 /** Every entry, resolved for one runtime ('node' or 'workerd'), with its kind. */
 export function entriesFor(runtime) {
   const resolve = (e, kind) => ({ kind, context: 'edgeflag', ...e, ...(runtime === 'workerd' ? (e.workerd ?? {}) : {}), id: e.name });
-  return [...edgeflagVariants.map((e) => resolve(e, 'edgeflag')), ...peers.map((e) => resolve(e, 'peer'))];
+  return [
+    ...edgeflagVariants.map((e) => resolve(e, 'edgeflag')),
+    ...peers.map((e) => resolve(e, 'peer')),
+    ...imported.map((e) => resolve(e, 'import')),
+  ];
 }

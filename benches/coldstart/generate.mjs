@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { edgeflagVariants, peers } from './entries.mjs';
+import { edgeflagVariants, imported, peers } from './entries.mjs';
 import { toFlagd, toGrowthBook } from './translate.mjs';
 
 export const here = dirname(fileURLToPath(import.meta.url));
@@ -43,7 +43,7 @@ export function generateConfigs({ flags = 1000, seed = 1, out, cli = cliPath() }
   const snapshotPath = join(out, 'edgeflag.json');
   writeFileSync(snapshotPath, snapshotText);
   const files = { 'edgeflag.json': Buffer.byteLength(snapshotText) };
-  for (const entry of [...edgeflagVariants, ...peers]) {
+  for (const entry of [...edgeflagVariants, ...peers, ...imported]) {
     const { file, make } = entry.config;
     if (file in files) continue;
     const path = join(out, file);

@@ -53,6 +53,8 @@ export const contextFor = {
   edgeflag: (ctx) => ctx,
   growthbook: ({ key, ...rest }) => ({ attributes: { id: key, ...rest } }),
   flagd: ({ key, ...rest }) => ({ targetingKey: key, ...rest }),
+  // edgeflag on GrowthBook's payload, converted: GrowthBook's attributes are the context.
+  'growthbook import': ({ key, ...rest }) => ({ id: key, ...rest }),
 };
 
 const assert = (cond, what) => {

@@ -103,6 +103,40 @@ pub fn type_named(attribute: &str, expected: &Json<'_>) -> Json<'static> {
     }
 }
 
+/// `$regex` / `$regexi`: the SDK's `new RegExp(expected, flags).test(value)` (its escaping of `/`
+/// changes no pattern's meaning), a missing value tested as `"null"`. A pattern JavaScript refuses
+/// makes the SDK throw, which it answers with false; one outside the subset every runtime's engine
+/// matches alike (docs/snapshot.md, "Regular expressions") is refused, and so is one that is no
+/// string (the SDK's answer depends on what its process compiled before).
+pub fn regex(
+    attribute: &str,
+    ignore_case: bool,
+    expected: &Json<'_>,
+    path: &str,
+) -> Result<Json<'static>, ImportError> {
+    let Json::String(pattern) = expected else {
+        return Err(ImportError::unsupported(
+            path,
+            "a pattern that is no string: the SDK caches its RegExps by their text, so it matches as its text where the same process compiled that text before, and never elsewhere",
+        ));
+    };
+    let pattern = text(pattern, path)?;
+    match pattern.as_str().map(edgeflag::regex::check) {
+        // JavaScript throws for it: the SDK's catch answers false.
+        Some(Err(refusal)) if refusal.invalid => return Ok(never()),
+        Some(Err(refusal)) => {
+            let why = refusal.why;
+            return Err(ImportError::unsupported(
+                path,
+                format!("a pattern outside the subset every runtime matches alike: {why}"),
+            ));
+        }
+        _ => {}
+    }
+    let op = if ignore_case { "jsRegexIgnoreCase" } else { "jsRegex" };
+    Ok(leaf(attribute, op, vec![pattern], false))
+}
+
 /// `$veq` … `$vlte` (`op` is edgeflag's `paddedVersionEq` … `paddedVersionGte`): the SDK's
 /// `paddedVersionString` of both sides compared as strings. The literal's padded string is the
 /// core's to compute; a literal that is neither a string nor a number pads as `"0"`, as the SDK's.

@@ -224,6 +224,8 @@ impl Conditions<'_, '_> {
                 "$vlte" => coerce::version(attribute, "paddedVersionLte", expected, &at)?,
                 "$vgt" => coerce::version(attribute, "paddedVersionGt", expected, &at)?,
                 "$vgte" => coerce::version(attribute, "paddedVersionGte", expected, &at)?,
+                "$regex" => coerce::regex(attribute, false, expected, &at)?,
+                "$regexi" => coerce::regex(attribute, true, expected, &at)?,
                 "$exists" if truthy(expected) => exists(attribute),
                 "$exists" => not(exists(attribute)),
                 "$not" => not(self.value(expected, attribute, &at)?),
@@ -295,7 +297,6 @@ const KNOWN: [&str; 27] = [
 
 fn unsupported_operator(op: &str, path: &str) -> ImportError {
     let why = match op {
-        "$regex" | "$regexi" => "edgeflag has no regular expressions",
         "$ini" | "$nini" | "$alli" => "edgeflag compares strings case-sensitively",
         "$elemMatch" | "$all" | "$size" => {
             "it tests an array's items one by one with GrowthBook's coercions (or its length), which edgeflag clauses cannot"

@@ -57,6 +57,11 @@ function literal(random) {
 const scalar = (random) => pick(random, ['a', 'b', '10', 'é', 'Zürich', '', 'true', 5, 10, 0, 1.5, true, false, 'abc', text(random, 1)]);
 
 /** The value side of `path: VALUE` (some operators the importer refuses, rarely). */
+const REGEXES = [
+  'a.*', '^a', 'é$', '^$', '\\d', '^\\d+$', '^[a-z]+$', 'null', 'true|false', '^1,2$', 'object', '\\s', '^.$', '^..$',
+  '[^\\x00-\\x7f]', 'k', 's', 'σ', '(ab|a)c', 'x{2,}', '/???***[)', '(', '[b-a]', 7, null,
+];
+
 function valueCondition(random, depth) {
   const r = random();
   if (r < 0.3) {
@@ -70,8 +75,8 @@ function valueCondition(random, depth) {
   for (let i = 0; i < n; i++) {
     const op = pick(random, [
       '$eq', '$ne', '$lt', '$lte', '$gt', '$gte', '$lt', '$gte', '$type', '$in', '$nin', '$in', '$exists',
-      '$not', '$inGroup', '$notInGroup', '$eq', '$ne',
-      ...(random() < 0.03 ? ['$regex', '$veq', '$size', '$elemMatch', '$ini', '$all', '$vgt', '$foo'] : []),
+      '$not', '$inGroup', '$notInGroup', '$eq', '$ne', '$regex', '$regexi',
+      ...(random() < 0.03 ? ['$veq', '$size', '$elemMatch', '$ini', '$all', '$vgt', '$foo'] : []),
     ]);
     switch (op) {
       case '$eq': case '$ne': case '$lt': case '$lte': case '$gt': case '$gte':
@@ -98,7 +103,10 @@ function valueCondition(random, depth) {
       case '$inGroup': case '$notInGroup':
         ops[op] = pick(random, ['list', 'legacy', 'cond', 'nope']);
         break;
-      case '$regex': ops[op] = 'a.*'; break;
+      // Patterns of the subset (docs/snapshot.md), ones JavaScript throws for, and no string.
+      case '$regex': case '$regexi':
+        ops[op] = pick(random, REGEXES);
+        break;
       case '$veq': case '$vgt': ops[op] = '1.2.3'; break;
       case '$size': ops[op] = 1; break;
       case '$elemMatch': ops[op] = { $eq: 'a' }; break;
