@@ -26,7 +26,7 @@ mod abi;
 mod describe;
 #[cfg(target_family = "wasm")]
 mod numbers;
-#[cfg(all(target_family = "wasm", feature = "server"))]
+#[cfg(all(target_family = "wasm", feature = "peers"))]
 mod regex;
 mod slots;
 
@@ -76,7 +76,7 @@ impl WasmEngine {
     pub fn new() -> WasmEngine {
         #[cfg(target_family = "wasm")]
         numbers::install();
-        #[cfg(all(target_family = "wasm", feature = "server"))]
+        #[cfg(all(target_family = "wasm", feature = "peers"))]
         regex::install();
         WasmEngine {
             engine: Engine::new(),
