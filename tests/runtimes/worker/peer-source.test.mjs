@@ -336,6 +336,21 @@ describe('polling a peer endpoint', () => {
     assert.equal(record.includes('sdk-wrong-key'), false);
   });
 
+  test('an unreachable peer: fetch_failed, nothing changes', async () => {
+    const closed = createServer();
+    const port = await new Promise((resolve) => closed.listen(0, '127.0.0.1', () => resolve(closed.address().port)));
+    await new Promise((resolve) => closed.close(resolve));
+    const vars = { PEER_SOURCE: 'flagd', PEER_URL: `http://127.0.0.1:${port}/flags.json?token={key}`, PEER_CLIENT_VISIBLE: 'all' };
+    const w = await startWorker({ snapshot: identitySnapshot(3), vars, secrets: { PEER_KEY: 'flagd-secret-token' } });
+    workers.push(w);
+    await scheduled(w);
+    const r = await w.request('/health');
+    assert.equal(r.json.status, 'degraded', r.text);
+    assert.deepEqual([r.json.peer.lastPoll.status, r.json.peer.lastPoll.error.error], ['failed', 'fetch_failed'], r.text);
+    assert.equal(r.text.includes('flagd-secret-token'), false);
+    assert.equal(r.json.snapshot.version, 3);
+  });
+
   test('Unleash: the key in the Authorization header', async () => {
     const w = await start('unleash', { url: '/api/client/features', authorization: '{key}', key: 'unleash-client-key' });
     await scheduled(w);
