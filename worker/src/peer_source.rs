@@ -85,9 +85,7 @@ struct PollState {
 #[serde(rename_all = "camelCase")]
 struct Poll {
     at: i64,
-    /// `published`, `unchanged` (the payload converts to the same flags), `not_modified` (304)
-    /// or `failed`.
-    status: String,
+    status: Status,
     #[serde(skip_serializing_if = "Option::is_none")]
     version: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -95,6 +93,18 @@ struct Poll {
     /// What `PEER_SKIP_UNSUPPORTED` left out of the payload converted.
     #[serde(skip_serializing_if = "Option::is_none")]
     skipped: Option<Value>,
+}
+
+/// What a poll did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum Status {
+    Published,
+    /// A new payload (a new ETag, or none) that converts to the same flags.
+    Unchanged,
+    /// 304.
+    NotModified,
+    Failed,
 }
 
 /// A failed poll's error: `{"error": code, "message", "path"?, "httpStatus"?}`.
@@ -150,9 +160,9 @@ pub async fn poll(env: &Env) {
     };
     let poll = poll.unwrap_or_else(|error| {
         worker::console_error!("peer source: poll failed: {error}");
-        Poll { at: now, status: "failed".into(), version: None, error: Some(error), skipped: None }
+        Poll { at: now, status: Status::Failed, version: None, error: Some(error), skipped: None }
     });
-    if poll.status == "published" {
+    if poll.status == Status::Published {
         record.last_change = Some(json!({ "at": now, "version": poll.version }));
     }
     record.last_poll = Some(poll);
@@ -195,9 +205,9 @@ async fn run(env: &Env, settings: &PeerSettings, how: &How, record: &mut PollSta
     let request = Request::new_with_init(&url, &init).map_err(fetch_error)?;
     let mut resp = Fetch::Request(request).send().await.map_err(fetch_error)?;
     let status = resp.status_code();
-    let done = |status: &str, version, skipped| Poll { at: now, status: status.into(), version, error: None, skipped };
+    let done = |status, version, skipped| Poll { at: now, status, version, error: None, skipped };
     if status == 304 {
-        return Ok(done("not_modified", None, None));
+        return Ok(done(Status::NotModified, None, None));
     }
     if !(200..300).contains(&status) {
         let mut e = failure("peer_status", &format!("the peer answered HTTP {status}"), None);
@@ -218,7 +228,7 @@ async fn run(env: &Env, settings: &PeerSettings, how: &How, record: &mut PollSta
     let unchanged = record.content_hash.as_deref() == Some(content_hash.as_str())
         && record.settings.as_deref() == Some(fingerprint.as_str());
     let result = if unchanged {
-        done("unchanged", None, skipped)
+        done(Status::Unchanged, None, skipped)
     } else {
         // One above KV's version; `store::put` reads KV again and refuses if a publish took that
         // version meanwhile (then the next poll tries one above it).
@@ -226,7 +236,7 @@ async fn run(env: &Env, settings: &PeerSettings, how: &How, record: &mut PollSta
         let version = current.map_or(1, |v| v.saturating_add(1));
         let text = converted.text(version, &convert::now_rfc3339());
         match store::put(env, &text, Origin::Peer).await {
-            Ok(Ok(p)) => done("published", Some(p.version), skipped),
+            Ok(Ok(p)) => done(Status::Published, Some(p.version), skipped),
             Ok(Err(r)) => return Err(failure(r.code, &r.message, r.path.as_deref())),
             Err(e) => return Err(failure("kv", &e.to_string(), None)),
         }
@@ -260,7 +270,7 @@ pub async fn health(env: &Env) -> Option<(Value, bool)> {
             return Some((body, true));
         }
     };
-    let failing = record.last_poll.as_ref().is_some_and(|p| p.status == "failed");
+    let failing = record.last_poll.as_ref().is_some_and(|p| p.status == Status::Failed);
     body["lastPoll"] = json!(record.last_poll);
     body["lastChange"] = json!(record.last_change);
     Some((body, failing))

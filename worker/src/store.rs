@@ -1,7 +1,7 @@
 //! The snapshot in KV: read again once the TTL has passed, and published by operators with
 //! `PUT /admin/snapshot` — the rollback path: a flag turned off in a new version serves in this
 //! isolate at once and in every other within the TTL (plus KV's own propagation, up to 60 s
-//! across Cloudflare's network).
+//! across Cloudflare's network). Every publish, a peer source's included, goes through `put`.
 
 use crate::cache::{KvTrouble, Origin};
 use crate::{admin, convert, http, state};
@@ -93,14 +93,14 @@ pub async fn publish(req: &mut Request, env: &Env) -> Result<Response> {
             Err(r) => r.respond(),
         };
     };
-    let version = match import.version {
-        Some(v) => v,
-        None => current_version(env).await?.map_or(1, |v| v.saturating_add(1)),
-    };
     let decryption_key = state::with(env, |s| s.settings.peer.decryption_key.clone());
     let converted = match convert::convert(&import.how, &text, decryption_key) {
         Ok(c) => c,
         Err(e) => return http::error(400, e.kind.code(), &e.message, Some(&e.path)),
+    };
+    let version = match import.version {
+        Some(v) => v,
+        None => current_version(env).await?.map_or(1, |v| v.saturating_add(1)),
     };
     let skipped = convert::skipped_json(&converted.skipped);
     match put(env, &converted.text(version, &convert::now_rfc3339()), Origin::Admin).await? {
@@ -148,12 +148,15 @@ impl Refused {
     }
 }
 
-/// The version of the snapshot in KV (`None` when KV holds none, or nothing readable). Only its
-/// version is read, so a signed one is not verified again.
+/// The version of the snapshot in KV (`None` when KV holds none, or nothing readable).
 pub async fn current_version(env: &Env) -> Result<Option<u64>> {
     let key = state::with(env, |s| s.settings.snapshot_key.clone());
-    let current = env.kv(state::FLAGS_KV)?.get(&key).text().await?;
-    Ok(current.as_deref().and_then(|t| Snapshot::parse_signed(t, &Keys::default()).ok()).map(|s| s.version()))
+    Ok(env.kv(state::FLAGS_KV)?.get(&key).text().await?.as_deref().and_then(version_of))
+}
+
+/// A snapshot text's version. Only its version is read, so a signed one is not verified again.
+fn version_of(text: &str) -> Option<u64> {
+    Snapshot::parse_signed(text, &Keys::default()).ok().map(|s| s.version())
 }
 
 /// Publishes snapshot text: the one way a snapshot reaches KV, whoever offers it (an operator's
@@ -172,11 +175,9 @@ pub async fn put(env: &Env, text: &str, origin: Origin) -> Result<core::result::
         }
     };
     let kv = env.kv(state::FLAGS_KV)?;
-    // KV's version, not this isolate's: another isolate may have published since. Only its
-    // version is read, so a signed one is not verified again.
+    // KV's version, not this isolate's: another isolate may have published since.
     let current = kv.get(&key).text().await?;
-    let previous =
-        current.as_deref().and_then(|t| Snapshot::parse_signed(t, &Keys::default()).ok()).map(|s| s.version());
+    let previous = current.as_deref().and_then(version_of);
     let version_refused = |code, message| Refused { status: 409, code, message, path: Some("version".into()) };
     match previous {
         Some(v) if next.version() < v => {
