@@ -65,7 +65,8 @@ impl ParamError {
     }
 }
 
-/// The peer called `name`, with its name as a static string.
+/// The peer called `name`, with its name as a static string. The list is `edgeflag-import`'s, so
+/// a peer added there is accepted by `?from=` and `PEER_SOURCE` as it is.
 pub fn peer_named(name: &str, path: &str) -> Result<(Peer, &'static str), ParamError> {
     Peer::ALL.iter().find(|(n, _)| *n == name).map(|&(n, p)| (p, n)).ok_or_else(|| {
         let names: Vec<&str> = Peer::ALL.iter().map(|(n, _)| *n).collect();
