@@ -10,6 +10,8 @@ use edgeflag::{bucketing::hash, client_snapshot, Engine, LoadError, Snapshot, Up
 pub enum Origin {
     Kv,
     Admin,
+    /// Published by the peer source's poller (`peer_source.rs`).
+    Peer,
     /// The copy `PUT /admin/snapshot` keeps, loaded by an isolate that started while KV's
     /// snapshot was refused.
     LastGood,

@@ -8,8 +8,18 @@ use crate::http;
 use serde_json::{json, Map, Value};
 use worker::{Response, Result};
 
-pub fn report(cache: &Cache, exposures: &Exposures, now: i64, ttl_ms: i64) -> Result<Response> {
-    let status = cache.status();
+/// `peer`: the peer source's report and whether it is failing (`peer_source::health`).
+pub fn report(
+    cache: &Cache,
+    exposures: &Exposures,
+    now: i64,
+    ttl_ms: i64,
+    peer: Option<(Value, bool)>,
+) -> Result<Response> {
+    let status = match (cache.status(), &peer) {
+        ("ok", Some((_, true))) => "degraded",
+        (status, _) => status,
+    };
     let mut body = json!({ "status": status, "now": now, "ttlMs": ttl_ms, "checkedAt": cache.checked_at });
     if let Some(s) = cache.snapshot() {
         let flags: Map<String, Value> = s.flags().iter().map(|f| (f.key().to_string(), json!(f.is_on()))).collect();
@@ -20,6 +30,7 @@ pub fn report(cache: &Cache, exposures: &Exposures, now: i64, ttl_ms: i64) -> Re
             "loadedAt": cache.loaded_at,
             "origin": match cache.origin {
                 Some(Origin::Admin) => "admin",
+                Some(Origin::Peer) => "peer",
                 Some(Origin::LastGood) => "last-good",
                 _ => "kv",
             },
@@ -39,6 +50,9 @@ pub fn report(cache: &Cache, exposures: &Exposures, now: i64, ttl_ms: i64) -> Re
     }
     if let Some(t) = &cache.kv_trouble {
         body["kvError"] = json!({ "at": t.at, "message": t.message });
+    }
+    if let Some((p, _)) = peer {
+        body["peer"] = p;
     }
     // Exposures still in this isolate: 0 shortly after the last response means a teardown now
     // would lose none.

@@ -4,18 +4,20 @@
 
 mod admin;
 mod cache;
+mod convert;
 mod events;
 mod exposures;
 mod flags;
 mod health;
 mod http;
 mod identity;
+mod peer_source;
 mod signed;
 mod snapshot;
 mod state;
 mod store;
 
-use worker::{event, Context, Env, MessageBatch, Method, Request, Response, Result};
+use worker::{event, Context, Env, MessageBatch, Method, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 #[event(start)]
 fn start() {
@@ -38,8 +40,9 @@ async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Post, "/events") => events::collect(&mut req, &env).await,
         (Method::Get, "/health") => {
             store::refresh(&env).await;
+            let peer = peer_source::health(&env).await;
             let now = now();
-            state::with(&env, |s| health::report(&s.cache, &s.exposures, now, s.settings.ttl_ms))
+            state::with(&env, |s| health::report(&s.cache, &s.exposures, now, s.settings.ttl_ms, peer))
         }
         (Method::Get, "/snapshot") => {
             store::refresh(&env).await;
@@ -64,6 +67,12 @@ async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
 #[event(queue)]
 async fn queue(batch: MessageBatch<String>, env: Env, _ctx: Context) -> Result<()> {
     exposures::consume(batch, env).await
+}
+
+/// The cron trigger (wrangler.toml): polls the peer source, if one is configured.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    peer_source::poll(&env).await;
 }
 
 /// Sends the exposures just recorded after the response, unless a send already scheduled will

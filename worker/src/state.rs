@@ -5,6 +5,7 @@
 
 use crate::cache::{Cache, Signing};
 use crate::exposures::Exposures;
+use crate::peer_source::PeerSettings;
 use std::cell::RefCell;
 use worker::Env;
 
@@ -44,6 +45,9 @@ pub struct Settings {
     /// The seed (64 hex digits) of the key that signs the client-safe snapshot
     /// (`EDGEFLAG_CLIENT_SIGNING_KEY` secret); none: it is served unsigned.
     pub client_signing_key: Option<String>,
+    /// A peer's SDK endpoint polled as the snapshot's source (`PEER_*`), and the GrowthBook
+    /// decryption key imports use.
+    pub peer: PeerSettings,
 }
 
 impl Settings {
@@ -67,6 +71,7 @@ impl Settings {
             allowed_origins: list("ALLOWED_ORIGINS", "*"),
             public_keys: text("EDGEFLAG_PUBLIC_KEYS"),
             client_signing_key: text("EDGEFLAG_CLIENT_SIGNING_KEY"),
+            peer: PeerSettings::read(text),
         }
     }
 }

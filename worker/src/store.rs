@@ -1,13 +1,13 @@
 //! The snapshot in KV: read again once the TTL has passed, and published by operators with
 //! `PUT /admin/snapshot` — the rollback path: a flag turned off in a new version serves in this
 //! isolate at once and in every other within the TTL (plus KV's own propagation, up to 60 s
-//! across Cloudflare's network).
+//! across Cloudflare's network). Every publish, a peer source's included, goes through `put`.
 
 use crate::cache::{KvTrouble, Origin};
-use crate::{admin, http, state};
+use crate::{admin, convert, http, state};
 use edgeflag::signature::Keys;
 use edgeflag::{Snapshot, Update};
-use serde_json::json;
+use serde_json::{json, Value};
 use worker::{console_error, Env, Request, Response, Result};
 
 /// KV key of the copy of the last published snapshot, beside `SNAPSHOT_KEY`: a snapshot written
@@ -69,63 +69,140 @@ pub async fn refresh(env: &Env) {
     }
 }
 
-/// `PUT /admin/snapshot`: checks the token, loads the body (refusing what does not load, is
-/// older than KV's, or changes content without a new version), writes it to KV and serves it.
+/// `PUT /admin/snapshot`: checks the token, reads the body and publishes it — as it is, or, with
+/// `?from=<peer>`, converted from that peer's payload first (`convert.rs`).
 pub async fn publish(req: &mut Request, env: &Env) -> Result<Response> {
-    let (token, key) = state::with(env, |s| (s.settings.admin_token.clone(), s.settings.snapshot_key.clone()));
+    let token = state::with(env, |s| s.settings.admin_token.clone());
     if !admin::authorized(req.headers().get("authorization")?.as_deref(), token.as_deref()) {
         return admin::unauthorized("PUT /admin/snapshot");
     }
+    // The query is read before the body: a wrong parameter costs no upload's worth of work.
+    let import = match convert::Params::from_url(&req.url()?) {
+        Ok(p) => p,
+        Err(e) => return http::error(400, "invalid_parameter", &e.message, Some(&e.path)),
+    };
     let Some(text) = http::body_text(req).await else {
         return http::error(400, "invalid_json", "the body is not UTF-8 text", None);
     };
     if text.len() > MAX_SNAPSHOT_BYTES {
         return http::error(413, "snapshot_too_large", "a snapshot may be at most 16 MiB", None);
     }
+    let Some(import) = import else {
+        return match put(env, &text, Origin::Admin).await? {
+            Ok(p) => http::json(200, p.to_json().to_string()),
+            Err(r) => r.respond(),
+        };
+    };
+    let decryption_key = state::with(env, |s| s.settings.peer.decryption_key.clone());
+    let converted = match convert::convert(&import.how, &text, decryption_key) {
+        Ok(c) => c,
+        Err(e) => return http::error(400, e.kind.code(), &e.message, Some(&e.path)),
+    };
+    let version = match import.version {
+        Some(v) => v,
+        None => current_version(env).await?.map_or(1, |v| v.saturating_add(1)),
+    };
+    let skipped = convert::skipped_json(&converted.skipped);
+    match put(env, &converted.text(version, &convert::now_rfc3339()), Origin::Admin).await? {
+        Ok(p) => {
+            let mut body = p.to_json();
+            body["from"] = json!(import.how.name);
+            body["skipped"] = skipped;
+            http::json(200, body.to_string())
+        }
+        Err(r) => r.respond(),
+    }
+}
+
+/// A publish that took: the version written, KV's before, and what this isolate now serves.
+pub struct Published {
+    pub version: u64,
+    pub previous: Option<u64>,
+    pub flag_count: usize,
+    pub serving: Option<u64>,
+}
+
+impl Published {
+    fn to_json(&self) -> Value {
+        json!({
+            "published": self.version,
+            "previous": self.previous,
+            "flagCount": self.flag_count,
+            "serving": self.serving,
+        })
+    }
+}
+
+/// A publish refused before KV was written: the answer's status, code, message and path.
+#[derive(Debug)]
+pub struct Refused {
+    pub status: u16,
+    pub code: &'static str,
+    pub message: String,
+    pub path: Option<String>,
+}
+
+impl Refused {
+    pub fn respond(&self) -> Result<Response> {
+        http::error(self.status, self.code, &self.message, self.path.as_deref())
+    }
+}
+
+/// The version of the snapshot in KV (`None` when KV holds none, or nothing readable).
+pub async fn current_version(env: &Env) -> Result<Option<u64>> {
+    let key = state::with(env, |s| s.settings.snapshot_key.clone());
+    Ok(env.kv(state::FLAGS_KV)?.get(&key).text().await?.as_deref().and_then(version_of))
+}
+
+/// A snapshot text's version. Only its version is read, so a signed one is not verified again.
+fn version_of(text: &str) -> Option<u64> {
+    Snapshot::parse_signed(text, &Keys::default()).ok().map(|s| s.version())
+}
+
+/// Publishes snapshot text: the one way a snapshot reaches KV, whoever offers it (an operator's
+/// body, a converted peer payload, the peer poller). Loads it in full (refusing what does not
+/// load, is older than KV's, or changes content without a new version), writes KV and the
+/// last-good copy, and serves it in this isolate. KV has no compare-and-swap: between the read
+/// of KV's version and the write, another isolate's publish is not seen (worker/README.md).
+pub async fn put(env: &Env, text: &str, origin: Origin) -> Result<core::result::Result<Published, Refused>> {
+    let key = state::with(env, |s| s.settings.snapshot_key.clone());
     // With EDGEFLAG_PUBLIC_KEYS, only a snapshot signed with one of them (docs/snapshot.md).
-    let next = match state::with(env, |s| s.cache.load(&text, crate::now())) {
+    let next = match state::with(env, |s| s.cache.load(text, crate::now())) {
         Ok(s) => s,
         Err(r) => {
             let status = if r.kind == "invalid_setting" { 500 } else { 400 };
-            return http::error(status, r.kind, &r.message, Some(&r.path));
+            return Ok(Err(Refused { status, code: r.kind, message: r.message, path: Some(r.path) }));
         }
     };
     let kv = env.kv(state::FLAGS_KV)?;
-    // KV's version, not this isolate's: another isolate may have published since. Only its
-    // version is read, so a signed one is not verified again.
+    // KV's version, not this isolate's: another isolate may have published since.
     let current = kv.get(&key).text().await?;
-    let previous =
-        current.as_deref().and_then(|t| Snapshot::parse_signed(t, &Keys::default()).ok()).map(|s| s.version());
+    let previous = current.as_deref().and_then(version_of);
+    let version_refused = |code, message| Refused { status: 409, code, message, path: Some("version".into()) };
     match previous {
         Some(v) if next.version() < v => {
             let message = format!("version {} is older than the published version {v}", next.version());
-            return http::error(409, "version_backwards", &message, Some("version"));
+            return Ok(Err(version_refused("version_backwards", message)));
         }
-        Some(v) if next.version() == v && current.as_deref() != Some(text.as_str()) => {
+        Some(v) if next.version() == v && current.as_deref() != Some(text) => {
             let message = format!("version {v} is already published with different content; raise the version");
-            return http::error(409, "version_unchanged", &message, Some("version"));
+            return Ok(Err(version_refused("version_unchanged", message)));
         }
         _ => {}
     }
-    if current.as_deref() != Some(text.as_str()) {
-        kv.put(&key, text.as_str())?.execute().await?;
+    if current.as_deref() != Some(text) {
+        kv.put(&key, text)?.execute().await?;
     }
-    kv.put(&last_good_key(&key), text.as_str())?.execute().await?;
+    kv.put(&last_good_key(&key), text)?.execute().await?;
     let (version, flag_count) = (next.version(), next.flags().len());
     let now = crate::now();
     let serving = state::with(env, |s| {
-        let offered = s.cache.offer_loaded(&text, next, now, Origin::Admin);
+        let offered = s.cache.offer_loaded(text, next, now, origin);
         s.cache.checked_at = Some(now);
         match offered {
             Ok(Update::Replaced { to, .. } | Update::Unchanged { version: to }) => Some(to),
             Err(_) => s.cache.snapshot().map(Snapshot::version),
         }
     });
-    let body = json!({
-        "published": version,
-        "previous": previous,
-        "flagCount": flag_count,
-        "serving": serving,
-    });
-    http::json(200, body.to_string())
+    Ok(Ok(Published { version, previous, flag_count, serving }))
 }
