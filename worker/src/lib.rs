@@ -12,6 +12,7 @@ mod health;
 mod http;
 mod identity;
 mod peer_source;
+mod regex;
 mod signed;
 mod snapshot;
 mod state;
@@ -22,6 +23,7 @@ use worker::{event, Context, Env, MessageBatch, Method, Request, Response, Resul
 #[event(start)]
 fn start() {
     console_error_panic_hook::set_once();
+    regex::install();
 }
 
 #[event(fetch)]

@@ -152,10 +152,11 @@ describe('publishing a peer payload', () => {
 
   test('import errors answer 400 with their kind and path; the snapshot serving stays', async () => {
     const v = await servedVersion(w);
-    const regex = growthbook();
-    regex.features['beta'] = { defaultValue: false, rules: [{ condition: { email: { $regex: '@example\\.com$' } }, force: true }] };
+    // A back-reference: outside the patterns every runtime matches alike (docs/snapshot.md).
+    const refused = growthbook();
+    refused.features['beta'] = { defaultValue: false, rules: [{ condition: { email: { $regex: '(a)\\1' } }, force: true }] };
     const cases = [
-      ['?from=growthbook', regex, 'unsupported', /^features\.beta\.rules\[0\]\.condition/],
+      ['?from=growthbook', refused, 'unsupported', /^features\.beta\.rules\[0\]\.condition/],
       ['?from=flagd', { flags: 3 }, 'invalid', /^flags/],
       ['?from=unleash', 'not json', 'invalid', /^$/],
       ['?from=unleash&reference=python', payloads.unleash, 'invalid', /.*/],
@@ -169,7 +170,7 @@ describe('publishing a peer payload', () => {
       assert.equal(await servedVersion(w), v);
     }
     // skipUnsupported: the rest is published and what was left out listed.
-    const r = await publish(w, '?from=growthbook&skipUnsupported=true&clientVisible=all', regex);
+    const r = await publish(w, '?from=growthbook&skipUnsupported=true&clientVisible=all', refused);
     assert.equal(r.status, 200, r.text);
     assert.equal(r.json.published, v + 1);
     assert.equal(r.json.skipped.length, 1);
