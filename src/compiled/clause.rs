@@ -110,6 +110,11 @@ fn write(w: &mut Writer, c: &Clause) {
         Test::UnleashSemver(s) => w.str(&s.text),
         #[cfg(feature = "peers")]
         Test::FlagdSemver(_, v) => w.str(v),
+        #[cfg(feature = "peers")]
+        Test::LdTime(_, ts) => w.list(ts, |w, t| {
+            w.int(t.secs);
+            w.uint(u64::from(t.nanos));
+        }),
     }
 }
 
@@ -238,6 +243,15 @@ fn read(r: &mut Reader<'_>, b: &Bounds, depth: usize) -> Result<Clause> {
                 return r.fail("not a version flagd reads");
             }
             Test::FlagdSemver(test, v)
+        }
+        #[cfg(feature = "peers")]
+        Operator::LdTime(after) => {
+            let ts = r.list(MAX_LIST_ITEMS, |r| {
+                let secs = r.int()?;
+                let nanos = r.below(1_000_000_000)?;
+                Ok(crate::eval::ld_time::LdTime { secs, nanos })
+            })?;
+            Test::LdTime(after, ts)
         }
     };
     // Operators with an attribute need one: evaluation reads it.

@@ -79,6 +79,9 @@ pub(crate) enum Operator {
     UnleashSemver(crate::eval::unleash_semver::Dialect, Cmp),
     #[cfg(feature = "peers")]
     FlagdSemver(crate::eval::flagd_semver::SemverTest),
+    /// LaunchDarkly's `before` (false) or `after` (true).
+    #[cfg(feature = "peers")]
+    LdTime(bool),
 }
 
 /// Every operator, as written in snapshots.
@@ -109,7 +112,7 @@ pub(crate) const OPERATORS: [(&str, Operator); 20] = [
 /// a peer's scheme, and JavaScript's view of a whole value (`eval::js`), for SDKs written in it.
 /// Numbered after `OPERATORS` in the compiled form.
 #[cfg(feature = "peers")]
-pub(crate) const PEER_OPERATORS: [(&str, Operator); 33] = [
+pub(crate) const PEER_OPERATORS: [(&str, Operator); 35] = [
     ("any", Operator::Any),
     ("all", Operator::All),
     ("inBucket", Operator::InBucket),
@@ -143,6 +146,8 @@ pub(crate) const PEER_OPERATORS: [(&str, Operator); 33] = [
     ("flagdSemverGte", Operator::FlagdSemver(SemverTest::Cmp(Cmp::Gte))),
     ("flagdSemverMajor", Operator::FlagdSemver(SemverTest::Major)),
     ("flagdSemverMinor", Operator::FlagdSemver(SemverTest::Minor)),
+    ("ldBefore", Operator::LdTime(false)),
+    ("ldAfter", Operator::LdTime(true)),
 ];
 
 #[cfg(feature = "peers")]
@@ -193,6 +198,9 @@ pub(crate) enum Test {
     /// Unleash's version comparison of the value with this one (as written, and parsed).
     #[cfg(feature = "peers")]
     UnleashSemver(alloc::boxed::Box<UnleashSemver>),
+    /// LaunchDarkly's `before` (false) or `after` (true) these times.
+    #[cfg(feature = "peers")]
+    LdTime(bool, Vec<crate::eval::ld_time::LdTime>),
 }
 
 /// `semverStrict*` / `semverNode*`: the constraint's version, by one of Unleash's engines.
@@ -247,6 +255,8 @@ impl Test {
             Test::JsString(vs) => text(vs),
             #[cfg(feature = "peers")]
             Test::JsNumber(vs) => vs.len() as u64,
+            #[cfg(feature = "peers")]
+            Test::LdTime(_, vs) => vs.len() as u64,
             #[cfg(feature = "peers")]
             Test::Truthy
             | Test::JsCompare(..)
