@@ -111,6 +111,8 @@ fn write(w: &mut Writer, c: &Clause) {
         #[cfg(feature = "peers")]
         Test::FlagdSemver(_, v) => w.str(v),
         #[cfg(feature = "peers")]
+        Test::LdTimeNode(_, ts) => w.list(ts, |w, t| w.f64(*t)),
+        #[cfg(feature = "peers")]
         Test::LdTime(_, ts) => w.list(ts, |w, t| {
             w.int(t.secs);
             w.uint(u64::from(t.nanos));
@@ -245,7 +247,9 @@ fn read(r: &mut Reader<'_>, b: &Bounds, depth: usize) -> Result<Clause> {
             Test::FlagdSemver(test, v)
         }
         #[cfg(feature = "peers")]
-        Operator::LdTime(after) => {
+        Operator::LdTime(after, true) => Test::LdTimeNode(after, r.list(MAX_LIST_ITEMS, Reader::f64)?),
+        #[cfg(feature = "peers")]
+        Operator::LdTime(after, false) => {
             let ts = r.list(MAX_LIST_ITEMS, |r| {
                 let secs = r.int()?;
                 let nanos = r.below(1_000_000_000)?;

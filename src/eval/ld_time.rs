@@ -3,7 +3,8 @@
 //! way) or a string in RFC 3339's date-time form (`2017-12-06T00:00:00.000-07:00`: a `T`, an
 //! offset `Z` or `±HH:MM`, seconds 00–59, any fraction kept to the nanosecond), as the Go and
 //! Rust SDKs read it (docs/import.md, LaunchDarkly). Anything else is no time and matches
-//! nothing; times compare to the nanosecond.
+//! nothing; times compare to the nanosecond. The JavaScript SDKs' reading (`ldBeforeNode`,
+//! `ldAfterNode`) is [`time_node`].
 
 use crate::json::Json;
 
@@ -27,6 +28,65 @@ pub(crate) fn time(value: &Json<'_>) -> Option<LdTime> {
         Json::String(s) => rfc3339(s.as_bytes()),
         _ => None,
     }
+}
+
+/// `value` as the JavaScript SDKs read a time, in milliseconds: a number as it is; a string that
+/// LaunchDarkly's pattern accepts (`YYYY-MM-DDTHH:MM:SS`, a fraction, then `Z` or `±HH`) and
+/// `Date.parse` reads — V8's ISO form: the offset `Z`, `±HH:MM` or `±HHMM` ending the text, days
+/// 1–31 carried into the next month, `24:00:00` the next midnight, the fraction's first three
+/// digits (checked against Node's own answers in tests/vectors/launchdarkly-contexts.json).
+pub(crate) fn time_node(value: &Json<'_>) -> Option<f64> {
+    match value {
+        Json::Number(n) => Some(*n),
+        Json::String(s) => node_iso(s.as_bytes()),
+        _ => None,
+    }
+}
+
+fn node_iso(b: &[u8]) -> Option<f64> {
+    let at = |i: usize, c: u8| b.get(i) == Some(&c);
+    if !(at(4, b'-') && at(7, b'-') && at(10, b'T') && at(13, b':') && at(16, b':')) {
+        return None;
+    }
+    let (year, month, day) = (digits(b, 0, 4)?, digits(b, 5, 2)?, digits(b, 8, 2)?);
+    let (hour, minute, second) = (digits(b, 11, 2)?, digits(b, 14, 2)?, digits(b, 17, 2)?);
+    let mut i = 19;
+    let mut ms = 0i64;
+    if at(i, b'.') {
+        i += 1;
+        let start = i;
+        while let Some(d) = b.get(i).filter(|d| d.is_ascii_digit()) {
+            if i - start < 3 {
+                ms = ms * 10 + i64::from(d - b'0');
+            }
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+        for _ in (i - start)..3 {
+            ms *= 10;
+        }
+    }
+    let offset = match b.get(i..)? {
+        b"Z" => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] | [sign @ (b'+' | b'-'), h1, h2, m1, m2] => {
+            let (h, m) = (digits(&[*h1, *h2], 0, 2)?, digits(&[*m1, *m2], 0, 2)?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            (h * 60 + m) * if *sign == b'-' { -1 } else { 1 }
+        }
+        _ => return None,
+    };
+    let midnight = hour == 24 && minute == 0 && second == 0 && ms == 0;
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || (hour > 23 && !midnight) || minute > 59 || second > 59
+    {
+        return None;
+    }
+    let days = days_from_civil(year, month, 1) + day - 1;
+    let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset * 60;
+    Some((secs * 1000 + ms) as f64)
 }
 
 fn digits(b: &[u8], at: usize, n: usize) -> Option<i64> {
@@ -139,6 +199,34 @@ mod tests {
             assert_eq!(t(bad), None, "{bad}");
         }
         assert_eq!(time(&Json::Bool(true)), None);
+        // Node's Date.parse, as run: these read, the ones after do not.
+        let node = |s: &str| time_node(&Json::String(Cow::Borrowed(s)));
+        for (s, ms) in [
+            ("2017-12-06T07:00:00Z", 1_512_543_600_000.0),
+            ("2017-12-06T07:00:00.9999Z", 1_512_543_600_999.0),
+            ("2017-02-30T00:00:00Z", 1_488_412_800_000.0),
+            ("2017-12-06T24:00:00.000Z", 1_512_604_800_000.0),
+            ("2017-12-06T07:00:00+0700", 1_512_518_400_000.0),
+            ("2017-12-06T07:00:00.5+05:30", 1_512_523_800_500.0),
+            ("2017-12-06T07:00:00+23:59", 1_512_457_260_000.0),
+        ] {
+            assert_eq!(node(s), Some(ms), "{s}");
+        }
+        for s in [
+            "2017-12-06T23:59:60Z",
+            "2017-13-06T00:00:00Z",
+            "2017-12-06T07:00:00-07",
+            "2017-12-06T07:00:00Zjunk",
+            "2017-12-06T24:00:00.001Z",
+            "2017-12-32T00:00:00Z",
+            "2017-12-06T07:00:00+24:00",
+            "2017-12-06T07:00:00z",
+            "2017-12-06",
+            "2017-12-06T07:00:00+07:0",
+        ] {
+            assert_eq!(node(s), None, "{s}");
+        }
+        assert_eq!(time_node(&Json::Number(1e21)), Some(1e21));
         assert_eq!(time(&Json::Number(1e16)), None);
     }
 }

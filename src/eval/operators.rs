@@ -119,7 +119,7 @@ impl Test {
             Test::Contains(vs) => work as u64 + vs.len() as u64 * chunks,
             Test::Semver(..) | Test::Before(_) | Test::After(_) => work as u64 + chunks,
             #[cfg(feature = "peers")]
-            Test::LdTime(..) => work as u64 + chunks,
+            Test::LdTime(..) | Test::LdTimeNode(..) => work as u64 + chunks,
             _ => work as u64,
         }
     }
@@ -153,6 +153,11 @@ impl Test {
             #[cfg(feature = "peers")]
             Test::LdTime(after, ts) => {
                 let t = crate::eval::ld_time::time(item)?;
+                Some(ts.iter().any(|v| if *after { t > *v } else { t < *v }))
+            }
+            #[cfg(feature = "peers")]
+            Test::LdTimeNode(after, ts) => {
+                let t = crate::eval::ld_time::time_node(item)?;
                 Some(ts.iter().any(|v| if *after { t > *v } else { t < *v }))
             }
             // Decided in `Clause::outcome` without looking at items.

@@ -78,7 +78,7 @@ fn clause(names: &Names, v: &Json<'_>, _depth: usize) -> Result<Clause> {
                 Operator::Any | Operator::All | Operator::InBucket => {
                     super::composite::clause(names, v, op, operator, _depth)
                 }
-                Operator::LdTime(after) => super::ld_time::clause(v, op, after),
+                Operator::LdTime(after, node) => super::ld_time::clause(v, op, after, node),
                 _ => super::js::clause(v, op, operator),
             };
         }

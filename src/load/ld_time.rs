@@ -4,7 +4,6 @@
 use crate::json::schema::{empty, members, need, At, Result, Ty::*};
 use crate::json::Json;
 use crate::model::clause::{Clause, Test};
-use alloc::vec::Vec;
 
 members! {
     struct LdTimeDoc<'j> {
@@ -16,15 +15,17 @@ members! {
     }
 }
 
-/// The clause `v`, `ldBefore` or (`after`) `ldAfter`.
-pub(super) fn clause(v: &Json<'_>, op: &'static str, after: bool) -> Result<Clause> {
+/// The clause `v`, `ldBefore` or (`after`) `ldAfter`, or (`node`) their JavaScript readings.
+pub(super) fn clause(v: &Json<'_>, op: &'static str, after: bool, node: bool) -> Result<Clause> {
     let o = LdTimeDoc::read(v)?;
     let values = o.values.map_or(&[][..], |(items, _)| items);
     if values.is_empty() {
         return empty(need(o.values, v, "values")?.1);
     }
-    let times: Vec<_> = values.iter().filter_map(crate::eval::ld_time::time).collect();
-    let test = Test::LdTime(after, times);
+    let test = match node {
+        false => Test::LdTime(after, values.iter().filter_map(crate::eval::ld_time::time).collect()),
+        true => Test::LdTimeNode(after, values.iter().filter_map(crate::eval::ld_time::time_node).collect()),
+    };
     let work = test.work().min(u32::MAX as u64) as u32;
     let mut attr = super::attribute::attribute(Some(o.attribute));
     if let Some(kind) = o.context_kind {

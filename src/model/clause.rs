@@ -79,9 +79,10 @@ pub(crate) enum Operator {
     UnleashSemver(crate::eval::unleash_semver::Dialect, Cmp),
     #[cfg(feature = "peers")]
     FlagdSemver(crate::eval::flagd_semver::SemverTest),
-    /// LaunchDarkly's `before` (false) or `after` (true).
+    /// LaunchDarkly's `before` (false) or `after` (true): as Go and Rust read times, or (true)
+    /// as its JavaScript SDKs do.
     #[cfg(feature = "peers")]
-    LdTime(bool),
+    LdTime(bool, bool),
 }
 
 /// Every operator, as written in snapshots.
@@ -112,7 +113,7 @@ pub(crate) const OPERATORS: [(&str, Operator); 20] = [
 /// a peer's scheme, and JavaScript's view of a whole value (`eval::js`), for SDKs written in it.
 /// Numbered after `OPERATORS` in the compiled form.
 #[cfg(feature = "peers")]
-pub(crate) const PEER_OPERATORS: [(&str, Operator); 35] = [
+pub(crate) const PEER_OPERATORS: [(&str, Operator); 37] = [
     ("any", Operator::Any),
     ("all", Operator::All),
     ("inBucket", Operator::InBucket),
@@ -146,8 +147,10 @@ pub(crate) const PEER_OPERATORS: [(&str, Operator); 35] = [
     ("flagdSemverGte", Operator::FlagdSemver(SemverTest::Cmp(Cmp::Gte))),
     ("flagdSemverMajor", Operator::FlagdSemver(SemverTest::Major)),
     ("flagdSemverMinor", Operator::FlagdSemver(SemverTest::Minor)),
-    ("ldBefore", Operator::LdTime(false)),
-    ("ldAfter", Operator::LdTime(true)),
+    ("ldBefore", Operator::LdTime(false, false)),
+    ("ldAfter", Operator::LdTime(true, false)),
+    ("ldBeforeNode", Operator::LdTime(false, true)),
+    ("ldAfterNode", Operator::LdTime(true, true)),
 ];
 
 #[cfg(feature = "peers")]
@@ -201,6 +204,9 @@ pub(crate) enum Test {
     /// LaunchDarkly's `before` (false) or `after` (true) these times.
     #[cfg(feature = "peers")]
     LdTime(bool, Vec<crate::eval::ld_time::LdTime>),
+    /// The same as the JavaScript SDKs read times (milliseconds).
+    #[cfg(feature = "peers")]
+    LdTimeNode(bool, Vec<f64>),
 }
 
 /// `semverStrict*` / `semverNode*`: the constraint's version, by one of Unleash's engines.
@@ -257,6 +263,8 @@ impl Test {
             Test::JsNumber(vs) => vs.len() as u64,
             #[cfg(feature = "peers")]
             Test::LdTime(_, vs) => vs.len() as u64,
+            #[cfg(feature = "peers")]
+            Test::LdTimeNode(_, vs) => vs.len() as u64,
             #[cfg(feature = "peers")]
             Test::Truthy
             | Test::JsCompare(..)

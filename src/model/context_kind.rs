@@ -43,7 +43,23 @@ pub(crate) fn parse_kinded(full: &str) -> Result<AttrRef, BadPointer> {
 }
 
 static FALSE: Json<'static> = Json::Bool(false);
+static TRUE: Json<'static> = Json::Bool(true);
 static USER: Json<'static> = Json::String(Cow::Borrowed("user"));
+
+/// `anonymous`, which LaunchDarkly reads as JavaScript's truthiness of the member (absent: false).
+fn anonymous<'c>(v: Option<&Json<'_>>) -> &'c Json<'static> {
+    let truthy = match v {
+        None | Some(Json::Null | Json::Bool(false)) => false,
+        Some(Json::Number(n)) => *n != 0.0,
+        Some(Json::String(s)) => !s.is_empty(),
+        Some(_) => true,
+    };
+    if truthy {
+        &TRUE
+    } else {
+        &FALSE
+    }
+}
 
 /// The attribute `attr` of the context of kind `kind` in a context's `members`.
 pub(crate) fn lookup<'c, 'a>(
@@ -65,38 +81,34 @@ pub(crate) fn lookup<'c, 'a>(
     let value = match (member(scope, first), first) {
         // `_meta` holds private-attribute settings, never an attribute.
         (_, "_meta") => return None,
+        (v, "anonymous") => anonymous(v),
         (Some(v), _) => v,
         (None, "kind") => member(members, "kind")?,
-        // LaunchDarkly's contexts are never anonymous unless they say so.
-        (None, "anonymous") => &FALSE,
         (None, _) => return None,
     };
     descend(value, rest)
 }
 
-/// A context without `kind`: a user in the older format, whose attributes are the built-in
-/// members and those of `custom` (which may not replace `key`, `name` or `anonymous`, and
-/// replaces the other built-ins); any other member is no attribute.
+/// A context without `kind`: a user in the older format, read as LaunchDarkly's JavaScript SDKs
+/// convert it: the members of `custom`, then `key`, `anonymous` and, when not `null`, `name`,
+/// `ip`, `firstName`, `lastName`, `email`, `avatar` and `country` over them; any other top-level
+/// member is no attribute.
 fn legacy<'c, 'a>(attr: &AttrRef, members: &'c [(Cow<'a, str>, Json<'a>)]) -> Option<&'c Json<'a>> {
     let (first, rest) = split(attr)?;
+    let custom = |name: &str| match member(members, "custom") {
+        Some(Json::Object(c)) => member(c, name),
+        _ => None,
+    };
+    let top = |name: &str| member(members, name).filter(|v| !matches!(v, Json::Null));
     let value = match first {
         "kind" => &USER,
-        "key" | "name" => member(members, first)?,
-        "anonymous" => member(members, first).unwrap_or(&FALSE),
+        "key" => member(members, first)?,
+        "anonymous" => anonymous(top("anonymous").or_else(|| custom("anonymous"))),
         "_meta" => return None,
-        _ => {
-            let custom = match member(members, "custom") {
-                Some(Json::Object(c)) => member(c, first),
-                _ => None,
-            };
-            match custom {
-                Some(v) => v,
-                None if ["firstName", "lastName", "email", "ip", "country", "avatar"].contains(&first) => {
-                    member(members, first)?
-                }
-                None => return None,
-            }
+        "name" | "ip" | "firstName" | "lastName" | "email" | "avatar" | "country" => {
+            top(first).or_else(|| custom(first))?
         }
+        _ => custom(first)?,
     };
     descend(value, rest)
 }
@@ -145,6 +157,8 @@ mod tests {
         assert_eq!(get("org", "/a/b", &single), Some(Json::from(1.0)));
         assert_eq!(get("user", "key", &single), None);
         assert_eq!(get("org", "anonymous", &single), Some(Json::Bool(false)));
+        let anon = obj(&[("kind", Json::from("org")), ("key", Json::from("o")), ("anonymous", Json::from("yes"))]);
+        assert_eq!(get("org", "anonymous", &anon), Some(Json::Bool(true)));
         let multi =
             obj(&[("kind", Json::from("multi")), ("user", single.clone()), ("org", obj(&[("key", Json::from("x"))]))]);
         assert_eq!(get("org", "key", &multi), Some(Json::from("x")));
@@ -161,7 +175,8 @@ mod tests {
             ("custom", obj(&[("email", Json::from("custom")), ("key", Json::from("no")), ("c", Json::from(2.0))])),
         ]);
         assert_eq!(get("user", "key", &user), Some(Json::from("u")));
-        assert_eq!(get("user", "email", &user), Some(Json::from("custom")));
+        assert_eq!(get("user", "email", &user), Some(Json::from("top")));
+        assert_eq!(get("user", "anonymous", &user), Some(Json::Bool(false)));
         assert_eq!(get("user", "c", &user), Some(Json::from(2.0)));
         assert_eq!(get("user", "extra", &user), None);
         assert_eq!(get("user", "kind", &user), Some(Json::from("user")));

@@ -34,6 +34,7 @@ pub fn valid_kind(k: &str) -> bool {
 
 /// The clause `c` at `path`.
 pub fn clause(c: &Json<'_>, path: &str, segments: &Segments) -> Result<Json<'static>, ImportError> {
+    let sdk = segments.sdk;
     let op = text(c, "op", path)?.unwrap_or_default();
     let negate = super::json::flag(c, "negate", path)?;
     let values = list(c, "values", path)?;
@@ -66,8 +67,10 @@ pub fn clause(c: &Json<'_>, path: &str, segments: &Segments) -> Result<Json<'sta
         "lessThanOrEqual" => ("lte", numbers().collect()),
         "greaterThan" => ("gt", numbers().collect()),
         "greaterThanOrEqual" => ("gte", numbers().collect()),
-        "before" => ("ldBefore", values.iter().map(Json::to_owned_json).collect()),
-        "after" => ("ldAfter", values.iter().map(Json::to_owned_json).collect()),
+        "before" => {
+            (if sdk.node { "ldBeforeNode" } else { "ldBefore" }, values.iter().map(Json::to_owned_json).collect())
+        }
+        "after" => (if sdk.node { "ldAfterNode" } else { "ldAfter" }, values.iter().map(Json::to_owned_json).collect()),
         "semVerEqual" | "semVerLessThan" | "semVerGreaterThan" => {
             let name = match op {
                 "semVerEqual" => "semverEq",

@@ -65,7 +65,7 @@ pub fn flag(
     if !prerequisites.is_empty() {
         out.push(("prerequisites", Json::Array(prerequisites)));
     }
-    let targets = targets(f, path, values.len())?;
+    let targets = targets(f, path, values.len(), sdk)?;
     if !targets.is_empty() {
         out.push(("targets", Json::Array(targets)));
     }
@@ -139,7 +139,10 @@ type Listing<'a, 'j> = (&'a str, &'a [Json<'j>], usize, String);
 /// Targets in the order LaunchDarkly tries them: `contextTargets` (a `user` one without values
 /// standing for the `targets` entry of its variation), or `targets` when there are none. A key
 /// listed again for the same kind is left out (the first listing wins).
-fn targets(f: &Json<'_>, path: &str, variations: usize) -> Result<Vec<Json<'static>>, ImportError> {
+///
+/// A `user` context target with values: Go and Rust list them; the JavaScript SDKs (`node`) read
+/// the first `targets` entry of its variation instead, whatever it lists.
+fn targets(f: &Json<'_>, path: &str, variations: usize, sdk: Sdk) -> Result<Vec<Json<'static>>, ImportError> {
     let users = list(f, "targets", path)?;
     let contexts = list(f, "contextTargets", path)?;
     let mut order: Vec<Listing<'_, '_>> = Vec::new();
@@ -149,6 +152,9 @@ fn targets(f: &Json<'_>, path: &str, variations: usize) -> Result<Vec<Json<'stat
             let t_at = at(&member(path, "targets"), i);
             if integer(t, "variation", &t_at)? == Some(v as i64) {
                 out.push(("user", list(t, "values", &t_at)?, v, t_at));
+                if sdk.node {
+                    break; // JavaScript's `find`: the first only
+                }
             }
         }
         Ok(out)
@@ -165,7 +171,7 @@ fn targets(f: &Json<'_>, path: &str, variations: usize) -> Result<Vec<Json<'stat
             let v = index(t.get("variation").unwrap_or(&Json::Null), variations, &member(&t_at, "variation"))?;
             let (k, _) = kind(t, "contextKind", &t_at)?;
             let values = list(t, "values", &t_at)?;
-            if k == "user" && values.is_empty() {
+            if k == "user" && (values.is_empty() || sdk.node) {
                 order.extend(user_target(v)?);
             } else {
                 order.push((k, values, v, t_at));

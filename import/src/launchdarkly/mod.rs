@@ -43,6 +43,8 @@ impl Sdk {
 pub struct Segments {
     known: Vec<String>,
     refused: Vec<String>,
+    /// Whose answers (clauses read times as that SDK does).
+    sdk: Sdk,
 }
 
 /// Converts LaunchDarkly's payload.
@@ -65,6 +67,7 @@ pub fn convert(doc: &Json<'_>, options: &Options, skips: &mut Skips) -> Result<J
     let mut segments = Segments {
         known: segs.iter().filter(|(_, g)| live(g)).map(|(k, _)| k.to_string()).collect(),
         refused: Vec::new(),
+        sdk,
     };
     for key in cyclic(segs) {
         let why = "segments that include each other: LaunchDarkly answers MALFORMED_FLAG";

@@ -100,11 +100,19 @@ impl PeerKey {
                 }
             };
         }
-        if let PeerKey::LaunchDarkly { .. } = self {
-            // Strings as they are (`""` too), integers in decimal; nothing else hashes.
+        if let PeerKey::LaunchDarkly { float, .. } = self {
+            // Strings as they are (`""` too), integers in decimal; nothing else hashes. Go and
+            // Rust take integers within ±(2⁵³ − 1); JavaScript any integral number, as `String()`
+            // writes it (`1e+21`).
             return match value {
                 Some(Json::String(s)) => {
                     out.push_str(s);
+                    Ok(())
+                }
+                Some(v @ Json::Number(n))
+                    if *float == Float::F64 && (n.abs() >= 9_007_199_254_740_992.0 || *n as i64 as f64 == *n) =>
+                {
+                    crate::eval::js::string(v, out);
                     Ok(())
                 }
                 Some(Json::Number(n)) => match crate::json::safe_integer(*n) {
