@@ -393,13 +393,13 @@ export interface ImportOptions {
 
 /**
  * A peer's configuration — flagd's flag file, Unleash's client features response, GrowthBook's
- * SDK payload (text, bytes or a value) — converted into a snapshot that evaluates and buckets
+ * SDK payload, LaunchDarkly's server-side SDK payload (text, bytes or a value) — converted into a snapshot that evaluates and buckets
  * every user as the peer does (docs/import.md). The snapshot (JSON text) has been checked to
  * load; `skipped` lists what `skipUnsupported` left out. Throws `ImportError`. Servers only (the
  * node, workerd and edge-light entries), as `edgeflag import` on the command line.
  */
 export function importConfig(
-  peer: 'flagd' | 'unleash' | 'growthbook',
+  peer: 'flagd' | 'unleash' | 'growthbook' | 'launchdarkly',
   payload: string | Uint8Array | ArrayBuffer | object,
   options?: ImportOptions,
 ): { snapshot: string; skipped: ImportError[] };

@@ -290,3 +290,15 @@ fn what_a_host_verifies_is_what_the_engine_verifies() {
     assert_eq!(host(&by_other).map_err(|e| e.kind), Err(LoadErrorKind::UnknownKey));
     assert_eq!(host(&unsigned).map_err(|e| e.kind), Err(LoadErrorKind::Unsigned));
 }
+
+/// Attributes read in the context of a kind (`contextKind`) are a feature of imported snapshots
+/// too: without the header's bit, an evaluator without kinds would read their stored form
+/// (`␟kind␟reference`) as an attribute's name.
+#[test]
+fn context_kinds_are_a_feature_of_the_header() {
+    let path = vector_files().into_iter().find(|p| p.ends_with("launchdarkly-kinds.json")).expect("the vector file");
+    let text = load_vector(&path).get("snapshot").expect("a snapshot").to_text();
+    let bytes = compile(&text);
+    assert_eq!(u16::from_le_bytes([bytes[6], bytes[7]]), PEERS);
+    sealed_damage(&bytes);
+}

@@ -148,7 +148,7 @@ stage_api() {
 stage_differential() {
   tests/tools.sh js runtimes
   needs_package
-  step "differential: generated flagd, Unleash and GrowthBook configurations, the peer's SDK against edgeflag on the import"
+  step "differential: generated flagd, Unleash, GrowthBook and LaunchDarkly configurations, the peer's SDK against edgeflag on the import"
   node tests/runtimes/differential/run.mjs --tarball "$tarball"
 }
 

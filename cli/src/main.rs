@@ -195,10 +195,10 @@ enum Command {
         compiled: bool,
     },
     /// Convert a peer's configuration (flagd's flag file, Unleash's client features response,
-    /// GrowthBook's SDK payload) into a snapshot that buckets every user as the peer does
+    /// GrowthBook's SDK payload, LaunchDarkly's server-side SDK payload) into a snapshot that buckets every user as the peer does
     /// (docs/import.md). The snapshot is checked to load before it is written.
     Import {
-        /// flagd, unleash or growthbook.
+        /// flagd, unleash, growthbook or launchdarkly.
         #[arg(long)]
         from: String,
         /// The peer's payload (`-` for stdin).
@@ -216,7 +216,8 @@ enum Command {
         #[arg(long)]
         decryption_key: Option<String>,
         /// Which of the peer's SDKs to answer as where they differ: flagd flagd (Go, the default) or
-        /// flagd-core; unleash yggdrasil (the default) or node; growthbook javascript.
+        /// flagd-core; unleash yggdrasil (the default) or node; growthbook javascript; launchdarkly go
+        /// (the default: Go and the Relay Proxy, float32) or node (float64).
         #[arg(long)]
         reference: Option<String>,
     },

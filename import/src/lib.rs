@@ -14,6 +14,7 @@ extern crate alloc;
 mod error;
 pub mod flagd;
 pub mod growthbook;
+pub mod launchdarkly;
 mod out;
 pub mod unleash;
 
@@ -33,14 +34,20 @@ pub enum Peer {
     Unleash,
     /// GrowthBook's SDK features payload (`GET /api/features/{clientKey}`).
     GrowthBook,
+    /// LaunchDarkly's server-side SDK payload (`{flags, segments}`, `GET /sdk/latest-all`).
+    LaunchDarkly,
 }
 
 impl Peer {
     /// Every peer, with its name on the command line.
-    pub const ALL: [(&'static str, Peer); 3] =
-        [("flagd", Peer::Flagd), ("unleash", Peer::Unleash), ("growthbook", Peer::GrowthBook)];
+    pub const ALL: [(&'static str, Peer); 4] = [
+        ("flagd", Peer::Flagd),
+        ("unleash", Peer::Unleash),
+        ("growthbook", Peer::GrowthBook),
+        ("launchdarkly", Peer::LaunchDarkly),
+    ];
 
-    /// The peer called `name` (`flagd`, `unleash`, `growthbook`).
+    /// The peer called `name` (`flagd`, `unleash`, `growthbook`, `launchdarkly`).
     pub fn named(name: &str) -> Option<Peer> {
         Self::ALL.iter().find(|(n, _)| *n == name).map(|&(_, p)| p)
     }
@@ -60,7 +67,8 @@ pub struct Options {
     /// Which of the peer's SDKs the snapshot answers as, where they differ; `None` is the peer's
     /// reference engine. flagd: `flagd` (its Go evaluator, the default) or `flagd-core`
     /// (JavaScript); Unleash: `yggdrasil` (the default) or `node` (unleash-client for Node);
-    /// GrowthBook: `javascript` (its JavaScript SDK, the default and only one). A name the
+    /// GrowthBook: `javascript` (its JavaScript SDK, the default and only one); LaunchDarkly:
+    /// `go` (its Go SDK, which the Relay Proxy runs: the default) or `node` (its JavaScript SDKs). A name the
     /// peer's converter does not know is `invalid` (docs/import.md).
     pub reference: Option<String>,
 }
@@ -88,6 +96,7 @@ pub fn import(peer: Peer, text: &str, options: &Options) -> Result<Imported, Imp
                 return Err(ImportError::invalid("", why));
             }
         },
+        Peer::LaunchDarkly => launchdarkly::convert(&doc, options, &mut skips)?,
     };
     // What every caller would do next, done once here: a conversion that does not load is a
     // converter's fault, reported with the snapshot's own path rather than handed on.

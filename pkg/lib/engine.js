@@ -454,7 +454,7 @@ export function compile(snapshot) {
 
 /**
  * A peer's configuration (flagd's flag file, Unleash's client features response, GrowthBook's
- * SDK payload; text, bytes or a value) converted into a snapshot that buckets every user as the
+ * SDK payload, LaunchDarkly's server-side SDK payload; text, bytes or a value) converted into a snapshot that buckets every user as the
  * peer does (docs/import.md): `{ snapshot, skipped }`, the snapshot as JSON text (checked to
  * load) and, with `skipUnsupported`, the ImportErrors of what was left out. Throws ImportError.
  * Server entries only, as `edgeflag import` on the command line.

@@ -220,7 +220,7 @@ impl WasmEngine {
         let option = |name: &str| parsed.as_ref().and_then(|o| o.get(name));
         let text_of = |name: &str| option(name).and_then(Json::as_str).map(String::from);
         let result = match option("peer").and_then(Json::as_str).and_then(Peer::named) {
-            None => Err(ImportError::invalid("", "peer must be one of flagd, unleash, growthbook")),
+            None => Err(ImportError::invalid("", "peer must be one of flagd, unleash, growthbook, launchdarkly")),
             Some(peer) => {
                 let options = Options {
                     version: option("version").and_then(Json::as_integer).unwrap_or(0).max(0) as u64,

@@ -112,6 +112,13 @@ fn write(w: &mut Writer, c: &Clause) {
         Test::FlagdSemver(_, v) => w.str(v),
         #[cfg(feature = "peers")]
         Test::JsRegex(p) => w.str(&p.text),
+        #[cfg(feature = "peers")]
+        Test::LdTimeNode(_, ts) => w.list(ts, |w, t| w.f64(*t)),
+        #[cfg(feature = "peers")]
+        Test::LdTime(_, ts) => w.list(ts, |w, t| {
+            w.int(t.secs);
+            w.uint(u64::from(t.nanos));
+        }),
     }
 }
 
@@ -251,6 +258,17 @@ fn read(r: &mut Reader<'_>, b: &Bounds, depth: usize) -> Result<Clause> {
                 }
                 Err(_) => return r.fail("a pattern outside the subset"),
             }
+        }
+        #[cfg(feature = "peers")]
+        Operator::LdTime(after, true) => Test::LdTimeNode(after, r.list(MAX_LIST_ITEMS, Reader::f64)?),
+        #[cfg(feature = "peers")]
+        Operator::LdTime(after, false) => {
+            let ts = r.list(MAX_LIST_ITEMS, |r| {
+                let secs = r.int()?;
+                let nanos = r.below(1_000_000_000)?;
+                Ok(crate::eval::ld_time::LdTime { secs, nanos })
+            })?;
+            Test::LdTime(after, ts)
         }
     };
     // Operators with an attribute need one: evaluation reads it.

@@ -131,6 +131,7 @@ pub(super) mod peer {
     use super::{attribute, Reader, Result, Writer};
     use crate::eval::bucketing::flagd::FlagdEncoding;
     use crate::eval::bucketing::growthbook::{GrowthBookEncoding, HashVersion};
+    use crate::eval::bucketing::launchdarkly::Float;
     use crate::eval::bucketing::unleash::UnleashEncoding;
     use crate::eval::bucketing::{PeerKey, Purpose};
     use crate::model::serve::BucketBy;
@@ -171,6 +172,12 @@ pub(super) mod peer {
                 w.str(seed);
                 w.u8(position(&GrowthBookEncoding::NAMES, encoding));
             }
+            PeerKey::LaunchDarkly { prefix, float, bounds } => {
+                w.u8(4);
+                w.str(prefix);
+                w.u8(position(&Float::NAMES, float));
+                w.list(bounds, |w, b| w.uint(*b));
+            }
         }
     }
 
@@ -178,6 +185,7 @@ pub(super) mod peer {
     const FLAGD: [FlagdEncoding; 2] = [FlagdEncoding::NAMES[0].1, FlagdEncoding::NAMES[1].1];
     const UNLEASH: [UnleashEncoding; 2] = [UnleashEncoding::NAMES[0].1, UnleashEncoding::NAMES[1].1];
     const GROWTHBOOK: [GrowthBookEncoding; 2] = [GrowthBookEncoding::NAMES[0].1, GrowthBookEncoding::NAMES[1].1];
+    const FLOAT: [Float; 2] = [Float::NAMES[0].1, Float::NAMES[1].1];
 
     fn named<T: Copy>(r: &mut Reader<'_>, values: &[T]) -> Result<T> {
         let i = r.below(values.len())?;
@@ -195,6 +203,16 @@ pub(super) mod peer {
             tag @ (2 | 3) => {
                 let version = if tag == 2 { HashVersion::V1 } else { HashVersion::V2 };
                 PeerKey::GrowthBook { seed: r.str()?.into(), version, encoding: named(r, &GROWTHBOOK)? }
+            }
+            4 => {
+                let prefix = r.str()?.into();
+                let float = named(r, &FLOAT)?;
+                // Ascending bounds within 2⁶⁰ (slices then cover every hash in order).
+                let bounds = r.list(crate::limits::MAX_LIST_ITEMS, |r| r.uint())?;
+                if bounds.windows(2).any(|w| w[0] > w[1]) || bounds.last().is_some_and(|&b| b > 1 << 60) {
+                    return r.fail("launchdarkly bounds out of order");
+                }
+                PeerKey::LaunchDarkly { prefix, float, bounds: bounds.into() }
             }
             _ => return r.fail("unknown bucketing scheme"),
         })

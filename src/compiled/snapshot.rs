@@ -30,13 +30,20 @@ pub(super) fn write(w: &mut Writer, s: &Snapshot) {
     w.list(&s.flags, |w, f| flag::write(w, f, peers));
 }
 
-/// The header's features a snapshot needs: [`super::PEERS`] when a rollout names a peer's scheme
-/// or a clause is one of imports' (`any`, `all`, `inBucket`).
+/// The header's features a snapshot needs: [`super::PEERS`] when a rollout names a peer's scheme,
+/// a clause is one of imports' (`any`, `all`, `inBucket`, …) or an attribute is read in the context
+/// of a kind (`contextKind`: an evaluator without kinds would read the stored form as a name).
 pub(super) fn features(s: &Snapshot) -> u16 {
     #[cfg(feature = "peers")]
     {
         use crate::model::clause::{Clause, PEER_OPERATORS};
-        let imported = |c: &Clause| PEER_OPERATORS.iter().any(|(name, _)| *name == c.op);
+        let imported = |c: &Clause| {
+            PEER_OPERATORS.iter().any(|(name, _)| *name == c.op) || c.attr.as_ref().is_some_and(|a| a.kind.is_some())
+        };
+        let kinded_targets = s.flags.iter().flat_map(|f| &f.targets).any(|g| g.attr.kind.is_some());
+        if kinded_targets || s.segments.iter().any(|g| g.attr.kind.is_some()) {
+            return super::PEERS;
+        }
         let flags = s.flags.iter().any(|f| {
             let serves = f.rules.iter().map(|r| &r.serve).chain([&f.fallthrough]);
             serves.clone().any(|s| matches!(s, crate::model::serve::Serve::Peer(_)))

@@ -11,6 +11,8 @@ pub(crate) mod flag;
 pub(crate) mod flagd_semver;
 #[cfg(feature = "peers")]
 pub(crate) mod js;
+#[cfg(feature = "peers")]
+pub(crate) mod ld_time;
 pub(crate) mod operators;
 #[cfg(feature = "peers")]
 pub(crate) mod padded_version;

@@ -119,6 +119,8 @@ impl Test {
         match self {
             Test::Contains(vs) => work as u64 + vs.len() as u64 * chunks,
             Test::Semver(..) | Test::Before(_) | Test::After(_) => work as u64 + chunks,
+            #[cfg(feature = "peers")]
+            Test::LdTime(..) | Test::LdTimeNode(..) => work as u64 + chunks,
             _ => work as u64,
         }
     }
@@ -148,6 +150,16 @@ impl Test {
                 let t = item.as_time()?;
                 let want = if matches!(self, Test::Before(_)) { Ordering::Less } else { Ordering::Greater };
                 Some(ts.iter().any(|v| t.cmp(v) == want))
+            }
+            #[cfg(feature = "peers")]
+            Test::LdTime(after, ts) => {
+                let t = crate::eval::ld_time::time(item)?;
+                Some(ts.iter().any(|v| if *after { t > *v } else { t < *v }))
+            }
+            #[cfg(feature = "peers")]
+            Test::LdTimeNode(after, ts) => {
+                let t = crate::eval::ld_time::time_node(item)?;
+                Some(ts.iter().any(|v| if *after { t > *v } else { t < *v }))
             }
             // Decided in `Clause::outcome` without looking at items.
             Test::Exists | Test::Segment(_) | Test::Schedule(_) | Test::Recurring(_) => Some(false),

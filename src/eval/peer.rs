@@ -44,17 +44,25 @@ impl<'s> Env<'s, '_> {
         let at = match self.peer_unit(&r.bucket_by, &r.key, &mut unit) {
             Ok(at) => at,
             Err(why) => {
+                if let Some(b) = r.key.no_unit_bucket() {
+                    return self.peer_served(flag, r, b);
+                }
                 return match r.missing {
                     MissingUnit::Error => Some(unit_error(&r.bucket_by.0[0], why)),
                     MissingUnit::Skip => None,
                     MissingUnit::Variation(v) => Some(served(flag, v, fixed)),
-                }
+                };
             }
         };
         let b = r.key.bucket(&unit, r.slices.total());
         if T::ON {
             trace.step(bucket_step(flag, Purpose::Rollout, &r.bucket_by.0[at], &unit, b, &r.slices));
         }
+        self.peer_served(flag, r, b)
+    }
+
+    /// What bucket `b` of a peer's rollout serves (`None`: a slice with no variation).
+    fn peer_served(&self, flag: &'s Flag, r: &'s PeerRollout, b: u32) -> Option<Evaluation<'s>> {
         let variation = r.slices.pick(b);
         if variation == SKIP {
             return None;
@@ -67,8 +75,10 @@ impl<'s> Env<'s, '_> {
     /// `inBucket`: whether the unit's bucket is in the range; `None` when there is no unit.
     pub(crate) fn in_bucket(&self, b: &InBucket) -> Option<bool> {
         let mut unit = String::new();
-        self.peer_unit(&b.by, &b.key, &mut unit).ok()?;
-        let bucket = b.key.bucket(&unit, b.buckets);
+        let bucket = match self.peer_unit(&b.by, &b.key, &mut unit) {
+            Ok(_) => b.key.bucket(&unit, b.buckets),
+            Err(_) => b.key.no_unit_bucket()?,
+        };
         Some(b.from <= bucket && bucket < b.to)
     }
 }

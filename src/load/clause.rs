@@ -15,6 +15,7 @@ use crate::version::{parse_version, Version};
 use alloc::string::String;
 use alloc::vec::Vec;
 
+#[cfg(not(feature = "peers"))]
 members! {
     struct ClauseDoc<'j> {
         attribute: opt Attribute => At<'j, &'j str>,
@@ -25,6 +26,21 @@ members! {
         end: opt Time => At<'j, i64>,
         utc_offset "utcOffset": opt Str => At<'j, &'j str>,
         windows: opt Items(&Object) => At<'j, &'j [Json<'j>]>,
+    }
+}
+// With peers, an attribute may be read in the context of a kind (`contextKind`).
+#[cfg(feature = "peers")]
+members! {
+    struct ClauseDoc<'j> {
+        attribute: opt Attribute => At<'j, &'j str>,
+        op: req Str => At<'j, &'j str>,
+        values: opt List(&Any) => At<'j, &'j [Json<'j>]>,
+        negate: opt Bool => bool,
+        start: opt Time => At<'j, i64>,
+        end: opt Time => At<'j, i64>,
+        utc_offset "utcOffset": opt Str => At<'j, &'j str>,
+        windows: opt Items(&Object) => At<'j, &'j [Json<'j>]>,
+        context_kind "contextKind": opt Any,
     }
 }
 members! {
@@ -62,6 +78,7 @@ fn clause(names: &Names, v: &Json<'_>, _depth: usize) -> Result<Clause> {
                 Operator::Any | Operator::All | Operator::InBucket => {
                     super::composite::clause(names, v, op, operator, _depth)
                 }
+                Operator::LdTime(after, node) => super::ld_time::clause(v, op, after, node),
                 _ => super::js::clause(v, op, operator),
             };
         }
@@ -93,6 +110,12 @@ fn clause(names: &Names, v: &Json<'_>, _depth: usize) -> Result<Clause> {
     let attr = match operator {
         Operator::Segment | Operator::Schedule | Operator::Recurring => None,
         _ => Some(attribute::attribute(Some(need(o.attribute, o.at, "attribute")?.0))),
+    };
+    #[cfg(feature = "peers")]
+    let attr = match (attr, o.context_kind) {
+        (Some(a), Some(kind)) => Some(super::scheme::kinded(&a, kind)?),
+        (None, Some(at)) => return fail(K::UnknownField, at, message!(quoted(op), " does not use \"contextKind\"")),
+        (attr, None) => attr,
     };
     let values = o.values.map_or(&[][..], |(items, _)| items);
     match (operator, o.values) {

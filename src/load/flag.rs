@@ -34,12 +34,24 @@ members! {
 }
 // Target values are checked as they are scanned, so that a repeat before a bad value is the
 // error reported (the first in document order).
+#[cfg(not(feature = "peers"))]
 members! {
     struct TargetDoc<'j> {
         variation: req Variation,
         values: opt List(&Any) => &'j [Json<'j>],
         hashes: opt List(&Str) => &'j [Json<'j>],
         attribute: opt Attribute => &'j str,
+    }
+}
+// With peers, a target may list the units of a context kind (`contextKind`).
+#[cfg(feature = "peers")]
+members! {
+    struct TargetDoc<'j> {
+        variation: req Variation,
+        values: opt List(&Any) => &'j [Json<'j>],
+        hashes: opt List(&Str) => &'j [Json<'j>],
+        attribute: opt Attribute => &'j str,
+        context_kind "contextKind": opt Any,
     }
 }
 members! {
@@ -183,6 +195,11 @@ fn scan_targets<'j>(
         }
         let variation = variation_ref(o.variation, variations)?;
         let attr = attribute::attribute(o.attribute);
+        #[cfg(feature = "peers")]
+        let attr = match o.context_kind {
+            Some(kind) => super::scheme::kinded(&attr, kind)?,
+            None => attr,
+        };
         let g = match groups.iter().position(|g| g.attr.text == attr.text) {
             Some(g) => g,
             None => {

@@ -10,6 +10,8 @@ mod flag;
 mod graph;
 #[cfg(feature = "peers")]
 mod js;
+#[cfg(feature = "peers")]
+mod ld_time;
 mod rule;
 #[cfg(feature = "peers")]
 mod scheme;

@@ -5,6 +5,7 @@ use super::{attribute, hashable};
 use crate::error::LoadErrorKind as K;
 use crate::eval::bucketing::flagd::FlagdEncoding;
 use crate::eval::bucketing::growthbook::{GrowthBookEncoding, HashVersion};
+use crate::eval::bucketing::launchdarkly::Float;
 use crate::eval::bucketing::unleash::UnleashEncoding;
 use crate::eval::bucketing::{self, PeerKey, Purpose};
 use crate::json::schema::{at_most, check, fail, members, At, Result, Ty::*};
@@ -33,6 +34,7 @@ pub(super) fn scheme(scheme: &Json<'_>) -> Result<PeerKey> {
         "flagd-v2" => &["name", "prefix", "encoding"],
         "unleash" => &["name", "groupId", "purpose", "encoding"],
         "growthbook-v1" | "growthbook-v2" => &["name", "seed", "encoding"],
+        "launchdarkly" => &["name", "prefix", "encoding"],
         _ => return fail(K::UnknownBucketing, at, message!("unknown bucketing scheme ", quoted(name))),
     };
     if let Json::Object(members) = scheme {
@@ -60,6 +62,17 @@ pub(super) fn scheme(scheme: &Json<'_>) -> Result<PeerKey> {
                 encoding: encoding(o.encoding, &UnleashEncoding::NAMES)?,
             }
         }
+        "launchdarkly" => {
+            let Some((prefix, _)) = o.prefix else {
+                return fail(K::MissingField, scheme, message!("scheme \"launchdarkly\" needs \"prefix\""));
+            };
+            // The bounds come from the weights, which the rollout or clause reads next.
+            PeerKey::LaunchDarkly {
+                prefix: prefix.into(),
+                float: encoding(o.encoding, &Float::NAMES)?,
+                bounds: alloc::boxed::Box::default(),
+            }
+        }
         _ => {
             let version = if name == "growthbook-v1" { HashVersion::V1 } else { HashVersion::V2 };
             let seed = o.seed.map_or("", |(t, _)| t).into();
@@ -81,6 +94,36 @@ fn encoding<T: Copy>(member: Option<At<'_, &str>>, names: &[(&'static str, T)]) 
 
 /// Most attributes a `bucketBy` list tries (each is one lookup per evaluation).
 const MAX_BUCKET_BY: usize = 8;
+
+/// `bucketBy` read in the context of kind `kind` (`contextKind`), when there is one.
+pub(super) fn bucket_by_of(v: Option<&Json<'_>>, kind: Option<&Json<'_>>) -> Result<BucketBy> {
+    let mut by = bucket_by(v)?;
+    if let Some(kind) = kind {
+        for a in &mut by.0 {
+            *a = kinded(a, kind)?;
+        }
+    }
+    Ok(by)
+}
+
+/// The reference `a` read in the context of the kind `kind` names (`contextKind`).
+pub(super) fn kinded(
+    a: &crate::model::attribute::AttrRef,
+    kind: &Json<'_>,
+) -> Result<crate::model::attribute::AttrRef> {
+    let name = context_kind(kind)?;
+    crate::model::context_kind::kinded(name, &a.text)
+        .or_else(|_| fail(K::InvalidValue, kind, message!("not a context kind")))
+}
+
+/// A `contextKind`: a name of ASCII letters, digits, `.`, `_`, `-`, other than `kind`.
+pub(super) fn context_kind<'j>(v: &'j Json<'j>) -> Result<&'j str> {
+    check(v, Str)?;
+    match v.as_str() {
+        Some(k) if crate::model::context_kind::valid_kind(k) => Ok(k),
+        _ => fail(K::InvalidValue, v, message!("not a context kind (letters, digits, '.', '_', '-'; not \"kind\")")),
+    }
+}
 
 /// `bucketBy`: an attribute reference or a non-empty list of them (default `key`).
 pub(super) fn bucket_by(v: Option<&Json<'_>>) -> Result<BucketBy> {

@@ -167,6 +167,7 @@ mod peer {
             bucket_by "bucketBy": opt Any,
             missing_unit "missingUnit": opt Any,
             salt: opt Str => At<'j, &'j str>,
+            context_kind "contextKind": opt Any,
         }
     }
     members! {
@@ -187,8 +188,8 @@ mod peer {
                 message!("a rollout with a peer's scheme is salted by the scheme's own members"),
             );
         }
-        let key = scheme::scheme(o.scheme)?;
-        let bucket_by = scheme::bucket_by(o.bucket_by)?;
+        let mut key = scheme::scheme(o.scheme)?;
+        let bucket_by = scheme::bucket_by_of(o.bucket_by, o.context_kind)?;
         let missing = match o.missing_unit {
             None => MissingUnit::Error,
             Some(Json::String(m)) if m == "error" => MissingUnit::Error,
@@ -231,12 +232,28 @@ mod peer {
             total += s.weight;
             slices.push(Slice { variation, end: total.min(u32::MAX as i64) as u32 });
         }
-        if total > u32::MAX as i64 || !key.accepts_total(total as u32) {
-            return fail(
-                K::WeightsSum,
-                o.variations,
-                message!("weights sum to ", itoa::Buffer::new().format(total), key.totals()),
-            );
+        if total > u32::MAX as i64 {
+            let t = alloc::string::String::from(itoa::Buffer::new().format(total));
+            return fail(K::WeightsSum, o.variations, message!("weights sum to ", &t, key.totals()));
+        }
+        if let crate::eval::bucketing::PeerKey::LaunchDarkly { float, bounds, .. } = &mut key {
+            // The SDK's float comparisons as bounds on the hash, and one bucket per slice.
+            let weights: Vec<u32> =
+                slices.iter().scan(0, |start, s| Some(s.end - core::mem::replace(start, s.end))).collect();
+            *bounds = crate::eval::bucketing::launchdarkly::rollout_bounds(&weights, *float).into();
+            for (i, s) in slices.iter_mut().enumerate() {
+                s.end = i as u32 + 1;
+            }
+            if slices.is_empty() {
+                return fail(K::InvalidValue, o.variations, message!("a rollout needs a variation"));
+            }
+        } else if let Some(at) = o.context_kind {
+            return fail(K::UnknownField, at, message!("contextKind is for the launchdarkly scheme"));
+        }
+        let total = slices.last().map_or(0, |s| s.end);
+        if !key.accepts_total(total) {
+            let t = alloc::string::String::from(itoa::Buffer::new().format(total));
+            return fail(K::WeightsSum, o.variations, message!("weights sum to ", &t, key.totals()));
         }
         Ok(Serve::Peer(PeerRollout { bucket_by, key, slices: Slices(slices), missing }))
     }

@@ -15,24 +15,54 @@ pub(crate) struct AttrRef {
     pointer: Option<Vec<String>>,
     /// The reference is `key`, which contexts keep at hand (rollouts bucket by it by default).
     pub is_key: bool,
+    /// The context kind it reads, LaunchDarkly's way (`contextKind`, docs/snapshot.md): the
+    /// attribute of the context of that kind, in a single- or multi-kind context.
+    #[cfg(feature = "peers")]
+    pub kind: Option<alloc::boxed::Box<str>>,
 }
 
 impl AttrRef {
     /// The context key: the default unit of targets, segments and rollouts.
     pub fn key() -> AttrRef {
-        AttrRef { text: "key".into(), pointer: None, is_key: true }
+        AttrRef {
+            text: "key".into(),
+            pointer: None,
+            is_key: true,
+            #[cfg(feature = "peers")]
+            kind: None,
+        }
     }
 
     pub fn parse(text: &str) -> Result<AttrRef, BadPointer> {
+        #[cfg(feature = "peers")]
+        if text.starts_with(crate::eval::bucketing::SEPARATOR) {
+            return super::context_kind::parse_kinded(text);
+        }
         let pointer = match text.as_bytes().first() {
             Some(b'/') => Some(pointer::segments(text)?),
             _ => None,
         };
-        Ok(AttrRef { text: text.into(), is_key: text == "key", pointer })
+        Ok(AttrRef {
+            text: text.into(),
+            is_key: text == "key",
+            pointer,
+            #[cfg(feature = "peers")]
+            kind: None,
+        })
+    }
+
+    /// The JSON-Pointer segments, `None` for a plain name.
+    #[cfg(feature = "peers")]
+    pub(crate) fn segments(&self) -> Option<&[String]> {
+        self.pointer.as_deref()
     }
 
     /// The referenced value in a context object's members; `None` when absent.
     pub fn lookup<'c, 'a>(&self, members: &'c [(Cow<'a, str>, Json<'a>)]) -> Option<&'c Json<'a>> {
+        #[cfg(feature = "peers")]
+        if let Some(kind) = &self.kind {
+            return super::context_kind::lookup(self, kind, members);
+        }
         let Some(segments) = &self.pointer else {
             return member(members, &self.text);
         };
@@ -48,7 +78,7 @@ impl AttrRef {
     }
 }
 
-fn member<'c, 'a>(members: &'c [(Cow<'a, str>, Json<'a>)], name: &str) -> Option<&'c Json<'a>> {
+pub(crate) fn member<'c, 'a>(members: &'c [(Cow<'a, str>, Json<'a>)], name: &str) -> Option<&'c Json<'a>> {
     members.iter().find(|(k, _)| k == name).map(|(_, v)| v)
 }
 

@@ -82,6 +82,10 @@ pub(crate) enum Operator {
     /// JavaScript's RegExp; `true`: ignoring case.
     #[cfg(feature = "peers")]
     JsRegex(bool),
+    /// LaunchDarkly's `before` (false) or `after` (true): as Go and Rust read times, or (true)
+    /// as its JavaScript SDKs do.
+    #[cfg(feature = "peers")]
+    LdTime(bool, bool),
 }
 
 /// Every operator, as written in snapshots.
@@ -112,7 +116,7 @@ pub(crate) const OPERATORS: [(&str, Operator); 20] = [
 /// a peer's scheme, and JavaScript's view of a whole value (`eval::js`), for SDKs written in it.
 /// Numbered after `OPERATORS` in the compiled form.
 #[cfg(feature = "peers")]
-pub(crate) const PEER_OPERATORS: [(&str, Operator); 35] = [
+pub(crate) const PEER_OPERATORS: [(&str, Operator); 39] = [
     ("any", Operator::Any),
     ("all", Operator::All),
     ("inBucket", Operator::InBucket),
@@ -148,6 +152,10 @@ pub(crate) const PEER_OPERATORS: [(&str, Operator); 35] = [
     ("flagdSemverMinor", Operator::FlagdSemver(SemverTest::Minor)),
     ("jsRegex", Operator::JsRegex(false)),
     ("jsRegexIgnoreCase", Operator::JsRegex(true)),
+    ("ldBefore", Operator::LdTime(false, false)),
+    ("ldAfter", Operator::LdTime(true, false)),
+    ("ldBeforeNode", Operator::LdTime(false, true)),
+    ("ldAfterNode", Operator::LdTime(true, true)),
 ];
 
 #[cfg(feature = "peers")]
@@ -201,6 +209,12 @@ pub(crate) enum Test {
     /// JavaScript's `RegExp.prototype.test` of the value's `String(x)`.
     #[cfg(feature = "peers")]
     JsRegex(alloc::boxed::Box<crate::eval::regex::Pattern>),
+    /// LaunchDarkly's `before` (false) or `after` (true) these times.
+    #[cfg(feature = "peers")]
+    LdTime(bool, Vec<crate::eval::ld_time::LdTime>),
+    /// The same as the JavaScript SDKs read times (milliseconds).
+    #[cfg(feature = "peers")]
+    LdTimeNode(bool, Vec<f64>),
 }
 
 /// `semverStrict*` / `semverNode*`: the constraint's version, by one of Unleash's engines.
@@ -255,6 +269,10 @@ impl Test {
             Test::JsString(vs) => text(vs),
             #[cfg(feature = "peers")]
             Test::JsNumber(vs) => vs.len() as u64,
+            #[cfg(feature = "peers")]
+            Test::LdTime(_, vs) => vs.len() as u64,
+            #[cfg(feature = "peers")]
+            Test::LdTimeNode(_, vs) => vs.len() as u64,
             #[cfg(feature = "peers")]
             Test::Truthy
             | Test::JsCompare(..)

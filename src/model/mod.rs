@@ -3,6 +3,8 @@
 
 pub(crate) mod attribute;
 pub(crate) mod clause;
+#[cfg(feature = "peers")]
+pub(crate) mod context_kind;
 pub(crate) mod flag;
 pub(crate) mod graph;
 pub(crate) mod rule;

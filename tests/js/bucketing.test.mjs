@@ -3,6 +3,7 @@
 // table in the document and every bucket stated by the conformance vectors.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
 import xxhash from "xxhash-wasm";
 import { peerBucket } from "./peer-buckets.mjs";
@@ -99,6 +100,39 @@ function vectorFiles() {
     .filter(({ doc }) => Array.isArray(doc.cases) && doc.snapshot);
 }
 
+// LaunchDarkly's rollouts (docs/bucketing.md §8; docs/snapshot.md, "Context kinds"), written from
+// its JavaScript SDK's Bucketer and Context: the attribute of the context of the rollout's kind (a
+// multi-kind context's member, a single context of that kind, or, for `user`, an older-format
+// user whose `custom` members are attributes); a string, or an integral number (binary64: as
+// String() writes it; binary32, as Go and Rust: a safe integer), hashes, and anything else is
+// the bucket value 0; the first variation whose running sum of weight / 100000 exceeds the
+// bucket value, in binary64 or binary32 (Math.fround at each step), else the last. The bucket a
+// result reports is that variation's position.
+function ldSlice(context, split) {
+  const kind = split.contextKind ?? "user";
+  let ctx;
+  if (context.kind === "multi") ctx = context[kind];
+  else if (context.kind === undefined) ctx = kind === "user" ? { ...(context.custom ?? {}), key: context.key } : undefined;
+  else if (context.kind === kind) ctx = context;
+  const value = ctx ? ctx[split.bucketBy ?? "key"] : undefined;
+  const f32 = split.scheme.encoding !== "float64";
+  let unit;
+  if (typeof value === "string") unit = value;
+  else if (typeof value === "number" && (f32 ? Number.isSafeInteger(value) : Number.isInteger(value))) unit = String(value);
+  let bucket = 0;
+  if (unit !== undefined) {
+    const h = parseInt(createHash("sha1").update(`${split.scheme.prefix}.${unit}`).digest("hex").substring(0, 15), 16);
+    bucket = f32 ? Math.fround(Math.fround(h) / Math.fround(0xfffffffffffffff)) : h / 0xfffffffffffffff;
+  }
+  let sum = 0;
+  for (let i = 0; i < split.variations.length; i++) {
+    const share = split.variations[i].weight / 100000;
+    sum = f32 ? Math.fround(sum + Math.fround(share)) : sum + share;
+    if (bucket < sum) return i;
+  }
+  return split.variations.length - 1;
+}
+
 const hasBucket = (expect) => expect && ("bucket" in expect || "variantBucket" in expect);
 
 test("worked examples in tests/bucketing-examples.json", () => {
@@ -169,6 +203,14 @@ test("every bucket in tests/vectors/ matches this implementation", (t) => {
         const s = splitOf(c.flag, flag, serve);
         if (!s) throw new Error("a bucket is expected but the deciding serve is a fixed variation");
         const context = c.context ?? JSON.parse(c.contextJson);
+        if (s.split.scheme?.name === "launchdarkly") {
+          const slice = ldSlice(context, s.split);
+          assert.equal(expect.bucket, slice, "bucket");
+          const served = variationOf(flag, s.split.variations[slice].variation);
+          assert.deepEqual([expect.variation, expect.variationIndex, expect.value, expect.reason], [served.name, served.index, served.value, "SPLIT"]);
+          checked += 1;
+          continue;
+        }
         const unit = s.split.scheme ? peerUnit(context, s.split.scheme, s.split.bucketBy) : unitValue(lookup(context, s.attribute));
         if (unit === undefined) throw new Error(`no unit value for ${s.attribute}`);
 

@@ -48,6 +48,69 @@ pub fn bucket_value(h: u64, float: Float) -> f64 {
     }
 }
 
+#[cfg(feature = "peers")]
+/// The SDK's comparison `bucket < threshold` as an integer bound: the least `h` (up to 2⁶⁰) for
+/// which it fails. The bucket value never decreases as `h` grows, so a search finds it.
+fn bound(holds: impl Fn(u64) -> bool) -> u64 {
+    let (mut lo, mut hi) = (0u64, 1u64 << 60);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if holds(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
+#[cfg(feature = "peers")]
+/// A rollout's integer bounds: for each variation but the last, the least `h` past its share,
+/// as the SDK adds up `weight / 100000` in its floating point and compares (the first
+/// variation whose running sum exceeds the bucket, else the last). `h` below `bounds[0]` is
+/// the first variation's, and so on.
+pub fn rollout_bounds(weights: &[u32], float: Float) -> alloc::vec::Vec<u64> {
+    let n = weights.len().saturating_sub(1);
+    let mut out = alloc::vec::Vec::with_capacity(n);
+    let (mut sum32, mut sum64) = (0f32, 0f64);
+    for &w in &weights[..n] {
+        out.push(match float {
+            Float::F32 => {
+                sum32 += w as f32 / 100_000f32;
+                let s = sum32;
+                bound(|h| (h as f32 / SCALE as f32) < s)
+            }
+            Float::F64 => {
+                sum64 += f64::from(w) / 100_000f64;
+                let s = sum64;
+                bound(|h| (h as f64 / SCALE as f64) < s)
+            }
+        });
+    }
+    out
+}
+
+#[cfg(feature = "peers")]
+/// A segment rule's bound: the least `h` for which `bucket < weight / 100000` fails.
+pub fn weight_bound(weight: u32, float: Float) -> u64 {
+    match float {
+        Float::F32 => {
+            let s = weight as f32 / 100_000f32;
+            bound(|h| (h as f32 / SCALE as f32) < s)
+        }
+        Float::F64 => {
+            let s = f64::from(weight) / 100_000f64;
+            bound(|h| (h as f64 / SCALE as f64) < s)
+        }
+    }
+}
+
+#[cfg(feature = "peers")]
+/// Which slice `h` falls in: the first whose bound exceeds it, else the last.
+pub fn slice(bounds: &[u64], h: u64) -> u32 {
+    bounds.iter().position(|&b| h < b).unwrap_or(bounds.len()) as u32
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,6 +136,34 @@ mod tests {
                 let v = bucket_value(h, float);
                 assert!((v - expected).abs() < 5e-8, "{prefix}.{value} {float:?}: {v} against {expected}");
             }
+        }
+    }
+
+    #[cfg(feature = "peers")]
+    #[test]
+    fn bounds_agree_with_the_comparisons_around_them() {
+        let weights = [33_333, 0, 33_333, 1, 33_333, 0];
+        for float in [Float::F32, Float::F64] {
+            let bounds = rollout_bounds(&weights, float);
+            assert_eq!(bounds.len(), weights.len() - 1);
+            let (mut sum32, mut sum64) = (0f32, 0f64);
+            for (i, &w) in weights[..5].iter().enumerate() {
+                sum32 += w as f32 / 100_000f32;
+                sum64 += f64::from(w) / 100_000f64;
+                let below = |h: u64| match float {
+                    Float::F32 => (h as f32 / SCALE as f32) < sum32,
+                    Float::F64 => (h as f64 / SCALE as f64) < sum64,
+                };
+                let b = bounds[i];
+                assert!(b == 0 || below(b - 1), "{float:?} {i}");
+                assert!(b == 1 << 60 || !below(b), "{float:?} {i}");
+            }
+            // A whole share: h rounds up to 2⁶⁰ near the top, a bucket of 1.0, which is not below 1.
+            let full = rollout_bounds(&[100_000, 0], float);
+            assert!(full[0] < 1 << 60);
+            assert_eq!(slice(&full, (1 << 60) - 1), 1);
+            assert_eq!(slice(&full, 0), 0);
+            assert_eq!(weight_bound(0, float), 0);
         }
     }
 }

@@ -4,6 +4,7 @@
 
 use super::flagd::{self, FlagdEncoding};
 use super::growthbook::{self, GrowthBookEncoding, HashVersion};
+use super::launchdarkly::{self, Float};
 use super::unleash::{self, UnleashEncoding};
 use super::Purpose;
 use crate::json::Json;
@@ -20,6 +21,10 @@ pub(crate) enum PeerKey {
     Unleash { group_id: Box<str>, purpose: Purpose, encoding: UnleashEncoding },
     /// `growthbook-v1`, `growthbook-v2`.
     GrowthBook { seed: Box<str>, version: HashVersion, encoding: GrowthBookEncoding },
+    /// `launchdarkly`: SHA-1 of `prefix.unit`; `bounds` are the integer bounds on its hash that
+    /// the SDK's floating-point comparisons amount to (the loader computes them from the
+    /// weights), and the bucket is the slice `h` falls in.
+    LaunchDarkly { prefix: Box<str>, float: Float, bounds: Box<[u64]> },
 }
 
 impl PeerKey {
@@ -29,6 +34,8 @@ impl PeerKey {
         match self {
             PeerKey::FlagdV2 { .. } | PeerKey::Unleash { .. } => (1..=i32::MAX as u32).contains(&total),
             PeerKey::GrowthBook { version, .. } => total == version.scale(),
+            // One bucket per slice.
+            PeerKey::LaunchDarkly { bounds, .. } => total as usize == bounds.len() + 1,
         }
     }
 
@@ -47,6 +54,7 @@ impl PeerKey {
             PeerKey::Unleash { .. } => ", not 1 to 2147483647 (unleash)",
             PeerKey::GrowthBook { version: HashVersion::V1, .. } => ", not 1000 (growthbook-v1)",
             PeerKey::GrowthBook { version: HashVersion::V2, .. } => ", not 10000 (growthbook-v2)",
+            PeerKey::LaunchDarkly { .. } => ", not one per slice (launchdarkly)",
         }
     }
 
@@ -62,6 +70,18 @@ impl PeerKey {
                 unleash::normalized(group_id, unit, seed, total, *encoding)
             }
             PeerKey::GrowthBook { seed, version, encoding } => growthbook::bucket(seed, unit, *version, *encoding),
+            PeerKey::LaunchDarkly { prefix, bounds, .. } => {
+                launchdarkly::slice(bounds, launchdarkly::hash(prefix, unit))
+            }
+        }
+    }
+
+    /// The bucket of a context with no unit, for the schemes that give one: LaunchDarkly's SDKs
+    /// bucket a missing context kind or attribute, or a value they cannot hash, as 0.
+    pub(crate) fn no_unit_bucket(&self) -> Option<u32> {
+        match self {
+            PeerKey::LaunchDarkly { bounds, .. } => Some(launchdarkly::slice(bounds, 0)),
+            _ => None,
         }
     }
 
@@ -78,6 +98,32 @@ impl PeerKey {
                     crate::eval::js::string(v, out);
                     Ok(())
                 }
+            };
+        }
+        if let PeerKey::LaunchDarkly { float, .. } = self {
+            // Strings as they are (`""` too), integers in decimal; nothing else hashes. Go and
+            // Rust take integers within ±(2⁵³ − 1); JavaScript any integral number, as `String()`
+            // writes it (`1e+21`).
+            return match value {
+                Some(Json::String(s)) => {
+                    out.push_str(s);
+                    Ok(())
+                }
+                Some(v @ Json::Number(n))
+                    if *float == Float::F64 && (n.abs() >= 9_007_199_254_740_992.0 || *n as i64 as f64 == *n) =>
+                {
+                    crate::eval::js::string(v, out);
+                    Ok(())
+                }
+                Some(Json::Number(n)) => match crate::json::safe_integer(*n) {
+                    Some(i) => {
+                        out.push_str(itoa::Buffer::new().format(i));
+                        Ok(())
+                    }
+                    None => Err(NotUnit::Invalid),
+                },
+                None | Some(Json::Null) => Err(NotUnit::Missing),
+                Some(_) => Err(NotUnit::Invalid),
             };
         }
         let unit = Unit::of(value)?;

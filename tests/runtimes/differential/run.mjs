@@ -2,14 +2,14 @@
 // SDK (pinned in tests/js) and by edgeflag on their import (`importConfig` of the packed package,
 // in a fresh Node project), for many contexts each; every answer must agree, as docs/import.md
 // says a caller recovers it. Each peer's generator, SDK call and recovery is `<peer>.mjs`.
-// Usage: node differential/run.mjs --tarball edgeflag-0.1.0.tgz [--peers flagd,unleash,growthbook]
+// Usage: node differential/run.mjs --tarball edgeflag-0.1.0.tgz [--peers flagd,unleash,growthbook,launchdarkly]
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { args, freshProject, here, root } from '../project.mjs';
 
-const { tarball, peers = 'flagd,unleash,growthbook' } = args();
+const { tarball, peers = 'flagd,unleash,growthbook,launchdarkly' } = args();
 const dir = freshProject('differential', tarball);
 const modules = peers.split(',').map((p) => [p, pathToFileURL(join(here, 'differential', `${p}.mjs`)).href]);
 writeFileSync(
