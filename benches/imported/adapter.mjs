@@ -15,16 +15,17 @@ const bench = process.env.EDGEFLAG_PEERS_BENCH ?? new URL('../../../shared/bench
  * An adapter for `peer`: `adapter` is the bench's file for it, `context` builds the peer's own
  * context from the scenario's, and `value(flag, value, fallback)` recovers the peer's answer from
  * the value edgeflag serves (docs/import.md), `fallback` being the scenario's default; `options`
- * go to importConfig (`reference`: whose answers, that of the SDK the bench runs).
+ * go to importConfig (`reference`: whose answers, that of the SDK the bench runs); `payload` makes
+ * the peer's payload from what the bench's `translate` returns, where the two differ.
  */
-export async function importedAdapter({ peer, adapter, context, value, options = {} }) {
+export async function importedAdapter({ peer, adapter, context, value, options = {}, payload = (t) => t }) {
   const { translate } = await import(new URL(`adapters/${adapter}`, `file://${bench}`).href);
   return {
     name: `edgeflag (${peer} import)`,
     version: '0.1.0',
     async setup(scenario) {
       const started = performance.now();
-      const { snapshot, skipped } = importConfig(peer, translate(scenario), options);
+      const { snapshot, skipped } = importConfig(peer, payload(translate(scenario)), options);
       const engine = new Engine(snapshot);
       const ms = (performance.now() - started).toFixed(1);
       const keys = scenario.flagKeys;
