@@ -63,7 +63,10 @@ fn snapshots() -> Vec<(String, String)> {
 
 /// A context to evaluate with: JSON text (some are not JSON, or not objects), a time and
 /// perhaps a default.
+#[derive(Clone)]
 struct Case {
+    /// The flag the case is about, where it names one.
+    flag: Option<String>,
     context: String,
     now: i64,
     default: Option<Json<'static>>,
@@ -71,8 +74,16 @@ struct Case {
 
 /// Every context, time and default in the evaluation vectors.
 fn vector_cases() -> Vec<Case> {
-    let mut out = Vec::new();
+    let out: Vec<Case> = vector_cases_by_file().into_iter().flat_map(|(_, cases)| cases).collect();
+    assert!(out.len() >= 200, "only {} vector cases", out.len());
+    out
+}
+
+/// The vectors' cases, file by file.
+fn vector_cases_by_file() -> Vec<(String, Vec<Case>)> {
+    let mut files = Vec::new();
     for (file, doc) in vector_docs() {
+        let mut out = Vec::new();
         let Some(Json::Array(cases)) = doc.get("cases") else { continue };
         for case in cases {
             let context = match (case.get("contextJson"), case.get("context")) {
@@ -82,11 +93,12 @@ fn vector_cases() -> Vec<Case> {
             };
             let now_text = case.get("now").and_then(Json::as_str).unwrap_or(DEFAULT_NOW);
             let now = parse_timestamp(now_text).unwrap_or_else(|| panic!("{file}: now {now_text}"));
-            out.push(Case { context, now, default: case.get("default").cloned() });
+            let flag = case.get("flag").and_then(Json::as_str).map(str::to_string);
+            out.push(Case { flag, context, now, default: case.get("default").cloned() });
         }
+        files.push((file, out));
     }
-    assert!(out.len() >= 200, "only {} vector cases", out.len());
-    out
+    files
 }
 
 /// Contexts over the example's attributes, at times across a week (its off-peak windows).
@@ -120,6 +132,7 @@ fn generated_cases(n: usize) -> Vec<Case> {
                     rng.pick(&[r#""key":"u-ops-1""#, r#""key":"u-contractor-7""#, r#""key":"test-user-1""#]).into();
             }
             Case {
+                flag: None,
                 context: format!("{{{}}}", members.join(",")),
                 now: start + rng.range(0, 7 * 86_400_000),
                 default: None,
@@ -357,9 +370,15 @@ fn every_snapshot_derives_a_loading_client_snapshot_that_evaluates_the_same() {
 /// prerequisites and segments, and nothing else).
 #[test]
 fn each_flag_alone_keeps_what_it_needs() {
-    let cases = vector_cases();
+    // Each flag meets its own file's cases and a sample of every file's (a few hundred): all of
+    // them for every flag of every file would grow as the square of the vectors.
+    let by_file = vector_cases_by_file();
+    let all: Vec<&Case> = by_file.iter().flat_map(|(_, cases)| cases).collect();
+    let stride = (all.len() / 200).max(1);
+    let sample: Vec<Case> = all.iter().step_by(stride).map(|c| (*c).clone()).collect();
     let mut compared = 0;
     for (name, text) in snapshots() {
+        let own = by_file.iter().find(|(file, _)| *file == name).map_or(&[][..], |(_, cases)| &cases[..]);
         let doc = Json::parse(&text).expect("JSON").to_owned_json();
         for (key, _) in object(doc.get("flags")) {
             let mut one = doc.clone();
@@ -377,6 +396,9 @@ fn each_flag_alone_keeps_what_it_needs() {
             let one = one.to_text();
             let label = format!("{name} with only {key} client-visible");
             let derived = check_derived(&label, &one);
+            // The file's cases about this flag (all of them where cases name no flag).
+            let mut cases = sample.clone();
+            cases.extend(own.iter().filter(|c| c.flag.as_ref().is_none_or(|f| **f == *key)).cloned());
             compared += check_evaluations(&label, &one, &derived, &cases);
         }
     }
