@@ -6,7 +6,7 @@
 //! tests/import/growthbook-skipped.json, which must match exactly; the counts are asserted.
 
 use edgeflag::{Context, ErrorCode, Json, Snapshot};
-use edgeflag_import::growthbook::{bucket_ranges, choose_variation, equal_weights};
+use edgeflag_import::growthbook::{bucket_ranges, choose_variation, decrypt, equal_weights};
 use edgeflag_import::{import, Options, Peer};
 use std::borrow::Cow;
 use std::path::PathBuf;
@@ -331,9 +331,46 @@ fn hash_section(cases: &[Json<'_>], t: &mut Tally) {
     }
 }
 
+/// `[name, encrypted, key, plain text or null]`: the SDK's `decrypt`, and where the plain text is a
+/// features object, the payload `{encryptedFeatures}` converted with the key.
+fn decrypt_section(cases: &[Json<'_>], t: &mut Tally) {
+    for case in cases {
+        let Json::Array(c) = case else { panic!() };
+        let name = c[0].as_str().unwrap_or_default().to_string();
+        let (encrypted, key) = (c[1].as_str().unwrap_or_default(), c[2].as_str().unwrap_or_default());
+        let got = decrypt(encrypted, key);
+        match c[3].as_str() {
+            None => t.check(&name, got.is_err(), || format!("{got:?}")),
+            Some(want) => {
+                let mut problems = Vec::new();
+                if got.as_deref() != Ok(want) {
+                    problems.push(format!("{got:?}"));
+                }
+                if let Ok(Json::Object(features)) = Json::parse(want) {
+                    let payload = o(vec![("encryptedFeatures", owned(&c[1]))]);
+                    let options = Options {
+                        version: 1,
+                        generated_at: "2026-01-01T00:00:00Z".into(),
+                        decryption_key: Some(key.into()),
+                        ..Options::default()
+                    };
+                    let imported = import(Peer::GrowthBook, &payload.to_text(), &options).expect("converts");
+                    let snapshot = Snapshot::from_json(&imported.snapshot).expect("loads");
+                    for (feature, def) in &features {
+                        let answer = read(&snapshot, feature, &o(vec![]));
+                        if answer.value != def.get("defaultValue").map_or(Json::Null, owned) {
+                            problems.push(format!("{feature}: {answer:?}"));
+                        }
+                    }
+                }
+                t.check(&name, problems.is_empty(), || problems.join("; "));
+            }
+        }
+    }
+}
+
 fn refused_section(section: &str) -> &'static str {
     match section {
-        "decrypt" => "encrypted payloads are refused (decrypt before importing)",
         "stickyBucket" => "sticky bucketing is refused: assignments kept by a service outside the snapshot",
         "getQueryStringOverride" => "query-string forced variations are refused",
         "urlRedirect" => "URL redirect (auto) experiments are refused",
@@ -363,6 +400,7 @@ fn growthbook_cases() {
             "getEqualWeights" => equal_weights_section(cases, &mut t),
             "inNamespace" => in_namespace_section(cases, &mut t),
             "hash" => hash_section(cases, &mut t),
+            "decrypt" => decrypt_section(cases, &mut t),
             other => {
                 for case in cases {
                     let name = match case {
@@ -410,7 +448,7 @@ const EXPECTED: &[(&str, usize, usize)] = &[
     ("getQueryStringOverride", 0, 0),
     ("inNamespace", 16, 16),
     ("getEqualWeights", 6, 6),
-    ("decrypt", 0, 0),
+    ("decrypt", 10, 10),
     ("stickyBucket", 0, 0),
     ("urlRedirect", 0, 0),
     ("contextualBandit", 0, 0),

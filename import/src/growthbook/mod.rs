@@ -9,6 +9,7 @@ mod buckets;
 mod coerce;
 mod concrete;
 mod condition;
+mod decrypt;
 mod feature;
 mod hashing;
 mod json;
@@ -16,6 +17,7 @@ mod path;
 mod prerequisites;
 
 pub use buckets::{bucket_ranges, choose_variation, equal_weights};
+pub use decrypt::{decrypt, Failure as DecryptFailure};
 
 use crate::{ImportError, Options, Skips};
 use alloc::borrow::Cow;
@@ -32,14 +34,42 @@ use prerequisites::RuleParent;
 /// Converts GrowthBook's payload.
 pub fn convert(doc: &Json<'_>, options: &Options, skips: &mut Skips) -> Result<Json<'static>, ImportError> {
     members(doc, "")?;
-    for field in ["encryptedFeatures", "encryptedSavedGroups", "encryptedExperiments"] {
-        if doc.get(field).is_some() {
+    match decrypted(doc, options)? {
+        Some(plain) => convert_plain(&plain, options, skips),
+        None => convert_plain(doc, options, skips),
+    }
+}
+
+/// The payload with `encryptedFeatures` and `encryptedSavedGroups` decrypted in place of
+/// `features` and `savedGroups` (the SDK reads the encrypted ones when present), or `None` when
+/// it has neither. `encryptedExperiments` is not read, as `experiments` is not.
+fn decrypted(doc: &Json<'_>, options: &Options) -> Result<Option<Json<'static>>, ImportError> {
+    const FIELDS: [(&str, &str); 2] = [("encryptedFeatures", "features"), ("encryptedSavedGroups", "savedGroups")];
+    if FIELDS.iter().all(|(field, _)| doc.get(field).is_none()) {
+        return Ok(None);
+    }
+    let Json::Object(top) = doc.to_owned_json() else { return Ok(None) };
+    let mut out: Vec<(Cow<'static, str>, Json<'static>)> = top;
+    for (field, plain) in FIELDS {
+        let Some(value) = doc.get(field) else { continue };
+        let Some(key) = options.decryption_key.as_deref() else {
             return Err(ImportError::unsupported(
                 field,
-                "encrypted payloads are not decrypted: decrypt with the SDK connection's key first, or fetch the unencrypted payload",
+                "an encrypted payload: give the SDK connection's decryption key (--decryption-key, decryptionKey)",
             ));
-        }
+        };
+        let Json::String(text) = value else { return Err(ImportError::invalid(field, "not a string")) };
+        let text = decrypt::decrypt(text, key).map_err(|f| ImportError::invalid(field, f.message()))?;
+        let parsed = Json::parse(&text)
+            .map_err(|e| ImportError::invalid(field, format!("decrypted, it is not JSON: {e}")))?
+            .to_owned_json();
+        out.retain(|(k, _)| k != field && k != plain);
+        out.push((Cow::Borrowed(plain), parsed));
     }
+    Ok(Some(Json::Object(out)))
+}
+
+fn convert_plain(doc: &Json<'_>, options: &Options, skips: &mut Skips) -> Result<Json<'static>, ImportError> {
     let saved_groups = match doc.get("savedGroups") {
         None | Some(Json::Null) => None,
         Some(g) => {

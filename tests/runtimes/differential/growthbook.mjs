@@ -5,6 +5,7 @@
 // read from edgeflag's result as docs/import.md, GrowthBook says: value, on, source, ruleId,
 // experimentResult (variationId, key, inExperiment). Units include ones whose bucket falls on a
 // range's edge or next to it, found with GrowthBook's hash (FNV-1a over UTF-16 code units).
+import { createCipheriv } from 'node:crypto';
 import { int, pick, text } from './random.mjs';
 
 const CONFIGS = 900;
@@ -379,6 +380,23 @@ function equal(a, b) {
   return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && equal(a[k], b[k]));
 }
 
+/** `payload` with its features and saved groups encrypted under a generated key of 16, 24 or 32 bytes. */
+function encrypted(payload, random) {
+  const bytes = (n) => Buffer.from(Array.from({ length: n }, () => int(random, 0, 255)));
+  const key = bytes(pick(random, [16, 16, 24, 32]));
+  const seal = (value) => {
+    const iv = bytes(16);
+    const cipher = createCipheriv(`aes-${key.length * 8}-cbc`, key, iv);
+    const text = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
+    return `${iv.toString('base64')}.${text.toString('base64')}`;
+  };
+  const plain = typeof payload === 'string' ? JSON.parse(payload) : payload;
+  const { features, savedGroups, ...rest } = plain;
+  const given = { ...rest, encryptedFeatures: seal(features ?? {}) };
+  if (savedGroups !== undefined) given.encryptedSavedGroups = seal(savedGroups);
+  return { given: typeof payload === 'string' ? JSON.stringify(given) : given, key: key.toString('base64') };
+}
+
 export async function run({ edgeflag, require, random }) {
   const { GrowthBook } = require('@growthbook/growthbook');
   let compared = 0;
@@ -394,9 +412,15 @@ export async function run({ edgeflag, require, random }) {
     for (let c = 0; c < CONFIGS + CONDITION_CONFIGS; c++) {
       const single = c >= CONFIGS;
       const { payload, hashes, boundaries, path } = single ? conditionConfig(random) : config(random);
+      // Every fifth payload goes to edgeflag encrypted, as GrowthBook serves it with encryption on
+      // (AES-CBC, PKCS #7, base64 "iv.text"; node:crypto's, not the importer's), the SDK evaluating
+      // the plain one.
+      const options = { version: 1, generatedAt: '2026-01-01T00:00:00Z' };
+      let given = payload;
+      if (c % 5 === 0) ({ given, key: options.decryptionKey } = encrypted(payload, random));
       let snapshot;
       try {
-        snapshot = edgeflag.importConfig('growthbook', payload, { version: 1, generatedAt: '2026-01-01T00:00:00Z' }).snapshot;
+        snapshot = edgeflag.importConfig('growthbook', given, options).snapshot;
       } catch (e) {
         if (e instanceof edgeflag.ImportError && e.kind === 'unsupported') {
           refused++;
