@@ -57,7 +57,8 @@ const HOST = { verify: (staged) => webCrypto().then((w) => w.verify(staged)) };
 async function load(rank, source) {
   const s = source ?? MODULES[rank]();
   const url = typeof s === 'string' || s instanceof URL || (typeof Request === 'function' && s instanceof Request);
-  const exports = await instantiateAsync(url ? fetch(s) : s);
+  // The servers' module (JSON snapshots) also calls JavaScript's RegExp: its glue comes with it.
+  const exports = await instantiateAsync(url ? fetch(s) : s, rank > 2 && (await import('./lib/regex.js')).js);
   if (rank > attached) {
     attach(exports, HOST);
     attached = rank;

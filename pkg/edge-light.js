@@ -2,11 +2,12 @@
 // Next.js turns a `?module` import into a `WebAssembly.Module`.
 import wasmModule from './wasm/edgeflag_server_bg.wasm?module';
 import { attach, instantiate } from './lib/core.js';
+import { js as regexImports } from './lib/regex.js';
 
 // `next build` and `next start` run edge code in a separate realm and hand it a Module compiled
 // outside it (`instanceof WebAssembly.Module` is false there): `WebAssembly.Instance` takes it all
 // the same, nothing here tests its prototype.
-attach(instantiate(wasmModule));
+attach(instantiate(wasmModule, regexImports));
 
 export { Engine, LoadError, ImportError, clientSnapshot, compile, importConfig } from './lib/engine.js';
 export { Reporter } from './lib/reporter.js';

@@ -2,8 +2,9 @@
 // the servers' module built for speed (pkg/build.sh).
 import { readFileSync } from 'node:fs';
 import { attach, instantiate } from './lib/core.js';
+import { js as regexImports } from './lib/regex.js';
 
-attach(instantiate(new WebAssembly.Module(readFileSync(new URL('./wasm/edgeflag_node_bg.wasm', import.meta.url)))));
+attach(instantiate(new WebAssembly.Module(readFileSync(new URL('./wasm/edgeflag_node_bg.wasm', import.meta.url))), regexImports));
 
 export { Engine, LoadError, ImportError, clientSnapshot, compile, importConfig } from './lib/engine.js';
 export { Reporter } from './lib/reporter.js';

@@ -2,8 +2,9 @@
 // module is imported statically (a `WebAssembly.Module`) and instantiated synchronously.
 import wasmModule from './wasm/edgeflag_server_bg.wasm';
 import { attach, instantiate } from './lib/core.js';
+import { js as regexImports } from './lib/regex.js';
 
-attach(instantiate(wasmModule));
+attach(instantiate(wasmModule, regexImports));
 
 export { Engine, LoadError, ImportError, clientSnapshot, compile, importConfig } from './lib/engine.js';
 export { Reporter } from './lib/reporter.js';

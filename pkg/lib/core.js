@@ -4,47 +4,30 @@
 let exports = null;
 let Host = null;
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+// One encoder and decoder for the package (lib/engine.js reads and writes with them too).
+export const encoder = new TextEncoder();
+// (`undefined`: UTF-8, the default label, one byte shorter once minified.)
+export const decoder = new TextDecoder(undefined, { ignoreBOM: true });
 
 /**
  * What a module instance imports: JavaScript's own number reading and writing
- * (pkg/src/numbers.rs) and, in the servers' module, its RegExp (pkg/src/regex.rs), each compiled
- * RegExp kept by handle until the snapshot holding it is dropped.
+ * (pkg/src/numbers.rs) and, for the servers' module, `extra(instance)`'s calls (lib/regex.js).
  */
-function importsOf(instance) {
+function importsOf(instance, extra) {
   const view = (ptr, len) => new Uint8Array(instance.exports.memory.buffer, ptr, len);
-  const text = (ptr, len) => decoder.decode(view(ptr, len));
-  const regexps = [];
-  const free = [];
   return {
     js: {
-      number: (ptr, len) => Number(text(ptr, len)),
+      number: (ptr, len) => Number(decoder.decode(view(ptr, len))),
       string: (n, ptr, cap) => encoder.encodeInto(String(n), view(ptr, cap)).written,
-      regex: (ptr, len, ignoreCase) => {
-        let re;
-        try {
-          re = new RegExp(text(ptr, len), ignoreCase ? 'i' : '');
-        } catch {
-          return -1;
-        }
-        const handle = free.length > 0 ? free.pop() : regexps.length;
-        regexps[handle] = re;
-        return handle;
-      },
-      test: (handle, ptr, len) => (regexps[handle].test(text(ptr, len)) ? 1 : 0),
-      release: (handle) => {
-        regexps[handle] = undefined;
-        free.push(handle);
-      },
+      ...(extra && extra(instance)),
     },
   };
 }
 
 /** `module` (a `WebAssembly.Module`) instantiated synchronously: its exports. */
-export function instantiate(module) {
+export function instantiate(module, extra) {
   const instance = {};
-  instance.exports = new WebAssembly.Instance(module, importsOf(instance)).exports;
+  instance.exports = new WebAssembly.Instance(module, importsOf(instance, extra)).exports;
   return instance.exports;
 }
 
@@ -52,9 +35,9 @@ export function instantiate(module) {
  * A module instantiated from `source`: a `WebAssembly.Module`, bytes, or a `Response` (or its
  * Promise), compiled as it streams in when served as `application/wasm`. Its exports.
  */
-export async function instantiateAsync(source) {
+export async function instantiateAsync(source, extra) {
   const instance = {};
-  const imports = importsOf(instance);
+  const imports = importsOf(instance, extra);
   const from = await source;
   let made;
   if (from instanceof WebAssembly.Module) made = { instance: await WebAssembly.instantiate(from, imports) };

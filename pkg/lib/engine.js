@@ -2,9 +2,7 @@
 // in as JSON text, results come back as integers in the core's buffer (see pkg/src/slots.rs)
 // and are turned into values through tables the core describes (pkg/src/describe.rs): the
 // snapshot's, with the results' layout, once per update; each flag's on its first use.
-import { host, newCore } from './core.js';
-
-const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+import { decoder as utf8, encoder, host, newCore } from './core.js';
 
 /** A snapshot the engine refused: `kind` and `path` as in docs/snapshot.md ("Load errors"). */
 export class LoadError extends Error {
@@ -527,8 +525,7 @@ function bytes(b) {
 }
 
 const LATER = 'edgeflag: browsers given publicKeys verify asynchronously: use updateAsync';
-const encoder = new TextEncoder();
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const strictUtf8 = new TextDecoder(undefined, { fatal: true }); // UTF-8, the default label
 const LONE_SURROGATE = 'holds a lone surrogate (U+D800–U+DFFF), which UTF-8 cannot encode';
 // String.prototype.isWellFormed is in every runtime the package supports but older ones.
 const wellFormed = (s) => s.isWellFormed?.() ?? !/\p{Cs}/u.test(s);
