@@ -1,7 +1,7 @@
 //! JavaScript's own RegExp for the regular expressions of imported snapshots (`jsRegex`,
 //! docs/snapshot.md): the pattern means exactly what it means to the JavaScript SDKs the imports
 //! come from, and no regex engine is in the module. Three imports (`js.regex`, `js.test`,
-//! `js.release`, in `pkg/lib/core.js`) keep each compiled RegExp in a table on the JavaScript
+//! `js.release`, in `pkg/lib/regex.js`) keep each compiled RegExp in a table on the JavaScript
 //! side, by handle, until the snapshot holding it is dropped.
 #![allow(unsafe_code)]
 
