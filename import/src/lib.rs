@@ -14,6 +14,7 @@ extern crate alloc;
 mod error;
 pub mod flagd;
 pub mod growthbook;
+mod json;
 pub mod launchdarkly;
 mod out;
 pub mod unleash;

@@ -1,20 +1,11 @@
 //! Small builders for the snapshot JSON the converter writes, and flagd paths.
 
-use alloc::borrow::Cow;
 use alloc::format;
-use alloc::string::{String, ToString};
+use alloc::string::String;
 use alloc::vec::Vec;
 use edgeflag::Json;
 
-/// An object from its members, in order.
-pub(super) fn obj(members: Vec<(&str, Json<'static>)>) -> Json<'static> {
-    Json::Object(members.into_iter().map(|(k, v)| (Cow::Owned(k.to_string()), v)).collect())
-}
-
-/// A string value.
-pub(super) fn s(text: &str) -> Json<'static> {
-    Json::String(Cow::Owned(text.to_string()))
-}
+pub(super) use crate::json::{keyed as member, obj, s};
 
 /// An integer value (every caller passes one in the safe range).
 pub(super) fn n(value: u64) -> Json<'static> {
@@ -78,22 +69,6 @@ pub(super) fn unit(attribute: &str) -> Json<'static> {
         ("buckets", n(1)),
         ("range", Json::Array(alloc::vec![n(0), n(1)])),
     ])
-}
-
-/// A member name in a path: `.name` for plain keys, `["…"]` otherwise (as the loader writes).
-pub(super) fn member(path: &str, name: &str) -> String {
-    let plain = !name.is_empty()
-        && !name.as_bytes()[0].is_ascii_digit()
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if plain {
-        if path.is_empty() {
-            name.to_string()
-        } else {
-            format!("{path}.{name}")
-        }
-    } else {
-        format!("{path}[{}]", Json::String(Cow::Borrowed(name)).to_text())
-    }
 }
 
 /// An array index in a path.

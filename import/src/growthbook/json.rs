@@ -1,39 +1,15 @@
 //! Building the snapshot's JSON, and reading the payload's members with their paths.
 
 use crate::ImportError;
-use alloc::borrow::Cow;
 use alloc::format;
-use alloc::string::{String, ToString};
-use alloc::vec::Vec;
+use alloc::string::String;
 use edgeflag::Json;
 
-/// An object from its members, in order.
-pub fn obj(members: Vec<(&str, Json<'static>)>) -> Json<'static> {
-    Json::Object(members.into_iter().map(|(k, v)| (Cow::Owned(k.to_string()), v)).collect())
-}
-
-/// A string value.
-pub fn s(text: &str) -> Json<'static> {
-    Json::String(Cow::Owned(text.to_string()))
-}
+pub use crate::json::{index, member, members, obj, s};
 
 /// A whole number.
 pub fn n(value: u32) -> Json<'static> {
     Json::Number(f64::from(value))
-}
-
-/// `path.name`, as import errors write paths.
-pub fn member(path: &str, name: &str) -> String {
-    if path.is_empty() {
-        name.to_string()
-    } else {
-        format!("{path}.{name}")
-    }
-}
-
-/// `path[i]`.
-pub fn index(path: &str, i: usize) -> String {
-    format!("{path}[{i}]")
 }
 
 /// JavaScript's truthiness of a JSON value (objects and arrays are truthy, even empty).
@@ -44,14 +20,6 @@ pub fn truthy(v: &Json<'_>) -> bool {
         Json::Number(x) => *x != 0.0 && !x.is_nan(),
         Json::String(t) => !t.is_empty(),
         Json::Array(_) | Json::Object(_) => true,
-    }
-}
-
-/// The members of an object, or why not.
-pub fn members<'a, 'j>(v: &'a Json<'j>, path: &str) -> Result<&'a [(Cow<'j, str>, Json<'j>)], ImportError> {
-    match v {
-        Json::Object(m) => Ok(m),
-        other => Err(ImportError::invalid(path, format!("expected an object, found {}", other.type_name()))),
     }
 }
 

@@ -28,7 +28,7 @@ use alloc::vec::Vec;
 use condition::Conditions;
 use edgeflag::Json;
 use feature::Draft;
-use json::{member, members, obj, s};
+use json::{members, obj, s};
 use prerequisites::RuleParent;
 
 /// Converts GrowthBook's payload.
@@ -132,14 +132,7 @@ fn convert_plain(doc: &Json<'_>, options: &Options, skips: &mut Skips) -> Result
 
 /// `features.KEY`, or `features["KEY"]` for keys that are not plain names.
 fn feature_path(key: &str) -> String {
-    let plain = !key.is_empty()
-        && !key.starts_with(|c: char| c.is_ascii_digit())
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    if plain {
-        member("features", key)
-    } else {
-        format!("features[{}]", Json::String(Cow::Borrowed(key)).to_text())
-    }
+    crate::json::keyed("features", key)
 }
 
 /// The flag of a draft, its gates resolved against the other drafts.

@@ -1,21 +1,12 @@
 //! Snapshot pieces as the core's `Json`: objects, clauses and composites.
 
-use alloc::borrow::Cow;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use edgeflag::Json;
 
+pub use crate::json::{obj, s as text};
+
 use super::context::Sdk;
-
-/// A JSON object from its members, in order.
-pub fn obj(members: Vec<(&str, Json<'static>)>) -> Json<'static> {
-    Json::Object(members.into_iter().map(|(k, v)| (Cow::Owned(k.to_string()), v)).collect())
-}
-
-/// A JSON string.
-pub fn text(s: &str) -> Json<'static> {
-    Json::String(Cow::Owned(s.to_string()))
-}
 
 /// A JSON array of strings.
 pub fn texts<S: AsRef<str>>(items: &[S]) -> Json<'static> {
