@@ -72,15 +72,7 @@ pub(crate) fn holds(dialect: Dialect, cmp: crate::model::clause::Cmp, x: &Json<'
 /// `Version::parse` of Rust's `semver` crate.
 fn strict(s: &str) -> Option<Version> {
     let (main, rest) = main_parts(s, u64::MAX)?;
-    let (pre, rest) = match rest.strip_prefix('-') {
-        Some(r) => identifiers(r, true)?,
-        None => (Vec::new(), rest),
-    };
-    let rest = match rest.strip_prefix('+') {
-        Some(r) => identifiers(r, false)?.1,
-        None => rest,
-    };
-    rest.is_empty().then_some(Version { main, pre })
+    finish(main, rest)
 }
 
 /// `new SemVer(s)` of npm's `semver` (not loose): the same grammar after trimming JavaScript's
@@ -92,6 +84,11 @@ fn node(s: &str) -> Option<Version> {
     let t = s.trim_matches(super::js::is_space);
     let t = t.strip_prefix('v').unwrap_or(t);
     let (main, rest) = main_parts(t, MAX_SAFE_INTEGER)?;
+    finish(main, rest)
+}
+
+/// What follows `MAJOR.MINOR.PATCH` in both grammars: `-PRERELEASE`, `+BUILD`, nothing else.
+fn finish(main: [u64; 3], rest: &str) -> Option<Version> {
     let (pre, rest) = match rest.strip_prefix('-') {
         Some(r) => identifiers(r, true)?,
         None => (Vec::new(), rest),

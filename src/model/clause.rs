@@ -280,8 +280,8 @@ impl Test {
             | Test::PaddedVersion(..)
             | Test::UnleashSemver(_)
             | Test::FlagdSemver(..) => 1,
-            // A pattern of the subset backtracks at most polynomially in the value's length
-            // (docs/snapshot.md): the value's length is charged again.
+            // A pattern of the subset backtracks at most polynomially (docs/snapshot.md): its
+            // length is charged here, the value's as every JavaScript clause charges it.
             #[cfg(feature = "peers")]
             Test::JsRegex(p) => 1 + p.text.len() as u64 / 16,
         }
