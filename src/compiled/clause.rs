@@ -111,6 +111,8 @@ fn write(w: &mut Writer, c: &Clause) {
         #[cfg(feature = "peers")]
         Test::FlagdSemver(_, v) => w.str(v),
         #[cfg(feature = "peers")]
+        Test::FlagdCoreSemver(_, v) => w.str(&v.0),
+        #[cfg(feature = "peers")]
         Test::JsRegex(p) => w.str(&p.text),
         #[cfg(feature = "peers")]
         Test::LdTimeNode(_, ts) => w.list(ts, |w, t| w.f64(*t)),
@@ -247,6 +249,14 @@ fn read(r: &mut Reader<'_>, b: &Bounds, depth: usize) -> Result<Clause> {
                 return r.fail("not a version flagd reads");
             }
             Test::FlagdSemver(test, v)
+        }
+        #[cfg(feature = "peers")]
+        Operator::FlagdCoreSemver(test) => {
+            let text = r.string()?;
+            let Some(version) = crate::eval::flagd_core_semver::normalize(&text) else {
+                return r.fail("not a version flagd-core reads");
+            };
+            Test::FlagdCoreSemver(test, alloc::boxed::Box::new((text, version)))
         }
         #[cfg(feature = "peers")]
         Operator::JsRegex(ignore_case) => {

@@ -129,7 +129,7 @@ fn read_slices(r: &mut Reader<'_>, variations: usize, limit: u32, accepts: &dyn 
 #[cfg(feature = "peers")]
 pub(super) mod peer {
     use super::{attribute, Reader, Result, Writer};
-    use crate::eval::bucketing::flagd::FlagdEncoding;
+    use crate::eval::bucketing::flagd::{FlagdEncoding, FlagdUnit};
     use crate::eval::bucketing::growthbook::{GrowthBookEncoding, HashVersion};
     use crate::eval::bucketing::launchdarkly::Float;
     use crate::eval::bucketing::unleash::UnleashEncoding;
@@ -156,10 +156,16 @@ pub(super) mod peer {
 
     pub(in crate::compiled) fn write(w: &mut Writer, key: &PeerKey) {
         match key {
-            PeerKey::FlagdV2 { prefix, encoding } => {
-                w.u8(0);
+            PeerKey::FlagdV2 { prefix, suffix, encoding, unit } => {
+                // Tag 0 as before for the default form; 5 with the suffix and the unit's form.
+                let plain = suffix.is_empty() && *unit == FlagdUnit::Edgeflag;
+                w.u8(if plain { 0 } else { 5 });
                 w.str(prefix);
                 w.u8(position(&FlagdEncoding::NAMES, encoding));
+                if !plain {
+                    w.str(suffix);
+                    w.u8(position(&FlagdUnit::NAMES, unit));
+                }
             }
             PeerKey::Unleash { group_id, purpose, encoding } => {
                 w.u8(1);
@@ -186,6 +192,7 @@ pub(super) mod peer {
     const UNLEASH: [UnleashEncoding; 2] = [UnleashEncoding::NAMES[0].1, UnleashEncoding::NAMES[1].1];
     const GROWTHBOOK: [GrowthBookEncoding; 2] = [GrowthBookEncoding::NAMES[0].1, GrowthBookEncoding::NAMES[1].1];
     const FLOAT: [Float; 2] = [Float::NAMES[0].1, Float::NAMES[1].1];
+    const UNIT: [FlagdUnit; 3] = [FlagdUnit::NAMES[0].1, FlagdUnit::NAMES[1].1, FlagdUnit::NAMES[2].1];
 
     fn named<T: Copy>(r: &mut Reader<'_>, values: &[T]) -> Result<T> {
         let i = r.below(values.len())?;
@@ -194,7 +201,12 @@ pub(super) mod peer {
 
     pub(in crate::compiled) fn read(r: &mut Reader<'_>) -> Result<PeerKey> {
         Ok(match r.u8()? {
-            0 => PeerKey::FlagdV2 { prefix: r.str()?.into(), encoding: named(r, &FLAGD)? },
+            tag @ (0 | 5) => {
+                let prefix = r.str()?.into();
+                let encoding = named(r, &FLAGD)?;
+                let (suffix, unit) = if tag == 5 { (r.str()?.into(), named(r, &UNIT)?) } else { ("".into(), UNIT[0]) };
+                PeerKey::FlagdV2 { prefix, suffix, encoding, unit }
+            }
             1 => {
                 let group_id = r.str()?.into();
                 let purpose = if r.bool()? { Purpose::Variant } else { Purpose::Rollout };

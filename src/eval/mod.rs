@@ -8,6 +8,8 @@ pub(crate) mod env;
 pub(crate) mod explain;
 pub(crate) mod flag;
 #[cfg(feature = "peers")]
+pub(crate) mod flagd_core_semver;
+#[cfg(feature = "peers")]
 pub(crate) mod flagd_semver;
 #[cfg(feature = "peers")]
 pub(crate) mod js;

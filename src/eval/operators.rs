@@ -58,6 +58,7 @@ impl Clause {
             | Test::PaddedVersion(..)
             | Test::UnleashSemver(_)
             | Test::FlagdSemver(..)
+            | Test::FlagdCoreSemver(..)
             | Test::JsRegex(_)) => {
                 let value = self.lookup(env).unwrap_or(&Json::Null);
                 if !env.charge(self.work as u64 + js_size(value)) {
@@ -174,6 +175,7 @@ impl Test {
             | Test::PaddedVersion(..)
             | Test::UnleashSemver(_)
             | Test::FlagdSemver(..)
+            | Test::FlagdCoreSemver(..)
             | Test::JsRegex(_) => Some(false),
         }
     }
@@ -201,6 +203,7 @@ fn js_test(test: &Test, x: &Json<'_>) -> bool {
         }
         Test::UnleashSemver(s) => crate::eval::unleash_semver::holds(s.dialect, s.cmp, x, &s.version),
         Test::FlagdSemver(test, v) => crate::eval::flagd_semver::holds(*test, x, v),
+        Test::FlagdCoreSemver(test, v) => crate::eval::flagd_core_semver::holds(*test, x, &v.1),
         Test::JsRegex(p) => p.test(&js::to_string(x)),
         _ => false,
     }

@@ -26,6 +26,13 @@ pub(crate) struct Version {
     pre: Vec<String>,
 }
 
+impl Version {
+    /// `major`, `minor`, `patch`.
+    pub(crate) fn main(&self) -> [u64; 3] {
+        self.main
+    }
+}
+
 /// npm's `MAX_LENGTH` (UTF-16 units) and `Number.MAX_SAFE_INTEGER`.
 const NODE_MAX_LENGTH: usize = 256;
 const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
@@ -147,7 +154,7 @@ fn numeric(id: &str) -> bool {
 
 /// The two versions' order; `None` where npm's `comparePre` stops with 0 before the end (two
 /// different numeric identifiers equal as doubles), which is equality too.
-fn compare(dialect: Dialect, a: &Version, b: &Version) -> Option<Ordering> {
+pub(crate) fn compare(dialect: Dialect, a: &Version, b: &Version) -> Option<Ordering> {
     let main = a.main.cmp(&b.main);
     if main != Ordering::Equal {
         return Some(main);

@@ -95,6 +95,21 @@ pub(super) fn clause(v: &Json<'_>, op: &'static str, operator: Operator) -> Resu
                 return fail(K::InvalidValue, at, message!(quoted(op), " compares with one version"));
             }
         },
+        Operator::FlagdCoreSemver(test) => match values {
+            [item @ Json::String(s)] if s.len() > MAX_STRING_BYTES => return too_long(item, "a string", s.len()),
+            [item @ (Json::String(_) | Json::Number(_))] => {
+                let text = crate::eval::js::to_string(item);
+                match crate::eval::flagd_core_semver::normalize(&text) {
+                    Some(version) => Test::FlagdCoreSemver(test, alloc::boxed::Box::new((text, version))),
+                    None => return fail(K::InvalidValue, item, message!("not a version flagd-core reads")),
+                }
+            }
+            [item] => return wrong_type(item, "a version string or a number"),
+            _ => {
+                let at = o.values.map_or(v, |(_, at)| at);
+                return fail(K::InvalidValue, at, message!(quoted(op), " compares with one version"));
+            }
+        },
         Operator::JsRegex(ignore_case) => match values {
             [item @ Json::String(s)] if s.len() > MAX_STRING_BYTES => return too_long(item, "a string", s.len()),
             [item @ Json::String(s)] => match Pattern::compile(s, ignore_case) {

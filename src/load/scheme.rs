@@ -3,7 +3,7 @@
 
 use super::{attribute, hashable};
 use crate::error::LoadErrorKind as K;
-use crate::eval::bucketing::flagd::FlagdEncoding;
+use crate::eval::bucketing::flagd::{FlagdEncoding, FlagdUnit};
 use crate::eval::bucketing::growthbook::{GrowthBookEncoding, HashVersion};
 use crate::eval::bucketing::launchdarkly::Float;
 use crate::eval::bucketing::unleash::UnleashEncoding;
@@ -18,6 +18,8 @@ members! {
     struct SchemeDoc<'j> {
         name: req Str => At<'j, &'j str>,
         prefix: opt Str => At<'j, &'j str>,
+        suffix: opt Str => At<'j, &'j str>,
+        unit: opt Str => At<'j, &'j str>,
         group_id "groupId": opt Str => At<'j, &'j str>,
         purpose: opt Str => At<'j, &'j str>,
         seed: opt Str => At<'j, &'j str>,
@@ -31,7 +33,7 @@ pub(super) fn scheme(scheme: &Json<'_>) -> Result<PeerKey> {
     // Each scheme's members; any other is refused where it is.
     let (name, at) = o.name;
     let allowed: &[&str] = match name {
-        "flagd-v2" => &["name", "prefix", "encoding"],
+        "flagd-v2" => &["name", "prefix", "suffix", "encoding", "unit"],
         "unleash" => &["name", "groupId", "purpose", "encoding"],
         "growthbook-v1" | "growthbook-v2" => &["name", "seed", "encoding"],
         "launchdarkly" => &["name", "prefix", "encoding"],
@@ -45,7 +47,9 @@ pub(super) fn scheme(scheme: &Json<'_>) -> Result<PeerKey> {
     Ok(match name {
         "flagd-v2" => {
             let prefix = o.prefix.map_or("", |(t, _)| t).into();
-            PeerKey::FlagdV2 { prefix, encoding: encoding(o.encoding, &FlagdEncoding::NAMES)? }
+            let suffix = o.suffix.map_or("", |(t, _)| t).into();
+            let units = encoding(o.encoding, &FlagdEncoding::NAMES)?;
+            PeerKey::FlagdV2 { prefix, suffix, encoding: units, unit: encoding(o.unit, &FlagdUnit::NAMES)? }
         }
         "unleash" => {
             let Some((group_id, _)) = o.group_id else {
@@ -81,13 +85,13 @@ pub(super) fn scheme(scheme: &Json<'_>) -> Result<PeerKey> {
     })
 }
 
-/// `encoding` among a scheme's names (the first by default).
+/// `encoding` (or another named parameter) among a scheme's names (the first by default).
 fn encoding<T: Copy>(member: Option<At<'_, &str>>, names: &[(&'static str, T)]) -> Result<T> {
     match member {
         None => Ok(names[0].1),
         Some((name, at)) => match names.iter().find(|(n, _)| *n == name) {
             Some((_, e)) => Ok(*e),
-            None => fail(K::InvalidValue, at, message!("not an encoding of this scheme (docs/bucketing.md §8)")),
+            None => fail(K::InvalidValue, at, message!("not a name this scheme takes here (docs/bucketing.md §8)")),
         },
     }
 }

@@ -79,6 +79,8 @@ pub(crate) enum Operator {
     UnleashSemver(crate::eval::unleash_semver::Dialect, Cmp),
     #[cfg(feature = "peers")]
     FlagdSemver(crate::eval::flagd_semver::SemverTest),
+    #[cfg(feature = "peers")]
+    FlagdCoreSemver(crate::eval::flagd_semver::SemverTest),
     /// JavaScript's RegExp; `true`: ignoring case.
     #[cfg(feature = "peers")]
     JsRegex(bool),
@@ -116,7 +118,7 @@ pub(crate) const OPERATORS: [(&str, Operator); 20] = [
 /// a peer's scheme, and JavaScript's view of a whole value (`eval::js`), for SDKs written in it.
 /// Numbered after `OPERATORS` in the compiled form.
 #[cfg(feature = "peers")]
-pub(crate) const PEER_OPERATORS: [(&str, Operator); 39] = [
+pub(crate) const PEER_OPERATORS: [(&str, Operator); 46] = [
     ("any", Operator::Any),
     ("all", Operator::All),
     ("inBucket", Operator::InBucket),
@@ -156,6 +158,13 @@ pub(crate) const PEER_OPERATORS: [(&str, Operator); 39] = [
     ("ldAfter", Operator::LdTime(true, false)),
     ("ldBeforeNode", Operator::LdTime(false, true)),
     ("ldAfterNode", Operator::LdTime(true, true)),
+    ("flagdCoreSemverEq", Operator::FlagdCoreSemver(SemverTest::Cmp(Cmp::Eq))),
+    ("flagdCoreSemverLt", Operator::FlagdCoreSemver(SemverTest::Cmp(Cmp::Lt))),
+    ("flagdCoreSemverLte", Operator::FlagdCoreSemver(SemverTest::Cmp(Cmp::Lte))),
+    ("flagdCoreSemverGt", Operator::FlagdCoreSemver(SemverTest::Cmp(Cmp::Gt))),
+    ("flagdCoreSemverGte", Operator::FlagdCoreSemver(SemverTest::Cmp(Cmp::Gte))),
+    ("flagdCoreSemverMajor", Operator::FlagdCoreSemver(SemverTest::Major)),
+    ("flagdCoreSemverMinor", Operator::FlagdCoreSemver(SemverTest::Minor)),
 ];
 
 #[cfg(feature = "peers")]
@@ -206,6 +215,12 @@ pub(crate) enum Test {
     /// Unleash's version comparison of the value with this one (as written, and parsed).
     #[cfg(feature = "peers")]
     UnleashSemver(alloc::boxed::Box<UnleashSemver>),
+    /// flagd-core's `sem_ver` of the value against this version (as written, and read).
+    #[cfg(feature = "peers")]
+    FlagdCoreSemver(
+        crate::eval::flagd_semver::SemverTest,
+        alloc::boxed::Box<(String, crate::eval::unleash_semver::Version)>,
+    ),
     /// JavaScript's `RegExp.prototype.test` of the value's `String(x)`.
     #[cfg(feature = "peers")]
     JsRegex(alloc::boxed::Box<crate::eval::regex::Pattern>),
@@ -279,7 +294,8 @@ impl Test {
             | Test::Type(_)
             | Test::PaddedVersion(..)
             | Test::UnleashSemver(_)
-            | Test::FlagdSemver(..) => 1,
+            | Test::FlagdSemver(..)
+            | Test::FlagdCoreSemver(..) => 1,
             // A pattern of the subset backtracks at most polynomially (docs/snapshot.md): its
             // length is charged here, the value's as every JavaScript clause charges it.
             #[cfg(feature = "peers")]

@@ -29,6 +29,10 @@ function unitValue(value) {
 function peerUnit(context, scheme, bucketBy) {
   for (const ref of [bucketBy ?? "key"].flat()) {
     const value = lookup(context, ref);
+    // flagd-core's cat writes every value, a missing one (or null) as "null" (compiled) or "".
+    if (scheme.unit === "cat" || scheme.unit === "cat-interpreted") {
+      return value === undefined || value === null ? (scheme.unit === "cat" ? "null" : "") : String(value);
+    }
     const unit = scheme.name.startsWith("growthbook-") ? (value ? String(value) : undefined) : unitValue(value);
     if (unit !== undefined) return unit;
   }

@@ -55,7 +55,7 @@ const pick = (random, list) => list[Math.floor(random() * list.length)];
 export function peerBucket(scheme, unit, total) {
   switch (scheme.name) {
     case 'flagd-v2': {
-      const input = (scheme.prefix ?? '') + unit;
+      const input = (scheme.prefix ?? '') + unit + (scheme.suffix ?? '');
       const h = scheme.encoding === 'utf16-imurmurhash' ? new MurmurHash3(input).result() : murmurhash3js.x86.hash32(utf8Binary(input), 0);
       return Number((BigInt(h >>> 0) * BigInt(total)) >> 32n);
     }

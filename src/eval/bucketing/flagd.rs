@@ -29,6 +29,27 @@ impl FlagdEncoding {
     }
 }
 
+/// How a context value becomes the unit hashed between `prefix` and `suffix`: the other
+/// parameter, for the bucketing strings flagd-core builds with `cat` (a prefix, one context value,
+/// a suffix), whose two JSON Logic modes write a missing value differently.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlagdUnit {
+    /// edgeflag's units (docs/bucketing.md §8): a string or an integer; none for anything else.
+    Edgeflag,
+    /// JavaScript's `String()` of the value, a missing one or `null` written `null`: flagd-core's
+    /// `cat` in its default (compiled) mode.
+    Cat,
+    /// The same, a missing one or `null` written as nothing: flagd-core's `cat` interpreted
+    /// (`disableDynamicCodeGeneration`).
+    CatInterpreted,
+}
+
+impl FlagdUnit {
+    /// The names used in snapshots; the first is the default.
+    pub const NAMES: [(&'static str, FlagdUnit); 3] =
+        [("edgeflag", FlagdUnit::Edgeflag), ("cat", FlagdUnit::Cat), ("cat-interpreted", FlagdUnit::CatInterpreted)];
+}
+
 /// The bucket, `0 ≤ bucket < total`, of the bucketing string: `parts` joined (by default the
 /// flag key followed by the targeting key, with no separator), among weights summing to
 /// `total`: `(murmur3(string) × total) >> 32`. The variant is the first whose running sum of

@@ -2,7 +2,7 @@
 //! the scheme and its parameters as the rollout names them, and the one call that buckets a unit
 //! with it. Slices are then integer ranges of `0..total`, as for edgeflag's own scheme.
 
-use super::flagd::{self, FlagdEncoding};
+use super::flagd::{self, FlagdEncoding, FlagdUnit};
 use super::growthbook::{self, GrowthBookEncoding, HashVersion};
 use super::launchdarkly::{self, Float};
 use super::unleash::{self, UnleashEncoding};
@@ -15,8 +15,8 @@ use alloc::string::String;
 /// A peer's scheme with its parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum PeerKey {
-    /// `flagd-v2`: the bucketing string is `prefix` followed by the unit.
-    FlagdV2 { prefix: Box<str>, encoding: FlagdEncoding },
+    /// `flagd-v2`: the bucketing string is `prefix`, the unit (as `unit` writes it), `suffix`.
+    FlagdV2 { prefix: Box<str>, suffix: Box<str>, encoding: FlagdEncoding, unit: FlagdUnit },
     /// `unleash`: `groupId:unit`, seeded for rollouts or variants.
     Unleash { group_id: Box<str>, purpose: Purpose, encoding: UnleashEncoding },
     /// `growthbook-v1`, `growthbook-v2`.
@@ -61,7 +61,9 @@ impl PeerKey {
     /// The bucket, `0 ≤ bucket < total`, of `unit` (`total` as [`PeerKey::accepts_total`]).
     pub(crate) fn bucket(&self, unit: &str, total: u32) -> u32 {
         match self {
-            PeerKey::FlagdV2 { prefix, encoding } => flagd::fractional_v2(&[prefix, unit], total, *encoding),
+            PeerKey::FlagdV2 { prefix, suffix, encoding, .. } => {
+                flagd::fractional_v2(&[prefix, unit, suffix], total, *encoding)
+            }
             PeerKey::Unleash { group_id, purpose, encoding } => {
                 let seed = match purpose {
                     Purpose::Rollout => unleash::ROLLOUT_SEED,
@@ -87,8 +89,17 @@ impl PeerKey {
 
     /// Appends the unit an attribute's `value` gives (docs/bucketing.md §8, "Units"). GrowthBook's
     /// schemes read it as its SDK does: a falsy value (missing, `null`, `false`, `0`, `""`) is
-    /// none, anything else JavaScript's `String()` of it. The others take edgeflag's units.
+    /// none, anything else JavaScript's `String()` of it. flagd-v2 with a `cat` unit writes every
+    /// value as flagd-core's `cat` does. The others take edgeflag's units.
     pub(crate) fn unit(&self, value: Option<&Json<'_>>, out: &mut String) -> Result<(), NotUnit> {
+        if let PeerKey::FlagdV2 { unit: cat @ (FlagdUnit::Cat | FlagdUnit::CatInterpreted), .. } = self {
+            match value {
+                None | Some(Json::Null) if *cat == FlagdUnit::Cat => out.push_str("null"),
+                None => {}
+                Some(v) => crate::eval::js::string(v, out),
+            }
+            return Ok(());
+        }
         if let PeerKey::GrowthBook { .. } = self {
             return match value {
                 None | Some(Json::Null | Json::Bool(false)) => Err(NotUnit::Missing),
