@@ -457,6 +457,52 @@ fn sem_ver_as_flagd_answers() {
     };
     let file = r#"{"flags": {"f": {"state": "ENABLED", "variants": {"y": 1, "n": 0}, "defaultVariant": "n",
         "targeting": {"if": [{"sem_ver": [{"var": "v"}, ">", "1.0.0"]}, "y", "n"]}}}}"#;
-    let refused = import(Peer::Flagd, file, &options).err().map(|e| e.path).unwrap_or_default();
-    assert_eq!(refused, "flags.f.targeting.if[0].sem_ver");
+    // flagd-core reads versions as npm's semver (white space trimmed, a second `v`) and coerces
+    // `2` to 2.0.0; flagd (Go) reads none of these.
+    let ctxs =
+        [r#"{"v": " 1.0.1 "}"#, r#"{"v": "vv1.0.1"}"#, r#"{"v": "1.0.0"}"#, r#"{"v": 2}"#, r#"{"v": "01"}"#, "{}"];
+    let load = |options: &Options| {
+        let mut engine = Engine::new();
+        engine.update_json(&import(Peer::Flagd, file, options).unwrap().snapshot).unwrap();
+        engine
+    };
+    let core = load(&options);
+    let got: Vec<String> = ctxs.iter().map(|c| served(&core, "f", c, 0).unwrap_or_default()).collect();
+    assert_eq!(got, ["y", "y", "n", "y", "n", "n"]);
+    let go = load(&Options { reference: None, ..options });
+    let got: Vec<String> = ctxs.iter().map(|c| served(&go, "f", c, 0).unwrap_or_default()).collect();
+    assert_eq!(got, ["n", "n", "n", "y", "n", "n"]);
+}
+
+/// flagd-core's `cat` as a bucketing string: the constants around one context value, which is
+/// written as `String()` does (`null` when missing); `==` of that split with a variant name.
+#[test]
+fn cat_bucketing_strings_as_flagd_core_hashes_them() {
+    use edgeflag::bucketing::flagd::{fractional_v2, FlagdEncoding};
+    let options = Options {
+        version: 1,
+        generated_at: "2026-01-01T00:00:00Z".into(),
+        reference: Some("flagd-core".into()),
+        ..Options::default()
+    };
+    let file = r#"{"flags": {
+        "f": {"state": "ENABLED", "variants": {"a": 1, "b": 2, "c": 3}, "defaultVariant": "c",
+          "targeting": {"fractional": [{"cat": [{"var": "$flagd.flagKey"}, "-", {"var": "email"}, "!"]}, ["a", 3], ["b", 4]]}},
+        "g": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off",
+          "targeting": {"if": [{"==": ["b", {"fractional": [{"cat": ["f-", {"var": "email"}, "!"]}, ["a", 3], ["b", 4]]}]}, "on", "off"]}}
+    }}"#;
+    let mut engine = Engine::new();
+    engine.update_json(&import(Peer::Flagd, file, &options).unwrap().snapshot).unwrap();
+    let values = [r#""josé@example.com""#, "7", "1.5", "true", r#"[1, "x"]"#, r#"{"a": 1}"#, "null", ""];
+    let texts = ["josé@example.com", "7", "1.5", "true", "1,x", "[object Object]", "null", "null"];
+    for (value, text) in values.iter().zip(texts) {
+        let ctx = if value.is_empty() { String::from("{}") } else { format!(r#"{{"email": {value}}}"#) };
+        let bucket = fractional_v2(&["f-", text, "!"], 7, FlagdEncoding::Utf16Imurmurhash);
+        let want = if bucket < 3 { "a" } else { "b" };
+        assert_eq!(served(&engine, "f", &ctx, 0).as_deref(), Some(want), "{ctx}");
+        assert_eq!(served(&engine, "g", &ctx, 0).as_deref(), Some(if want == "b" { "on" } else { "off" }), "{ctx}");
+    }
+    // flagd (Go) trims and writes numbers its own way: refused.
+    let go = import(Peer::Flagd, file, &Options { reference: None, ..options }).err().map(|e| e.path);
+    assert_eq!(go.as_deref(), Some("flags.f.targeting.fractional[0]"));
 }

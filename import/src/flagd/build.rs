@@ -38,9 +38,15 @@ pub(super) fn leaf(attribute: &str, op: &str, values: Vec<Json<'static>>) -> Jso
 
 /// flagd's scheme for a bucketing string `prefix` + unit, hashed as flagd (Go) does (UTF-8), or
 /// as flagd-core does (`js`: UTF-16 code units through imurmurhash).
-pub(super) fn scheme(prefix: &str, js: bool) -> Json<'static> {
+/// flagd's scheme; with `cat`, the suffix after the unit, which is written as flagd-core's `cat`
+/// (compiled) writes it.
+pub(super) fn scheme(prefix: &str, js: bool, cat: Option<&str>) -> Json<'static> {
     let encoding = if js { "utf16-imurmurhash" } else { "utf8" };
-    obj(alloc::vec![("name", s("flagd-v2")), ("prefix", s(prefix)), ("encoding", s(encoding))])
+    let mut members = alloc::vec![("name", s("flagd-v2")), ("prefix", s(prefix)), ("encoding", s(encoding))];
+    if let Some(suffix) = cat {
+        members.extend([("suffix", s(suffix)), ("unit", s("cat"))]);
+    }
+    obj(members)
 }
 
 /// Matches when `attribute`'s whole value (missing: `null`) is of one of `types`.
@@ -65,7 +71,7 @@ pub(super) fn unit(attribute: &str) -> Json<'static> {
     obj(alloc::vec![
         ("op", s("inBucket")),
         ("bucketBy", s(attribute)),
-        ("scheme", scheme("", false)),
+        ("scheme", scheme("", false, None)),
         ("buckets", n(1)),
         ("range", Json::Array(alloc::vec![n(0), n(1)])),
     ])

@@ -1,7 +1,8 @@
 //! An `Outcome` tree as ordered rules. Each result becomes one rule whose clauses are the whole
 //! path to it (every earlier condition false, its own true), so the rules exclude each other
 //! and a rule that does not serve (a `null` slice of a split) falls through to the default
-//! variant, as flagd's `null` does.
+//! variant, as flagd's `null` does. An earlier condition whose branch always serves is not
+//! tested again: rules match first to last, so a later rule is reached only where it is false.
 
 use super::build::{always, not, obj, s};
 use super::logic::{Cond, Outcome};
@@ -37,7 +38,7 @@ fn walk(outcome: Outcome, path: &mut Vec<Json<'static>>, out: &mut Vec<Rule>) {
         }
         Outcome::Split { split, path: id } => {
             let guard = split.guard();
-            out.push(Rule { id, clauses: clauses(path, Some(guard)), serve: Serve::Split(split) });
+            out.push(Rule { id, clauses: clauses(path, guard), serve: Serve::Split(split) });
         }
         Outcome::If { branches, otherwise } => {
             let depth = path.len();
@@ -50,16 +51,31 @@ fn walk(outcome: Outcome, path: &mut Vec<Json<'static>>, out: &mut Vec<Rule>) {
                         return;
                     }
                     Cond::Clause(c) => {
+                        // Where the branch serves whenever its condition holds, a context that
+                        // reaches a later rule does not hold it: that rule need not test it again.
+                        let covers = serves_always(&then);
                         path.push(c.clone());
                         walk(then, path, out);
                         path.pop();
-                        path.push(not(c));
+                        if !covers {
+                            path.push(not(c));
+                        }
                     }
                 }
             }
             walk(*otherwise, path, out);
             path.truncate(depth);
         }
+    }
+}
+
+/// Whether `outcome` gives a rule that serves whenever the path to it holds: a variant, or a
+/// split with no guard and no slice without a variation.
+fn serves_always(outcome: &Outcome) -> bool {
+    match outcome {
+        Outcome::Variant { .. } => true,
+        Outcome::Split { split, .. } => split.guard().is_none() && split.entries().all(|e| e.name.is_some()),
+        Outcome::Null | Outcome::If { .. } => false,
     }
 }
 

@@ -1,11 +1,12 @@
 //! `fractional` (flagd ≥ 0.15.0, "v2"): `(murmur3(string) × Σweights) >> 32` picks the first
 //! entry whose running sum of weights exceeds it. Imported when the bucketing string is the
 //! default one (flag key + `targetingKey`) or a literal; with flagd-core's semantics also a
-//! context value (`var`); other computed ones (`cat`) are refused (docs/import.md, flagd says why).
+//! context value (`var`) and a `cat` of constants around one context value; other computed ones
+//! are refused (docs/import.md, flagd says why).
 
 use super::build::{composite, leaf, n, non_empty_string, obj, on_string, s, scheme};
 use super::logic::{check_variant, Cond, Flag, Outcome};
-use super::var::attribute;
+use super::var::{attribute, flag_key_var};
 use crate::ImportError;
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -19,14 +20,19 @@ pub(super) struct Entry {
     pub name: Option<String>,
     /// Whether the entry's value is truthy where `fractional` is a condition.
     pub truthy: bool,
+    /// Whether the entry's value is a string (not `true`, `false` or `null`).
+    pub string: bool,
 }
 
 /// A split of the units of `by` (flagd's default bucketing string: `prefix` = the flag key and
-/// `by` = `targetingKey`; a context value: no prefix).
+/// `by` = `targetingKey`; a context value: no prefix; a `cat`: the constants before and after
+/// the value, which is then written as flagd-core's `cat` writes it).
 pub(super) struct Fractional {
     prefix: String,
+    suffix: String,
     by: String,
     js: bool,
+    cat: bool,
     slices: Vec<(Entry, u32)>,
     total: u32,
 }
@@ -95,9 +101,11 @@ pub(super) fn read(flag: &Flag<'_>, args: &Json<'static>, path: &str, as_result:
             Some(_) => return Ok(Picked::Null),
         };
         let entry = match value {
-            Json::Null => Entry { name: None, truthy: false },
-            Json::String(name) => Entry { name: Some(name.to_string()), truthy: !name.is_empty() },
-            Json::Bool(b) => Entry { name: Some(if *b { "true" } else { "false" }.to_string()), truthy: *b },
+            Json::Null => Entry { name: None, truthy: false, string: false },
+            Json::String(name) => Entry { name: Some(name.to_string()), truthy: !name.is_empty(), string: true },
+            Json::Bool(b) => {
+                Entry { name: Some(if *b { "true" } else { "false" }.to_string()), truthy: *b, string: false }
+            }
             Json::Number(_) => return Err(ImportError::unsupported(format!("{at}[0]"), "a number as a variant name")),
             Json::Array(_) => return Ok(Picked::Null),
             Json::Object(_) => return Err(ImportError::unsupported(format!("{at}[0]"), "a computed variant name")),
@@ -115,6 +123,9 @@ pub(super) fn read(flag: &Flag<'_>, args: &Json<'static>, path: &str, as_result:
         return Ok(Picked::Null);
     }
     let total = total as u32;
+    if let Some(items) = first.get("cat").filter(|_| flag.js && matches!(first, Json::Object(m) if m.len() == 1)) {
+        return cat(flag, items, &format!("{path}[0].cat"), slices, total);
+    }
     if matches!(first, Json::Object(_)) {
         let is_var = matches!(first, Json::Object(m) if m.len() == 1 && m[0].0 == "var");
         let by = if flag.js && is_var { attribute(first, &format!("{path}[0]"))? } else { None };
@@ -125,8 +136,9 @@ pub(super) fn read(flag: &Flag<'_>, args: &Json<'static>, path: &str, as_result:
             ));
         };
         let empty = pick(&slices, fractional_v2(&[""], total, encoding(flag.js)));
-        let empty = empty.unwrap_or(Entry { name: None, truthy: false });
-        let split = Fractional { prefix: String::new(), by, js: true, slices, total };
+        let empty = empty.unwrap_or(Entry { name: None, truthy: false, string: false });
+        let split =
+            Fractional { prefix: String::new(), suffix: String::new(), by, js: true, cat: false, slices, total };
         return Ok(Picked::ByValue { attribute: split.by.clone(), empty, split });
     }
     if let Some(text) = fixed {
@@ -135,11 +147,66 @@ pub(super) fn read(flag: &Flag<'_>, args: &Json<'static>, path: &str, as_result:
     }
     Ok(Picked::Split(Fractional {
         prefix: flag.key.to_string(),
+        suffix: String::new(),
         by: TARGETING_KEY.to_string(),
         js: flag.js,
+        cat: false,
         slices,
         total,
     }))
+}
+
+/// flagd-core's `cat` as the bucketing string: string literals and `$flagd.flagKey` around at
+/// most one context value, which `cat` writes as JavaScript's `String()` does (`null` for a
+/// missing one, in flagd-core's default compiled mode). Without a context value the string is
+/// constant and its entry is picked here.
+fn cat(
+    flag: &Flag<'_>,
+    items: &Json<'static>,
+    path: &str,
+    slices: Vec<(Entry, u32)>,
+    total: u32,
+) -> Result<Picked, ImportError> {
+    // `cat` of one argument that is no array reads that argument alone.
+    let items = match items {
+        Json::Array(items) => &items[..],
+        one => core::slice::from_ref(one),
+    };
+    let (mut before, mut after, mut by) = (String::new(), String::new(), None);
+    for (i, item) in items.iter().enumerate() {
+        let at = if matches!(items, [_]) { path.to_string() } else { format!("{path}[{i}]") };
+        let text = match item {
+            Json::String(text) => text.as_ref(),
+            Json::Object(_) if flag_key_var(item) => flag.key,
+            Json::Object(m) if m.len() == 1 && m[0].0 == "var" => {
+                let Some(name) = attribute(item, &at)? else {
+                    return Err(ImportError::unsupported(
+                        at,
+                        "a $flagd property other than flagKey in a bucketing string",
+                    ));
+                };
+                if by.replace(name).is_some() {
+                    return Err(ImportError::unsupported(
+                        at,
+                        "a second context value in a bucketing string (one rollout hashes one attribute)",
+                    ));
+                }
+                continue;
+            }
+            _ => {
+                return Err(ImportError::unsupported(
+                    at,
+                    "a bucketing string's part that is neither a string, $flagd.flagKey nor a context value",
+                ))
+            }
+        };
+        if by.is_some() { &mut after } else { &mut before }.push_str(text);
+    }
+    let Some(by) = by else {
+        let bucket = fractional_v2(&[&before], total, encoding(true));
+        return Ok(pick(&slices, bucket).map_or(Picked::Null, Picked::Entry));
+    };
+    Ok(Picked::Split(Fractional { prefix: before, suffix: after, by, js: true, cat: true, slices, total }))
 }
 
 fn encoding(js: bool) -> FlagdEncoding {
@@ -178,11 +245,21 @@ pub(super) fn by_value(attribute: &str, empty: Entry, split: Fractional, path: &
 
 /// Where a hashed context value is a condition: the empty string's entry, or a truthy slice.
 pub(super) fn by_value_truthy(attribute: &str, empty: &Entry, split: &Fractional) -> Cond {
+    by_value_where(attribute, empty, split, |e| e.truthy)
+}
+
+/// Where a hashed context value picks an entry that `holds`: the empty string's, or a slice's.
+pub(super) fn by_value_where(
+    attribute: &str,
+    empty: &Entry,
+    split: &Fractional,
+    holds: impl Fn(&Entry) -> bool,
+) -> Cond {
     let mut any = Vec::new();
-    if empty.truthy {
+    if holds(empty) {
         any.push(on_string(attribute, leaf(attribute, "in", alloc::vec![s("")])));
     }
-    if let Cond::Clause(c) = split.truthy_clause() {
+    if let Cond::Clause(c) = split.clause_where(holds) {
         any.push(c);
     }
     match any.len() {
@@ -193,15 +270,26 @@ pub(super) fn by_value_truthy(attribute: &str, empty: &Entry, split: &Fractional
 }
 
 impl Fractional {
+    /// The entries that have a slice.
+    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.slices.iter().map(|(e, _)| e)
+    }
+
     /// Whether some bucket serves a variant (not `null`).
     pub fn serves_something(&self) -> bool {
         self.slices.iter().any(|(e, _)| e.name.is_some())
     }
 
     /// The split serves units that are non-empty strings: flagd answers `null` unless
-    /// `targetingKey` is one (the empty string of a context value is decided apart).
-    pub fn guard(&self) -> Json<'static> {
-        non_empty_string(&self.by)
+    /// `targetingKey` is one (the empty string of a context value is decided apart). A `cat`
+    /// writes every value: no guard.
+    pub fn guard(&self) -> Option<Json<'static>> {
+        (!self.cat).then(|| non_empty_string(&self.by))
+    }
+
+    /// The scheme of this split's rollout or buckets.
+    fn scheme(&self) -> Json<'static> {
+        scheme(&self.prefix, self.js, self.cat.then_some(self.suffix.as_str()))
     }
 
     /// The rollout: each entry a slice, `null` entries slices without a variation.
@@ -218,7 +306,7 @@ impl Fractional {
             "rollout",
             obj(alloc::vec![
                 ("bucketBy", s(&self.by)),
-                ("scheme", scheme(&self.prefix, self.js)),
+                ("scheme", self.scheme()),
                 ("variations", Json::Array(variations)),
             ]),
         )])
@@ -229,19 +317,32 @@ impl Fractional {
         let slices = self
             .slices
             .iter()
-            .map(|(e, w)| (Entry { name: e.name.as_ref().map(|_| to.to_string()), truthy: e.truthy }, *w))
+            .map(|(e, w)| (Entry { name: e.name.as_ref().map(|_| to.to_string()), ..e.clone() }, *w))
             .collect();
-        Fractional { prefix: self.prefix.clone(), by: self.by.clone(), js: self.js, slices, total: self.total }
-            .rollout()
+        Fractional {
+            prefix: self.prefix.clone(),
+            suffix: self.suffix.clone(),
+            by: self.by.clone(),
+            js: self.js,
+            cat: self.cat,
+            slices,
+            total: self.total,
+        }
+        .rollout()
     }
 
     /// Where `fractional` is a condition: the buckets whose entry is truthy.
     pub fn truthy_clause(&self) -> Cond {
+        self.clause_where(|e| e.truthy)
+    }
+
+    /// The buckets whose entry `holds`.
+    pub fn clause_where(&self, holds: impl Fn(&Entry) -> bool) -> Cond {
         let mut ranges: Vec<(u32, u32)> = Vec::new();
         let mut start = 0u32;
         for (entry, weight) in &self.slices {
             let end = start + weight;
-            if entry.truthy {
+            if holds(entry) {
                 match ranges.last_mut() {
                     Some(last) if last.1 == start => last.1 = end,
                     _ => ranges.push((start, end)),
@@ -258,12 +359,16 @@ impl Fractional {
                 obj(alloc::vec![
                     ("op", s("inBucket")),
                     ("bucketBy", s(&self.by)),
-                    ("scheme", scheme(&self.prefix, self.js)),
+                    ("scheme", self.scheme()),
                     ("buckets", n(u64::from(self.total))),
                     ("range", Json::Array(alloc::vec![n(u64::from(a)), n(u64::from(b))])),
                 ])
             })
             .collect();
-        Cond::Clause(composite("all", alloc::vec![self.guard(), composite("any", buckets, false)], false))
+        let any = composite("any", buckets, false);
+        Cond::Clause(match self.guard() {
+            Some(guard) => composite("all", alloc::vec![guard, any], false),
+            None => any,
+        })
     }
 }

@@ -318,6 +318,9 @@ fn js_may_be_numeric(text: &str) -> bool {
 
 /// `==` / `===` of a context value and a literal (the negations wrap it).
 fn equality(flag: &Flag<'_>, op: &str, args: &Json<'static>, path: &str) -> Result<Cond, ImportError> {
+    if let Some(c) = picked_equals(flag, args, path)? {
+        return Ok(c);
+    }
     let (var, literal) = var_and_literal(args, path)?;
     let Some(attr) = attribute(var, path)? else {
         return Err(refuse(path, "a $flagd property compared with =="));
@@ -353,6 +356,45 @@ fn equality(flag: &Flag<'_>, op: &str, args: &Json<'static>, path: &str) -> Resu
         }
         _ => Err(refuse(path, "against an array or object")),
     }
+}
+
+/// `==` (or `===`) of a `fractional` and a string no number parses from: the buckets whose
+/// entry is that string. Entries `true` and `false` are refused (loose equality converts them to
+/// numbers), and with flagd (Go) `null` entries too; with flagd-core `null` equals no string.
+/// `None`: not this form.
+fn picked_equals(flag: &Flag<'_>, args: &Json<'static>, path: &str) -> Result<Option<Cond>, ImportError> {
+    let Json::Array(items) = args else { return Ok(None) };
+    let [a, b] = &items[..] else { return Ok(None) };
+    let is_fractional = |v: &Json<'static>| operation(v).is_some_and(|(o, _)| o == "fractional");
+    let (i, fractional, literal) = match (is_fractional(a), is_fractional(b)) {
+        (true, false) => (0, a, b),
+        (false, true) => (1, b, a),
+        _ => return Ok(None),
+    };
+    let Json::String(text) = literal else { return Ok(None) };
+    if text.is_empty() || may_be_numeric(text) || flag.js && js_may_be_numeric(text) {
+        return Ok(None);
+    }
+    let at = format!("{path}[{i}].fractional");
+    let args = fractional.get("fractional").unwrap_or(&Json::Null);
+    let picked = fractional::read(flag, args, &at, false)?;
+    let refused = |e: &Entry| !e.string && (e.name.is_some() || !flag.js);
+    let any_refused = match &picked {
+        Picked::Null => false,
+        Picked::Entry(e) => refused(e),
+        Picked::Split(split) => split.entries().any(refused),
+        Picked::ByValue { empty, split, .. } => refused(empty) || split.entries().any(refused),
+    };
+    if any_refused {
+        return Err(refuse(&at, "an entry true, false (or null, with flagd) compared with a string: == converts them"));
+    }
+    let holds = |e: &Entry| e.string && e.name.as_deref() == Some(text.as_ref());
+    Ok(Some(match picked {
+        Picked::Null => Cond::Const(false),
+        Picked::Entry(e) => Cond::Const(holds(&e)),
+        Picked::Split(split) => split.clause_where(holds),
+        Picked::ByValue { attribute, empty, split } => fractional::by_value_where(&attribute, &empty, &split, holds),
+    }))
 }
 
 /// A number or boolean that JavaScript's `Number()` reads as 0: `0`, `false`.
@@ -434,11 +476,8 @@ fn affix_parts(flag: &Flag<'_>, op: &str, args: &Json<'static>, path: &str) -> R
         return Ok(Affix::Const(None));
     }
     if op == "sem_ver" {
-        if flag.js {
-            return Err(refuse(path, "with the reference flagd-core, whose npm semver reads versions otherwise (white space trimmed, a second v accepted, numbers past 2^53 refused)"));
-        }
         let operator = items[1].as_str().ok_or_else(|| refuse(path, "with a computed operator"))?;
-        return super::semver::read(items, operator, path);
+        return super::semver::read(items, operator, super::semver::Ops::of(flag.js), path);
     }
     let edge = if op == "starts_with" { "startsWith" } else { "endsWith" };
     match (&items[0], &items[1]) {

@@ -1,8 +1,10 @@
 //! `sem_ver` `[A, OP, B]` as flagd's Go evaluator answers it: `true` / `false` when both A and B
-//! read as versions (`normalizeVersion`, `golang.org/x/mod/semver`), else `null`. A context
-//! value against a literal becomes edgeflag's `flagdSemver…` clauses, which read the value
-//! exactly so (docs/snapshot.md, "Clauses"); literals are decided by edgeflag itself, on a
-//! one-rule snapshot, so the converter and the engine cannot read a version differently.
+//! read as versions (`normalizeVersion`, `golang.org/x/mod/semver`), else `null`; with the
+//! reference flagd-core, as its `normalizeVersion` and npm's `semver` read them. A context
+//! value against a literal becomes edgeflag's `flagdSemver…` (`flagdCoreSemver…`) clauses,
+//! which read the value exactly so (docs/snapshot.md, "Clauses"); literals are decided by
+//! edgeflag itself, on a one-rule snapshot, so the converter and the engine cannot read a
+//! version differently.
 
 use super::build::{composite, leaf, obj, s};
 use super::var::attribute;
@@ -22,18 +24,36 @@ pub(super) enum Answer {
 /// The lowest version of all: every version is at least it, so `>=` it means "a version".
 const LOWEST: &str = "0.0.0-0";
 
-/// The clause operator for flagd's `op`, with the two sides swapped when the context value is
-/// the second argument (`1.0.0 < x` is `x > 1.0.0`); `!=` is `<` or `>`.
-fn operators(op: &str, swapped: bool) -> &'static [&'static str] {
-    match (op, swapped) {
-        ("=", _) => &["flagdSemverEq"],
-        ("!=", _) => &["flagdSemverLt", "flagdSemverGt"],
-        ("<", false) | (">", true) => &["flagdSemverLt"],
-        ("<=", false) | (">=", true) => &["flagdSemverLte"],
-        (">", false) | ("<", true) => &["flagdSemverGt"],
-        (">=", false) | ("<=", true) => &["flagdSemverGte"],
-        ("^", _) => &["flagdSemverMajor"],
-        _ => &["flagdSemverMinor"],
+/// The clause operators' names: flagd's (Go) or flagd-core's.
+#[derive(Clone, Copy)]
+pub(super) struct Ops {
+    prefix: &'static str,
+}
+
+impl Ops {
+    pub fn of(js: bool) -> Ops {
+        Ops { prefix: if js { "flagdCoreSemver" } else { "flagdSemver" } }
+    }
+
+    /// The clause operators for flagd's `op`, with the two sides swapped when the context value
+    /// is the second argument (`1.0.0 < x` is `x > 1.0.0`); `!=` is `<` or `>`.
+    fn operators(self, op: &str, swapped: bool) -> Vec<alloc::string::String> {
+        let tests: &[&str] = match (op, swapped) {
+            ("=", _) => &["Eq"],
+            ("!=", _) => &["Lt", "Gt"],
+            ("<", false) | (">", true) => &["Lt"],
+            ("<=", false) | (">=", true) => &["Lte"],
+            (">", false) | ("<", true) => &["Gt"],
+            (">=", false) | ("<=", true) => &["Gte"],
+            ("^", _) => &["Major"],
+            _ => &["Minor"],
+        };
+        tests.iter().map(|t| [self.prefix, t].concat()).collect()
+    }
+
+    /// "A version": at least the lowest of all.
+    fn defined(self, attr: &str) -> Json<'static> {
+        leaf(attr, &[self.prefix, "Gte"].concat(), vec![s(LOWEST)])
     }
 }
 
@@ -43,7 +63,7 @@ fn is_var(v: &Json<'static>) -> bool {
 
 /// `sem_ver` with three arguments and a known operator `op` (the rest answers `null` for every
 /// context, decided by the caller).
-pub(super) fn read(items: &[Json<'static>], op: &str, path: &str) -> Result<Answer, ImportError> {
+pub(super) fn read(items: &[Json<'static>], op: &str, ops: Ops, path: &str) -> Result<Answer, ImportError> {
     let refuse = |why: &str| ImportError::unsupported(path, why);
     let (var, literal, swapped) = match (is_var(&items[0]), is_var(&items[2])) {
         (true, false) => (Some(&items[0]), &items[2], false),
@@ -58,12 +78,12 @@ pub(super) fn read(items: &[Json<'static>], op: &str, path: &str) -> Result<Answ
         Json::Null | Json::Bool(_) => Ok(None),
         _ => Err(refuse("on a computed value or an array")),
     };
-    let Some(literal) = version(literal)?.filter(|v| is_version(v, path)) else {
+    let Some(literal) = version(literal)?.filter(|v| is_version(ops, v, path)) else {
         return Ok(Answer::Const(None));
     };
     let clause = |attr: &str| {
         let mut clauses: Vec<Json<'static>> =
-            operators(op, swapped).iter().map(|name| leaf(attr, name, vec![literal.clone()])).collect();
+            ops.operators(op, swapped).iter().map(|name| leaf(attr, name, vec![literal.clone()])).collect();
         if clauses.len() == 1 {
             clauses.remove(0)
         } else {
@@ -72,7 +92,7 @@ pub(super) fn read(items: &[Json<'static>], op: &str, path: &str) -> Result<Answ
     };
     let Some(var) = var else {
         // Two literals: flagd's answer, computed by edgeflag on the first as a value.
-        let Some(first) = version(&items[0])?.filter(|v| is_version(v, path)) else {
+        let Some(first) = version(&items[0])?.filter(|v| is_version(ops, v, path)) else {
             return Ok(Answer::Const(None));
         };
         return Ok(Answer::Const(Some(evaluate(clause("x"), &first, path)?)));
@@ -80,12 +100,12 @@ pub(super) fn read(items: &[Json<'static>], op: &str, path: &str) -> Result<Answ
     let Some(attr) = attribute(var, path)? else {
         return Err(refuse("on a $flagd property"));
     };
-    Ok(Answer::Clause { defined: leaf(&attr, "flagdSemverGte", vec![s(LOWEST)]), holds: clause(&attr) })
+    Ok(Answer::Clause { defined: ops.defined(&attr), holds: clause(&attr) })
 }
 
-/// Whether flagd reads the literal `v` as a version.
-fn is_version(v: &Json<'static>, path: &str) -> bool {
-    evaluate(leaf("x", "flagdSemverGte", vec![s(LOWEST)]), v, path).unwrap_or(false)
+/// Whether flagd (or flagd-core) reads the literal `v` as a version.
+fn is_version(ops: Ops, v: &Json<'static>, path: &str) -> bool {
+    evaluate(ops.defined("x"), v, path).unwrap_or(false)
 }
 
 /// Whether `clause` (on attribute `x`) matches the context `{x: value}`, by edgeflag.

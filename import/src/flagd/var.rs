@@ -22,6 +22,11 @@ pub(super) fn timestamp_var(value: &Json<'_>) -> bool {
     matches!(value, Json::Object(m) if m.len() == 1) && var_path(value) == Some("$flagd.timestamp")
 }
 
+/// Whether `value` is `{"var": "$flagd.flagKey"}`: the key of the flag evaluated.
+pub(super) fn flag_key_var(value: &Json<'_>) -> bool {
+    matches!(value, Json::Object(m) if m.len() == 1) && var_path(value) == Some("$flagd.flagKey")
+}
+
 /// The members of `Object.prototype`, which a JavaScript context has without holding them.
 const INHERITED: [&str; 12] = [
     "__proto__",

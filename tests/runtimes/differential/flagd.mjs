@@ -5,11 +5,16 @@
 // string only meet strings, `null` or nothing (flagd-core throws for other values); `== null` and
 // `== ""` meet no arrays or objects; `targetingKey` is a string, `null` or missing; a context value
 // hashed by `fractional` is no array of one or two items (flagd-core reads it as a bucket entry).
+// flagd-core's own constructs are generated too: `cat` bucketing strings, `==` of a `fractional`
+// with a string, `sem_ver` on values npm's semver parses, coerces, or neither.
 import { int, pick, text } from './random.mjs';
 
 const NAMES = ['tier', 'email', 'plan', 'ñame', '用户', 'v😀'];
 const WORDS = ['gold', 'silver', 'josé', 'ÿ', '用户', '😀x', 'a', 'Zz', 'user-42', 'é\u0301'];
 const VARIANTS = ['on', 'off', 'a', 'b', 'é', '用户', 'true', 'false'];
+// sem_ver's literals and values: what npm semver parses, what flagd-core coerces, and not quite.
+const VERSIONS = ['1.0.0', '2', '1.2', 'v1.2.3', 'V2.0.0-rc.1', '1.2.3-rc.1+b.7', '0.9.9', '1.10.0', '2.0.0-alpha.beta'];
+const VERSION_VALUES = [...VERSIONS, ' 1.2.3 ', 'vv1.0.0', '01.2', '1.2.3.4', '12345678901234567.2', '1.0.0-rc.01', '1', 1, 2, 1.5, 0.9];
 
 export async function run({ edgeflag, require, random }) {
   const { FlagdCore } = require('@openfeature/flagd-core');
@@ -18,7 +23,7 @@ export async function run({ edgeflag, require, random }) {
   const now = Math.floor(Date.now() / 1000);
   const out = { configs: 0, compared: 0, refused: 0, differences: [] };
 
-  for (let c = 0; c < 420; c++) {
+  for (let c = 0; c < 600; c++) {
     const gen = new Config(random, now);
     const file = gen.file();
     const textOfFile = JSON.stringify(file);
@@ -82,6 +87,7 @@ class Config {
     this.onlyScalar = new Set(); // no arrays or objects
     this.onlyString = new Set(); // strings, null, missing
     this.noShortArrays = new Set();
+    this.versions = new Set(); // attributes sem_ver reads: mostly versions
     this.literals = new Set(WORDS.slice(0, 4));
     this.splits = []; // [prefix, attribute, [boundaries], total] for units on slice boundaries
   }
@@ -179,16 +185,29 @@ class Config {
       const n = this.now + pick(r, [-86400 * 400, -3600, 3600, 86400 * 400]);
       return { [op]: r() < 0.5 ? [{ var: '$flagd.timestamp' }, n] : [n, { var: '$flagd.timestamp' }] };
     }
-    if (x < 0.92) return this.fractional(false);
-    // Refused: the truthiness of a context value, sem_ver on one.
-    return r() < 0.5 ? this.variable() : { sem_ver: [this.variable(), '>=', '1.0.0'] };
+    if (x < 0.86) return this.fractional(false);
+    if (x < 0.9) {
+      // A fractional compared with a string: the buckets of the entries that are that string.
+      const f = this.fractional(false, true);
+      const lit = pick(r, this.names.filter((n) => n !== 'true' && n !== 'false'));
+      return { [pick(r, ['==', '===', '!=', '!=='])]: r() < 0.7 ? [f, lit] : [lit, f] };
+    }
+    if (x < 0.97) {
+      const v = this.variable();
+      this.versions.add(v.var);
+      const op = pick(r, ['=', '!=', '<', '<=', '>', '>=', '^', '~']);
+      const lit = pick(r, VERSIONS);
+      return { sem_ver: r() < 0.8 ? [v, op, lit] : [lit, op, v] };
+    }
+    // Refused: the truthiness of a context value.
+    return this.variable();
   }
 
-  fractional(asResult) {
+  fractional(asResult, onlyNames = false) {
     const r = this.r;
     const entries = [];
     for (let i = int(r, 1, 4); i > 0; i--) {
-      const name = asResult ? (r() < 0.15 ? null : pick(r, this.names)) : pick(r, [...this.names, '', null]);
+      const name = asResult ? (r() < 0.15 ? null : pick(r, this.names)) : onlyNames ? pick(r, [...this.names.filter((n) => n !== 'true' && n !== 'false'), null]) : pick(r, [...this.names, '', null]);
       const w = r();
       entries.push(w < 0.1 ? [name] : [name, w < 0.25 ? 0 : w < 0.35 ? 100 : int(r, 1, 60)]);
     }
@@ -205,7 +224,16 @@ class Config {
       this.splits.push([this.key, 'targetingKey', bounds, total]);
       return { fractional: entries };
     }
-    if (by < 0.75) return { fractional: [pick(r, WORDS), ...entries] };
+    if (by < 0.7) return { fractional: [pick(r, WORDS), ...entries] };
+    if (by < 0.85) {
+      // cat: constants around one context value, which cat writes whatever it holds.
+      const v = r() < 0.5 ? { var: 'targetingKey' } : this.variable();
+      const before = r() < 0.5 ? [{ var: '$flagd.flagKey' }] : r() < 0.8 ? [pick(r, WORDS)] : [];
+      const after = r() < 0.3 ? [pick(r, WORDS)] : [];
+      const text = (items) => items.map((i) => (typeof i === 'string' ? i : this.key)).join('');
+      this.splits.push([text(before), v.var, bounds, total, text(after)]);
+      return { fractional: [{ cat: [...before, v, ...after] }, ...entries] };
+    }
     const v = this.variable();
     this.noShortArrays.add(v.var);
     this.splits.push(['', v.var, bounds, total]);
@@ -229,6 +257,7 @@ class Config {
       else if (x < 0.9) v = pick(r, [[], [pick(r, [...this.literals])], ['', 'x'], [1, 2, 3], ['a', 'b', 'c']]);
       else if (x < 0.95) v = pick(r, ['7', '0', ' ']);
       else v = pick(r, [{}, { a: 1 }]);
+      if (this.versions.has(name) && r() < 0.6) v = pick(r, VERSION_VALUES);
       const isObject = v !== null && typeof v === 'object';
       if (this.onlyString.has(name) && !(v === undefined || v === null || typeof v === 'string')) continue;
       if (this.onlyScalar.has(name) && isObject) continue;
@@ -243,12 +272,12 @@ class Config {
     const bucket = (s, total) => Number((BigInt(new MurmurHash3(s).result() >>> 0) * BigInt(total)) >> 32n);
     // Units on the first and last bucket of each slice of each split.
     const edges = [];
-    for (const [prefix, attr, bounds, total] of this.splits) {
+    for (const [prefix, attr, bounds, total, suffix = ''] of this.splits) {
       if (total <= 0 || total > 2147483647) continue;
       const want = new Set(bounds);
       for (let i = 0; i < 3000 && want.size > 0; i++) {
         const unit = text(this.r, 1) + i;
-        const b = bucket(prefix + unit, total);
+        const b = bucket(prefix + unit + suffix, total);
         if (want.has(b)) {
           want.delete(b);
           edges.push([attr, unit]);
