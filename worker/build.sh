@@ -16,7 +16,10 @@ rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup targe
 
 wasm_bindgen_version=$(grep -A1 '^name = "wasm-bindgen"$' ../Cargo.lock | sed -n 's/^version = "\(.*\)"/\1/p')
 if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $wasm_bindgen_version"; then
-  cargo install wasm-bindgen-cli --version "$wasm_bindgen_version" --locked
+  # Its published lock first; where the registry lacks a version that lock names, the newest
+  # versions the registry has that its manifest allows.
+  cargo install wasm-bindgen-cli --version "$wasm_bindgen_version" --locked ||
+    cargo install wasm-bindgen-cli --version "$wasm_bindgen_version"
 fi
 WASM_BINDGEN_BIN=$(command -v wasm-bindgen) \
   WASM_OPT_BIN="$PWD/node_modules/.bin/wasm-opt" \
