@@ -116,6 +116,7 @@ const checkLines = await (async () => {
   const text = (f) => readFileSync(join(configs, f), 'utf8');
   const ef = new Engine(text('edgeflag.json'), { now: () => NOW });
   const gbImport = new Engine(text('growthbook-import.json'), { now: () => NOW });
+  const fdImport = new Engine(text('flagd-import.json'), { now: () => NOW });
   const gb = new GrowthBookClient({}).initSync({ payload: JSON.parse(text('growthbook.json')) });
   const flagd = (options) => {
     const core = new FlagdCore(undefined, undefined, options);
@@ -131,6 +132,7 @@ const checkLines = await (async () => {
       { name: 'edgeflag (growthbook import)', evaluate: (k, c, off) => gbImport.evaluate(k, contextFor['growthbook import'](c), off).value ?? off },
       { name: 'flagd-core', evaluate: flagd({}) },
       { name: 'flagd-core (no-codegen)', evaluate: flagd({ disableDynamicCodeGeneration: true }) },
+      { name: 'edgeflag (flagd import)', evaluate: (k, c, off) => fdImport.evaluate(k, contextFor.flagd(c), off).value ?? off },
     ],
   });
 })();

@@ -71,9 +71,10 @@ export const peers = [
 // (docs/import.md), given the context the peer's SDK is given; its value is checked as a peer's
 // is (a converted snapshot names its rules its own way), and the ratio table sets it against the
 // peer `of`. `config.make` runs after the peers' files are written.
-const importOf = (peer, compiled) => ({ cli, out }) => {
+const importOf = (peer, compiled, reference) => ({ cli, out }) => {
   const json = compiled ? out.replace(/\.efc$/, '.json') : out;
-  execFileSync(cli, ['import', '--from', peer, join(dirname(out), `${peer}.json`), '--out', json], { stdio: 'ignore' });
+  const options = reference ? ['--reference', reference] : [];
+  execFileSync(cli, ['import', '--from', peer, ...options, join(dirname(out), `${peer}.json`), '--out', json], { stdio: 'ignore' });
   if (compiled) execFileSync(cli, ['compile', json, '--out', out], { stdio: 'ignore' });
 };
 export const imported = [
@@ -93,6 +94,26 @@ export const imported = [
     of: 'growthbook',
     config: { file: 'growthbook-import.efc', binary: true, make: importOf('growthbook', true) },
     context: 'growthbook import',
+    imports: [['edgeflag', 'Engine']],
+    load: 'new Engine(config, { now: () => NOW })',
+    evaluate: 'loaded.evaluate(FLAG, CONTEXT, OFF).value ?? OFF',
+  },
+  {
+    // Imported as flagd-core answers (its cat, its sem_ver), the peer measured beside it.
+    name: 'edgeflag (flagd import)',
+    of: 'flagd-core',
+    config: { file: 'flagd-import.json', make: importOf('flagd', false, 'flagd-core') },
+    context: 'flagd',
+    imports: [['edgeflag', 'Engine']],
+    load: 'new Engine(config, { now: () => NOW })',
+    // A flagd variant's value is what edgeflag serves (null: the caller's default).
+    evaluate: 'loaded.evaluate(FLAG, CONTEXT, OFF).value ?? OFF',
+  },
+  {
+    name: 'edgeflag (flagd import, compiled)',
+    of: 'flagd-core',
+    config: { file: 'flagd-import.efc', binary: true, make: importOf('flagd', true, 'flagd-core') },
+    context: 'flagd',
     imports: [['edgeflag', 'Engine']],
     load: 'new Engine(config, { now: () => NOW })',
     evaluate: 'loaded.evaluate(FLAG, CONTEXT, OFF).value ?? OFF',

@@ -489,7 +489,9 @@ fn cat_bucketing_strings_as_flagd_core_hashes_them() {
         "f": {"state": "ENABLED", "variants": {"a": 1, "b": 2, "c": 3}, "defaultVariant": "c",
           "targeting": {"fractional": [{"cat": [{"var": "$flagd.flagKey"}, "-", {"var": "email"}, "!"]}, ["a", 3], ["b", 4]]}},
         "g": {"state": "ENABLED", "variants": {"on": true, "off": false}, "defaultVariant": "off",
-          "targeting": {"if": [{"==": ["b", {"fractional": [{"cat": ["f-", {"var": "email"}, "!"]}, ["a", 3], ["b", 4]]}]}, "on", "off"]}}
+          "targeting": {"if": [{"==": [{"fractional": [{"cat": ["f-", {"var": "email"}, "!"]}, ["a", 3], ["b", 4]]}, "b"]}, "on", "off"]}},
+        "h": {"state": "ENABLED", "variants": {"a": 1, "b": 2, "c": 3}, "defaultVariant": "c",
+          "targeting": {"if": [{"!==": [{"var": "email"}, "zz"]}, {"fractional": [{"cat": ["f-", {"var": "email"}, "!"]}, ["a", 3], ["b", 4]]}]}}
     }}"#;
     let mut engine = Engine::new();
     engine.update_json(&import(Peer::Flagd, file, &options).unwrap().snapshot).unwrap();
@@ -501,7 +503,18 @@ fn cat_bucketing_strings_as_flagd_core_hashes_them() {
         let want = if bucket < 3 { "a" } else { "b" };
         assert_eq!(served(&engine, "f", &ctx, 0).as_deref(), Some(want), "{ctx}");
         assert_eq!(served(&engine, "g", &ctx, 0).as_deref(), Some(if want == "b" { "on" } else { "off" }), "{ctx}");
+        // flagd-core interprets an `if` of two items: its `cat` drops a missing value.
+        let text = if text == "null" && !value.starts_with('"') { "" } else { text };
+        let bucket = fractional_v2(&["f-", text, "!"], 7, FlagdEncoding::Utf16Imurmurhash);
+        assert_eq!(served(&engine, "h", &ctx, 0).as_deref(), Some(if bucket < 3 { "a" } else { "b" }), "{ctx}");
     }
+    // The string first: refused (flagd-core's compiled comparison fails where the result is null).
+    let swapped = file.replace(
+        r#"{"==": [{"fractional": [{"cat": ["f-", {"var": "email"}, "!"]}, ["a", 3], ["b", 4]]}, "b"]}"#,
+        r#"{"==": ["b", {"fractional": [["a", 3], ["b", 4]]}]}"#,
+    );
+    let refused = import(Peer::Flagd, &swapped, &options).err().map(|e| e.path);
+    assert_eq!(refused.as_deref(), Some("flags.g.targeting.if[0][\"==\"]"));
     // flagd (Go) trims and writes numbers its own way: refused.
     let go = import(Peer::Flagd, file, &Options { reference: None, ..options }).err().map(|e| e.path);
     assert_eq!(go.as_deref(), Some("flags.f.targeting.fractional[0]"));

@@ -76,6 +76,8 @@ impl<'s> Env<'s, '_> {
     pub(crate) fn in_bucket(&self, b: &InBucket) -> Option<bool> {
         let mut unit = String::new();
         let bucket = match self.peer_unit(&b.by, &b.key, &mut unit) {
+            // One bucket: every unit is in it, and hashing would say nothing more.
+            Ok(_) if b.buckets == 1 => 0,
             Ok(_) => b.key.bucket(&unit, b.buckets),
             Err(_) => b.key.no_unit_bucket()?,
         };

@@ -39,12 +39,13 @@ pub(super) fn leaf(attribute: &str, op: &str, values: Vec<Json<'static>>) -> Jso
 /// flagd's scheme for a bucketing string `prefix` + unit, hashed as flagd (Go) does (UTF-8), or
 /// as flagd-core does (`js`: UTF-16 code units through imurmurhash).
 /// flagd's scheme; with `cat`, the suffix after the unit, which is written as flagd-core's `cat`
-/// (compiled) writes it.
-pub(super) fn scheme(prefix: &str, js: bool, cat: Option<&str>) -> Json<'static> {
+/// writes it, compiled or (`true`) interpreted.
+pub(super) fn scheme(prefix: &str, js: bool, cat: Option<(&str, bool)>) -> Json<'static> {
     let encoding = if js { "utf16-imurmurhash" } else { "utf8" };
     let mut members = alloc::vec![("name", s("flagd-v2")), ("prefix", s(prefix)), ("encoding", s(encoding))];
-    if let Some(suffix) = cat {
-        members.extend([("suffix", s(suffix)), ("unit", s("cat"))]);
+    if let Some((suffix, interpreted)) = cat {
+        let unit = if interpreted { "cat-interpreted" } else { "cat" };
+        members.extend([("suffix", s(suffix)), ("unit", s(unit))]);
     }
     obj(members)
 }
@@ -59,11 +60,16 @@ pub(super) fn on_string(attribute: &str, clause: Json<'static>) -> Json<'static>
     composite("all", alloc::vec![is_type(attribute, &["string"]), clause], false)
 }
 
-/// Matches when `attribute` holds a non-empty string, and nothing else: `inBucket` over every
-/// bucket matches exactly the units (non-empty strings and integers, never arrays), and
-/// `startsWith ""` exactly the strings among them.
+/// Matches when `attribute` holds a non-empty string, and nothing else: its whole value is a
+/// string (`type`), and not `""`.
 pub(super) fn non_empty_string(attribute: &str) -> Json<'static> {
-    composite("all", alloc::vec![unit(attribute), leaf(attribute, "startsWith", alloc::vec![s("")])], false)
+    let empty = obj(alloc::vec![
+        ("attribute", s(attribute)),
+        ("op", s("in")),
+        ("values", Json::Array(alloc::vec![s("")])),
+        ("negate", Json::Bool(true)),
+    ]);
+    composite("all", alloc::vec![is_type(attribute, &["string"]), empty], false)
 }
 
 /// Matches when `attribute` holds a unit: a non-empty string or an integer, never an array.

@@ -32,7 +32,8 @@ pub(super) struct Fractional {
     suffix: String,
     by: String,
     js: bool,
-    cat: bool,
+    /// The unit written as flagd-core's `cat` writes it: `Some(interpreted)`.
+    cat: Option<bool>,
     slices: Vec<(Entry, u32)>,
     total: u32,
 }
@@ -137,8 +138,7 @@ pub(super) fn read(flag: &Flag<'_>, args: &Json<'static>, path: &str, as_result:
         };
         let empty = pick(&slices, fractional_v2(&[""], total, encoding(flag.js)));
         let empty = empty.unwrap_or(Entry { name: None, truthy: false, string: false });
-        let split =
-            Fractional { prefix: String::new(), suffix: String::new(), by, js: true, cat: false, slices, total };
+        let split = Fractional { prefix: String::new(), suffix: String::new(), by, js: true, cat: None, slices, total };
         return Ok(Picked::ByValue { attribute: split.by.clone(), empty, split });
     }
     if let Some(text) = fixed {
@@ -150,16 +150,16 @@ pub(super) fn read(flag: &Flag<'_>, args: &Json<'static>, path: &str, as_result:
         suffix: String::new(),
         by: TARGETING_KEY.to_string(),
         js: flag.js,
-        cat: false,
+        cat: None,
         slices,
         total,
     }))
 }
 
 /// flagd-core's `cat` as the bucketing string: string literals and `$flagd.flagKey` around at
-/// most one context value, which `cat` writes as JavaScript's `String()` does (`null` for a
-/// missing one, in flagd-core's default compiled mode). Without a context value the string is
-/// constant and its entry is picked here.
+/// most one context value, which `cat` writes as JavaScript's `String()` does (a missing one
+/// `null` where flagd-core compiles the expression, nothing where it interprets it). Without a
+/// context value the string is constant and its entry is picked here.
 fn cat(
     flag: &Flag<'_>,
     items: &Json<'static>,
@@ -206,7 +206,8 @@ fn cat(
         let bucket = fractional_v2(&[&before], total, encoding(true));
         return Ok(pick(&slices, bucket).map_or(Picked::Null, Picked::Entry));
     };
-    Ok(Picked::Split(Fractional { prefix: before, suffix: after, by, js: true, cat: true, slices, total }))
+    let cat = Some(flag.interpreted);
+    Ok(Picked::Split(Fractional { prefix: before, suffix: after, by, js: true, cat, slices, total }))
 }
 
 fn encoding(js: bool) -> FlagdEncoding {
@@ -284,12 +285,12 @@ impl Fractional {
     /// `targetingKey` is one (the empty string of a context value is decided apart). A `cat`
     /// writes every value: no guard.
     pub fn guard(&self) -> Option<Json<'static>> {
-        (!self.cat).then(|| non_empty_string(&self.by))
+        self.cat.is_none().then(|| non_empty_string(&self.by))
     }
 
     /// The scheme of this split's rollout or buckets.
     fn scheme(&self) -> Json<'static> {
-        scheme(&self.prefix, self.js, self.cat.then_some(self.suffix.as_str()))
+        scheme(&self.prefix, self.js, self.cat.map(|interpreted| (self.suffix.as_str(), interpreted)))
     }
 
     /// The rollout: each entry a slice, `null` entries slices without a variation.

@@ -14,6 +14,7 @@ use alloc::vec::Vec;
 use edgeflag::Json;
 
 /// A condition: a constant, or a clause matching exactly when flagd's value is truthy.
+#[derive(Clone)]
 pub(super) enum Cond {
     Const(bool),
     Clause(Json<'static>),
@@ -32,11 +33,22 @@ pub(super) enum Outcome {
 }
 
 /// What the compiler needs from the flag.
+#[derive(Clone, Copy)]
 pub(super) struct Flag<'f> {
     pub key: &'f str,
     pub variants: &'f [String],
     /// Answer as flagd-core (JavaScript) where it and flagd (Go) disagree.
     pub js: bool,
+    /// Within an `if` of fewer than three items, which flagd-core's JSON Logic engine does not
+    /// compile: it interprets what is inside, and its interpreted `cat` drops a missing value.
+    pub interpreted: bool,
+}
+
+impl Flag<'_> {
+    /// The flag as read inside `if` `items`.
+    fn inside_if(&self, items: &[Json<'static>]) -> Self {
+        Flag { interpreted: self.interpreted || items.len() < 3, ..*self }
+    }
 }
 
 fn refuse(path: &str, why: impl ToString) -> ImportError {
@@ -152,6 +164,7 @@ fn if_chain(flag: &Flag<'_>, args: &Json<'static>, path: &str) -> Result<Outcome
     let Json::Array(items) = args else {
         return Err(refuse(path, "if without an array of arguments"));
     };
+    let flag = &flag.inside_if(items);
     let mut branches = Vec::new();
     let mut i = 0;
     while i + 1 < items.len() {
@@ -259,11 +272,11 @@ fn negate(c: Cond) -> Cond {
     }
 }
 
-/// The two arguments of a binary operator, the `var` one first.
+/// The two arguments of a binary operator, the `var` one first, and whether the literal was.
 fn var_and_literal<'v>(
     args: &'v Json<'static>,
     path: &str,
-) -> Result<(&'v Json<'static>, &'v Json<'static>), ImportError> {
+) -> Result<(&'v Json<'static>, &'v Json<'static>, bool), ImportError> {
     let Json::Array(items) = args else {
         return Err(refuse(path, "without an array of arguments"));
     };
@@ -272,8 +285,8 @@ fn var_and_literal<'v>(
     }
     let is_var = |v: &Json<'static>| operation(v).is_some_and(|(o, _)| o == "var");
     match (is_var(&items[0]), is_var(&items[1])) {
-        (true, false) => Ok((&items[0], &items[1])),
-        (false, true) => Ok((&items[1], &items[0])),
+        (true, false) => Ok((&items[0], &items[1], false)),
+        (false, true) => Ok((&items[1], &items[0], true)),
         _ => Err(refuse(path, "other than a context value against a literal")),
     }
 }
@@ -321,7 +334,7 @@ fn equality(flag: &Flag<'_>, op: &str, args: &Json<'static>, path: &str) -> Resu
     if let Some(c) = picked_equals(flag, args, path)? {
         return Ok(c);
     }
-    let (var, literal) = var_and_literal(args, path)?;
+    let (var, literal, literal_first) = var_and_literal(args, path)?;
     let Some(attr) = attribute(var, path)? else {
         return Err(refuse(path, "a $flagd property compared with =="));
     };
@@ -331,6 +344,9 @@ fn equality(flag: &Flag<'_>, op: &str, args: &Json<'static>, path: &str) -> Resu
         Json::Null if strict => Ok(Cond::Clause(not(exists(&attr)))),
         // jsonlogic (Go): `==` holds for null only.
         Json::Null if !flag.js => Ok(Cond::Clause(not(exists(&attr)))),
+        // flagd-core compiles `null == x` to hold for `null` only (where it interprets, as inside
+        // an `if` of fewer than three items, it does not).
+        Json::Null if literal_first && !flag.interpreted => Ok(Cond::Clause(not(exists(&attr)))),
         // flagd-core: `0 == null` and `false == null` hold too (arrays and objects are an error).
         Json::Null => {
             Ok(Cond::Clause(composite("any", alloc::vec![not(exists(&attr)), number_or_boolean_zero(&attr)], false)))
@@ -358,15 +374,14 @@ fn equality(flag: &Flag<'_>, op: &str, args: &Json<'static>, path: &str) -> Resu
     }
 }
 
-/// `==` (or `===`) of a `fractional` and a string no number parses from: the buckets whose
-/// entry is that string. Entries `true` and `false` are refused (loose equality converts them to
-/// numbers), and with flagd (Go) `null` entries too; with flagd-core `null` equals no string.
-/// `None`: not this form.
+/// `==` (or `===`) of a result — a `fractional`, an `if` of results, a string — and a string no
+/// number parses from: where that result is that string (a prerequisite written in JSON Logic:
+/// the parent's targeting compared with one of its variants). `None`: not this form.
 fn picked_equals(flag: &Flag<'_>, args: &Json<'static>, path: &str) -> Result<Option<Cond>, ImportError> {
     let Json::Array(items) = args else { return Ok(None) };
     let [a, b] = &items[..] else { return Ok(None) };
-    let is_fractional = |v: &Json<'static>| operation(v).is_some_and(|(o, _)| o == "fractional");
-    let (i, fractional, literal) = match (is_fractional(a), is_fractional(b)) {
+    let is_result = |v: &Json<'static>| operation(v).is_some_and(|(o, _)| o == "fractional" || o == "if");
+    let (i, result, literal) = match (is_result(a), is_result(b)) {
         (true, false) => (0, a, b),
         (false, true) => (1, b, a),
         _ => return Ok(None),
@@ -375,26 +390,109 @@ fn picked_equals(flag: &Flag<'_>, args: &Json<'static>, path: &str) -> Result<Op
     if text.is_empty() || may_be_numeric(text) || flag.js && js_may_be_numeric(text) {
         return Ok(None);
     }
-    let at = format!("{path}[{i}].fractional");
-    let args = fractional.get("fractional").unwrap_or(&Json::Null);
-    let picked = fractional::read(flag, args, &at, false)?;
-    let refused = |e: &Entry| !e.string && (e.name.is_some() || !flag.js);
-    let any_refused = match &picked {
-        Picked::Null => false,
-        Picked::Entry(e) => refused(e),
-        Picked::Split(split) => split.entries().any(refused),
-        Picked::ByValue { empty, split, .. } => refused(empty) || split.entries().any(refused),
-    };
-    if any_refused {
-        return Err(refuse(&at, "an entry true, false (or null, with flagd) compared with a string: == converts them"));
+    // flagd-core's compiled comparison with the string first fails (ERROR) where the result is
+    // `null` or an `if`'s condition meets a value of another type (`ends_with` of a number).
+    if i == 1 {
+        return Err(refuse(path, "a string compared with a fractional or an if: flagd-core's compiled form fails where the result is null or a condition meets a value of another type; write the result first"));
     }
-    let holds = |e: &Entry| e.string && e.name.as_deref() == Some(text.as_ref());
-    Ok(Some(match picked {
-        Picked::Null => Cond::Const(false),
-        Picked::Entry(e) => Cond::Const(holds(&e)),
-        Picked::Split(split) => split.clause_where(holds),
-        Picked::ByValue { attribute, empty, split } => fractional::by_value_where(&attribute, &empty, &split, holds),
-    }))
+    result_is(flag, result, text, &index(path, i)).map(Some)
+}
+
+/// Where the result `value` is the string `text` (non-empty, no number parses from it).
+fn result_is(flag: &Flag<'_>, value: &Json<'static>, text: &str, path: &str) -> Result<Cond, ImportError> {
+    // Strings compare as strings; `null` equals no string in flagd-core. Entries `true` and
+    // `false` (and with flagd (Go) `null`) are refused: loose equality converts them.
+    let refused = |e: &Entry| !e.string && (e.name.is_some() || !flag.js);
+    let refusal = || refuse(path, "a result true, false (or null, with flagd) compared with a string: == converts it");
+    match value {
+        Json::String(s) => return Ok(Cond::Const(s.as_ref() == text)),
+        Json::Null if flag.js => return Ok(Cond::Const(false)),
+        Json::Object(_) => {}
+        _ => return Err(refusal()),
+    }
+    match operation(value) {
+        Some(("fractional", args)) => {
+            let at = member(path, "fractional");
+            let picked = fractional::read(flag, args, &at, false)?;
+            let any_refused = match &picked {
+                Picked::Null => false,
+                Picked::Entry(e) => refused(e),
+                Picked::Split(split) => split.entries().any(refused),
+                Picked::ByValue { empty, split, .. } => refused(empty) || split.entries().any(refused),
+            };
+            if any_refused {
+                return Err(refuse(
+                    &at,
+                    "an entry true, false (or null, with flagd) compared with a string: == converts it",
+                ));
+            }
+            let holds = |e: &Entry| e.string && e.name.as_deref() == Some(text);
+            Ok(match picked {
+                Picked::Null => Cond::Const(false),
+                Picked::Entry(e) => Cond::Const(holds(&e)),
+                Picked::Split(split) => split.clause_where(holds),
+                Picked::ByValue { attribute, empty, split } => {
+                    fractional::by_value_where(&attribute, &empty, &split, holds)
+                }
+            })
+        }
+        Some(("if", Json::Array(items))) => {
+            // The first truthy condition's result, else the last odd item (none: `null`).
+            let at = member(path, "if");
+            let flag = &flag.inside_if(items);
+            let mut earlier = Vec::new();
+            let mut any = Vec::new();
+            let mut i = 0;
+            while i + 1 < items.len() {
+                let c = condition(flag, &items[i], &index(&at, i))?;
+                let then = result_is(flag, &items[i + 1], text, &index(&at, i + 1))?;
+                any.push(all_of(earlier.iter().cloned().chain([c.clone(), then]).collect()));
+                earlier.push(negate(c));
+                i += 2;
+            }
+            if items.len() % 2 == 1 {
+                let last = items.len() - 1;
+                let otherwise = result_is(flag, &items[last], text, &index(&at, last))?;
+                any.push(all_of(earlier.into_iter().chain([otherwise]).collect()));
+            }
+            Ok(any_of(any))
+        }
+        _ => Err(refuse(path, "compared with a string: neither a fractional, an if nor a string")),
+    }
+}
+
+/// Every condition holds (constants folded).
+fn all_of(conds: Vec<Cond>) -> Cond {
+    let mut clauses = Vec::new();
+    for c in conds {
+        match c {
+            Cond::Const(false) => return Cond::Const(false),
+            Cond::Const(true) => {}
+            Cond::Clause(c) => clauses.push(c),
+        }
+    }
+    match clauses.len() {
+        0 => Cond::Const(true),
+        1 => Cond::Clause(clauses.remove(0)),
+        _ => Cond::Clause(composite("all", clauses, false)),
+    }
+}
+
+/// Some condition holds (constants folded).
+fn any_of(conds: Vec<Cond>) -> Cond {
+    let mut clauses = Vec::new();
+    for c in conds {
+        match c {
+            Cond::Const(true) => return Cond::Const(true),
+            Cond::Const(false) => {}
+            Cond::Clause(c) => clauses.push(c),
+        }
+    }
+    match clauses.len() {
+        0 => Cond::Const(false),
+        1 => Cond::Clause(clauses.remove(0)),
+        _ => Cond::Clause(composite("any", clauses, false)),
+    }
 }
 
 /// A number or boolean that JavaScript's `Number()` reads as 0: `0`, `false`.

@@ -167,7 +167,7 @@ fn flag(
         Some(Json::Null) if js => None,
         Some(t) => Some(refs::expand(t, evaluators, &targeting_path)?),
     };
-    let flag_ctx = logic::Flag { key, variants: &names, js };
+    let flag_ctx = logic::Flag { key, variants: &names, js, interpreted: false };
     let rules = match &targeting {
         Some(t) => emit::rules(logic::outcome(&flag_ctx, t, "targeting").map_err(|e| relocate(e, path))?),
         None => Vec::new(),

@@ -187,9 +187,10 @@ class Config {
     }
     if (x < 0.86) return this.fractional(false);
     if (x < 0.9) {
-      // A fractional compared with a string: the buckets of the entries that are that string.
-      const f = this.fractional(false, true);
-      const lit = pick(r, this.names.filter((n) => n !== 'true' && n !== 'false'));
+      // A fractional (or an if of results) compared with a string: where that result is it.
+      const names = this.names.filter((n) => n !== 'true' && n !== 'false');
+      const f = r() < 0.6 || depth > 2 ? this.fractional(false, true) : { if: [this.condition(depth + 1), pick(r, [...names, null]), this.fractional(false, true)] };
+      const lit = pick(r, names);
       return { [pick(r, ['==', '===', '!=', '!=='])]: r() < 0.7 ? [f, lit] : [lit, f] };
     }
     if (x < 0.97) {
