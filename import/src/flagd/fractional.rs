@@ -167,14 +167,14 @@ fn cat(
     slices: Vec<(Entry, u32)>,
     total: u32,
 ) -> Result<Picked, ImportError> {
-    // `cat` of one argument that is no array reads that argument alone.
-    let items = match items {
-        Json::Array(items) => &items[..],
-        one => core::slice::from_ref(one),
+    // One argument that is no array: flagd-core calls `toString` on its value, which fails for
+    // a missing one.
+    let Json::Array(items) = items else {
+        return Err(ImportError::unsupported(path, "cat of one value that is not in an array"));
     };
     let (mut before, mut after, mut by) = (String::new(), String::new(), None);
     for (i, item) in items.iter().enumerate() {
-        let at = if matches!(items, [_]) { path.to_string() } else { format!("{path}[{i}]") };
+        let at = format!("{path}[{i}]");
         let text = match item {
             Json::String(text) => text.as_ref(),
             Json::Object(_) if flag_key_var(item) => flag.key,
