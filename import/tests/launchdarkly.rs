@@ -142,10 +142,13 @@ fn text(v: &Json<'_>, name: &str) -> String {
     v.get(name).and_then(Json::as_str).unwrap_or_default().to_string()
 }
 
-#[test]
-fn launchdarkly_server_side_eval() {
-    let Some(dir) = suites() else { return };
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+/// What one run of every suite gives: suites, evaluations, run, passed; the skipped cases; the
+/// failures.
+type Outcome = ((usize, usize, usize, usize), Vec<Json<'static>>, Vec<String>);
+
+/// Every suite in `dir`, imported as `reference` answers (`None`: the default, Go).
+fn run_suites(dir: &std::path::Path, reference: Option<&str>) -> Outcome {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("the data folder")
         .map(|e| e.expect("an entry").path())
         .filter(|p| p.extension().is_some_and(|x| x == "yml"))
@@ -162,8 +165,12 @@ fn launchdarkly_server_side_eval() {
             suites_n += 1;
             let name = text(&suite, "name");
             let data = suite.get("sdkData").map_or_else(|| "{}".to_string(), Json::to_text);
-            let options =
-                Options { generated_at: "2026-01-01T00:00:00Z".into(), skip_unsupported: true, ..Options::default() };
+            let options = Options {
+                generated_at: "2026-01-01T00:00:00Z".into(),
+                skip_unsupported: true,
+                reference: reference.map(String::from),
+                ..Options::default()
+            };
             let imported = import(Peer::LaunchDarkly, &data, &options).unwrap_or_else(|e| panic!("{name}: {e}"));
             let snapshot = Snapshot::from_json(&imported.snapshot).expect("a checked conversion loads");
             let Some(Json::Array(evals)) = suite.get("evaluations") else { continue };
@@ -212,6 +219,13 @@ fn launchdarkly_server_side_eval() {
             }
         }
     }
+    ((suites_n, evaluations, run, passed), skipped, failures)
+}
+
+#[test]
+fn launchdarkly_server_side_eval() {
+    let Some(dir) = suites() else { return };
+    let ((suites_n, evaluations, run, passed), skipped, failures) = run_suites(&dir, None);
     eprintln!(
         "launchdarkly: {suites_n} suites, {evaluations} evaluations, {run} run, {passed} passed, {} skipped",
         skipped.len()
@@ -228,8 +242,24 @@ fn launchdarkly_server_side_eval() {
     assert_eq!((suites_n, evaluations, run, passed), EXPECTED, "suites, evaluations, run, passed");
 }
 
+/// The same suites imported as LaunchDarkly's JavaScript SDKs answer (`reference: node`): the
+/// cases Go's reading and theirs share, and `matches` (JavaScript's RegExp) besides.
+#[test]
+fn launchdarkly_server_side_eval_as_node() {
+    let Some(dir) = suites() else { return };
+    let ((suites_n, evaluations, run, passed), skipped, failures) = run_suites(&dir, Some("node"));
+    eprintln!(
+        "launchdarkly (node): {suites_n} suites, {evaluations} evaluations, {run} run, {passed} passed, {} skipped",
+        skipped.len()
+    );
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert_eq!((suites_n, evaluations, run, passed), EXPECTED_NODE, "suites, evaluations, run, passed");
+}
+
 /// Suites and evaluations after expansion, and how many evaluations run and pass.
 const EXPECTED: (usize, usize, usize, usize) = (301, 728, 659, 659);
+/// The same with the reference `node`.
+const EXPECTED_NODE: (usize, usize, usize, usize) = (301, 728, 669, 669);
 
 /// One skipped case per line.
 fn pretty(text: &str) -> String {

@@ -115,6 +115,8 @@ fn write(w: &mut Writer, c: &Clause) {
         #[cfg(feature = "peers")]
         Test::JsRegex(p) => w.str(&p.text),
         #[cfg(feature = "peers")]
+        Test::Matches(ps) => w.list(ps, |w, p| w.str(&p.text)),
+        #[cfg(feature = "peers")]
         Test::LdTimeNode(_, ts) => w.list(ts, |w, t| w.f64(*t)),
         #[cfg(feature = "peers")]
         Test::LdTime(_, ts) => w.list(ts, |w, t| {
@@ -268,6 +270,23 @@ fn read(r: &mut Reader<'_>, b: &Bounds, depth: usize) -> Result<Clause> {
                 }
                 Err(_) => return r.fail("a pattern outside the subset"),
             }
+        }
+        #[cfg(feature = "peers")]
+        Operator::Matches => {
+            let mut patterns = Vec::new();
+            for text in strings_of(r)? {
+                match crate::eval::regex::Pattern::compile(&text, false) {
+                    Ok(p) => patterns.push(p),
+                    Err(crate::eval::regex::Unusable::NoEngine) => {
+                        return r.fail("a regular expression, and no engine here")
+                    }
+                    Err(_) => return r.fail("a pattern outside the subset"),
+                }
+            }
+            if patterns.is_empty() {
+                return r.fail("matches without a pattern");
+            }
+            Test::Matches(patterns)
         }
         #[cfg(feature = "peers")]
         Operator::LdTime(after, true) => Test::LdTimeNode(after, r.list(MAX_LIST_ITEMS, Reader::f64)?),

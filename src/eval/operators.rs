@@ -119,6 +119,8 @@ impl Test {
         let chunks = item.as_str().map_or(0, |s| s.len() as u64 / 64);
         match self {
             Test::Contains(vs) => work as u64 + vs.len() as u64 * chunks,
+            #[cfg(feature = "peers")]
+            Test::Matches(ps) => work as u64 + ps.len() as u64 * chunks,
             Test::Semver(..) | Test::Before(_) | Test::After(_) => work as u64 + chunks,
             #[cfg(feature = "peers")]
             Test::LdTime(..) | Test::LdTimeNode(..) => work as u64 + chunks,
@@ -156,6 +158,11 @@ impl Test {
             Test::LdTime(after, ts) => {
                 let t = crate::eval::ld_time::time(item)?;
                 Some(ts.iter().any(|v| if *after { t > *v } else { t < *v }))
+            }
+            #[cfg(feature = "peers")]
+            Test::Matches(ps) => {
+                let s = item.as_str()?;
+                Some(ps.iter().any(|p| p.test(s)))
             }
             #[cfg(feature = "peers")]
             Test::LdTimeNode(after, ts) => {

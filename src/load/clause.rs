@@ -79,6 +79,7 @@ fn clause(names: &Names, v: &Json<'_>, _depth: usize) -> Result<Clause> {
                     super::composite::clause(names, v, op, operator, _depth)
                 }
                 Operator::LdTime(after, node) => super::ld_time::clause(v, op, after, node),
+                Operator::Matches => super::matches::clause(v, op),
                 _ => super::js::clause(v, op, operator),
             };
         }

@@ -12,6 +12,8 @@ mod graph;
 mod js;
 #[cfg(feature = "peers")]
 mod ld_time;
+#[cfg(feature = "peers")]
+mod matches;
 mod rule;
 #[cfg(feature = "peers")]
 mod scheme;

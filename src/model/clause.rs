@@ -81,6 +81,9 @@ pub(crate) enum Operator {
     FlagdSemver(crate::eval::flagd_semver::SemverTest),
     #[cfg(feature = "peers")]
     FlagdCoreSemver(crate::eval::flagd_semver::SemverTest),
+    /// Some string item matches one of the patterns (JavaScript's RegExp).
+    #[cfg(feature = "peers")]
+    Matches,
     /// JavaScript's RegExp; `true`: ignoring case.
     #[cfg(feature = "peers")]
     JsRegex(bool),
@@ -118,7 +121,7 @@ pub(crate) const OPERATORS: [(&str, Operator); 20] = [
 /// a peer's scheme, and JavaScript's view of a whole value (`eval::js`), for SDKs written in it.
 /// Numbered after `OPERATORS` in the compiled form.
 #[cfg(feature = "peers")]
-pub(crate) const PEER_OPERATORS: [(&str, Operator); 46] = [
+pub(crate) const PEER_OPERATORS: [(&str, Operator); 47] = [
     ("any", Operator::Any),
     ("all", Operator::All),
     ("inBucket", Operator::InBucket),
@@ -165,6 +168,7 @@ pub(crate) const PEER_OPERATORS: [(&str, Operator); 46] = [
     ("flagdCoreSemverGte", Operator::FlagdCoreSemver(SemverTest::Cmp(Cmp::Gte))),
     ("flagdCoreSemverMajor", Operator::FlagdCoreSemver(SemverTest::Major)),
     ("flagdCoreSemverMinor", Operator::FlagdCoreSemver(SemverTest::Minor)),
+    ("matches", Operator::Matches),
 ];
 
 #[cfg(feature = "peers")]
@@ -224,6 +228,9 @@ pub(crate) enum Test {
     /// JavaScript's `RegExp.prototype.test` of the value's `String(x)`.
     #[cfg(feature = "peers")]
     JsRegex(alloc::boxed::Box<crate::eval::regex::Pattern>),
+    /// Some string item matches one of these patterns.
+    #[cfg(feature = "peers")]
+    Matches(Vec<crate::eval::regex::Pattern>),
     /// LaunchDarkly's `before` (false) or `after` (true) these times.
     #[cfg(feature = "peers")]
     LdTime(bool, Vec<crate::eval::ld_time::LdTime>),
@@ -300,6 +307,8 @@ impl Test {
             // length is charged here, the value's as every JavaScript clause charges it.
             #[cfg(feature = "peers")]
             Test::JsRegex(p) => 1 + p.text.len() as u64 / 16,
+            #[cfg(feature = "peers")]
+            Test::Matches(ps) => ps.iter().map(|p| 1 + p.text.len() as u64 / 16).sum(),
         }
     }
 }

@@ -79,9 +79,10 @@ pub fn clause(c: &Json<'_>, path: &str, segments: &Segments) -> Result<Json<'sta
             };
             (name, values.iter().filter_map(Json::as_str).filter(|v| semver::readable(v)).map(s).collect())
         }
+        "matches" if sdk.node => ("matches", patterns(values, path)?),
         "matches" => return Err(ImportError::unsupported(
             member(path, "op"),
-            "matches: regular expressions are not in edgeflag (and LaunchDarkly's SDKs use their platform's dialect)",
+            "matches with the reference go: RE2's dialect (LaunchDarkly's JavaScript SDKs, the reference node, use JavaScript's RegExp, which edgeflag imports)",
         )),
         // An operator the SDKs do not know matches nothing.
         _ => ("", Vec::new()),
@@ -102,6 +103,29 @@ pub fn clause(c: &Json<'_>, path: &str, segments: &Segments) -> Result<Json<'sta
     let exists = obj(vec![("attribute", s(&attr)), ("contextKind", s(kind)), ("op", s("exists"))]);
     let not = obj(vec![("op", s("all")), ("clauses", Json::Array(vec![positive])), ("negate", Json::Bool(true))]);
     Ok(obj(vec![("op", s("all")), ("clauses", Json::Array(vec![exists, not]))]))
+}
+
+/// `matches`' patterns as LaunchDarkly's JavaScript SDKs use them (`new RegExp(pattern).test`):
+/// a value that is no string, or a pattern JavaScript refuses, matches nothing (their `catch`);
+/// a pattern outside the subset every runtime's engine matches alike is refused.
+fn patterns(values: &[Json<'_>], path: &str) -> Result<Vec<Json<'static>>, ImportError> {
+    let mut out = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        let Some(p) = v.as_str() else { continue };
+        match edgeflag::regex::check(p) {
+            Ok(()) => out.push(s(p)),
+            Err(refusal) if refusal.invalid => {}
+            Err(refusal) => {
+                let at = super::json::index(&member(path, "values"), i);
+                let why = refusal.why;
+                return Err(ImportError::unsupported(
+                    at,
+                    alloc::format!("a pattern outside the subset every runtime matches alike: {why}"),
+                ));
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// A clause on the attribute `kind`: LaunchDarkly tests each kind the context has.

@@ -1,5 +1,6 @@
 // LaunchDarkly: generated server-side SDK payloads (flags with prerequisites, targets and
-// context targets, rules over every operator but `matches`, negated or not, on attributes of
+// context targets, rules over every operator (`matches` with patterns of the subset, ones
+// JavaScript refuses, and values that are no string), negated or not, on attributes of
 // several context kinds, rollouts and experiments with seeds, segments with lists and weighted
 // rules), evaluated by @launchdarkly/node-server-sdk (offline, `integrations.TestData`) and by
 // edgeflag on `importConfig('launchdarkly', payload, { reference: 'node' })`, for many contexts
@@ -56,6 +57,9 @@ function clauseValues(random, op, attr, segments) {
       case 'before': case 'after':
         out.push(pick(random, DATES));
         break;
+      case 'matches':
+        out.push(pick(random, ['^[A-Za-z]+$', 'ü', '^Z', 'r.*h$', '\\d', '^$', '(a|é)', '[', 5, '^用']));
+        break;
       case 'lessThan': case 'lessThanOrEqual': case 'greaterThan': case 'greaterThanOrEqual':
         out.push(pick(random, [0, 5, 18, 18.5, 65, '18']));
         break;
@@ -72,7 +76,7 @@ function clauseValues(random, op, attr, segments) {
 
 function clause(random, segments) {
   const op = pick(random, ['in', 'in', 'startsWith', 'endsWith', 'contains', 'lessThan', 'lessThanOrEqual', 'greaterThan', 'greaterThanOrEqual',
-    'semVerEqual', 'semVerLessThan', 'semVerGreaterThan', 'before', 'after', ...(segments.length ? ['segmentMatch', 'segmentMatch'] : []), 'unknownOp']);
+    'semVerEqual', 'semVerLessThan', 'semVerGreaterThan', 'before', 'after', 'matches', 'matches', ...(segments.length ? ['segmentMatch', 'segmentMatch'] : []), 'unknownOp']);
   const c = { op, negate: random() < 0.3 };
   if (op !== 'segmentMatch') {
     c.attribute = op === 'in' && random() < 0.1 ? 'kind' : pick(random, ATTRS);
