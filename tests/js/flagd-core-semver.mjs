@@ -2,11 +2,8 @@
 // each answer flagd-core 4.0.1's own (FlagdCore on a one-flag file `sem_ver [{var: x}, op, v]`).
 // `node tests/js/flagd-core-semver.mjs --write` regenerates it; flagd-core-semver.test.mjs checks
 // the committed file is what flagd-core gives.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { FlagdCore } from '@openfeature/flagd-core';
-
-const path = fileURLToPath(new URL('../vectors/flagd-core-semver.json', import.meta.url));
+import { clauseCase, clauseDocument, clauseFlag, vectorFile } from './clause-vectors.mjs';
 
 // Context values, each as the member `x` (undefined: missing): what npm's semver parses, what
 // flagd-core coerces (one or two runs of digits), and what neither reads.
@@ -45,33 +42,19 @@ function answer(op, literal, x) {
 
 export function generate() {
   const flags = {};
-  for (const [key, op, , value] of FLAGS) {
-    flags[key] = {
-      on: true,
-      variations: [{ name: 'no', value: false }, { name: 'yes', value: true }],
-      rules: [{ id: 'r', clauses: [{ attribute: 'x', op, values: [value] }], serve: { variation: 'yes' } }],
-      fallthrough: { variation: 'no' },
-    };
-  }
   const cases = [];
-  for (const [key, , flagdOp, value] of FLAGS) {
-    for (const v of VALUES) {
-      const expect = answer(flagdOp, value, v)
-        ? { value: true, variation: 'yes', variationIndex: 1, reason: 'TARGETING_MATCH', ruleId: 'r' }
-        : { value: false, variation: 'no', variationIndex: 0, reason: 'DEFAULT' };
-      const shown = v === undefined ? 'missing' : JSON.stringify(v);
-      cases.push({ name: `${key}: x = ${shown.length > 40 ? `${shown.slice(0, 30)}… (${shown.length})` : shown}`, flag: key, context: v === undefined ? {} : { x: v }, expect });
-    }
+  for (const [key, op, flagdOp, value] of FLAGS) {
+    flags[key] = clauseFlag({ attribute: 'x', op, values: [value] });
+    for (const v of VALUES) cases.push(clauseCase(key, v, answer(flagdOp, value, v)));
   }
-  return {
-    description: "flagd-core's sem_ver on a context value (flagdCoreSemverEq … flagdCoreSemverMinor): each answer flagd-core 4.0.1's own, on a flag file whose targeting is sem_ver [{var: x}, op, version] (tests/js/flagd-core-semver.mjs).",
-    requires: 'peers',
-    snapshot: { formatVersion: 1, version: 1, generatedAt: '2026-01-01T00:00:00Z', flags },
+  return clauseDocument(
+    "flagd-core's sem_ver on a context value (flagdCoreSemverEq … flagdCoreSemverMinor): each answer flagd-core 4.0.1's own, on a flag file whose targeting is sem_ver [{var: x}, op, version] (tests/js/flagd-core-semver.mjs).",
+    flags,
     cases,
-  };
+  );
 }
 
-export const render = (doc) => `${JSON.stringify(doc, null, 1)}\n`;
-export const committed = () => readFileSync(path, 'utf8');
-
-if (process.argv.includes('--write')) writeFileSync(path, render(generate()));
+export { render } from './clause-vectors.mjs';
+const file = vectorFile('flagd-core-semver.json', generate);
+export const committed = file.committed;
+file.writeIfAsked();

@@ -3,7 +3,6 @@
 // `String(x)`, `Number(x)`, `!!x`, `x < v`, GrowthBook's `getType` — over values chosen for their
 // coercions. `node tests/js/js-operators.mjs --write` regenerates it; js-operators.test.mjs
 // checks the committed file is what JavaScript gives.
-import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -12,7 +11,7 @@ const { paddedVersionString: padded } = createRequire(import.meta.url)(
   fileURLToPath(new URL('node_modules/@growthbook/growthbook/dist/cjs/util.js', import.meta.url)),
 );
 
-const path = fileURLToPath(new URL('../vectors/js-operators.json', import.meta.url));
+import { clauseCase, clauseDocument, clauseFlag, vectorFile } from './clause-vectors.mjs';
 
 // Attribute values, each as the context member `x` (a missing `x` reads as null).
 const VALUES = [
@@ -53,35 +52,20 @@ const OPERATORS = [
 
 export function generate() {
   const flags = {};
-  for (const [key, clause] of OPERATORS) {
-    flags[key] = {
-      on: true,
-      variations: [{ name: 'no', value: false }, { name: 'yes', value: true }],
-      rules: [{ id: 'r', clauses: [{ attribute: 'x', ...clause }], serve: { variation: 'yes' } }],
-      fallthrough: { variation: 'no' },
-    };
-  }
+  for (const [key, clause] of OPERATORS) flags[key] = clauseFlag({ attribute: 'x', ...clause });
   const cases = [];
   for (const [key, , answer] of OPERATORS) {
-    for (const v of VALUES) {
-      const x = v === undefined ? null : v;
-      const hit = answer(x);
-      const expect = hit
-        ? { value: true, variation: 'yes', variationIndex: 1, reason: 'TARGETING_MATCH', ruleId: 'r' }
-        : { value: false, variation: 'no', variationIndex: 0, reason: 'DEFAULT' };
-      const shown = v === undefined ? 'missing' : Object.is(v, -0) ? '-0' : JSON.stringify(v);
-      cases.push({ name: `${key}: x = ${shown}`, flag: key, context: v === undefined ? {} : { x: v }, expect });
-    }
+    // A missing `x` reads as null.
+    for (const v of VALUES) cases.push(clauseCase(key, v, answer(v === undefined ? null : v)));
   }
-  return {
-    description: 'Clauses that read a whole value as JavaScript does (jsStringIs, jsNumberIs, truthy, jsLt … jsGte, type) and GrowthBook\'s version comparisons (paddedVersionEq … paddedVersionGte), each expectation computed by JavaScript itself and GrowthBook\'s own paddedVersionString (tests/js/js-operators.mjs).',
-    requires: 'peers',
-    snapshot: { formatVersion: 1, version: 1, generatedAt: '2026-01-01T00:00:00Z', flags },
+  return clauseDocument(
+    'Clauses that read a whole value as JavaScript does (jsStringIs, jsNumberIs, truthy, jsLt … jsGte, type) and GrowthBook\'s version comparisons (paddedVersionEq … paddedVersionGte), each expectation computed by JavaScript itself and GrowthBook\'s own paddedVersionString (tests/js/js-operators.mjs).',
+    flags,
     cases,
-  };
+  );
 }
 
-export const render = (doc) => `${JSON.stringify(doc, null, 1)}\n`;
-export const committed = () => readFileSync(path, 'utf8');
-
-if (process.argv.includes('--write')) writeFileSync(path, render(generate()));
+export { render } from './clause-vectors.mjs';
+const file = vectorFile('js-operators.json', generate);
+export const committed = file.committed;
+file.writeIfAsked();

@@ -4,10 +4,7 @@
 // `startsWith`, a missing or `null` value, or one with no string item, matches neither way; an
 // empty array matches only negated. `node tests/js/matches.mjs --write` regenerates it;
 // matches.test.mjs checks the committed file is what JavaScript gives.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-const path = fileURLToPath(new URL('../vectors/matches.json', import.meta.url));
+import { clauseCase, clauseDocument, clauseFlag, vectorFile } from './clause-vectors.mjs';
 
 const FLAGS = [
   ['letters', ['^[A-Za-z]+$']],
@@ -38,30 +35,18 @@ export function generate() {
   for (const [name, patterns] of FLAGS) {
     for (const negate of [false, true]) {
       const key = negate ? `not_${name}` : name;
-      flags[key] = {
-        on: true,
-        variations: [{ name: 'no', value: false }, { name: 'yes', value: true }],
-        rules: [{ id: 'r', clauses: [{ attribute: 'x', op: 'matches', values: patterns, ...(negate ? { negate: true } : {}) }], serve: { variation: 'yes' } }],
-        fallthrough: { variation: 'no' },
-      };
-      for (const v of VALUES) {
-        const expect = expected(patterns, v, negate)
-          ? { value: true, variation: 'yes', variationIndex: 1, reason: 'TARGETING_MATCH', ruleId: 'r' }
-          : { value: false, variation: 'no', variationIndex: 0, reason: 'DEFAULT' };
-        const shown = v === undefined ? 'missing' : JSON.stringify(v);
-        cases.push({ name: `${key}: x = ${shown}`, flag: key, context: v === undefined ? {} : { x: v }, expect });
-      }
+      flags[key] = clauseFlag({ attribute: 'x', op: 'matches', values: patterns, ...(negate ? { negate: true } : {}) });
+      for (const v of VALUES) cases.push(clauseCase(key, v, expected(patterns, v, negate)));
     }
   }
-  return {
-    description: "matches: some string item of the value matches one of the patterns (new RegExp(pattern).test(item)), each expectation computed by JavaScript itself (tests/js/matches.mjs).",
-    requires: 'peers',
-    snapshot: { formatVersion: 1, version: 1, generatedAt: '2026-01-01T00:00:00Z', flags },
+  return clauseDocument(
+    'matches: some string item of the value matches one of the patterns (new RegExp(pattern).test(item)), each expectation computed by JavaScript itself (tests/js/matches.mjs).',
+    flags,
     cases,
-  };
+  );
 }
 
-export const render = (doc) => `${JSON.stringify(doc, null, 1)}\n`;
-export const committed = () => readFileSync(path, 'utf8');
-
-if (process.argv.includes('--write')) writeFileSync(path, render(generate()));
+export { render } from './clause-vectors.mjs';
+const file = vectorFile('matches.json', generate);
+export const committed = file.committed;
+file.writeIfAsked();

@@ -4,11 +4,8 @@
 // which tests/unleash_semver.rs checks against that crate itself.
 // `node tests/js/unleash-semver.mjs --write` regenerates it; unleash-semver.test.mjs checks the
 // committed file is what these give.
-import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Strategy } from 'unleash-client';
-
-const path = fileURLToPath(new URL('../vectors/unleash-semver.json', import.meta.url));
+import { clauseCase, clauseDocument, clauseFlag, vectorFile } from './clause-vectors.mjs';
 
 // Context values, each as the member `x` (undefined: missing).
 const VALUES = [
@@ -84,37 +81,21 @@ const strict = (op, value, x) => {
 
 export function generate() {
   const flags = {};
-  for (const [key, op, value] of [...NODE, ...STRICT]) {
-    flags[key] = {
-      on: true,
-      variations: [{ name: 'no', value: false }, { name: 'yes', value: true }],
-      rules: [{ id: 'r', clauses: [{ attribute: 'x', op, values: [value] }], serve: { variation: 'yes' } }],
-      fallthrough: { variation: 'no' },
-    };
-  }
+  for (const [key, op, value] of [...NODE, ...STRICT]) flags[key] = clauseFlag({ attribute: 'x', op, values: [value] });
   const answers = [
     ...NODE.map(([key, , value, operator]) => [key, (x) => node(operator, value, x)]),
     ...STRICT.map(([key, op, value]) => [key, (x) => strict(op, value, x)]),
   ];
   const cases = [];
-  for (const [key, answer] of answers) {
-    for (const v of VALUES) {
-      const expect = answer(v)
-        ? { value: true, variation: 'yes', variationIndex: 1, reason: 'TARGETING_MATCH', ruleId: 'r' }
-        : { value: false, variation: 'no', variationIndex: 0, reason: 'DEFAULT' };
-      const shown = v === undefined ? 'missing' : JSON.stringify(v);
-      cases.push({ name: `${key}: x = ${shown.length > 40 ? `${shown.slice(0, 30)}… (${shown.length})` : shown}`, flag: key, context: v === undefined ? {} : { x: v }, expect });
-    }
-  }
-  return {
-    description: "Unleash's version comparisons: semverNodeEq … as unleash-client 6.12.1 answers (its own constraint check), semverStrictEq … as Yggdrasil's semver crate reads and orders versions (tests/js/unleash-semver.mjs; tests/unleash_semver.rs checks the strict answers against the crate).",
-    requires: 'peers',
-    snapshot: { formatVersion: 1, version: 1, generatedAt: '2026-01-01T00:00:00Z', flags },
+  for (const [key, answer] of answers) for (const v of VALUES) cases.push(clauseCase(key, v, answer(v)));
+  return clauseDocument(
+    "Unleash's version comparisons: semverNodeEq … as unleash-client 6.12.1 answers (its own constraint check), semverStrictEq … as Yggdrasil's semver crate reads and orders versions (tests/js/unleash-semver.mjs; tests/unleash_semver.rs checks the strict answers against the crate).",
+    flags,
     cases,
-  };
+  );
 }
 
-export const render = (doc) => `${JSON.stringify(doc, null, 1)}\n`;
-export const committed = () => readFileSync(path, 'utf8');
-
-if (process.argv.includes('--write')) writeFileSync(path, render(generate()));
+export { render } from './clause-vectors.mjs';
+const file = vectorFile('unleash-semver.json', generate);
+export const committed = file.committed;
+file.writeIfAsked();
