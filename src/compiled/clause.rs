@@ -263,26 +263,12 @@ fn read(r: &mut Reader<'_>, b: &Bounds, depth: usize) -> Result<Clause> {
         #[cfg(feature = "peers")]
         Operator::JsRegex(ignore_case) => {
             let text = r.string()?;
-            match crate::eval::regex::Pattern::compile(&text, ignore_case) {
-                Ok(p) => Test::JsRegex(alloc::boxed::Box::new(p)),
-                Err(crate::eval::regex::Unusable::NoEngine) => {
-                    return r.fail("a regular expression, and no engine here")
-                }
-                Err(_) => return r.fail("a pattern outside the subset"),
-            }
+            Test::JsRegex(alloc::boxed::Box::new(pattern(r, &text, ignore_case)?))
         }
         #[cfg(feature = "peers")]
         Operator::Matches => {
-            let mut patterns = Vec::new();
-            for text in strings_of(r)? {
-                match crate::eval::regex::Pattern::compile(&text, false) {
-                    Ok(p) => patterns.push(p),
-                    Err(crate::eval::regex::Unusable::NoEngine) => {
-                        return r.fail("a regular expression, and no engine here")
-                    }
-                    Err(_) => return r.fail("a pattern outside the subset"),
-                }
-            }
+            let texts = strings_of(r)?;
+            let patterns = texts.iter().map(|t| pattern(r, t, false)).collect::<Result<Vec<_>>>()?;
             if patterns.is_empty() {
                 return r.fail("matches without a pattern");
             }
@@ -318,6 +304,15 @@ fn read(r: &mut Reader<'_>, b: &Bounds, depth: usize) -> Result<Clause> {
     }
     let work = test.work().min(u32::MAX as u64) as u32;
     Ok(Clause { op, attr, test, negate, work })
+}
+
+/// A pattern of the subset, compiled again by the runtime's engine.
+#[cfg(feature = "peers")]
+fn pattern(r: &Reader<'_>, text: &str, ignore_case: bool) -> Result<crate::eval::regex::Pattern> {
+    crate::eval::regex::Pattern::compile(text, ignore_case).or_else(|e| match e {
+        crate::eval::regex::Unusable::NoEngine => r.fail("a regular expression, and no engine here"),
+        _ => r.fail("a pattern outside the subset"),
+    })
 }
 
 fn strings_of(r: &mut Reader<'_>) -> Result<Vec<String>> {

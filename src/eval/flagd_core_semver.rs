@@ -36,10 +36,13 @@ fn coerce(s: &str) -> Option<Version> {
 
 /// Whether the context value `x` compares with `literal` so.
 pub(crate) fn holds(test: SemverTest, x: &Json<'_>, literal: &Version) -> bool {
-    // `String(null)`: a missing value is JSON Logic's `null`, which reads as no version.
-    let Some(v) = (if matches!(x, Json::Null) { None } else { normalize(&super::js::to_string(x)) }) else {
-        return false;
+    // A missing value is JSON Logic's `null`, whose text is no version.
+    let v = match x {
+        Json::Null => None,
+        Json::String(s) => normalize(s),
+        x => normalize(&super::js::to_string(x)),
     };
+    let Some(v) = v else { return false };
     let (a, b) = (v.main(), literal.main());
     match test {
         // `semver.compare`: numeric identifiers equal as numbers compare as equal.

@@ -211,7 +211,10 @@ fn js_test(test: &Test, x: &Json<'_>) -> bool {
         Test::UnleashSemver(s) => crate::eval::unleash_semver::holds(s.dialect, s.cmp, x, &s.version),
         Test::FlagdSemver(test, v) => crate::eval::flagd_semver::holds(*test, x, v),
         Test::FlagdCoreSemver(test, v) => crate::eval::flagd_core_semver::holds(*test, x, &v.1),
-        Test::JsRegex(p) => p.test(&js::to_string(x)),
+        Test::JsRegex(p) => match x {
+            Json::String(s) => p.test(s),
+            x => p.test(&js::to_string(x)),
+        },
         _ => false,
     }
 }

@@ -111,18 +111,7 @@ pub(super) fn clause(v: &Json<'_>, op: &'static str, operator: Operator) -> Resu
             }
         },
         Operator::JsRegex(ignore_case) => match values {
-            [item @ Json::String(s)] if s.len() > MAX_STRING_BYTES => return too_long(item, "a string", s.len()),
-            [item @ Json::String(s)] => match Pattern::compile(s, ignore_case) {
-                Ok(p) => Test::JsRegex(alloc::boxed::Box::new(p)),
-                Err(Unusable::Syntax(why)) => {
-                    return fail(K::InvalidValue, item, message!("a pattern outside the subset: ", why.why))
-                }
-                Err(Unusable::NoEngine) => {
-                    return fail(K::UnsupportedFormat, item, message!("regular expressions: this build has no engine"))
-                }
-                Err(Unusable::Refused) => return fail(K::InvalidValue, item, message!("a pattern the engine refuses")),
-            },
-            [item] => return wrong_type(item, "a pattern string"),
+            [item] => Test::JsRegex(alloc::boxed::Box::new(pattern(item, ignore_case)?)),
             _ => {
                 let at = o.values.map_or(v, |(_, at)| at);
                 return fail(K::InvalidValue, at, message!(quoted(op), " takes one pattern"));
@@ -160,4 +149,19 @@ pub(super) fn clause(v: &Json<'_>, op: &'static str, operator: Operator) -> Resu
     let work = test.work().min(u32::MAX as u64) as u32;
     let attr = Some(super::attribute::attribute(Some(o.attribute)));
     Ok(Clause { op, attr, test, negate: o.negate == Some(true), work })
+}
+
+/// A pattern string of the subset, compiled by the runtime's engine.
+pub(super) fn pattern(item: &Json<'_>, ignore_case: bool) -> Result<Pattern> {
+    let Json::String(s) = item else { return wrong_type(item, "a pattern string") };
+    if s.len() > MAX_STRING_BYTES {
+        return too_long(item, "a string", s.len());
+    }
+    Pattern::compile(s, ignore_case).or_else(|e| match e {
+        Unusable::Syntax(why) => fail(K::InvalidValue, item, message!("a pattern outside the subset: ", why.why)),
+        Unusable::NoEngine => {
+            fail(K::UnsupportedFormat, item, message!("regular expressions: this build has no engine"))
+        }
+        Unusable::Refused => fail(K::InvalidValue, item, message!("a pattern the engine refuses")),
+    })
 }

@@ -2,12 +2,8 @@
 //! matches one of the patterns, each JavaScript's `new RegExp(pattern).test(item)` on the subset
 //! every runtime's engine matches alike (docs/snapshot.md, "Regular expressions").
 
-use crate::error::LoadErrorKind as K;
-use crate::eval::regex::{Pattern, Unusable};
-use crate::json::schema::{empty, fail, members, need, too_long, wrong_type, At, Result, Ty::*};
+use crate::json::schema::{empty, members, need, At, Result, Ty::*};
 use crate::json::Json;
-use crate::limits::MAX_STRING_BYTES;
-use crate::message::message;
 use crate::model::clause::{Clause, Test};
 use alloc::vec::Vec;
 
@@ -28,23 +24,7 @@ pub(super) fn clause(v: &Json<'_>, op: &'static str) -> Result<Clause> {
     if values.is_empty() {
         return empty(need(o.values, v, "values")?.1);
     }
-    let mut patterns = Vec::new();
-    for item in values {
-        let Json::String(s) = item else { return wrong_type(item, "a pattern string") };
-        if s.len() > MAX_STRING_BYTES {
-            return too_long(item, "a string", s.len());
-        }
-        patterns.push(match Pattern::compile(s, false) {
-            Ok(p) => p,
-            Err(Unusable::Syntax(why)) => {
-                return fail(K::InvalidValue, item, message!("a pattern outside the subset: ", why.why))
-            }
-            Err(Unusable::NoEngine) => {
-                return fail(K::UnsupportedFormat, item, message!("regular expressions: this build has no engine"))
-            }
-            Err(Unusable::Refused) => return fail(K::InvalidValue, item, message!("a pattern the engine refuses")),
-        });
-    }
+    let patterns = values.iter().map(|item| super::js::pattern(item, false)).collect::<Result<Vec<_>>>()?;
     let test = Test::Matches(patterns);
     let work = test.work().min(u32::MAX as u64) as u32;
     let mut attr = super::attribute::attribute(Some(o.attribute));
