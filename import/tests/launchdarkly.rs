@@ -8,7 +8,9 @@
 //! the converter refuses are listed with the refusal in tests/import/launchdarkly-skipped.json,
 //! which must match exactly; the counts are asserted.
 
-use edgeflag::{Context, Json, Reason, Snapshot};
+mod ld_reason;
+
+use edgeflag::{Context, Json, Snapshot};
 use edgeflag_import::{import, ImportErrorKind, Options, Peer};
 use serde_yaml_ng::Value;
 use std::borrow::Cow;
@@ -125,14 +127,7 @@ struct Answer {
 fn read(snapshot: &Snapshot, key: &str, context: &Json<'_>, default: &Json<'_>, typed: bool) -> Answer {
     let ctx = Context::new(context.to_owned_json());
     let e = snapshot.evaluate(key, &ctx, 0, typed.then_some(default));
-    let reason = match (&e.error, e.prerequisite_failed, e.reason, e.rule_id) {
-        (Some(_), ..) => "ERROR",
-        (None, _, Reason::Disabled, _) => "OFF",
-        (None, Some(_), ..) => "PREREQUISITE_FAILED",
-        (None, None, _, Some(_)) => "RULE_MATCH",
-        (None, None, Reason::TargetingMatch, None) => "TARGET_MATCH",
-        _ => "FALLTHROUGH",
-    };
+    let reason = ld_reason::reason_kind(&e);
     let variation_index = e.variation.map(|(_, name)| name.parse().expect("variations are named by index"));
     let value = e.value.map_or_else(|| default.to_owned_json(), Json::to_owned_json);
     Answer { value, variation_index, reason }

@@ -7,7 +7,9 @@
 //! kind must agree for every evaluation.
 
 use edgeflag::bucketing::launchdarkly;
-use edgeflag::{Context, Json, Reason, Snapshot};
+mod ld_reason;
+
+use edgeflag::{Context, Json, Snapshot};
 use edgeflag_import::{import, Options, Peer};
 use launchdarkly_server_sdk_evaluation as ld;
 use serde_json::{json, Value};
@@ -282,14 +284,7 @@ fn float32_against_launchdarklys_rust_evaluator() {
                 let want =
                     (d.value.map(|v| serde_json::to_value(v).expect("a value")), d.variation_index, kind_of(&d.reason));
                 let e = snapshot.evaluate(key, &edge_context, 0, None);
-                let kind = match (&e.error, e.prerequisite_failed, e.reason, e.rule_id) {
-                    (Some(_), ..) => "ERROR",
-                    (None, _, Reason::Disabled, _) => "OFF",
-                    (None, Some(_), ..) => "PREREQUISITE_FAILED",
-                    (None, None, _, Some(_)) => "RULE_MATCH",
-                    (None, None, Reason::TargetingMatch, None) => "TARGET_MATCH",
-                    _ => "FALLTHROUGH",
-                };
+                let kind = ld_reason::reason_kind(&e);
                 let got = (
                     e.value.map(|v| serde_json::from_str::<Value>(&v.to_text()).expect("JSON")),
                     e.variation.map(|(_, name)| name.parse::<isize>().expect("an index")),
