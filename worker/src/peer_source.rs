@@ -230,12 +230,9 @@ async fn run(env: &Env, settings: &PeerSettings, how: &How, record: &mut PollSta
     let result = if unchanged {
         done(Status::Unchanged, None, skipped)
     } else {
-        // One above KV's version; `store::put` reads KV again and refuses if a publish took that
-        // version meanwhile (then the next poll tries one above it).
-        let current = store::current_version(env).await.map_err(|e| failure("kv", &e.to_string(), None))?;
-        let version = current.map_or(1, |v| v.saturating_add(1));
-        let text = converted.text(version, &convert::now_rfc3339());
-        match store::put(env, &text, Origin::Peer).await {
+        // One above KV's version, read once with the checks `store::put` makes.
+        let now = convert::now_rfc3339();
+        match store::put_next(env, Origin::Peer, |v| converted.text(v, &now)).await {
             Ok(Ok(p)) => done(Status::Published, Some(p.version), skipped),
             Ok(Err(r)) => return Err(failure(r.code, &r.message, r.path.as_deref())),
             Err(e) => return Err(failure("kv", &e.to_string(), None)),

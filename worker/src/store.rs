@@ -98,12 +98,13 @@ pub async fn publish(req: &mut Request, env: &Env) -> Result<Response> {
         Ok(c) => c,
         Err(e) => return http::error(400, e.kind.code(), &e.message, Some(&e.path)),
     };
-    let version = match import.version {
-        Some(v) => v,
-        None => current_version(env).await?.map_or(1, |v| v.saturating_add(1)),
-    };
     let skipped = convert::skipped_json(&converted.skipped);
-    match put(env, &converted.text(version, &convert::now_rfc3339()), Origin::Admin).await? {
+    let now = convert::now_rfc3339();
+    let published = match import.version {
+        Some(v) => put(env, &converted.text(v, &now), Origin::Admin).await?,
+        None => put_next(env, Origin::Admin, |v| converted.text(v, &now)).await?,
+    };
+    match published {
         Ok(p) => {
             let mut body = p.to_json();
             body["from"] = json!(import.how.name);
@@ -148,12 +149,6 @@ impl Refused {
     }
 }
 
-/// The version of the snapshot in KV (`None` when KV holds none, or nothing readable).
-pub async fn current_version(env: &Env) -> Result<Option<u64>> {
-    let key = state::with(env, |s| s.settings.snapshot_key.clone());
-    Ok(env.kv(state::FLAGS_KV)?.get(&key).text().await?.as_deref().and_then(version_of))
-}
-
 /// A snapshot text's version. Only its version is read, so a signed one is not verified again.
 fn version_of(text: &str) -> Option<u64> {
     Snapshot::parse_signed(text, &Keys::default()).ok().map(|s| s.version())
@@ -165,18 +160,55 @@ fn version_of(text: &str) -> Option<u64> {
 /// last-good copy, and serves it in this isolate. KV has no compare-and-swap: between the read
 /// of KV's version and the write, another isolate's publish is not seen (worker/README.md).
 pub async fn put(env: &Env, text: &str, origin: Origin) -> Result<core::result::Result<Published, Refused>> {
-    let key = state::with(env, |s| s.settings.snapshot_key.clone());
-    // With EDGEFLAG_PUBLIC_KEYS, only a snapshot signed with one of them (docs/snapshot.md).
-    let next = match state::with(env, |s| s.cache.load(text, crate::now())) {
+    let next = match load(env, text) {
         Ok(s) => s,
-        Err(r) => {
-            let status = if r.kind == "invalid_setting" { 500 } else { 400 };
-            return Ok(Err(Refused { status, code: r.kind, message: r.message, path: Some(r.path) }));
-        }
+        Err(r) => return Ok(Err(r)),
     };
+    let current = kv_text(env).await?;
+    put_loaded(env, text, next, origin, current).await
+}
+
+/// Publishes the snapshot `make` writes for the version one above KV's (1 when KV holds none):
+/// KV is read, and its snapshot parsed, once for both the version and the checks.
+pub async fn put_next(
+    env: &Env,
+    origin: Origin,
+    make: impl FnOnce(u64) -> String,
+) -> Result<core::result::Result<Published, Refused>> {
+    let current = kv_text(env).await?;
+    let text = make(current.as_deref().and_then(version_of).map_or(1, |v| v.saturating_add(1)));
+    let next = match load(env, &text) {
+        Ok(s) => s,
+        Err(r) => return Ok(Err(r)),
+    };
+    put_loaded(env, &text, next, origin, current).await
+}
+
+/// Loads `text` as this isolate would serve it. With EDGEFLAG_PUBLIC_KEYS, only a snapshot
+/// signed with one of them (docs/snapshot.md).
+fn load(env: &Env, text: &str) -> core::result::Result<Snapshot, Refused> {
+    state::with(env, |s| s.cache.load(text, crate::now())).map_err(|r| {
+        let status = if r.kind == "invalid_setting" { 500 } else { 400 };
+        Refused { status, code: r.kind, message: r.message, path: Some(r.path) }
+    })
+}
+
+/// The snapshot text in KV: KV's, not this isolate's, since another isolate may have published.
+async fn kv_text(env: &Env) -> Result<Option<String>> {
+    let key = state::with(env, |s| s.settings.snapshot_key.clone());
+    Ok(env.kv(state::FLAGS_KV)?.get(&key).text().await?)
+}
+
+/// `put`'s checks against KV's snapshot `current`, then the writes and this isolate's serving.
+async fn put_loaded(
+    env: &Env,
+    text: &str,
+    next: Snapshot,
+    origin: Origin,
+    current: Option<String>,
+) -> Result<core::result::Result<Published, Refused>> {
+    let key = state::with(env, |s| s.settings.snapshot_key.clone());
     let kv = env.kv(state::FLAGS_KV)?;
-    // KV's version, not this isolate's: another isolate may have published since.
-    let current = kv.get(&key).text().await?;
     let previous = current.as_deref().and_then(version_of);
     let version_refused = |code, message| Refused { status: 409, code, message, path: Some("version".into()) };
     match previous {
