@@ -8,8 +8,9 @@
 //!
 //! With the `json` feature, a [`Recorder`] records exposures and renders them into batches
 //! (`docs/exposures.md`), [`decode_batch`] checks a batch as a collector receives it,
-//! [`client_snapshot`] derives the part of a snapshot a browser may receive, and [`signature`]
-//! reads signed snapshots: an [`Engine`] given public keys loads only those one of them signed.
+//! [`client_snapshot`] derives the part of a snapshot a browser may receive, [`signature`]
+//! reads signed snapshots (an [`Engine`] given public keys loads only those one of them signed),
+//! and [`edit`] changes a snapshot document one flag at a time and checks the next version loads.
 //!
 //! ```
 //! # #[cfg(feature = "json")] {
@@ -47,6 +48,8 @@ extern crate std;
 #[cfg(feature = "json")]
 mod client;
 pub mod compiled;
+#[cfg(feature = "json")]
+pub mod edit;
 mod engine;
 mod error;
 mod eval;

@@ -39,6 +39,13 @@ export function localOptions({ vars = {}, secrets = {}, persist, port, cf = fals
       ]),
     ),
     r2Buckets: config.r2_buckets.map((b) => b.binding),
+    durableObjects: Object.fromEntries(
+      config.durable_objects.bindings.map((d) => [
+        d.name,
+        { className: d.class_name, useSQLite: config.migrations.some((m) => m.new_sqlite_classes?.includes(d.class_name)) },
+      ]),
+    ),
+    durableObjectsPersist: persistTo('do'),
     kvPersist: persistTo('kv'),
     r2Persist: persistTo('r2'),
     queuesPersist: persistTo('queues'),

@@ -1,12 +1,17 @@
 //! JSON: the value the engine works on, text in and out, paths into a document, JSON Pointers,
-//! the structural scan that finds signed bytes, and the schema reader that the loader, exposure
-//! batches and client snapshots read objects with.
+//! the structural scan that finds signed bytes, the schema reader that the loader, exposure
+//! batches and client snapshots read objects with, and changes to documents: merge patches
+//! (RFC 7396) and JSON Patches (RFC 6902).
 
 pub(crate) mod path;
 pub(crate) mod pointer;
 pub(crate) mod schema;
 mod value;
 
+#[cfg(feature = "json")]
+pub mod diff;
+#[cfg(feature = "json")]
+pub mod merge_patch;
 #[cfg(feature = "json")]
 pub mod numbers;
 #[cfg(feature = "json")]

@@ -43,8 +43,30 @@ pub(crate) fn segments(pointer: &str) -> Result<Vec<String>, BadPointer> {
     Ok(segments)
 }
 
+/// Appends `name` to `out` as a pointer's next segment: `/`, then the name with `~` written `~0`
+/// and `/` written `~1` (the inverse of [`segments`]).
+#[cfg(feature = "json")]
+pub(crate) fn push_segment(out: &mut String, name: &str) {
+    out.push('/');
+    let mut run = 0;
+    for (i, b) in name.bytes().enumerate() {
+        let escape = match b {
+            b'~' => "~0",
+            b'/' => "~1",
+            _ => continue,
+        };
+        // `i` is a character boundary: the byte there is ASCII.
+        out.push_str(name.get(run..i).unwrap_or_default());
+        out.push_str(escape);
+        run = i + 1;
+    }
+    out.push_str(name.get(run..).unwrap_or_default());
+}
+
 #[cfg(test)]
 mod tests {
+    #[cfg(feature = "json")]
+    use super::push_segment;
     use super::segments;
     use alloc::string::String;
     use alloc::vec::Vec;
@@ -58,6 +80,20 @@ mod tests {
         assert_eq!(one("/a/~2"), None);
         assert_eq!(one("/").as_deref(), Some(""));
         assert_eq!(one("//x~1/").as_deref(), Some("|x/|"));
+    }
+
+    #[cfg(feature = "json")]
+    #[test]
+    fn segments_escape_and_read_back() {
+        for name in ["", "a", "a/b", "~", "~1", "/~/", "ü/~0ü"] {
+            let mut pointer = String::new();
+            push_segment(&mut pointer, name);
+            push_segment(&mut pointer, "x");
+            assert_eq!(segments(&pointer).ok(), Some(alloc::vec![String::from(name), String::from("x")]), "{pointer}");
+        }
+        let mut pointer = String::new();
+        push_segment(&mut pointer, "m~n/o");
+        assert_eq!(pointer, "/m~0n~1o");
     }
 
     /// The previous implementation, on `str::split`.

@@ -145,6 +145,37 @@ fn first_repeated_name(members: &[(Cow<'_, str>, Json<'_>)]) -> Option<usize> {
     super::schema::first_repeat(&names)
 }
 
+/// An object's members by name: their positions sorted by name (ties by position), so finding a
+/// member among many (a snapshot's flags) is a binary search rather than a scan. Merge patches
+/// and diffs look members up with it.
+#[cfg(feature = "json")]
+pub(crate) struct ByName(Vec<usize>);
+
+#[cfg(feature = "json")]
+impl ByName {
+    pub fn new(members: &[(Cow<'_, str>, Json<'_>)]) -> ByName {
+        ByName(crate::sets::order_by_key(members.len(), &|i| &members[i].0))
+    }
+
+    /// The positions of the members named `name`, in document order. `members` is the slice this
+    /// was built from, or it with members appended (those are not found).
+    pub fn find(&self, members: &[(Cow<'_, str>, Json<'_>)], name: &str) -> &[usize] {
+        let start = self.0.partition_point(|&i| &*members[i].0 < name);
+        let rest = self.0.get(start..).unwrap_or_default();
+        &rest[..rest.partition_point(|&i| members[i].0 == name)]
+    }
+
+    /// Whether a name is repeated.
+    pub fn repeats(&self, members: &[(Cow<'_, str>, Json<'_>)]) -> bool {
+        self.0.windows(2).any(|w| members[w[0]].0 == members[w[1]].0)
+    }
+
+    /// The positions, sorted by name.
+    pub fn order(&self) -> &[usize] {
+        &self.0
+    }
+}
+
 /// `n` as an integer when it is one every runtime agrees on.
 pub(crate) fn safe_integer(n: f64) -> Option<i64> {
     // Range first (NaN fails it), then exactness of the truncation.

@@ -60,9 +60,14 @@ pub struct Served<B = String> {
 
 impl<B: AsRef<[u8]>> Served<B> {
     fn new(version: u64, body: B) -> Served<B> {
-        let etag = format!("\"{version}-{:016x}\"", hash(body.as_ref()));
+        let etag = etag(version, body.as_ref());
         Served { body, etag }
     }
+}
+
+/// The strong ETag of a snapshot's bytes as served: `"<version>-<XXH64 in hex>"`.
+pub fn etag(version: u64, body: &[u8]) -> String {
+    format!("\"{version}-{:016x}\"", hash(body))
 }
 
 /// The compiled form (docs/compiled.md) of a client-safe snapshot's JSON text (of its contents
@@ -157,27 +162,6 @@ impl Cache {
 
     /// Offers snapshot text; `Err` when it was refused (also kept in `refused`).
     pub fn offer(&mut self, text: &str, now: i64, origin: Origin) -> Result<Update, Refusal> {
-        self.offer_with(text, now, origin, None)
-    }
-
-    /// [`Cache::offer`] for text already loaded into `snapshot`: not parsed again.
-    pub fn offer_loaded(
-        &mut self,
-        text: &str,
-        snapshot: Snapshot,
-        now: i64,
-        origin: Origin,
-    ) -> Result<Update, Refusal> {
-        self.offer_with(text, now, origin, Some(snapshot))
-    }
-
-    fn offer_with(
-        &mut self,
-        text: &str,
-        now: i64,
-        origin: Origin,
-        loaded: Option<Snapshot>,
-    ) -> Result<Update, Refusal> {
         let digest = hash(text.as_bytes());
         if self.offered == Some(digest) {
             return match &self.refused {
@@ -186,11 +170,7 @@ impl Cache {
             };
         }
         self.offered = Some(digest);
-        let loaded = match loaded {
-            Some(s) => Ok(s),
-            None => self.load(text, now),
-        };
-        let result = loaded.and_then(|s| self.engine.update(s).map_err(|e| refusal(e, now)));
+        let result = self.load(text, now).and_then(|s| self.engine.update(s).map_err(|e| refusal(e, now)));
         let refusal = match result {
             Ok(Update::Replaced { from, to }) => {
                 (self.origin, self.loaded_at, self.refused) = (Some(origin), Some(now), None);
@@ -230,7 +210,8 @@ impl Cache {
         (self.client, self.compiled) = (None, None);
     }
 
-    /// The text of the snapshot serving (`GET /admin/snapshot`).
+    /// The text of the snapshot serving (its ETag is the one `GET /snapshot`'s differs from).
+    #[cfg(test)]
     pub fn full(&self) -> Option<&Served> {
         self.full.as_ref()
     }

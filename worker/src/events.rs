@@ -1,6 +1,7 @@
 //! `POST /events`: exposure batches from clients (the npm package's `Reporter` posts them here),
 //! checked against the batch format (docs/exposures.md) and forwarded to the Queue as they are.
 
+use crate::body::{self, BodyError};
 use crate::exposures::{self, MAX_MESSAGE_BYTES};
 use crate::http;
 use edgeflag::decode_batch;
@@ -8,16 +9,12 @@ use serde_json::json;
 use worker::{console_error, Env, Request, Response, Result};
 
 pub async fn collect(req: &mut Request, env: &Env) -> Result<Response> {
-    let declared = req.headers().get("content-length")?.and_then(|n| n.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_MESSAGE_BYTES) {
-        return too_large();
-    }
-    let Some(text) = http::body_text(req).await else {
-        return http::error(400, "invalid_batch", "the body is not UTF-8 text", None);
+    // Counted as it streams: a batch over the limit is refused without being held.
+    let text = match body::text(req, MAX_MESSAGE_BYTES).await {
+        Ok(t) => t,
+        Err(BodyError::TooLarge { .. }) => return too_large(),
+        Err(_) => return http::error(400, "invalid_batch", "the body is not UTF-8 text", None),
     };
-    if text.len() > MAX_MESSAGE_BYTES {
-        return too_large();
-    }
     let batch = match decode_batch(&text) {
         Ok(b) => b,
         Err(e) => return http::error(400, "invalid_batch", &e.message, Some(&e.path)),

@@ -1,11 +1,11 @@
 //! `GET /flags` (every client-visible flag) and `GET /flags/:key` for the request's context.
 //!
 //! `?at=<time>` evaluates at another time (a scheduled launch, an off-peak window) for operators
-//! with the admin token; such previews record no exposures.
+//! with a token (any role); such previews record no exposures.
 
 use crate::identity::{self, Identity, Sources, CONTEXT_HEADER, KEY_COOKIE, KEY_HEADER};
 use crate::state::{self, Settings};
-use crate::{admin, http, signed};
+use crate::{control, http, signed};
 use edgeflag::{parse_timestamp, Evaluation, EvaluationJson, Json, Recorder, Snapshot};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use worker::js_sys::Reflect;
@@ -21,6 +21,13 @@ struct Asked {
 }
 
 pub async fn serve(req: &Request, env: &Env, only: Option<&str>) -> Result<Response> {
+    // A preview needs a token (any role), checked by the writer of record, which counts and
+    // records failures as for the admin API.
+    if req.url()?.query_pairs().any(|(k, _)| k == "at") {
+        if let Some(refusal) = control::authenticate(req, env).await? {
+            return Ok(refusal);
+        }
+    }
     let asked = match state::with(env, |s| read(req, &s.settings)) {
         Ok(a) => a,
         Err(refusal) => return refusal,
@@ -62,13 +69,11 @@ fn read(req: &Request, settings: &Settings) -> core::result::Result<Asked, Resul
     let header = |name| req.headers().get(name).ok().flatten();
     let url = req.url().map_err(Err)?;
     let query = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
-    let (admin_token, secret) = (&settings.admin_token, &settings.context_secret);
+    let secret = &settings.context_secret;
 
     let mut at = None;
+    // Authenticated by `serve` before this is called.
     if let Some(text) = query("at") {
-        if !admin::authorized(header("authorization").as_deref(), admin_token.as_deref()) {
-            return Err(http::error(401, "unauthorized", "?at= previews need the admin token", None));
-        }
         match parse_timestamp(&text) {
             Some(t) => at = Some(t),
             None => {

@@ -4,21 +4,40 @@
 
 use crate::cache::{Cache, Origin};
 use crate::exposures::Exposures;
-use crate::http;
+use crate::{control, http};
 use serde_json::{json, Map, Value};
-use worker::{Response, Result};
+use worker::{Env, Headers, Method, Response, Result};
 
-/// `peer`: the peer source's report and whether it is failing (`peer_source::health`).
+/// The writer of record's part: the versions it and KV hold, its subscribers; and whether it
+/// is in trouble (unreachable, or KV behind it after a failed write).
+pub async fn writer(env: &Env) -> (Value, bool) {
+    let answer = match control::call(env, "status", Method::Get, Headers::new(), None).await {
+        Ok(mut r) if r.status_code() == 200 => r.json::<Value>().await.map_err(|e| e.to_string()),
+        Ok(r) => Err(format!("the writer answered HTTP {}", r.status_code())),
+        Err(e) => Err(e.to_string()),
+    };
+    match answer {
+        Ok(w) => {
+            let behind = w["kv"]["written"] == Value::Bool(false);
+            (w, behind)
+        }
+        Err(message) => (json!({ "error": message }), true),
+    }
+}
+
+/// `peer`: the peer source's report and whether it is failing (`peer_source::health`);
+/// `writer`: the writer of record's (`writer`).
 pub fn report(
     cache: &Cache,
     exposures: &Exposures,
     now: i64,
     ttl_ms: i64,
     peer: Option<(Value, bool)>,
+    writer: (Value, bool),
 ) -> Result<Response> {
-    let status = match (cache.status(), &peer) {
-        ("ok", Some((_, true))) => "degraded",
-        (status, _) => status,
+    let status = match (cache.status(), &peer, writer.1) {
+        ("ok", Some((_, true)), _) | ("ok", _, true) => "degraded",
+        (status, _, _) => status,
     };
     let mut body = json!({ "status": status, "now": now, "ttlMs": ttl_ms, "checkedAt": cache.checked_at });
     if let Some(s) = cache.snapshot() {
@@ -51,6 +70,7 @@ pub fn report(
     if let Some(t) = &cache.kv_trouble {
         body["kvError"] = json!({ "at": t.at, "message": t.message });
     }
+    body["writer"] = writer.0;
     if let Some((p, _)) = peer {
         body["peer"] = p;
     }

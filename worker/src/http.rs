@@ -4,12 +4,6 @@ use crate::state::Settings;
 use serde_json::json;
 use worker::{Headers, Request, Response, Result};
 
-/// The request body as UTF-8 text; `None` if it cannot be read or is not UTF-8. Bytes, then
-/// strictly: `text()` would replace invalid bytes with U+FFFD unnoticed.
-pub async fn body_text(req: &mut Request) -> Option<String> {
-    req.bytes().await.ok().and_then(|b| String::from_utf8(b).ok())
-}
-
 /// A JSON response that no cache keeps (answers depend on who asks and on the snapshot).
 pub fn json(status: u16, body: String) -> Result<Response> {
     let headers = Headers::new();
@@ -28,15 +22,48 @@ pub fn error(status: u16, code: &str, message: &str, path: Option<&str>) -> Resu
     json(status, body.to_string())
 }
 
-/// Lets an allowed origin read the response (cookies included, for the anonymous key).
-pub fn cors(req: &Request, mut resp: Response, settings: &Settings) -> Result<Response> {
-    let Some(origin) = req.headers().get("origin")? else { return Ok(resp) };
-    if settings.allowed_origins.iter().any(|o| o == "*" || *o == origin) {
-        let h = resp.headers_mut();
+/// Lets a browser page read the response. An origin listed in `ALLOWED_ORIGINS` gets its own
+/// origin back with credentials (the anonymous-key cookie); with `*`, any other origin may read
+/// the public endpoints without credentials (`*` never reflects an origin, `null` included).
+/// The admin API answers only listed origins: a token-bearing dashboard on another origin must
+/// be named.
+pub fn cors(req: &Request, resp: Response, settings: &Settings, path: &str) -> Result<Response> {
+    let origin = req.headers().get("origin")?;
+    if path.starts_with("/admin/") {
+        return cors_admin(origin.as_deref(), resp, settings);
+    }
+    let Some(origin) = origin else { return Ok(resp) };
+    let mut resp = resp;
+    let h = resp.headers_mut();
+    if listed(&origin, settings) {
         h.set("access-control-allow-origin", &origin)?;
         h.set("access-control-allow-credentials", "true")?;
-        h.append("vary", "Origin")?;
+    } else if settings.allowed_origins.iter().any(|o| o == "*") {
+        h.set("access-control-allow-origin", "*")?;
     }
+    h.append("vary", "Origin")?;
+    Ok(resp)
+}
+
+fn listed(origin: &str, settings: &Settings) -> bool {
+    origin != "null" && settings.allowed_origins.iter().any(|o| o != "*" && o == origin)
+}
+
+/// The admin API's CORS: listed origins only, never `*`.
+pub fn cors_admin(origin: Option<&str>, mut resp: Response, settings: &Settings) -> Result<Response> {
+    let Some(origin) = origin else { return Ok(resp) };
+    let h = resp.headers_mut();
+    if listed(origin, settings) {
+        h.set("access-control-allow-origin", origin)?;
+        h.set("access-control-allow-credentials", "true")?;
+        h.set("access-control-allow-methods", "GET, PUT, PATCH, POST, DELETE, OPTIONS")?;
+        h.set(
+            "access-control-allow-headers",
+            "authorization, content-type, if-match, if-none-match, x-edgeflag-reason",
+        )?;
+        h.set("access-control-expose-headers", "etag")?;
+    }
+    h.append("vary", "Origin")?;
     Ok(resp)
 }
 

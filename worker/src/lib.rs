@@ -2,8 +2,9 @@
 //! and rolled back without a deploy, exposures sent through a Queue. The endpoints, bindings and
 //! settings are documented in worker/README.md.
 
-mod admin;
+mod body;
 mod cache;
+mod control;
 mod convert;
 mod events;
 mod exposures;
@@ -43,27 +44,38 @@ async fn fetch(mut req: Request, env: Env, ctx: Context) -> Result<Response> {
         (Method::Get, "/health") => {
             store::refresh(&env).await;
             let peer = peer_source::health(&env).await;
+            let writer = health::writer(&env).await;
             let now = now();
-            state::with(&env, |s| health::report(&s.cache, &s.exposures, now, s.settings.ttl_ms, peer))
+            state::with(&env, |s| health::report(&s.cache, &s.exposures, now, s.settings.ttl_ms, peer, writer))
         }
         (Method::Get, "/snapshot") => {
             store::refresh(&env).await;
             snapshot::client(&req, &env)
         }
-        (Method::Get, "/admin/snapshot") => snapshot::full(&req, &env).await,
-        (Method::Put, "/admin/snapshot") => store::publish(&mut req, &env).await,
-        (_, "/flags" | "/events" | "/health" | "/snapshot" | "/admin/snapshot") => {
+        (Method::Get, "/subscribe") => return control::forward(req, &env).await,
+        (_, p) if p.starts_with("/admin/") => {
+            let write = !matches!(method, Method::Get | Method::Head);
+            let origin = req.headers().get("origin")?;
+            let resp = control::forward(req, &env).await;
+            let resp = match resp {
+                // This isolate serves what was committed at once (the others within the TTL).
+                Ok(r) if write && r.status_code() == 200 => store::serve_committed(&env, r).await,
+                other => other,
+            }?;
+            return state::with(&env, |s| http::cors_admin(origin.as_deref(), resp, &s.settings));
+        }
+        (_, "/flags" | "/events" | "/health" | "/snapshot" | "/subscribe") => {
             http::error(405, "method_not_allowed", &format!("{method} is not allowed on {path}"), None)
         }
         (_, p) if p.starts_with("/flags/") => http::error(405, "method_not_allowed", "only GET", None),
         _ => http::error(
             404,
             "not_found",
-            "endpoints: GET /flags, GET /flags/:key, GET /snapshot, POST /events, GET /health, GET and PUT /admin/snapshot",
+            "endpoints: GET /flags, GET /flags/:key, GET /snapshot, GET /subscribe, POST /events, GET /health, /admin/* (worker/openapi.json)",
             None,
         ),
     }?;
-    state::with(&env, |s| http::cors(&req, resp, &s.settings))
+    state::with(&env, |s| http::cors(&req, resp, &s.settings, &path))
 }
 
 #[event(queue)]
@@ -102,6 +114,6 @@ pub(crate) fn random_hex<const N: usize>() -> String {
     random_bytes::<N>().iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn percent_decode(segment: &str) -> String {
+pub(crate) fn percent_decode(segment: &str) -> String {
     percent_encoding::percent_decode_str(segment).decode_utf8_lossy().into_owned()
 }

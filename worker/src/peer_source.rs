@@ -2,9 +2,8 @@
 //! (`convert.rs`) and published through `store::put` only when the converted flags changed. The
 //! poll's outcome is kept in KV beside the snapshot, for `/health` in every isolate.
 
-use crate::cache::Origin;
 use crate::convert::{self, How, ParamError, Visible};
-use crate::{state, store};
+use crate::{control, state, store};
 use edgeflag::bucketing::hash;
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::{Deserialize, Serialize};
@@ -230,13 +229,19 @@ async fn run(env: &Env, settings: &PeerSettings, how: &How, record: &mut PollSta
     let result = if unchanged {
         done(Status::Unchanged, None, skipped)
     } else {
-        // One above KV's version, read once with the checks `store::put` makes.
+        // Through the writer of record, which gives it the version one above its head.
         let now = convert::now_rfc3339();
-        match store::put_next(env, Origin::Peer, |v| converted.text(v, &now)).await {
-            Ok(Ok(p)) => done(Status::Published, Some(p.version), skipped),
-            Ok(Err(r)) => return Err(failure(r.code, &r.message, r.path.as_deref())),
-            Err(e) => return Err(failure("kv", &e.to_string(), None)),
+        let text = converted.text(0, &now);
+        let committed = control::call(env, "publish-next", Method::Post, Headers::new(), Some(text)).await;
+        let mut resp = committed.map_err(|e| failure("writer_unavailable", &e.to_string(), None))?;
+        let answer: Value = resp.json().await.map_err(|e| failure("writer_unavailable", &e.to_string(), None))?;
+        if resp.status_code() != 200 {
+            let text = |k: &str| answer[k].as_str().unwrap_or_default().to_string();
+            let path = answer["path"].as_str();
+            return Err(failure(&text("error"), &text("message"), path));
         }
+        store::reload(env, crate::cache::Origin::Peer).await;
+        done(Status::Published, answer["version"].as_u64(), skipped)
     };
     (record.etag, record.content_hash, record.settings) = (etag, Some(content_hash), Some(fingerprint));
     Ok(result)

@@ -1,11 +1,11 @@
 //! `GET /snapshot`, the client-safe snapshot of the one serving (for hosts that evaluate in the
-//! browser), as JSON or compiled (docs/compiled.md) as `Accept` asks, and `GET /admin/snapshot`,
-//! the serving snapshot's text, for operators. Each representation carries its own strong ETag
+//! browser), as JSON or compiled (docs/compiled.md) as `Accept` asks (`GET /admin/snapshot`, the
+//! full text, is the writer of record's: `control/history.rs`). Each representation carries its own strong ETag
 //! and answers a matching `If-None-Match` with 304; `no-cache` makes every cache ask again before
 //! reusing a copy, so a publish is seen at the next request.
 
 use crate::cache::{Cache, Served};
-use crate::{admin, http, state, store};
+use crate::{http, state};
 use worker::{Env, Headers, Request, Response, Result};
 
 /// The compiled form's media type: served when `Accept` names it.
@@ -43,20 +43,6 @@ fn client_compiled(req: &Request, cache: &mut Cache) -> Result<Response> {
         Some(Err(e)) => http::error(500, "compile_failed", &format!("the client-safe snapshot: {e}"), None),
         None => unavailable(),
     }
-}
-
-/// `GET /admin/snapshot`: the full text this isolate serves, with the admin token only (checked
-/// before KV is read).
-pub async fn full(req: &Request, env: &Env) -> Result<Response> {
-    let token = state::with(env, |s| s.settings.admin_token.clone());
-    if !admin::authorized(req.headers().get("authorization")?.as_deref(), token.as_deref()) {
-        return admin::unauthorized("GET /admin/snapshot");
-    }
-    store::refresh(env).await;
-    state::with(env, |s| match s.cache.full() {
-        Some(served) => respond(req, served, JSON),
-        None => unavailable(),
-    })
 }
 
 fn unavailable() -> Result<Response> {
@@ -146,7 +132,7 @@ fn qvalue(v: &str) -> Option<u16> {
 
 /// Whether an `If-None-Match` value names `etag`: a list of tags or `*`, compared weakly as
 /// RFC 9110 says for this header (`W/"x"` matches `"x"`).
-fn matches(header: &str, etag: &str) -> bool {
+pub(crate) fn matches(header: &str, etag: &str) -> bool {
     header.split(',').map(str::trim).any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
 }
 

@@ -102,7 +102,7 @@ test('PUT /admin/snapshot validates, refuses going back, then publishes and serv
   const next = JSON.stringify(identitySnapshot(6, { killed: true }));
   r = await put(next);
   assert.equal(r.status, 200, r.text);
-  assert.deepEqual(r.json, { published: 6, previous: 5, flagCount: 5, serving: 6 });
+  assert.deepEqual(r.json, { published: 6, version: 6, previous: 5, flagCount: 5, changed: ['ramp'], kv: { version: 6, written: true }, serving: 6 });
   assert.equal(await kvText(), next);
   const served = await ramp();
   assert.deepEqual([served.version, served.result.reason], [6, 'DISABLED']);
