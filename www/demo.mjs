@@ -1,6 +1,6 @@
 // The demo, once built by www/dev.sh: the Worker (worker/dev.mjs: workerd, the example snapshot
 // in local KV) and this app (`next start`), which reads the full snapshot from the Worker's
-// admin endpoint with its ETag and sends the browser's exposures to the Worker's /events.
+// admin endpoint (with a `read` token) with its ETag and sends the browser's exposures to the Worker's /events.
 // Prints the links to try; Ctrl-C stops both.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -46,21 +46,29 @@ await new Promise((resolve) => {
 });
 w.stdout.on('data', (d) => process.stdout.write(d)); // the exposure consumer's log
 
+// The app's server reads the full snapshot with a `read` token of its own, never the admin one.
+const made = await fetch(`${worker}/admin/tokens`, {
+  method: 'POST',
+  headers: { authorization: `Bearer ${adminToken}` },
+  body: JSON.stringify({ name: 'web-app', role: 'read' }),
+});
+if (made.status !== 201) throw new Error(`could not make the app's read token: ${await made.text()}`);
+const readToken = (await made.json()).token;
+const writeToken = /Write token (\S+)/.exec(banner)?.[1];
+
 const next = run('next start', process.execPath, [join(www, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
   cwd: www,
   env: {
     ...process.env,
     NEXT_TELEMETRY_DISABLED: '1',
     EDGEFLAG_SNAPSHOT_URL: `${worker}/admin/snapshot`,
-    EDGEFLAG_SNAPSHOT_TOKEN: adminToken,
+    EDGEFLAG_SNAPSHOT_TOKEN: readToken,
     EDGEFLAG_EVENTS_URL: `${worker}/events`,
   },
 });
 await new Promise((resolve) => next.stdout.on('data', (d) => /Ready in/.test(d) && resolve()));
 
-const curls = banner
-  .split('\n')
-  .filter((l) => /# the kill switch|curl .*-X PUT/.test(l));
+const killSwitch = `  curl -s -X PATCH ${worker}/admin/flags/conversations_enabled -H 'authorization: Bearer ${writeToken}' -d '{"on": false}'`;
 const links = [
   [`${app}/`, 'the app: sign in as a persona, upgrade the tier (re-evaluated in the browser)'],
   [`${app}/api/sign-in?as=pro-beta`, 'signed in as a pro-tier beta user (also pro, free, staff, acme; none signs out)'],
@@ -76,8 +84,9 @@ edgeflag demo — the Next.js app on the edge runtime, reading its snapshot from
 
 ${links.map(([l, what]) => `  ${l.padEnd(width)}${what}`).join('\n')}
 
-Roll back without a deploy — publish the kill switch to the Worker; the app serves it within 5 s:
-${curls.join('\n')}
+Roll back without a deploy — the kill switch, sent to the Worker's writer of record (a write
+token); the app serves it within 5 s:
+${killSwitch}
 
 Exposures from the browser go to ${worker}/events, through the Worker's Queue into local R2
 (the consumer logs each batch below). Ctrl-C to stop.

@@ -3,7 +3,6 @@
 // to the Worker, reaches the app's pages without a deploy.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { freePort, kill } from '../processes.mjs';
 import { readPage } from './fixtures.mjs';
@@ -34,14 +33,15 @@ test('www/dev.sh serves the app and the Worker; its links answer; the kill switc
     assert.equal(label, 'snapshot v7 · url · edge-runtime', 'the app serves the Worker’s snapshot');
 
     // The printed kill switch, sent as printed.
-    const put = out.split('\n').find((l) => /curl .*-X PUT/.test(l)).trim();
-    const token = /authorization: Bearer ([^']+)/.exec(put)[1];
-    const file = /--data-binary @(\S+)/.exec(put)[1];
-    const url = /(http\S+\/admin\/snapshot)/.exec(put)[1];
-    const published = await fetch(url, { method: 'PUT', headers: { authorization: `Bearer ${token}` }, body: readFileSync(file) });
-    assert.equal(published.status, 200, await published.text());
-    const killed = JSON.parse(readFileSync(file, 'utf8'));
-    const off = Object.keys(killed.flags).find((k) => killed.flags[k].on === false && killed.flags[k].clientVisible);
+    const patch = out.split('\n').find((l) => /curl .*-X PATCH/.test(l)).trim();
+    const token = /authorization: Bearer ([^']+)/.exec(patch)[1];
+    const body = /-d '([^']+)'/.exec(patch)[1];
+    const url = /(http\S+\/admin\/flags\/(\S+))/.exec(patch);
+    const published = await fetch(url[1], { method: 'PATCH', headers: { authorization: `Bearer ${token}` }, body });
+    const answer = await published.json();
+    assert.equal(published.status, 200, JSON.stringify(answer));
+    const killed = { version: answer.version };
+    const off = url[2];
     let bootstrap;
     for (let waited = 0; bootstrap?.version !== killed.version; waited += 250) {
       if (waited > 15_000) throw new Error(`the app still serves version ${bootstrap?.version}`);
