@@ -36,6 +36,15 @@ export interface ClientOptions {
   headers?: Record<string, string> | [string, string][] | Headers;
   /** Revalidation interval in ms (default 60,000; 0: only at start and when the page becomes visible again). */
   refreshIntervalMs?: number;
+  /**
+   * The Worker's `/subscribe` (`ws:`/`wss:`, or `http(s):` turned into one): each pushed version
+   * newer than the one serving is fetched from `snapshotUrl` at once; while the socket is down
+   * (reconnecting with bounded backoff) `refreshIntervalMs` polling carries on, and while it is up
+   * polling waits. An older or repeated version changes nothing.
+   */
+  subscribeUrl?: string | URL;
+  /** The WebSocket class, where the runtime has none built in. */
+  WebSocket?: unknown;
   /** Exposures of the flags shown are delivered with these options (none are recorded without). */
   reporter?: ReporterOptions;
   /** Recording options for the engine's exposures (with `reporter`). */
@@ -89,6 +98,8 @@ export class Client {
   values(): Record<string, JsonValue>;
   /** Records that a flag was shown for the current context. */
   expose(flagKey: string): void;
+  /** Whether pushed versions are arriving (`subscribeUrl` connected). */
+  readonly live: boolean;
   /** `listener` runs whenever a served result changes; returns the unsubscribe function. */
   subscribe(listener: () => void): () => void;
   /** A new context: values are re-evaluated locally. */
@@ -100,3 +111,19 @@ export class Client {
 }
 
 export function createClient(options?: ClientOptions): Client;
+
+/**
+ * Listens to the Worker's `/subscribe`: `onVersion(n)` for every version pushed, `onState(up)`
+ * when the socket opens or closes; reconnects with bounded, jittered backoff until `close()`.
+ */
+export function subscribeVersions(
+  url: string | URL,
+  options?: {
+    onVersion?: (version: number) => void;
+    onState?: (connected: boolean) => void;
+    WebSocket?: unknown;
+    minDelayMs?: number;
+    maxDelayMs?: number;
+    pingMs?: number;
+  },
+): { readonly connected: boolean; close(): void };

@@ -1,8 +1,11 @@
 // `edgeflag/client`: the browser SDK. A client starts from the values the server already computed
 // for this page (the bootstrap), so the first paint needs no Wasm and shows the right variant; it
 // then loads the engine in the background, evaluates locally from a client-safe snapshot,
-// re-evaluates when the context changes, revalidates the snapshot with its ETag, and reports
-// exposures of what was shown. No evaluation logic lives here: the engine decides every value.
+// re-evaluates when the context changes, revalidates the snapshot with its ETag (at once when
+// the Worker pushes a new version, by polling while the push is down), and reports exposures of
+// what was shown. No evaluation logic lives here: the engine decides every value.
+// Loaded only by clients given `subscribeUrl` (pages that do not push pay nothing for it).
+export { subscribeVersions } from './lib/subscription.js';
 
 /**
  * What the server hands a page: every client-visible flag's result for `context`, from the
@@ -37,10 +40,14 @@ export class Client {
   #timer = null;
   #onVisible = null;
   #error = null;
+  #subscription = null;
+  #live = false; // pushed versions arrive: polling waits
+  #refreshing = null; // the refresh in flight, which concurrent callers share
+  #wanted = 0; // the newest version pushed
 
   /**
-   * @param options `{ context, bootstrap, snapshot, snapshotUrl, refreshIntervalMs, reporter,
-   *   exposures, start, load, now, publicKeys, json, onError }` (see client.d.ts)
+   * @param options `{ context, bootstrap, snapshot, snapshotUrl, subscribeUrl, refreshIntervalMs,
+   *   reporter, exposures, start, load, now, publicKeys, json, onError }` (see client.d.ts)
    */
   constructor(options = {}) {
     this.#options = options;
@@ -130,8 +137,21 @@ export class Client {
    * Revalidates the snapshot at `snapshotUrl` with its ETag. Resolves (never rejects) to
    * `{ ok, status, changed, version, error? }`; a refused snapshot leaves the last good one serving.
    */
-  async refresh() {
-    const url = this.#options.snapshotUrl;
+  refresh() {
+    return (this.#refreshing ??= this.#fetch().finally(() => (this.#refreshing = null)));
+  }
+
+  /**
+   * `minVersion`: a version was pushed; the URL is asked for it (`?minVersion=N`) so a server
+   * that caches the snapshot (the app's route) revalidates first.
+   */
+  async #fetch(minVersion) {
+    let url = this.#options.snapshotUrl;
+    if (url && minVersion !== undefined) {
+      const u = new URL(url, globalThis.location?.href);
+      u.searchParams.set('minVersion', String(minVersion));
+      url = u.href;
+    }
     if (!url) return { ok: true, status: 0, changed: false, version: this.version };
     let response;
     try {
@@ -152,9 +172,16 @@ export class Client {
     }
   }
 
-  /** Stops refreshing, then delivers the exposures left. */
+  /** Whether pushed versions are arriving (`subscribeUrl` connected). */
+  get live() {
+    return this.#live;
+  }
+
+  /** Stops refreshing and listening, then delivers the exposures left. */
   async close() {
     clearInterval(this.#timer);
+    this.#subscription?.close();
+    this.#subscription = null;
     if (this.#onVisible) removeEventListener('visibilitychange', this.#onVisible);
     this.#timer = this.#onVisible = null;
     await this.#reporter?.close();
@@ -181,13 +208,41 @@ export class Client {
     if (o.snapshotUrl) {
       await this.refresh();
       const ms = o.refreshIntervalMs ?? 60_000;
-      if (ms > 0) this.#timer = setInterval(() => this.refresh(), ms);
+      // Polling is the fallback while pushes arrive.
+      if (ms > 0) this.#timer = setInterval(() => this.#live || this.refresh(), ms);
+      if (o.subscribeUrl) {
+        try {
+          const { subscribeVersions } = await import('./lib/subscription.js');
+          this.#subscription = subscribeVersions(o.subscribeUrl, {
+            WebSocket: o.WebSocket,
+            onVersion: (v) => this.#pushed(v),
+            // (Re)connected: a version may have been missed meanwhile.
+            onState: (live) => ((this.#live = live) && this.refresh()),
+          });
+        } catch (error) {
+          this.#fail(error); // no WebSocket here: polling it is
+        }
+      }
       if (typeof document !== 'undefined') {
         this.#onVisible = () => document.visibilityState === 'visible' && this.refresh();
         addEventListener('visibilitychange', this.#onVisible);
       }
     }
     this.#evaluate();
+  }
+
+  /**
+   * A version was pushed: fetch until it (or a newer one) serves. The snapshot URL may lag the
+   * writer (a cache in front, an app revalidating), so a few tries, backing off, then polling.
+   */
+  async #pushed(version) {
+    if (version <= this.#wanted) return;
+    this.#wanted = version;
+    for (const wait of [0, 100, 250, 500, 1000, 2000]) {
+      if (wait) await new Promise((r) => setTimeout(r, wait));
+      if (this.#wanted !== version || (this.#engine?.version ?? -1) >= version) return;
+      await (this.#refreshing ??= this.#fetch(version).finally(() => (this.#refreshing = null)));
+    }
   }
 
   /** Whether the engine verifies signatures. */

@@ -64,6 +64,7 @@ const next = run('next start', process.execPath, [join(www, 'node_modules/next/d
     EDGEFLAG_SNAPSHOT_URL: `${worker}/admin/snapshot`,
     EDGEFLAG_SNAPSHOT_TOKEN: readToken,
     EDGEFLAG_EVENTS_URL: `${worker}/events`,
+    EDGEFLAG_SUBSCRIBE_URL: `${worker.replace(/^http/, 'ws')}/subscribe`,
   },
 });
 await new Promise((resolve) => next.stdout.on('data', (d) => /Ready in/.test(d) && resolve()));

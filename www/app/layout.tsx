@@ -14,6 +14,8 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   const bootstrap = served ? bootstrapOf(served) : undefined;
   // Read at request time, so one build serves any collector.
   const eventsUrl = process.env.EDGEFLAG_EVENTS_URL || undefined;
+  // The Worker's public /subscribe (version numbers only: nothing secret reaches the page).
+  const subscribeUrl = process.env.EDGEFLAG_SUBSCRIBE_URL || undefined;
   return (
     <html lang="en">
       <body>
@@ -36,7 +38,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             dangerouslySetInnerHTML={{ __html: JSON.stringify(bootstrap).replace(/</g, '\\u003c') }}
           />
         )}
-        <FlagsProvider bootstrap={bootstrap} eventsUrl={eventsUrl}>
+        <FlagsProvider bootstrap={bootstrap} eventsUrl={eventsUrl} subscribeUrl={subscribeUrl}>
           <main>{children}</main>
         </FlagsProvider>
       </body>

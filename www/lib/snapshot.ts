@@ -6,10 +6,14 @@
 // answers. With EDGEFLAG_PUBLIC_KEYS (comma-separated), only snapshots signed with one of those
 // keys load (docs/snapshot.md, "Signed snapshots"). Runs on the edge runtime: no Node APIs.
 import { Engine, clientSnapshot, compile } from 'edgeflag';
+import { subscribeVersions } from 'edgeflag/client';
 import example from '../../examples/snapshot.json';
 
 const env = (name: string) => process.env[name] || undefined;
 const TTL_MS = Number(env('EDGEFLAG_SNAPSHOT_TTL_MS') ?? 5_000);
+// A request asking for a newer version than the one serving (`?minVersion=`, sent by clients the
+// Worker pushed it to) revalidates at once, but not more often than this.
+const FORCED_MS = 250;
 // Not filtered: an empty entry makes the engine throw rather than quietly trust no key.
 const publicKeys = env('EDGEFLAG_PUBLIC_KEYS')?.split(',').map((k) => k.trim());
 
@@ -45,14 +49,21 @@ class Source {
   #checking: Promise<void> | null = null;
   #client: ClientCopy | null = null;
   #compiled: { version: number | null; form: Promise<CompiledCopy | null> } | null = null;
+  #subscribed = false;
 
   /**
    * The engine with the current snapshot. Within the TTL no I/O; after it, a revalidation runs
-   * behind the request (`waitUntil`) while the current snapshot answers.
+   * behind the request (`waitUntil`) while the current snapshot answers. `atLeast`: a version a
+   * client was told exists; revalidated now (awaited) when older serves. With
+   * EDGEFLAG_SUBSCRIBE_URL (the Worker's /subscribe) and a WebSocket in this runtime, a pushed
+   * version revalidates at once too.
    */
-  async current(waitUntil?: (p: Promise<unknown>) => void): Promise<Engine> {
+  async current(waitUntil?: (p: Promise<unknown>) => void, atLeast?: number): Promise<Engine> {
     const url = env('EDGEFLAG_SNAPSHOT_URL');
-    if (this.engine.version === null) {
+    if (url) this.#subscribe(url);
+    if (url && atLeast !== undefined && (this.engine.version ?? -1) < atLeast && Date.now() - this.#checkedAt >= FORCED_MS) {
+      await this.#revalidate(url);
+    } else if (this.engine.version === null) {
       if (url) await this.#revalidate(url);
       if (this.engine.version === null) this.#fallback();
     } else if (url && Date.now() - this.#checkedAt >= TTL_MS) {
@@ -61,6 +72,13 @@ class Source {
       else await p;
     }
     return this.engine;
+  }
+
+  #subscribe(url: string) {
+    const push = env('EDGEFLAG_SUBSCRIBE_URL');
+    if (this.#subscribed || !push || typeof WebSocket !== 'function') return;
+    this.#subscribed = true;
+    subscribeVersions(push, { onVersion: (v) => (this.engine.version ?? -1) < v && void this.#revalidate(url) });
   }
 
   health(): Health {

@@ -2,7 +2,8 @@
 // tarball in a fresh project, on Node: the bootstrap served before the engine, the engine taking
 // over without a change, a stale snapshot never undoing the server's answer, re-evaluation on a
 // new context, ETag revalidation that keeps the last good snapshot, exposures of what was read,
-// server rendering from the bootstrap, and bundles that leave React out unless it is imported.
+// server rendering from the bootstrap, pushed versions (a stand-in WebSocket), and bundles that
+// leave React out unless it is imported.
 // Expected values come from a server-side Engine, itself held to the native engine by the vectors.
 // Run: EDGEFLAG_TARBALL=… node --test tests/runtimes/client/
 import assert from 'node:assert/strict';
@@ -19,7 +20,7 @@ import { SEEDS, testKey } from '../signing.mjs';
 const text = readFileSync(join(root, 'examples/snapshot.json'), 'utf8');
 const example = JSON.parse(text);
 const NOW = Date.parse('2026-11-22T03:00:00Z');
-let dir, ef, client, react, server, served, requests, accepts;
+let dir, ef, client, react, server, served, requests, accepts, paths;
 
 before(async () => {
   dir = freshProject('client', process.env.EDGEFLAG_TARBALL);
@@ -29,7 +30,9 @@ before(async () => {
   served = ef.clientSnapshot(text);
   requests = [];
   accepts = [];
+  paths = [];
   server = createServer((req, res) => {
+    paths.push(req.url);
     const etag = `"${served.length}-${hash(served)}"`;
     requests.push(req.headers['if-none-match'] ?? null);
     accepts.push(req.headers.accept);
@@ -226,4 +229,96 @@ test('bundles: React only with edgeflag/react; the engine is a separate chunk of
   assert.ok(!browserClient.some((f) => /react/.test(f)), 'edgeflag/client needs no React');
   const withReact = await bundle("export * from 'edgeflag/react';", ['react']);
   assert.ok(withReact.some((f) => /edgeflag\/react\.js$/.test(f)));
+});
+
+/** A WebSocket stand-in: opens at once; the test pushes messages and drops the connection. */
+class FakeSocket {
+  static all = [];
+  constructor(url) {
+    this.url = url;
+    this.readyState = 0;
+    this.listeners = {};
+    this.sent = [];
+    FakeSocket.all.push(this);
+    setTimeout(() => ((this.readyState = 1), this.emit('open')), 0);
+  }
+  addEventListener(type, f) {
+    (this.listeners[type] ??= []).push(f);
+  }
+  emit(type, event = {}) {
+    for (const f of this.listeners[type] ?? []) f(event);
+  }
+  send(text) {
+    this.sent.push(text);
+  }
+  close() {
+    if (this.readyState === 3) return;
+    this.readyState = 3;
+    this.emit('close');
+  }
+  push(version) {
+    this.emit('message', { data: JSON.stringify({ version }) });
+  }
+}
+
+const until = async (check, what, ms = 5000) => {
+  for (const end = Date.now() + ms; !check(); await new Promise((r) => setTimeout(r, 5))) {
+    if (Date.now() > end) throw new Error(`timed out: ${what}`);
+  }
+};
+
+test('pushed versions: a newer one is fetched at once; an older or repeated one changes nothing; a lost socket reconnects and polling fills in', async () => {
+  const version = (v, on = true) => {
+    const doc = JSON.parse(ef.clientSnapshot(text));
+    doc.version = v;
+    doc.flags.new_editor.on = on;
+    return JSON.stringify(doc);
+  };
+  served = version(200);
+  FakeSocket.all = [];
+  const c = client.createClient({
+    snapshotUrl: url(),
+    subscribeUrl: 'http://flags.example/subscribe',
+    WebSocket: FakeSocket,
+    refreshIntervalMs: 40,
+    start: false,
+    now: () => NOW,
+    context: { key: 'u-3', app_version: '2.4.0' },
+  });
+  await c.start();
+  await until(() => c.live, 'connected');
+  assert.equal(FakeSocket.all[0].url, 'ws://flags.example/subscribe');
+  assert.equal(c.version, 200);
+
+  served = version(201, false);
+  paths.length = 0;
+  FakeSocket.all[0].push(201);
+  await until(() => c.version === 201, 'the pushed version serving');
+  assert.equal(c.get('new_editor', true, { track: false }), false);
+  assert.ok(paths.some((p) => p.endsWith('?minVersion=201')), paths.join());
+
+  // While pushes arrive, polling waits; an older or repeated version asks for nothing.
+  paths.length = 0;
+  FakeSocket.all[0].push(150);
+  FakeSocket.all[0].push(201);
+  await new Promise((r) => setTimeout(r, 150));
+  assert.deepEqual(paths, []);
+  assert.equal(c.version, 201);
+
+  // The socket lost: polling carries on, and a new socket is opened (with backoff).
+  FakeSocket.all[0].close();
+  assert.equal(c.live, false);
+  served = version(202);
+  await until(() => c.version === 202, 'polled while disconnected');
+  await until(() => FakeSocket.all.length === 2 && c.live, 'reconnected', 5000);
+  // A stale server answer after a push never takes the engine back.
+  served = version(150);
+  FakeSocket.all[1].push(203);
+  await new Promise((r) => setTimeout(r, 400));
+  assert.equal(c.version, 202, 'an older snapshot is refused; 203 is not there yet');
+  served = version(203, false);
+  await until(() => c.version === 203, 'the retries after the push');
+  await c.close();
+  assert.equal(FakeSocket.all[1].readyState, 3, 'closing the client closes the socket');
+  served = ef.clientSnapshot(text);
 });

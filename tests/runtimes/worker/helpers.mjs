@@ -10,9 +10,9 @@ export const CONTEXT_SECRET = 'test-context-secret';
  * Starts the Worker. `snapshot` (text or object) is put into KV first, as an operator would.
  * Requests carry no `cf` data unless a test passes some (so contexts hold what the test says).
  */
-export async function startWorker({ snapshot, vars = {}, secrets = {}, queueBatchTimeout = 0.1 } = {}) {
+export async function startWorker({ snapshot, vars = {}, secrets = {}, queueBatchTimeout = 0.1, port } = {}) {
   const options = {
-    ...localOptions({ vars, secrets: { ADMIN_TOKEN, CONTEXT_SECRET, ...secrets }, queueBatchTimeout }),
+    ...localOptions({ vars, secrets: { ADMIN_TOKEN, CONTEXT_SECRET, ...secrets }, queueBatchTimeout, port }),
     // The consumer logs every batch it stores: quiet here; errors still show.
     handleRuntimeStdio(stdout, stderr) {
       stdout.resume();
@@ -37,7 +37,8 @@ export async function startWorker({ snapshot, vars = {}, secrets = {}, queueBatc
     }
     return { status: res.status, headers: res.headers, bytes, text, json };
   };
-  return { mf, options, request, kv: () => mf.getKVNamespace('FLAGS'), r2: () => mf.getR2Bucket('EXPOSURE_ARCHIVE') };
+  const url = port === undefined ? undefined : (await mf.ready).toString().replace(/\/$/, '');
+  return { mf, options, request, url, kv: () => mf.getKVNamespace('FLAGS'), r2: () => mf.getR2Bucket('EXPOSURE_ARCHIVE') };
 }
 
 const b64url = (s) => Buffer.from(s).toString('base64url');

@@ -9,7 +9,9 @@ import { source } from '../../../../lib/snapshot';
 export const runtime = 'edge';
 
 export async function GET(request: Request) {
-  await source.current();
+  // `?minVersion=N`: the client was pushed version N; an older copy is revalidated first.
+  const min = Number(new URL(request.url).searchParams.get('minVersion'));
+  await source.current(undefined, Number.isSafeInteger(min) && min > 0 ? min : undefined);
   const copy = await source.clientCopy();
   const vary = { vary: 'Accept' };
   if (!copy) return Response.json({ error: 'unavailable', message: source.lastError }, { status: 503, headers: vary });
