@@ -170,9 +170,9 @@ built_worker= # set once worker/build.sh has run in this invocation
 
 # worker/build.sh installs worker-build and the Worker's npm packages itself when missing.
 stage_worker() {
-  tests/tools.sh wasm runtimes
+  tests/tools.sh wasm runtimes chromium
   needs_package
-  step "the Cloudflare Worker on workerd: endpoints, vectors equal to native, rollout and kill switch, admin, exposures through the Queue"
+  step "the Cloudflare Worker on workerd: endpoints, vectors equal to native, rollout and kill switch, the writer of record (roles, per-flag changes, If-Match, history, rollback, abuse), push to Node and Chromium, exposures through the Queue"
   worker/build.sh >/dev/null
   built_worker=1
   EDGEFLAG_NATIVE_RESULTS="$PWD/$out/native.json" node --test --test-reporter=spec --test-concurrency=1 tests/runtimes/worker/
