@@ -96,6 +96,18 @@ test('publish → a subscribed Chromium page shows the new value: every one of 5
   console.log(`  publish → value shown in Chromium, 50 changes: p50 ${percentile(latencies, 50)} ms, p99 ${percentile(latencies, 99)} ms, max ${latencies.at(-1)} ms (loopback)`);
 });
 
+test('a rollback reaches the page pushed, as any commit does', async () => {
+  const target = (await page.evaluate(() => window.__seen.at(-1).version)) - 1;
+  const start = Date.now();
+  const r = await fetch(`${w.url}/admin/rollback`, { method: 'POST', headers: { authorization: 'Bearer test-admin-token' }, body: JSON.stringify({ version: target }) });
+  const body = await r.json();
+  assert.equal(r.status, 200, JSON.stringify(body));
+  const seen = await (await page.waitForFunction((v) => window.__seen.find((s) => s.version === v), body.version, { timeout: 10_000, polling: 5 })).jsonValue();
+  const expected = (await (await fetch(`${w.url}/flags/ramp?key=u1`)).json()).result.reason;
+  assert.equal(seen.reason, expected, 'the page serves what the Worker serves for the same key');
+  console.log(`  rollback to version ${target} (as ${body.version}) shown in Chromium after ${seen.at - start} ms`);
+});
+
 test('the socket lost: the client reconnects and catches up; an older version is never applied', async () => {
   const before = await page.evaluate(() => window.__client.version);
   // Restart the Worker's isolates: every socket drops.
