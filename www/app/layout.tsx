@@ -25,6 +25,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             <a href="/">App</a>
             <a href="/checkout">Checkout experiment</a>
             <a href="/playground">Playground</a>
+            <a href="/dashboard">Dashboard</a>
           </nav>
           <span className="meta" data-testid="snapshot">
             snapshot v{served?.version ?? '–'} · {served?.origin ?? 'no middleware'} · {served?.runtime ?? ''}
