@@ -1,7 +1,7 @@
 // The demo, once built by www/dev.sh: the Worker (worker/dev.mjs: workerd, the example snapshot
 // in local KV) and this app (`next start`), which reads the full snapshot from the Worker's
-// admin endpoint (with a `read` token) with its ETag and sends the browser's exposures to the Worker's /events.
-// Prints the links to try; Ctrl-C stops both.
+// admin endpoint (with a `read` token) with its ETag and sends the browser's exposures to the Worker's /events;
+// its dashboard calls the admin API with a `dashboard` token. Prints the links to try; Ctrl-C stops both.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
@@ -46,14 +46,20 @@ await new Promise((resolve) => {
 });
 w.stdout.on('data', (d) => process.stdout.write(d)); // the exposure consumer's log
 
-// The app's server reads the full snapshot with a `read` token of its own, never the admin one.
-const made = await fetch(`${worker}/admin/tokens`, {
-  method: 'POST',
-  headers: { authorization: `Bearer ${adminToken}` },
-  body: JSON.stringify({ name: 'web-app', role: 'read' }),
-});
-if (made.status !== 201) throw new Error(`could not make the app's read token: ${await made.text()}`);
-const readToken = (await made.json()).token;
+/** A named token from the Worker (shown once), made with the bootstrap admin token. */
+async function makeToken(name, role) {
+  const made = await fetch(`${worker}/admin/tokens`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}` },
+    body: JSON.stringify({ name, role }),
+  });
+  if (made.status !== 201) throw new Error(`could not make the ${name} token: ${await made.text()}`);
+  return (await made.json()).token;
+}
+// The app's server reads the full snapshot with a `read` token of its own, never the admin one;
+// its dashboard writes with another (`admin`: rollbacks need it), named so the history says who.
+const readToken = await makeToken('web-app', 'read');
+const dashboardToken = await makeToken('dashboard', 'admin');
 const writeToken = /Write token (\S+)/.exec(banner)?.[1];
 
 const next = run('next start', process.execPath, [join(www, 'node_modules/next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
@@ -65,10 +71,14 @@ const next = run('next start', process.execPath, [join(www, 'node_modules/next/d
     EDGEFLAG_SNAPSHOT_TOKEN: readToken,
     EDGEFLAG_EVENTS_URL: `${worker}/events`,
     EDGEFLAG_SUBSCRIBE_URL: `${worker.replace(/^http/, 'ws')}/subscribe`,
+    EDGEFLAG_ADMIN_URL: worker,
+    EDGEFLAG_DASHBOARD_TOKEN: dashboardToken,
   },
 });
 await new Promise((resolve) => next.stdout.on('data', (d) => /Ready in/.test(d) && resolve()));
 
+// The Worker's playbook lines (ramp, kill switch with If-Match, history, rollback), as it printed them.
+const playbook = banner.slice(banner.indexOf('The playbook, one line each'), banner.indexOf('\nWrite token')).trimEnd();
 const killSwitch = `  curl -s -X PATCH ${worker}/admin/flags/conversations_enabled -H 'authorization: Bearer ${writeToken}' -d '{"on": false}'`;
 const links = [
   [`${app}/`, 'the app: sign in as a persona, upgrade the tier (re-evaluated in the browser)'],
@@ -76,6 +86,7 @@ const links = [
   [`${app}/checkout`, 'the checkout experiment: /checkout rewritten to your arm (control, a or b)'],
   [`${app}/playground`, "every flag's value, reason and deciding step; a ramp from 10 % to 50 % as pictures"],
   [`${app}/api/edgeflag/snapshot`, 'the client-safe snapshot the browser evaluates (ETag, 304)'],
+  [`${app}/dashboard`, "the operators' dashboard: kill switch, ramps, targets, history and rollback, health"],
   [`${worker}/flags?key=user-1042`, "the Worker's own answer for a user"],
   [`${worker}/health`, "the Worker's snapshot, version and exposures"],
 ];
@@ -85,9 +96,13 @@ edgeflag demo — the Next.js app on the edge runtime, reading its snapshot from
 
 ${links.map(([l, what]) => `  ${l.padEnd(width)}${what}`).join('\n')}
 
-Roll back without a deploy — the kill switch, sent to the Worker's writer of record (a write
-token); the app serves it within 5 s:
+Roll back without a deploy — the kill switch, from the dashboard or sent to the Worker's writer
+of record (a write token); open pages are pushed the new version, and the app serves it at once:
 ${killSwitch}
+
+${playbook}
+Write token ${writeToken} (demo-operator); admin token ${adminToken}. Every change is in the
+dashboard's history, with who made it.
 
 Exposures from the browser go to ${worker}/events, through the Worker's Queue into local R2
 (the consumer logs each batch below). Ctrl-C to stop.

@@ -22,11 +22,14 @@ test('www/dev.sh serves the app and the Worker; its links answer; the kill switc
       await new Promise((r) => setTimeout(r, 100));
     }
     const links = [...out.matchAll(/^\s+(http:\/\/127\.0\.0\.1:\d+\S*)/gm)].map((m) => m[1]);
-    assert.equal(links.length, 7, out);
+    assert.equal(links.length, 8, out);
     for (const link of links) {
       const res = await fetch(link, { redirect: 'manual' });
       assert.ok(res.status === 200 || res.status === 307, `${link}: HTTP ${res.status}`);
     }
+    // The dashboard reads the Worker's admin API with the token the demo made for it.
+    const dashboard = await (await fetch(`http://127.0.0.1:${port}/dashboard`)).text();
+    assert.equal(dashboard.match(/data-testid="flag-row"/g)?.length, 10, 'the dashboard lists the example’s flags');
     const home = await fetch(`http://127.0.0.1:${port}/`, { headers: { cookie: 'ef_key=user-1042' } });
     assert.equal(home.headers.get('x-edgeflag-runtime'), 'edge-runtime');
     const { label } = readPage(await home.text());
