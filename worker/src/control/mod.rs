@@ -2,7 +2,7 @@
 //! write goes — snapshots published whole, per-flag changes, rollbacks, tokens — one at a time.
 //! It keeps every version, the audit log and the tokens in its SQLite storage (`records.rs`),
 //! writes KV after each commit (`kv.rs`), and pushes each new version to subscribers
-//! (`push.rs`). The Worker forwards `/admin/*` here unchanged; `/internal/*` is reachable only
+//! (`push.rs`). The Worker forwards `/admin/*` and `/subscribe` here unchanged; `/internal/*` is reachable only
 //! from the Worker's own code (it never forwards those paths). Routes and roles:
 //! worker/README.md and worker/openapi.json.
 
@@ -17,7 +17,7 @@ mod push;
 mod records;
 mod tokens;
 
-pub use auth::{bearer, Role};
+use auth::{bearer, Role};
 
 use crate::http;
 use auth::Caller;
