@@ -3,8 +3,8 @@
 //! the change's or the loader's error kind and path otherwise. And the flag list the dashboard
 //! reads.
 
-use super::commit::{self, Actor, Proposal, Refused};
-use super::publish::{read_body, reason};
+use super::commit::{Actor, Proposal, Refused};
+use super::publish::{reason, write_request};
 use super::records::Records;
 use super::{auth::Caller, client, Control, Route, MAX_BODY};
 use crate::{convert, http, state};
@@ -68,7 +68,7 @@ fn percent(value: Option<&Json<'static>>) -> std::result::Result<u32, Refused> {
 }
 
 /// What one change does to the document; the report it adds to the answer.
-type Apply<'a> = Box<dyn FnOnce(&mut Document, &Snapshot) -> std::result::Result<ApplyResult, Refused> + 'a>;
+type Apply<'a> = Box<dyn FnOnce(&mut Document) -> std::result::Result<ApplyResult, Refused> + 'a>;
 
 /// What to report once the new snapshot is loaded (the ramp's sample needs both).
 type Report = Box<dyn FnOnce(&Snapshot, &Snapshot) -> std::result::Result<Option<Value>, Refused>>;
@@ -90,12 +90,8 @@ pub async fn change(
     route: Route,
     key: &str,
 ) -> Result<Response> {
-    let expected = match commit::expected(req) {
-        Ok(e) => e,
-        Err(r) => return r.respond(),
-    };
-    let text = match read_body(req, MAX_BODY).await {
-        Ok(t) => t,
+    let (expected, text) = match write_request(req, MAX_BODY).await {
+        Ok(w) => w,
         Err(resp) => return resp,
     };
     let body = if text.trim().is_empty() && route == Route::ArchiveFlag {
@@ -124,15 +120,15 @@ pub async fn change(
     let actor = Actor { name: &caller.name, client: &client, route, reason: reason.as_deref() };
     let now = convert::now_rfc3339();
     let committed = control.commit(records, &actor, expected, |head| {
-        let Some((version, text)) = head else {
+        let Some(head) = head else {
             return Err(Refused::new(409, "nothing_published", "publish a snapshot first (PUT /admin/snapshot)", None));
         };
-        let before = Snapshot::parse(text).map_err(|e| Refused::new(409, e.kind.code(), e.message, Some(&e.path)))?;
-        let mut doc = Document::parse(text).map_err(refused)?;
-        let applied = apply(&mut doc, &before)?;
-        let (text, after) = doc.finish(version.saturating_add(1), &now).map_err(refused)?;
-        let detail = (applied.report)(&before, &after)?;
-        Ok(Some(Proposal { text, snapshot: after, action: applied.action, detail }))
+        let mut doc = Document::parse(&head.text).map_err(refused)?;
+        let applied = apply(&mut doc)?;
+        let (text, after) = doc.finish(head.version.saturating_add(1), &now).map_err(refused)?;
+        let detail = (applied.report)(&head.snapshot, &after)?;
+        let document = Some(doc.into_json());
+        Ok(Some(Proposal { text, snapshot: after, document, action: applied.action, detail }))
     })?;
     match committed {
         Ok(c) => control.publish(records, c, route).await,
@@ -147,7 +143,7 @@ fn plan<'a>(route: Route, key: &'a str, body: &'a Json<'static>) -> std::result:
             if !matches!(body, Json::Object(_)) {
                 return Err(invalid("a merge patch (RFC 7396) of the flag's document is a JSON object", ""));
             }
-            Box::new(move |doc, _| {
+            Box::new(move |doc| {
                 doc.patch_flag(key, body).map_err(refused)?;
                 Ok(done("patch", None))
             })
@@ -157,7 +153,7 @@ fn plan<'a>(route: Route, key: &'a str, body: &'a Json<'static>) -> std::result:
                 Some(Json::Bool(on)) => *on,
                 _ => return Err(invalid("on must be true or false", "on")),
             };
-            Box::new(move |doc, _| {
+            Box::new(move |doc| {
                 doc.set_on(key, on).map_err(refused)?;
                 Ok(done(if on { "switch-on" } else { "switch-off" }, Some(json!({ "on": on }))))
             })
@@ -165,12 +161,12 @@ fn plan<'a>(route: Route, key: &'a str, body: &'a Json<'static>) -> std::result:
         Route::CreateFlag => {
             let Some(new_key) = string(body, "key")? else { return Err(invalid("key is required", "key")) };
             let Some(flag) = member(body, "flag").cloned() else { return Err(invalid("flag is required", "flag")) };
-            Box::new(move |doc, _| {
+            Box::new(move |doc| {
                 doc.create_flag(&new_key, flag).map_err(refused)?;
                 Ok(done("create", Some(json!({ "created": new_key }))))
             })
         }
-        Route::ArchiveFlag => Box::new(move |doc, _| {
+        Route::ArchiveFlag => Box::new(move |doc| {
             doc.archive_flag(key).map_err(refused)?;
             Ok(done("archive", Some(json!({ "archived": key }))))
         }),
@@ -192,7 +188,7 @@ fn plan<'a>(route: Route, key: &'a str, body: &'a Json<'static>) -> std::result:
                 Some(_) => return Err(invalid("context must be a JSON object", "context")),
             };
             let flag = key.to_string();
-            Box::new(move |doc, _| {
+            Box::new(move |doc| {
                 let moved = doc.set_ramp(key, rule.as_deref(), variation.as_deref(), weight).map_err(refused)?;
                 let now = crate::now();
                 let report = Box::new(move |before: &Snapshot, after: &Snapshot| {
@@ -222,7 +218,7 @@ fn plan<'a>(route: Route, key: &'a str, body: &'a Json<'static>) -> std::result:
             };
             let attribute = string(body, "attribute")?;
             let (add, remove) = (keys(body, "add")?, keys(body, "remove")?);
-            Box::new(move |doc, _| {
+            Box::new(move |doc| {
                 let c = doc.edit_targets(key, &variation, attribute.as_deref(), &add, &remove).map_err(refused)?;
                 Ok(done("targets", Some(json!({ "added": c.added, "removed": c.removed }))))
             })
@@ -234,7 +230,7 @@ fn plan<'a>(route: Route, key: &'a str, body: &'a Json<'static>) -> std::result:
                 Some(_) => return Err(invalid("list is included or excluded", "list")),
             };
             let (add, remove) = (keys(body, "add")?, keys(body, "remove")?);
-            Box::new(move |doc, _| {
+            Box::new(move |doc| {
                 let c = doc.edit_segment(key, which, &add, &remove).map_err(refused)?;
                 Ok(done("segment", Some(json!({ "added": c.added, "removed": c.removed }))))
             })
@@ -245,18 +241,15 @@ fn plan<'a>(route: Route, key: &'a str, body: &'a Json<'static>) -> std::result:
 
 /// `GET /admin/flags`: every flag of the head with its state, owner, last change and staleness.
 pub fn list(control: &Control, records: &Records) -> Result<Response> {
-    let Some((version, text)) = control.head.get(records)? else {
+    let Some(head) = control.head.get(records)? else {
         return http::error(503, "unavailable", "nothing published yet", None);
     };
-    let snapshot = match Snapshot::parse_signed(&text, &edgeflag::signature::Keys::default()) {
-        Ok(s) => s,
-        Err(e) => return http::error(500, e.kind.code(), &e.message, Some(&e.path)),
-    };
     let now = crate::now();
+    let mut changes = records.last_changes()?;
     let mut flags = Vec::new();
-    for f in snapshot.flags() {
+    for f in head.snapshot.flags() {
         let m = f.metadata();
-        let last = records.history(Some(f.key()), None, 1)?.into_iter().next();
+        let last = changes.remove(f.key());
         let expired = m.expires_at.is_some_and(|t| t < now);
         let unchanged_ms = last.as_ref().map(|e| now - e.at);
         let settled = f.is_on() && f.bucket_totals().next().is_none();
@@ -274,15 +267,16 @@ pub fn list(control: &Control, records: &Records) -> Result<Response> {
             "stale": if expired { Some("expired") } else if stale_for_30_days { Some("unchanged-30-days") } else { None },
         }));
     }
-    http::json(200, json!({ "version": version, "now": now, "flags": flags }).to_string())
+    http::json(200, json!({ "version": head.version, "now": now, "flags": flags }).to_string())
 }
 
 /// `GET /admin/flags/:key`: the flag's document in the head.
 pub fn get(control: &Control, records: &Records, key: &str) -> Result<Response> {
-    let Some((version, text)) = control.head.get(records)? else {
+    let Some(head) = control.head.get(records)? else {
         return http::error(503, "unavailable", "nothing published yet", None);
     };
-    let doc = match Document::parse(&text) {
+    let version = head.version;
+    let doc = match Document::parse(&head.text) {
         Ok(d) => d,
         Err(e) => return http::error(500, e.kind.code(), &e.message, Some(&e.path)),
     };
@@ -296,7 +290,7 @@ pub fn get(control: &Control, records: &Records, key: &str) -> Result<Response> 
                     flag.to_text()
                 ),
             )?;
-            resp.headers_mut().set("etag", &crate::cache::etag(version, text.as_bytes()))?;
+            resp.headers_mut().set("etag", &head.etag)?;
             Ok(resp)
         }
         None => http::error(404, "flag_not_found", &format!("no flag {key:?} in version {version}"), Some("key")),

@@ -6,35 +6,54 @@
 use super::records::{Audit, NewVersion, Records};
 use super::{Control, Route};
 use crate::http;
+use edgeflag::signature::Keys;
 use edgeflag::{Json, Snapshot};
 use serde_json::{json, Value};
 use std::cell::RefCell;
 use std::rc::Rc;
 use worker::{Request, Response, Result};
 
-/// The head version and its text, kept in memory between requests (read from storage once).
+/// The newest committed version: its text as committed, loaded, and its ETag.
+#[derive(Clone)]
+pub struct Head {
+    pub version: u64,
+    pub text: Rc<str>,
+    pub snapshot: Rc<Snapshot>,
+    pub etag: Rc<str>,
+}
+
+impl Head {
+    fn new(text: Rc<str>, snapshot: Snapshot) -> Head {
+        let version = snapshot.version();
+        let etag = crate::cache::etag(version, text.as_bytes()).into();
+        Head { version, text, snapshot: Rc::new(snapshot), etag }
+    }
+}
+
+/// The head, kept in memory between requests: read from storage and loaded once per object,
+/// then replaced by each commit with what it loaded.
 #[derive(Default)]
 pub struct HeadCache {
-    head: RefCell<Option<(u64, Rc<str>)>>,
+    head: RefCell<Option<Head>>,
 }
 
 impl HeadCache {
     pub fn version(&self) -> Option<u64> {
-        self.head.borrow().as_ref().map(|(v, _)| *v)
+        self.head.borrow().as_ref().map(|h| h.version)
     }
 
-    pub fn get(&self, records: &Records) -> Result<Option<(u64, Rc<str>)>> {
+    pub fn get(&self, records: &Records) -> Result<Option<Head>> {
         if let Some(h) = self.head.borrow().as_ref() {
             return Ok(Some(h.clone()));
         }
         let Some(version) = records.head()? else { return Ok(None) };
         let text: Rc<str> = records.text(version)?.unwrap_or_default().into();
-        *self.head.borrow_mut() = Some((version, text.clone()));
-        Ok(Some((version, text)))
-    }
-
-    fn set(&self, version: u64, text: Rc<str>) {
-        *self.head.borrow_mut() = Some((version, text));
+        // Committed text loaded when it was committed: signatures were checked then.
+        let snapshot = Snapshot::parse_signed(&text, &Keys::default())
+            .map_err(|e| worker::Error::RustError(format!("version {version} in storage does not load: {e}")))?;
+        let head = Head::new(text, snapshot);
+        *self.head.borrow_mut() = Some(head.clone());
+        Ok(Some(head))
     }
 }
 
@@ -100,10 +119,12 @@ impl Refused {
     }
 }
 
-/// A change ready to commit: the new text, loaded; how it came about; what to report.
+/// A change ready to commit: the new text, loaded (and its JSON, where the change already has
+/// it, so it is not parsed again for the patch); how it came about; what to report.
 pub struct Proposal {
     pub text: String,
     pub snapshot: Snapshot,
+    pub document: Option<Json<'static>>,
     pub action: &'static str,
     pub detail: Option<Value>,
 }
@@ -137,11 +158,11 @@ impl Control {
         records: &Records,
         actor: &Actor<'_>,
         expected: Expected,
-        build: impl FnOnce(Option<(u64, &str)>) -> std::result::Result<Option<Proposal>, Refused>,
+        build: impl FnOnce(Option<&Head>) -> std::result::Result<Option<Proposal>, Refused>,
     ) -> Result<std::result::Result<Committed, Refused>> {
         let now = crate::now();
         let head = self.head.get(records)?;
-        let current = head.as_ref().map(|(v, _)| *v);
+        let current = head.as_ref().map(|h| h.version);
         let audit = |outcome: &str, version: Option<u64>, detail: Option<String>| {
             let entry = Audit {
                 at: now,
@@ -177,23 +198,24 @@ impl Control {
                 });
             }
         }
-        let proposal = match build(head.as_ref().map(|(v, t)| (*v, &**t))) {
+        let mut proposal = match build(head.as_ref()) {
             Ok(Some(p)) => p,
-            Ok(None) => {
-                let (version, text) = head.clone().unwrap_or((0, "".into()));
-                audit("unchanged", current, None)?;
-                let flag_count = Snapshot::parse(&text).map(|s| s.flags().len()).unwrap_or(0);
-                let etag = crate::cache::etag(version, text.as_bytes());
-                return Ok(Ok(Committed {
-                    version,
-                    previous: current,
-                    flag_count,
-                    flags: vec![],
-                    etag,
-                    new: false,
-                    detail: None,
-                }));
-            }
+            // Only a head can be what was asked again.
+            Ok(None) => match &head {
+                Some(h) => {
+                    audit("unchanged", current, None)?;
+                    return Ok(Ok(Committed {
+                        version: h.version,
+                        previous: current,
+                        flag_count: h.snapshot.flags().len(),
+                        flags: vec![],
+                        etag: h.etag.to_string(),
+                        new: false,
+                        detail: None,
+                    }));
+                }
+                None => return refuse(Refused::new(409, "nothing_published", "nothing is published yet", None)),
+            },
             Err(r) => return refuse(r),
         };
         let version = proposal.snapshot.version();
@@ -208,8 +230,8 @@ impl Control {
             };
             return refuse(Refused { status: 409, code, message, path: Some("version".into()), current });
         }
-        let before = head.as_ref().map_or(Json::Null, |(_, t)| parse(t));
-        let after = parse(&proposal.text);
+        let before = head.as_ref().map_or(Json::Null, |h| parse(&h.text));
+        let after = proposal.document.take().unwrap_or_else(|| parse(&proposal.text));
         let patch = edgeflag::json::diff::diff(&before, &after);
         let flags = changed_flags(&before, &after);
         let detail = proposal.detail.as_ref().map(Value::to_string);
@@ -225,9 +247,9 @@ impl Control {
             text: &proposal.text,
         })?;
         audit("committed", Some(version), detail)?;
-        let etag = crate::cache::etag(version, proposal.text.as_bytes());
-        let flag_count = proposal.snapshot.flags().len();
-        self.head.set(version, proposal.text.into());
+        let head = Head::new(proposal.text.into(), proposal.snapshot);
+        let (etag, flag_count) = (head.etag.to_string(), head.snapshot.flags().len());
+        *self.head.head.borrow_mut() = Some(head);
         Ok(Ok(Committed { version, previous: current, flag_count, flags, etag, new: true, detail: proposal.detail }))
     }
 
@@ -266,16 +288,19 @@ fn parse(text: &str) -> Json<'static> {
 
 /// Keys of the flags that differ between two snapshot documents (added and removed included).
 fn changed_flags(before: &Json<'_>, after: &Json<'_>) -> Vec<String> {
-    let members = |doc: &Json<'_>| match doc.get("flags") {
-        Some(Json::Object(m)) => m.iter().map(|(k, v)| (k.to_string(), v.to_owned_json())).collect::<Vec<_>>(),
+    let flags = |doc: &Json<'_>| match doc.get("flags") {
+        Some(Json::Object(m)) => m.iter().map(|(k, _)| k.to_string()).collect(),
         _ => Vec::new(),
     };
-    let (a, b) = (members(before), members(after));
-    let mut keys: Vec<String> = a.iter().chain(b.iter()).map(|(k, _)| k.clone()).collect();
+    let mut keys: Vec<String> = flags(before);
+    keys.extend(flags(after));
     keys.sort();
     keys.dedup();
-    let find = |list: &Vec<(String, Json<'static>)>, k: &str| list.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
-    keys.into_iter().filter(|k| find(&a, k) != find(&b, k)).collect()
+    keys.into_iter().filter(|k| flag(before, k) != flag(after, k)).collect()
+}
+
+fn flag<'j>(doc: &'j Json<'j>, key: &str) -> Option<&'j Json<'j>> {
+    doc.get("flags").and_then(|f| f.get(key))
 }
 
 #[cfg(test)]

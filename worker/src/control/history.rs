@@ -2,8 +2,8 @@
 //! `POST /admin/rollback` (version N's content as a new, higher version: versions only go up,
 //! so every runtime accepts it) and `GET /admin/audit`.
 
-use super::commit::{self, Actor, Proposal, Refused};
-use super::publish::{load, read_body, reason};
+use super::commit::{Actor, Proposal, Refused};
+use super::publish::{load, reason, write_request};
 use super::records::Records;
 use super::{auth::Caller, client, Control, Route};
 use crate::{convert, http};
@@ -37,16 +37,15 @@ pub fn snapshot(control: &Control, req: &Request, records: &Records) -> Result<R
         Err(resp) => return resp,
     };
     let found = match wanted {
-        Some(v) => records.text(v)?.map(|t| (v, t.into())),
-        None => control.head.get(records)?,
+        Some(v) => records.text(v)?.map(|t| (crate::cache::etag(v, t.as_bytes()), t.into())),
+        None => control.head.get(records)?.map(|h| (h.etag.to_string(), h.text)),
     };
-    let Some((version, text)) = found else {
+    let Some((etag, text)) = found else {
         return match wanted {
             Some(v) => http::error(404, "version_not_found", &format!("no version {v} was committed"), Some("version")),
             None => http::error(503, "unavailable", "nothing published yet (see /health)", None),
         };
     };
-    let etag = crate::cache::etag(version, text.as_bytes());
     let headers = Headers::new();
     headers.set("etag", &etag)?;
     headers.set("cache-control", "no-cache")?;
@@ -85,12 +84,8 @@ pub fn list(req: &Request, records: &Records) -> Result<Response> {
 
 /// `POST /admin/rollback {"version": N, "reason"?}`.
 pub async fn rollback(control: &Control, req: &mut Request, records: &Records, caller: &Caller) -> Result<Response> {
-    let expected = match commit::expected(req) {
-        Ok(e) => e,
-        Err(r) => return r.respond(),
-    };
-    let text = match read_body(req, 64 * 1024).await {
-        Ok(t) => t,
+    let (expected, text) = match write_request(req, 64 * 1024).await {
+        Ok(w) => w,
         Err(resp) => return resp,
     };
     let body = match Json::parse(&text) {
@@ -109,13 +104,14 @@ pub async fn rollback(control: &Control, req: &mut Request, records: &Records, c
     let actor = Actor { name: &caller.name, client: &client, route: Route::Rollback, reason: reason.as_deref() };
     let now = convert::now_rfc3339();
     let committed = control.commit(records, &actor, expected, |head| {
-        let version = head.map_or(1, |(v, _)| v.saturating_add(1));
+        let version = head.map_or(1, |h| h.version.saturating_add(1));
         let mut doc = Document::parse(&old).map_err(|e| Refused::new(409, e.kind.code(), e.message, Some(&e.path)))?;
         let (text, _) =
             doc.finish(version, &now).map_err(|e| Refused::new(409, e.kind.code(), e.message, Some(&e.path)))?;
         // Loaded as isolates load it: with EDGEFLAG_PUBLIC_KEYS an unsigned copy is refused.
         let snapshot = load(control, &text)?;
-        Ok(Some(Proposal { text, snapshot, action: "rollback", detail: Some(json!({ "rolledBackTo": target })) }))
+        let (document, detail) = (Some(doc.into_json()), Some(json!({ "rolledBackTo": target })));
+        Ok(Some(Proposal { text, snapshot, document, action: "rollback", detail }))
     })?;
     match committed {
         Ok(c) => control.publish(records, c, Route::Rollback).await,

@@ -54,25 +54,25 @@ impl Control {
                 Ok(Some(h)) => h,
                 _ => break,
             };
-            if self.kv_written(records).is_some_and(|w| w >= head.0) {
+            if self.kv_written(records).is_some_and(|w| w >= head.version) {
                 break;
             }
-            match write(&self.env, &head.1).await {
+            match write(&self.env, &head.text).await {
                 Ok(()) => {
-                    let _ = records.set_meta(KV_VERSION, head.0 as i64);
+                    let _ = records.set_meta(KV_VERSION, head.version as i64);
                     let mut inner = self.kv.inner.borrow_mut();
-                    inner.written = Some(head.0);
+                    inner.written = Some(head.version);
                     inner.error = None;
                     inner.retry_ms = 0;
                     let (done, waiting) =
-                        std::mem::take(&mut inner.waiting).into_iter().partition(|(v, _)| *v <= head.0);
+                        std::mem::take(&mut inner.waiting).into_iter().partition(|(v, _)| *v <= head.version);
                     inner.waiting = waiting;
                     for (_, tx) in done {
                         let _ = tx.send(());
                     }
                 }
                 Err(e) => {
-                    worker::console_error!("KV write of version {} failed: {e}", head.0);
+                    worker::console_error!("KV write of version {} failed: {e}", head.version);
                     let retry = {
                         let mut inner = self.kv.inner.borrow_mut();
                         inner.error = Some((crate::now(), e));
@@ -110,14 +110,27 @@ impl Control {
         report
     }
 
+    /// Before the first commit, KV's snapshot (published before the object existed) is the
+    /// version of record. Reads and `/health` check only then; writes check KV each time
+    /// (`adopt_kv`), so a snapshot written to KV directly is adopted at the next write.
+    pub async fn adopt_first(&self, records: &Records) {
+        if self.head.version().is_none() {
+            self.adopt_kv(records).await;
+        }
+    }
+
     /// Takes KV's snapshot as a version of record when it is newer than the head: the first
     /// time the object runs (a deployment that published to KV before it existed), or after
     /// someone wrote KV directly. Versions stay monotonic either way.
     pub async fn adopt_kv(&self, records: &Records) {
         let Some(text) = read(&self.env).await else { return };
+        let head = self.head.get(records).ok().flatten();
+        // What the object wrote, as it is after every write that went through it: nothing to parse.
+        if head.as_ref().is_some_and(|h| *h.text == *text) {
+            return;
+        }
         let Ok(kv_version) = Snapshot::parse_signed(&text, &Keys::default()).map(|s| s.version()) else { return };
-        let head = self.head.get(records).ok().flatten().map(|(v, _)| v);
-        if head.is_some_and(|h| h >= kv_version) {
+        if head.is_some_and(|h| h.version >= kv_version) {
             return;
         }
         let actor = super::commit::Actor { name: "kv", client: "kv", route: super::Route::PutSnapshot, reason: None };
@@ -125,7 +138,13 @@ impl Control {
             // Loaded as any isolate would; a refused one is not adopted (isolates refuse it too).
             let snapshot = state::with(&self.env, |s| s.cache.load(&text, crate::now()))
                 .map_err(|r| super::commit::Refused::new(400, r.kind, r.message, Some(&r.path)))?;
-            Ok(Some(super::commit::Proposal { text: text.clone(), snapshot, action: "adopt", detail: None }))
+            Ok(Some(super::commit::Proposal {
+                text: text.clone(),
+                snapshot,
+                document: None,
+                action: "adopt",
+                detail: None,
+            }))
         });
         if let Ok(Ok(c)) = committed {
             let _ = records.set_meta(KV_VERSION, c.version as i64);
@@ -137,16 +156,15 @@ impl Control {
 /// `GET /internal/status`: the versions the object and KV hold, for `/health`.
 pub fn status(control: &Control, records: &Records) -> Result<Response> {
     let head = control.head.get(records)?;
+    let version = head.as_ref().map(|h| h.version);
     let mut body = json!({
-        "version": head.as_ref().map(|(v, _)| v),
-        "kv": control.kv_report(records, head.as_ref().map(|(v, _)| *v)),
+        "version": version,
+        "kv": control.kv_report(records, version),
         "subscribers": super::push::count(&control.state),
     });
-    if let Some((v, text)) = &head {
-        if let Ok(s) = Snapshot::parse_signed(text, &Keys::default()) {
-            body["generatedAt"] = json!(s.generated_at());
-        }
-        body["etag"] = json!(crate::cache::etag(*v, text.as_bytes()));
+    if let Some(h) = &head {
+        body["generatedAt"] = json!(h.snapshot.generated_at());
+        body["etag"] = json!(*h.etag);
     }
     http::json(200, body.to_string())
 }

@@ -287,11 +287,7 @@ impl Control {
         route: Route,
         path: &str,
     ) -> Result<Response> {
-        // Before the first commit, KV's snapshot (published before the object existed) is the
-        // version of record; writes check KV again themselves.
-        if self.head.version().is_none() {
-            self.adopt_kv(records).await;
-        }
+        self.adopt_first(records).await;
         let key = || path.split('/').nth(3).map(crate::percent_decode).unwrap_or_default();
         match route {
             Route::GetSnapshot => history::snapshot(self, &req, records),
@@ -326,7 +322,7 @@ impl Control {
     async fn internal(&self, mut req: Request, records: &Records, what: &str) -> Result<Response> {
         match what {
             "status" => {
-                self.adopt_kv(records).await;
+                self.adopt_first(records).await;
                 kv::status(self, records)
             }
             "publish-next" => publish::next(self, &mut req, records).await,

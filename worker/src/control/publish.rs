@@ -1,7 +1,7 @@
 //! Whole snapshots: `PUT /admin/snapshot` (as it is, or converted from a peer's payload with
 //! `?from=`), and the peer source's publishes (`/internal/publish-next`).
 
-use super::commit::{self, Actor, Proposal, Refused};
+use super::commit::{self, Actor, Expected, Proposal, Refused};
 use super::records::Records;
 use super::{auth::Caller, client, Control, Route, MAX_BODY};
 use crate::body::{self, BodyError};
@@ -19,6 +19,15 @@ pub async fn read_body(req: &mut Request, limit: usize) -> std::result::Result<S
         BodyError::NotUtf8 => http::error(400, "invalid_json", "the body is not UTF-8 text", None),
         BodyError::Unreadable(m) => http::error(400, "unreadable_body", &m, None),
     })
+}
+
+/// A write's `If-Match` and its body (at most `limit` bytes), or the answer refusing them.
+pub async fn write_request(
+    req: &mut Request,
+    limit: usize,
+) -> std::result::Result<(Expected, String), Result<Response>> {
+    let expected = commit::expected(req).map_err(|r| r.respond())?;
+    Ok((expected, read_body(req, limit).await?))
 }
 
 /// `x-edgeflag-reason`: why, for the history (at most 500 bytes).
@@ -45,12 +54,8 @@ pub async fn put(control: &Control, req: &mut Request, records: &Records, caller
         Ok(p) => p,
         Err(e) => return http::error(400, "invalid_parameter", &e.message, Some(&e.path)),
     };
-    let expected = match commit::expected(req) {
-        Ok(e) => e,
-        Err(r) => return r.respond(),
-    };
-    let text = match read_body(req, MAX_BODY).await {
-        Ok(t) => t,
+    let (expected, text) = match write_request(req, MAX_BODY).await {
+        Ok(w) => w,
         Err(resp) => return resp,
     };
     control.adopt_kv(records).await;
@@ -60,20 +65,20 @@ pub async fn put(control: &Control, req: &mut Request, records: &Records, caller
         None => control.commit(records, &actor, expected, |head| {
             let snapshot = load(control, &text)?;
             match head {
-                Some((v, current)) if snapshot.version() == v && current == text => Ok(None),
-                Some((v, _)) if snapshot.version() == v => Err(Refused::new(
+                Some(h) if snapshot.version() == h.version && *h.text == *text => Ok(None),
+                Some(h) if snapshot.version() == h.version => Err(Refused::new(
                     409,
                     "version_unchanged",
-                    format!("version {v} is already published with different content; raise the version"),
+                    format!("version {} is already published with different content; raise the version", h.version),
                     Some("version"),
                 )),
-                Some((v, _)) if snapshot.version() < v => Err(Refused::new(
+                Some(h) if snapshot.version() < h.version => Err(Refused::new(
                     409,
                     "version_backwards",
-                    format!("version {} is older than the published version {v}", snapshot.version()),
+                    format!("version {} is older than the published version {}", snapshot.version(), h.version),
                     Some("version"),
                 )),
-                _ => Ok(Some(Proposal { text, snapshot, action: "publish", detail: None })),
+                _ => Ok(Some(Proposal { text, snapshot, document: None, action: "publish", detail: None })),
             }
         })?,
         Some(import) => {
@@ -85,10 +90,10 @@ pub async fn put(control: &Control, req: &mut Request, records: &Records, caller
             let detail = json!({ "from": import.how.name, "skipped": convert::skipped_json(&converted.skipped) });
             let now = convert::now_rfc3339();
             control.commit(records, &actor, expected, |head| {
-                let version = import.version.unwrap_or(head.map_or(1, |(v, _)| v.saturating_add(1)));
+                let version = import.version.unwrap_or(head.map_or(1, |h| h.version.saturating_add(1)));
                 let text = converted.text(version, &now);
                 let snapshot = load(control, &text)?;
-                Ok(Some(Proposal { text, snapshot, action: "import", detail: Some(detail) }))
+                Ok(Some(Proposal { text, snapshot, document: None, action: "import", detail: Some(detail) }))
             })?
         }
     };
@@ -109,10 +114,10 @@ pub async fn next(control: &Control, req: &mut Request, records: &Records) -> Re
     let committed = control.commit(records, &actor, commit::Expected::Any, |head| {
         let mut doc =
             Json::parse(&text).map_err(|e| Refused::new(400, "invalid_json", e.to_string(), None))?.to_owned_json();
-        doc.set("version", Json::Number(head.map_or(1, |(v, _)| v.saturating_add(1)) as f64));
+        doc.set("version", Json::Number(head.map_or(1, |h| h.version.saturating_add(1)) as f64));
         let text = doc.to_text();
         let snapshot = load(control, &text)?;
-        Ok(Some(Proposal { text, snapshot, action: "peer", detail: None }))
+        Ok(Some(Proposal { text, snapshot, document: Some(doc), action: "peer", detail: None }))
     })?;
     match committed {
         Ok(c) => control.publish(records, c, Route::PutSnapshot).await,

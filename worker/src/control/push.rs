@@ -35,7 +35,7 @@ pub fn subscribe(control: &Control, req: &Request, records: &Records) -> Result<
     }
     let pair = WebSocketPair::new()?;
     control.state.accept_web_socket(&pair.server);
-    let head = control.head.get(records)?.map(|(v, _)| v);
+    let head = control.head.get(records)?.map(|h| h.version);
     pair.server.send_with_str(message(head))?;
     Response::from_websocket(pair.client)
 }

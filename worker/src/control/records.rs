@@ -44,6 +44,16 @@ pub struct Entry {
     pub detail: Option<String>,
 }
 
+/// A flag's newest version.
+#[derive(Clone, Debug, Deserialize)]
+pub struct LastChange {
+    pub flag: String,
+    pub version: i64,
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+}
+
 /// A version about to be committed.
 pub struct NewVersion<'a> {
     pub version: u64,
@@ -165,6 +175,20 @@ impl Records {
             )?,
         };
         cursor.to_array()
+    }
+
+    /// Each flag's newest version: one query for the flag list (SQLite takes the other columns
+    /// from the row holding the maximum).
+    pub fn last_changes(&self) -> worker::Result<std::collections::HashMap<String, LastChange>> {
+        let rows: Vec<LastChange> = self
+            .sql
+            .exec(
+                "SELECT f.flag, MAX(v.version) AS version, v.at, v.actor, v.action \
+                 FROM version_flags f JOIN versions v ON v.version = f.version GROUP BY f.flag",
+                None,
+            )?
+            .to_array()?;
+        Ok(rows.into_iter().map(|l| (l.flag.clone(), l)).collect())
     }
 
     pub fn flags_of(&self, version: u64) -> worker::Result<Vec<String>> {
