@@ -138,7 +138,12 @@ export class Client {
    * `{ ok, status, changed, version, error? }`; a refused snapshot leaves the last good one serving.
    */
   refresh() {
-    return (this.#refreshing ??= this.#fetch().finally(() => (this.#refreshing = null)));
+    return this.#shared();
+  }
+
+  /** One fetch at a time: callers meanwhile share the one in flight. */
+  #shared(minVersion) {
+    return (this.#refreshing ??= this.#fetch(minVersion).finally(() => (this.#refreshing = null)));
   }
 
   /**
@@ -241,7 +246,7 @@ export class Client {
     for (const wait of [0, 100, 250, 500, 1000, 2000]) {
       if (wait) await new Promise((r) => setTimeout(r, wait));
       if (this.#wanted !== version || (this.#engine?.version ?? -1) >= version) return;
-      await (this.#refreshing ??= this.#fetch(version).finally(() => (this.#refreshing = null)));
+      await this.#shared(version);
     }
   }
 
