@@ -70,6 +70,15 @@ export function compiledOut(out) {
 }
 
 /**
+ * `chromium.launch` options of every browser test: Debian's Chromium, headless, nothing
+ * fetched from the network on its own (never a downloaded browser).
+ */
+export const CHROMIUM = {
+  executablePath: '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
+};
+
+/**
  * The import map a page uses to load the installed package's `browser` entry, as its exports
  * map declares it (conditions, nested or not).
  */

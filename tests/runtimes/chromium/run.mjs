@@ -15,7 +15,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { chromium } from 'playwright-core';
-import { args, browserImportMap, compiledOut, compiledVectors, freshProject, root, vectorFiles } from '../project.mjs';
+import { CHROMIUM, args, browserImportMap, compiledOut, compiledVectors, freshProject, root, vectorFiles } from '../project.mjs';
 import { signedCases, signedCompiledCases } from '../signing.mjs';
 
 const { tarball, out } = args();
@@ -94,10 +94,7 @@ const server = createServer(async (req, res) => {
 await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 const origin = `http://127.0.0.1:${server.address().port}`;
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
-});
+const browser = await chromium.launch(CHROMIUM);
 let results;
 let compiled;
 try {

@@ -13,7 +13,7 @@ import { createServer } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startCollector } from './collector.mjs';
-import { args, browserImportMap, compileNative } from '../project.mjs';
+import { CHROMIUM, args, browserImportMap, compileNative } from '../project.mjs';
 import { ATTRIBUTES, FLAGS, UNTRACKED, VERSION, testSnapshot, user } from './fixtures.mjs';
 import { Expected, compare, describe } from './model.mjs';
 
@@ -80,10 +80,7 @@ await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
 const origin = `http://127.0.0.1:${server.address().port}`;
 const collector = await startCollector();
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
-});
+const browser = await chromium.launch(CHROMIUM);
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 const tracked = (c, source) => c.batches.filter((b) => b.source === source).flatMap((b) => b.summaries).reduce((s, x) => s + x.count, 0);
 const stored = (c, source) => c.batches.filter((b) => b.source === source).flatMap((b) => b.exposures).length;

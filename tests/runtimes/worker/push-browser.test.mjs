@@ -10,7 +10,7 @@ import { extname, join, normalize } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 import { freePort } from '../processes.mjs';
-import { browserImportMap, freshProject, root } from '../project.mjs';
+import { CHROMIUM, browserImportMap, freshProject, root } from '../project.mjs';
 import { identitySnapshot, startWorker } from './helpers.mjs';
 
 let w, site, browser, page;
@@ -54,10 +54,7 @@ window.__client = client;
     }
   });
   await new Promise((r) => site.listen(0, '127.0.0.1', r));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await chromium.launch(CHROMIUM);
   page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e));
   page.on('console', (m) => m.type() === 'error' && console.error('console:', m.text()));

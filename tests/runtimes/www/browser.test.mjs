@@ -10,13 +10,11 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startCollector } from '../exposures/collector.mjs';
-import { freePort, kill, ready, run, start, stopAll } from '../processes.mjs';
-import { root } from '../project.mjs';
+import { kill, stopAll } from '../processes.mjs';
+import { CHROMIUM, root } from '../project.mjs';
 import { inspect } from './pixels.mjs';
-import { compileNative, native, readPage, startSnapshotServer } from './fixtures.mjs';
+import { buildApp, compileNative, native, readPage, startApp, startSnapshotServer, www } from './fixtures.mjs';
 
-const www = join(root, 'www');
-const NEXT = join(www, 'node_modules/next/dist/bin/next');
 const shots = join(root, 'target/www-screenshots');
 const example = JSON.parse(readFileSync(join(root, 'examples/snapshot.json'), 'utf8'));
 let current = example; // what the snapshot server publishes (a kill switch replaces it below)
@@ -37,24 +35,15 @@ before(async () => {
   snapshots = await startSnapshotServer(example, 'test-token');
   collector = await startCollector();
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
-  await run(process.execPath, [NEXT, 'build'], { cwd: www, env }, 300_000);
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = start(process.execPath, [NEXT, 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: www,
-    env: {
-      ...env,
-      EDGEFLAG_SNAPSHOT_URL: snapshots.url,
-      EDGEFLAG_SNAPSHOT_TOKEN: 'test-token',
-      EDGEFLAG_SNAPSHOT_TTL_MS: '300',
-      EDGEFLAG_EVENTS_URL: collector.url,
-    },
-  });
-  await ready(`${base}/api/edgeflag/snapshot`, server, 60_000);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
-  });
+  await buildApp(env);
+  ({ base, server } = await startApp({
+    ...env,
+    EDGEFLAG_SNAPSHOT_URL: snapshots.url,
+    EDGEFLAG_SNAPSHOT_TOKEN: 'test-token',
+    EDGEFLAG_SNAPSHOT_TTL_MS: '300',
+    EDGEFLAG_EVENTS_URL: collector.url,
+  }));
+  browser = await chromium.launch(CHROMIUM);
 });
 
 after(async () => {
@@ -248,17 +237,15 @@ test('the other snapshot sources: an Edge Config-style value, the embedded examp
     ['example (fallback)', { EDGEFLAG_SNAPSHOT_URL: 'http://127.0.0.1:9/unreachable.json' }, example],
   ];
   for (const [origin, vars, snapshot] of cases) {
-    const port = await freePort();
-    const other = start(process.execPath, [NEXT, 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: www, env: { ...env, ...vars } });
+    const { base: other, server: otherServer } = await startApp({ ...env, ...vars });
     try {
-      await ready(`http://127.0.0.1:${port}/api/edgeflag/snapshot`, other, 60_000);
-      const res = await fetch(`http://127.0.0.1:${port}/`, { headers: { cookie: 'ef_user=pro' } });
+      const res = await fetch(`${other}/`, { headers: { cookie: 'ef_user=pro' } });
       const html = await res.text();
       const { label, bootstrap } = readPage(html);
       assert.equal(label, `snapshot v${snapshot.version} · ${origin} · edge-runtime`);
       assertNative(bootstrap, bootstrap.context, snapshot, origin);
     } finally {
-      await kill(other);
+      await kill(otherServer);
     }
   }
 });

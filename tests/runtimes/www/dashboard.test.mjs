@@ -11,12 +11,10 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { freePort, ready, run, start, stopAll } from '../processes.mjs';
-import { root } from '../project.mjs';
-import { native, readPage } from './fixtures.mjs';
+import { freePort, run, stopAll } from '../processes.mjs';
+import { CHROMIUM, root } from '../project.mjs';
+import { buildApp, native, readPage, startApp } from './fixtures.mjs';
 
-const www = join(root, 'www');
-const NEXT = join(www, 'node_modules/next/dist/bin/next');
 const shots = join(root, 'target/www-screenshots');
 const example = JSON.parse(readFileSync(join(root, 'examples/snapshot.json'), 'utf8'));
 const FLAG = 'conversations_enabled';
@@ -38,26 +36,17 @@ before(async () => {
   worker = await startWorker({ snapshot: example, port: await freePort() });
   tokens = { dashboard: await makeToken('dashboard', 'admin'), read: await makeToken('web-app', 'read') };
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1' };
-  await run(process.execPath, [NEXT, 'build'], { cwd: www, env }, 300_000);
-  const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  server = start(process.execPath, [NEXT, 'start', '-p', String(port), '-H', '127.0.0.1'], {
-    cwd: www,
-    env: {
-      ...env,
-      EDGEFLAG_SNAPSHOT_URL: `${worker.url}/admin/snapshot`,
-      EDGEFLAG_SNAPSHOT_TOKEN: tokens.read,
-      EDGEFLAG_SUBSCRIBE_URL: `${worker.url.replace(/^http/, 'ws')}/subscribe`,
-      EDGEFLAG_ADMIN_URL: worker.url,
-      EDGEFLAG_DASHBOARD_TOKEN: tokens.dashboard,
-      EDGEFLAG_SNAPSHOT_TTL_MS: '300',
-    },
-  });
-  await ready(`${base}/api/edgeflag/snapshot`, server, 60_000);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  await buildApp(env);
+  ({ base, server } = await startApp({
+    ...env,
+    EDGEFLAG_SNAPSHOT_URL: `${worker.url}/admin/snapshot`,
+    EDGEFLAG_SNAPSHOT_TOKEN: tokens.read,
+    EDGEFLAG_SUBSCRIBE_URL: `${worker.url.replace(/^http/, 'ws')}/subscribe`,
+    EDGEFLAG_ADMIN_URL: worker.url,
+    EDGEFLAG_DASHBOARD_TOKEN: tokens.dashboard,
+    EDGEFLAG_SNAPSHOT_TTL_MS: '300',
+  }));
+  browser = await chromium.launch(CHROMIUM);
 });
 
 after(async () => {

@@ -3,10 +3,11 @@
 // ETags.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort, ready, run, start } from '../processes.mjs';
 import { root } from '../project.mjs';
 
 const CLI = process.env.EDGEFLAG_CLI ?? join(root, 'target/release/edgeflag');
@@ -68,4 +69,27 @@ export async function startSnapshotServer(snapshot, token) {
     stats: () => ({ ...stats }),
     close: () => new Promise((r) => server.close(r)),
   };
+}
+
+export const www = join(root, 'www');
+const NEXT = join(www, 'node_modules/next/dist/bin/next');
+
+/**
+ * `next build`, once per test run: the files of one `node --test` run share its process as
+ * their parent, and the first to build marks the build with it.
+ */
+export async function buildApp(env) {
+  const marker = join(www, '.next', `built-for-${process.ppid}`);
+  if (existsSync(marker)) return;
+  await run(process.execPath, [NEXT, 'build'], { cwd: www, env }, 300_000);
+  writeFileSync(marker, '');
+}
+
+/** `next start` on a free port with `env`, once it answers: `{ base, server }`. */
+export async function startApp(env) {
+  const port = await freePort();
+  const server = start(process.execPath, [NEXT, 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: www, env });
+  const base = `http://127.0.0.1:${port}`;
+  await ready(`${base}/api/edgeflag/snapshot`, server, 60_000);
+  return { base, server };
 }
