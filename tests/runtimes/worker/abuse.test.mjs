@@ -3,13 +3,12 @@
 // refusal that costs the Worker nothing and changes nothing.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { request } from 'node:http';
 import { after, before, test } from 'node:test';
-import { ADMIN_TOKEN, identitySnapshot, startWorker } from './helpers.mjs';
+import { ADMIN_TOKEN, identitySnapshot, startWorker, upload } from './helpers.mjs';
 
 let w;
 before(async () => {
-  w = await startWorker({ snapshot: identitySnapshot(1), vars: { ALLOWED_ORIGINS: '*' }, port: 0 });
+  w = await startWorker({ snapshot: identitySnapshot(1), vars: { ALLOWED_ORIGINS: '*' } });
 });
 after(() => w.mf.dispose());
 
@@ -22,58 +21,23 @@ function workerdRss() {
   return out.split('\n').filter(Boolean).reduce((sum, kb) => sum + Number(kb), 0) / 1024;
 }
 
-/**
- * Streams up to `total` bytes of `byte` in 1 MiB chunks without a Content-Length, but sends at
- * most `pauseAt` of them and then waits with the body still open: an answer that comes must
- * have come before the body ended. (A client still writing when the Worker closes may see the
- * reset instead of the answer, so the client pauses rather than racing it.) Resolves with the
- * status, the body and the bytes sent.
- */
-function upload(path, { method, byte, total, pauseAt, headers = {} }) {
-  return new Promise((resolve, reject) => {
-    let sent = 0;
-    let answered = false;
-    const req = request(`${w.url}${path}`, { method, headers: { ...headers, 'transfer-encoding': 'chunked' } });
-    const silence = setTimeout(() => reject(new Error(`${path}: no answer after ${sent} bytes with the body open`)), 10_000);
-    req.on('response', (res) => {
-      answered = true;
-      clearTimeout(silence);
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString(), sent }));
-      res.on('error', reject);
-    });
-    // A reset after the answer is the Worker closing a connection it has answered.
-    req.on('error', (e) => (answered ? undefined : reject(e)));
-    const chunk = new Uint8Array(MiB).fill(byte);
-    const pump = () => {
-      while (!answered && sent < Math.min(total, pauseAt)) {
-        const n = Math.min(MiB, total - sent);
-        sent += n;
-        if (!req.write(n === MiB ? chunk : chunk.subarray(0, n))) return req.once('drain', pump);
-      }
-      if (!answered && sent >= total) req.end();
-    };
-    pump();
-  });
-}
-
 test('a 200 MB authorized publish is refused at the limit while it streams; memory stays bounded', async () => {
   const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
   const rssBefore = workerdRss();
   const started = Date.now();
-  // The snapshot limit is 16 MiB: the answer must come before 32 MiB of the 200 have gone.
-  const big = await upload('/admin/snapshot', { method: 'PUT', byte: 0x20, total: 200 * MiB, pauseAt: 32 * MiB, headers: auth });
+  // No Content-Length, so the Worker must count. Its limit is 16 MiB: the answer must come
+  // before 32 MiB of the 200 have gone, with the body still open.
+  const big = await upload(w, '/admin/snapshot', { method: 'PUT', headers: auth, body: { byte: 0x20, total: 200 * MiB }, sendAtMost: 32 * MiB });
   const ms = Date.now() - started;
-  assert.deepEqual([big.status, JSON.parse(big.body).error], [413, 'body_too_large']);
+  assert.deepEqual([big.status, big.json?.error], [413, 'body_too_large'], big.text);
   const rssAfter = workerdRss();
   console.log(`  200 MB upload: 413 after ${ms} ms, ${(big.sent / MiB).toFixed(0)} MiB sent; workerd RSS ${rssBefore.toFixed(0)} → ${rssAfter.toFixed(0)} MiB`);
   assert.ok(rssAfter - rssBefore < 120, `workerd grew by ${(rssAfter - rssBefore).toFixed(0)} MiB`);
   // Not UTF-8 and over the limit: 413, not 400 (bytes are counted before they are decoded);
   // and exposure batches (at most 100,000 bytes) are counted the same way.
-  for (const [path, method, byte, pauseAt] of [['/admin/snapshot', 'PUT', 0xff, 17 * MiB], ['/events', 'POST', 0x20, MiB]]) {
-    const r = await upload(path, { method, byte, total: 50 * MiB, pauseAt, headers: auth });
-    assert.equal(r.status, 413, `${path}: ${r.body}`);
+  for (const [path, method, byte, sendAtMost] of [['/admin/snapshot', 'PUT', 0xff, 17 * MiB], ['/events', 'POST', 0x20, MiB]]) {
+    const r = await upload(w, path, { method, headers: auth, body: { byte, total: 50 * MiB }, sendAtMost });
+    assert.equal(r.status, 413, `${path}: ${r.text}`);
   }
   assert.equal(await kvVersion(), 1);
 });

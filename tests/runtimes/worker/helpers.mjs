@@ -1,6 +1,7 @@
 // Shared by the Worker's tests: a Worker on workerd (miniflare) configured from wrangler.toml,
 // requests with signed contexts, small snapshots.
 import { createHmac } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { Miniflare, localOptions, seedSnapshot } from '../../../worker/local.mjs';
 
 export const ADMIN_TOKEN = 'test-admin-token';
@@ -89,3 +90,59 @@ export async function eventually(check, { timeoutMs = 10000, everyMs = 50, what 
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Sends a body to the Worker over node:http as a careful HTTP/1.1 client does: it stops sending
+ * once an answer arrives, and sends at most `sendAtMost` bytes before waiting for one. (fetch
+ * keeps writing after an early answer, and when workerd then closes the connection it may see
+ * the reset instead of the answer.) `body` is text or bytes, or `{ byte, total }` for `total`
+ * bytes of `byte` made in 1 MiB chunks. It goes with a Content-Length when `declared`, else
+ * chunked; the body is ended only when all of it went and `keepOpen` is false, so with
+ * `keepOpen` an answer must have come while the body was still open. Resolves with the status,
+ * the answer's text and JSON, and the bytes sent.
+ */
+export async function upload(w, path, { method = 'POST', headers = {}, body, declared = false, sendAtMost = Infinity, keepOpen = false }) {
+  const base = (await w.mf.ready).toString().replace(/\/$/, '');
+  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body instanceof Uint8Array ? body : undefined;
+  const total = bytes ? bytes.length : body.total;
+  const filler = bytes ? undefined : new Uint8Array(Math.min(1 << 20, total)).fill(body.byte);
+  const piece = (at) => (bytes ? bytes.subarray(at, at + (1 << 20)) : filler.subarray(0, Math.min(filler.length, total - at)));
+  const framing = declared ? { 'content-length': String(total) } : { 'transfer-encoding': 'chunked' };
+  return new Promise((resolve, reject) => {
+    let sent = 0;
+    let answered = false;
+    const req = httpRequest(`${base}${path}`, { method, headers: { ...headers, ...framing } });
+    const silence = setTimeout(() => reject(new Error(`${path}: no answer after ${sent} of ${total} bytes`)), 10_000);
+    req.on('response', (res) => {
+      answered = true;
+      clearTimeout(silence);
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        let json;
+        try {
+          json = JSON.parse(text);
+        } catch {
+          json = undefined;
+        }
+        resolve({ status: res.statusCode, text, json, sent });
+      });
+    });
+    // A reset after the answer is workerd closing a connection it has answered.
+    req.on('error', (e) => (answered ? undefined : (clearTimeout(silence), reject(e))));
+    req.flushHeaders();
+    const pump = () => {
+      while (!answered && sent < Math.min(total, sendAtMost)) {
+        const chunk = piece(sent);
+        const n = Math.min(chunk.length, sendAtMost - sent);
+        sent += n;
+        if (!req.write(chunk.subarray(0, n))) return req.once('drain', pump);
+      }
+      if (!answered && sent >= total && !keepOpen) req.end();
+    };
+    pump();
+  });
+}
+
