@@ -134,16 +134,10 @@ impl Document {
 
 #[cfg(test)]
 mod tests {
+    use crate::edit::fixtures::{example, NOW};
     use crate::edit::{Document, EditErrorKind};
     use crate::json::Json;
     use crate::Context;
-
-    const EXAMPLE: &str = include_str!("../../examples/snapshot.json");
-    const NOW: i64 = 1_795_000_000_000;
-
-    fn example() -> Document {
-        Document::parse(EXAMPLE).expect("the example")
-    }
 
     fn json(text: &str) -> Json<'static> {
         Json::parse(text).expect("JSON").to_owned_json()

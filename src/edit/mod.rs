@@ -17,6 +17,19 @@ mod ramp;
 mod sample;
 mod targets;
 
+/// What the family's unit tests share: the example snapshot and a time inside its windows.
+#[cfg(test)]
+mod fixtures {
+    use super::Document;
+
+    pub const EXAMPLE: &str = include_str!("../../examples/snapshot.json");
+    pub const NOW: i64 = 1_795_000_000_000;
+
+    pub fn example() -> Document {
+        Document::parse(EXAMPLE).expect("the example")
+    }
+}
+
 pub use ramp::{RampKind, RampMove};
 pub use sample::{compare_sample, Sample, SampleCounts};
 pub use targets::{ListChange, SegmentList};
@@ -224,8 +237,7 @@ fn variation_names(flag: &Json<'_>) -> Vec<Option<String>> {
 mod tests {
     use super::*;
     use alloc::string::ToString;
-
-    const EXAMPLE: &str = include_str!("../../examples/snapshot.json");
+    use fixtures::EXAMPLE;
 
     #[test]
     fn finishing_writes_the_next_version_and_loads_it() {

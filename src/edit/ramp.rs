@@ -146,15 +146,10 @@ impl Document {
 #[cfg(test)]
 mod tests {
     use super::{RampKind, RampMove};
+    use crate::edit::fixtures::example;
     use crate::edit::{Document, EditErrorKind};
     use crate::json::Json;
     use alloc::string::String;
-
-    const EXAMPLE: &str = include_str!("../../examples/snapshot.json");
-
-    fn example() -> Document {
-        Document::parse(EXAMPLE).expect("the example")
-    }
 
     fn weights(doc: &Document, flag: &str, rule: Option<usize>) -> String {
         let f = doc.flag(flag).expect("the flag");

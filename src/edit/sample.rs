@@ -123,10 +123,8 @@ fn set<'a>(ctx: &mut Json<'a>, place: &[String], value: Json<'a>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::edit::fixtures::{EXAMPLE, NOW};
     use crate::edit::Document;
-
-    const EXAMPLE: &str = include_str!("../../examples/snapshot.json");
-    const NOW: i64 = 1_795_000_000_000;
 
     fn moved(flag: &str, rule: Option<&str>, weight: u32) -> (Snapshot, Snapshot, RampMove) {
         let before = Snapshot::parse(EXAMPLE).expect("the example");

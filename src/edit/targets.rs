@@ -247,16 +247,10 @@ fn edit_list(
 #[cfg(test)]
 mod tests {
     use super::{ListChange, SegmentList};
+    use crate::edit::fixtures::{example, NOW};
     use crate::edit::{Document, EditErrorKind};
     use crate::json::Json;
     use crate::Context;
-
-    const EXAMPLE: &str = include_str!("../../examples/snapshot.json");
-    const NOW: i64 = 1_795_000_000_000;
-
-    fn example() -> Document {
-        Document::parse(EXAMPLE).expect("the example")
-    }
 
     fn values(list: &[&str]) -> alloc::vec::Vec<Json<'static>> {
         list.iter().map(|v| Json::parse(v).expect("JSON").to_owned_json()).collect()
