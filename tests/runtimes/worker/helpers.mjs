@@ -30,13 +30,7 @@ export async function startWorker({ snapshot, vars = {}, secrets = {}, queueBatc
     // The body's bytes too: the compiled snapshot is not text.
     const bytes = new Uint8Array(await res.arrayBuffer());
     const text = new TextDecoder().decode(bytes);
-    let json;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, headers: res.headers, bytes, text, json };
+    return { status: res.status, headers: res.headers, bytes, text, json: jsonOf(text) };
   };
   const url = port === undefined ? undefined : (await mf.ready).toString().replace(/\/$/, '');
   return { mf, options, request, url, kv: () => mf.getKVNamespace('FLAGS'), r2: () => mf.getR2Bucket('EXPOSURE_ARCHIVE') };
@@ -89,6 +83,15 @@ export async function eventually(check, { timeoutMs = 10000, everyMs = 50, what 
   }
 }
 
+/** An answer's JSON, or undefined when it is not JSON. */
+function jsonOf(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -121,13 +124,7 @@ export async function upload(w, path, { method = 'POST', headers = {}, body, dec
       res.on('error', reject);
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString();
-        let json;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode, text, json, sent });
+        resolve({ status: res.statusCode, text, json: jsonOf(text), sent });
       });
     });
     // A reset after the answer is workerd closing a connection it has answered.
